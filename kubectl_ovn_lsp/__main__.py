@@ -1,0 +1,3 @@
+from kubectl_ovn_lsp.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""I/O edges: Kubernetes API access and OVN NB backends. They return plain snapshots and records."""
