@@ -1,0 +1,186 @@
+"""Command line: parse, call one command function, render, and map every error to an exit code.
+
+Only argparse and our own light modules are imported at start-up; kubernetes, ovsdbapp, tabulate
+and yaml are imported by the command that needs them, so `--help` and completion stay fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import Callable, Sequence
+
+from kubectl_ovn_lsp import __version__
+from kubectl_ovn_lsp.errors import ExitStatus, PluginError
+
+PROG = "kubectl ovn-lsp"
+
+EXIT_CODES_HELP = """exit codes:
+  0  consistent: GC logs nothing for this workload and deletes nothing it needs
+  1  could not answer (not found, forbidden, unreachable, timeout, bad kubeconfig)
+  2  usage error
+  3  lost: a port that should exist is missing from NB
+  4  false-positive: GC logs "lsp lost" but every port the workload has is present
+  5  deletion-risk: GC will delete a port that the workload still needs
+"""
+
+
+class Parser(argparse.ArgumentParser):
+    """kubectl-style usage errors: `error: …` then a pointer to -h, exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"error: {message}\nSee '{self.prog} -h' for help and examples.\n")
+        raise SystemExit(ExitStatus.USAGE)
+
+
+def _bool(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("true", "1", "yes", "on"):
+        return True
+    if lowered in ("false", "0", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text.rstrip("s"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
+
+
+def add_kube_flags(parser: argparse.ArgumentParser) -> None:
+    """The kubectl flags every cluster-facing subcommand takes."""
+    parser.add_argument("-n", "--namespace", help="namespace of the workload (default: the context's namespace)")
+    parser.add_argument("--context", help="kubeconfig context to use")
+    parser.add_argument("--kubeconfig", help="path to the kubeconfig file")
+    parser.add_argument("--request-timeout", type=_positive_seconds, default=10.0, metavar="SECONDS",
+                        help="bound for every API call and the NB query (default 10)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="print each Kubernetes request and the exact NB query on stderr")
+
+
+def add_output_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", choices=("text", "wide", "json", "yaml"), default="text")
+    parser.add_argument("--no-headers", action="store_true", help="omit table headers and the header block")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                        help="colour verdict words (auto: on a terminal unless NO_COLOR is set)")
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog=PROG,
+        description="Explain Kube-OVN logical switch ports (LSPs) and the GC's \"lsp lost\" lines "
+        "for pods and KubeVirt VMs, per Kube-OVN release. Read-only.",
+        epilog=EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"kubectl-ovn_lsp {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    sub.required = True
+    _add_explain(sub)
+    _add_sandbox(sub)
+    return parser
+
+
+def _add_explain(sub: argparse._SubParsersAction) -> None:
+    explain = sub.add_parser(
+        "explain",
+        help="explain the ports of one pod or VM and what Kube-OVN's GC does with them",
+        description="Resolve a pod or VirtualMachine, derive its LSP names as Kube-OVN does, look them up "
+        "in the OVN NB DB and explain, for the running Kube-OVN release, whether GC's \"lsp lost\" "
+        "is a false positive, a real loss, or a deletion risk.",
+        epilog="examples:\n  kubectl ovn-lsp explain vm-a -n test-ns\n"
+        "  kubectl ovn-lsp explain pod/virt-launcher-vm-a-x7k2p -n test-ns -o json\n"
+        "  kubectl ovn-lsp explain vm-a -n test-ns --nb tcp:10.0.0.5:6641 --kube-ovn-version v1.13.6\n\n"
+        + EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    explain.add_argument("target", metavar="[pod/|vm/|vmi/]NAME",
+                         help="a VirtualMachine, VirtualMachineInstance or Pod (unprefixed: VM, then VMI, then pod)")
+    add_kube_flags(explain)
+    nb = explain.add_argument_group("OVN Northbound DB")
+    nb.add_argument("--nb", default="auto", metavar="auto|exec|REMOTE",
+                    help="exec: read-only query in the ovn-central pod (auto = exec); "
+                    "tcp:H:P[,tcp:H:P…] or ssl:…: connect directly (raft members allowed)")
+    nb.add_argument("--nb-private-key", metavar="FILE")
+    nb.add_argument("--nb-certificate", metavar="FILE")
+    nb.add_argument("--nb-ca-cert", metavar="FILE")
+    nb.add_argument("--nb-tls-secret", action="store_true",
+                    help="take the ssl: client key/cert/CA from Secret kube-ovn-tls in the OVN namespace")
+    nb.add_argument("--ovn-namespace", default=None,
+                    help="namespace of ovn-central and kube-ovn-controller (default $KUBE_OVN_NS or kube-system)")
+    kube_ovn = explain.add_argument_group("Kube-OVN controller (default: detected from the kube-ovn-controller Deployment)")
+    kube_ovn.add_argument("--kube-ovn-version", metavar="vX.Y.Z")
+    kube_ovn.add_argument("--keep-vm-ip", type=_bool, metavar="true|false")
+    kube_ovn.add_argument("--enable-external-vpc", type=_bool, metavar="true|false")
+    kube_ovn.add_argument("--non-primary-cni-mode", type=_bool, metavar="true|false")
+    add_output_flags(explain)
+    explain.set_defaults(handler="kubectl_ovn_lsp.commands.explain:run")
+
+
+def _add_sandbox(sub: argparse._SubParsersAction) -> None:
+    sandbox = sub.add_parser(
+        "sandbox",
+        help="run a local Kube-OVN cluster (Kubernetes API + real OVN NB) for demos, replay and tests",
+        description="Start or stop a local Kubernetes API server and a real OVN NB ovsdb-server on loopback.",
+    )
+    actions = sandbox.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    actions.required = True
+    up = actions.add_parser("up", help="start a sandbox from a scenario, a dump directory, or --generate",
+                            epilog="examples:\n  kubectl ovn-lsp sandbox up tc4\n"
+                            "  kubectl ovn-lsp sandbox up ./customer-dump --dir /tmp/case-123\n"
+                            "  kubectl ovn-lsp sandbox up --generate pods=10000,vms=2000,lsps=50000",
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    up.add_argument("scenario", nargs="?", help="shipped scenario name (see `sandbox list`), a YAML file, or a dump directory")
+    up.add_argument("--dir", default=None, help="state directory (default ./.sandbox)")
+    up.add_argument("--generate", metavar="pods=N,vms=N,lsps=N", help="build a large synthetic cluster instead")
+    up.add_argument("--nb-cluster", type=int, choices=(1, 3), default=1, help="NB raft cluster size")
+    up.add_argument("--nb-ssl", action="store_true", help="NB with mutual TLS (Secret kube-ovn-tls is served)")
+    up.add_argument("--tls", action="store_true", help="serve the Kubernetes API over HTTPS")
+    up.set_defaults(handler="kubectl_ovn_lsp.sandbox.cli:up")
+    down = actions.add_parser("down", help="stop what `sandbox up` started")
+    down.add_argument("--dir", default=None, help="state directory (default ./.sandbox)")
+    down.set_defaults(handler="kubectl_ovn_lsp.sandbox.cli:down")
+    listing = actions.add_parser("list", help="list the shipped scenarios")
+    listing.set_defaults(handler="kubectl_ovn_lsp.sandbox.cli:list_scenarios")
+
+
+def _load_handler(spec: str) -> Callable[[argparse.Namespace], int]:
+    import importlib
+
+    module, _, function = spec.partition(":")
+    return getattr(importlib.import_module(module), function)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `kubectl-ovn_lsp`; returns the exit status instead of raising."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return int(_load_handler(args.handler)(args))
+    except PluginError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return int(exc.exit_status)
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return int(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        return int(ExitStatus.OK)
+    except Exception as exc:  # the promise is one line, never a traceback
+        if os.environ.get("KUBECTL_OVN_LSP_TRACEBACK"):
+            raise
+        sys.stderr.write(f"error: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+                         "(set KUBECTL_OVN_LSP_TRACEBACK=1 for details)\n")
+        return int(ExitStatus.ERROR)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,322 @@
+"""Kubernetes API access as plain JSON.
+
+The `kubernetes` client loads the kubeconfig (contexts, exec/OIDC auth plugins, in-cluster config)
+and signs requests; we skip its model classes: `CoreV1Api` alone pulls ~250 model modules (~1 s)
+and deserialising into them is slow at scale. Every call is bounded by `--request-timeout`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from kubectl_ovn_lsp.errors import (
+    Forbidden,
+    KubeApiError,
+    KubeConfigError,
+    KubeUnavailable,
+    NotFound,
+    Timeout,
+)
+
+SERVICE_ACCOUNT_NS = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
+
+
+@dataclass(frozen=True)
+class Resource:
+    """Where a kind lives in the API: enough to build paths and name it in messages."""
+
+    kind: str
+    plural: str
+    group: str = ""
+    version: str = "v1"
+    namespaced: bool = True
+
+    def path(self, namespace: str | None = None, name: str | None = None, subresource: str = "") -> str:
+        base = f"/api/{self.version}" if not self.group else f"/apis/{self.group}/{self.version}"
+        if self.namespaced and namespace:
+            base += f"/namespaces/{namespace}"
+        base += f"/{self.plural}"
+        if name:
+            base += f"/{name}"
+        if subresource:
+            base += f"/{subresource}"
+        return base
+
+
+PODS = Resource("Pod", "pods")
+NODES = Resource("Node", "nodes", namespaced=False)
+SECRETS = Resource("Secret", "secrets")
+DEPLOYMENTS = Resource("Deployment", "deployments", "apps")
+STATEFULSETS = Resource("StatefulSet", "statefulsets", "apps")
+VMS = Resource("VirtualMachine", "virtualmachines", "kubevirt.io")
+VMIS = Resource("VirtualMachineInstance", "virtualmachineinstances", "kubevirt.io")
+NADS = Resource("NetworkAttachmentDefinition", "network-attachment-definitions", "k8s.cni.cncf.io")
+SUBNETS = Resource("Subnet", "subnets", "kubeovn.io", namespaced=False)
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    stdout: str
+    stderr: str
+    exit_code: int
+
+
+class KubeClient:
+    """A thin, read-only JSON client over the kubernetes package's configuration and transport."""
+
+    def __init__(self, configuration: Any, namespace: str, timeout: float, verbose: bool = False) -> None:
+        from kubernetes.client.api_client import ApiClient
+
+        self.configuration = configuration
+        self.namespace = namespace
+        self.timeout = timeout
+        self.verbose = verbose
+        self._api = ApiClient(configuration)
+
+    @classmethod
+    def connect(
+        cls,
+        kubeconfig: str | None = None,
+        context: str | None = None,
+        timeout: float = 10.0,
+        verbose: bool = False,
+    ) -> "KubeClient":
+        """Load credentials as kubectl does: --kubeconfig, $KUBECONFIG, ~/.kube/config, then in-cluster."""
+        from kubernetes import config as kconfig
+        from kubernetes.client.configuration import Configuration
+
+        configuration = Configuration()
+        path = kubeconfig or _first_kubeconfig_path()
+        try:
+            if path:
+                kconfig.load_kube_config(
+                    config_file=path, context=context, client_configuration=configuration, persist_config=False
+                )
+                namespace = _context_namespace(kconfig, path, context)
+            else:
+                kconfig.load_incluster_config(client_configuration=configuration)
+                namespace = _read_text(SERVICE_ACCOUNT_NS) or "default"
+        except kconfig.ConfigException as exc:
+            raise KubeConfigError(reason=_one_line(str(exc))) from None
+        except (OSError, ValueError, TypeError, KeyError) as exc:
+            raise KubeConfigError(reason=f"{path or 'in-cluster'}: {_one_line(str(exc))}") from None
+        return cls(configuration, namespace, timeout, verbose)
+
+    # -- REST ---------------------------------------------------------------------------------------
+
+    def request_json(self, path: str, query: Iterable[tuple[str, str]] = ()) -> dict:
+        """GET `path` and return the decoded JSON; HTTP failures become PluginErrors."""
+        import urllib3
+
+        method, url, headers, _, _ = self._api.param_serialize(
+            "GET", path, query_params=list(query), header_params={"Accept": "application/json"},
+            auth_settings=["BearerToken"],
+        )
+        started = time.monotonic()
+        try:
+            response = self._api.call_api(method, url, headers, _request_timeout=self.timeout)
+            body = response.read()
+        except urllib3.exceptions.TimeoutError:
+            raise Timeout(what=f"Kubernetes API GET {path}", seconds=_fmt(self.timeout)) from None
+        except urllib3.exceptions.MaxRetryError as exc:
+            if isinstance(exc.reason, urllib3.exceptions.TimeoutError):
+                raise Timeout(what=f"Kubernetes API GET {path}", seconds=_fmt(self.timeout)) from None
+            raise KubeUnavailable(server=self.configuration.host, reason=_one_line(str(exc.reason))) from None
+        except urllib3.exceptions.HTTPError as exc:
+            raise KubeUnavailable(server=self.configuration.host, reason=_one_line(str(exc))) from None
+        self._trace(f"GET {url} {response.status} {1000 * (time.monotonic() - started):.0f}ms")
+        if response.status >= 400:
+            raise _status_error(response.status, body, method, path)
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise KubeApiError(method=method, path=path, code=response.status, reason="response is not JSON") from None
+
+    def get(self, resource: Resource, name: str, namespace: str | None = None) -> dict:
+        """One object; 404 becomes NotFound naming kind, name and namespace like kubectl does."""
+        ns = namespace if resource.namespaced else None
+        try:
+            return self.request_json(resource.path(ns, name))
+        except NotFound:
+            raise NotFound(kind=resource.kind.lower(), name=name, namespace=ns or "") from None
+
+    def find(self, resource: Resource, name: str, namespace: str | None = None) -> dict | None:
+        """Like get, but a missing object or an API that is not served (CRD absent) is None."""
+        try:
+            return self.request_json(resource.path(namespace if resource.namespaced else None, name))
+        except NotFound:
+            return None
+
+    def list(
+        self,
+        resource: Resource,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        field_selector: str | None = None,
+        missing_ok: bool = False,
+    ) -> list[dict]:
+        """Items of a list; with missing_ok an unserved API (CRD not installed) reads as empty."""
+        query = []
+        if label_selector:
+            query.append(("labelSelector", label_selector))
+        if field_selector:
+            query.append(("fieldSelector", field_selector))
+        try:
+            return list(self.request_json(resource.path(namespace), query).get("items") or [])
+        except NotFound:
+            if missing_ok:
+                return []
+            raise
+
+    # -- exec ---------------------------------------------------------------------------------------
+
+    def exec(self, namespace: str, pod: str, container: str, argv: list[str]) -> ExecResult:
+        """Run argv (no shell) in a container over the exec WebSocket; returns output and exit code."""
+        from kubernetes.client.exceptions import ApiException
+        from kubernetes.stream.ws_client import ERROR_CHANNEL, STDERR_CHANNEL, STDOUT_CHANNEL, websocket_call
+        from websocket import WebSocketBadStatusException, WebSocketTimeoutException
+
+        query = [("command", arg) for arg in argv]
+        query += [("container", container), ("stdout", "true"), ("stderr", "true")]
+        path = PODS.path(namespace, pod, "exec")
+        _, url, headers, _, _ = self._api.param_serialize(
+            "GET", path, query_params=query, auth_settings=["BearerToken"]
+        )
+        self._trace(f"EXEC {namespace}/{pod} -c {container} -- {' '.join(argv)}")
+        started = time.monotonic()
+        try:
+            client = websocket_call(
+                self.configuration, "GET", url, headers=_lower_keys(headers), _preload_content=False,
+                _request_timeout=self.timeout,
+            )
+            client.run_forever(timeout=self.timeout)
+        except ApiException as exc:
+            raise _exec_error(exc, namespace, pod, self.timeout, self.configuration.host) from None
+        except WebSocketBadStatusException as exc:
+            raise _status_error(exc.status_code, b"", "POST", path) from None
+        except WebSocketTimeoutException:
+            raise Timeout(what=f"exec in {namespace}/{pod}", seconds=_fmt(self.timeout)) from None
+        if client.is_open():
+            client.close()
+            raise Timeout(what=f"exec in {namespace}/{pod}", seconds=_fmt(self.timeout))
+        stdout = client.read_channel(STDOUT_CHANNEL)
+        stderr = client.read_channel(STDERR_CHANNEL)
+        status_text = client.read_channel(ERROR_CHANNEL)
+        self._trace(f"EXEC done {1000 * (time.monotonic() - started):.0f}ms")
+        return ExecResult(stdout, stderr, _exit_code_from_status(status_text, namespace, pod))
+
+    def _trace(self, line: str) -> None:
+        if self.verbose:
+            print(f"I kube: {line}", file=sys.stderr)
+
+
+def _first_kubeconfig_path() -> str | None:
+    env = os.environ.get("KUBECONFIG")
+    if env:
+        # kubectl merges a path list; the client loads one file: take the first that exists.
+        for candidate in env.split(os.pathsep):
+            if candidate and os.path.exists(candidate):
+                return candidate
+        return env.split(os.pathsep)[0]
+    default = os.path.expanduser("~/.kube/config")
+    if os.path.exists(default):
+        return default
+    if os.environ.get("KUBERNETES_SERVICE_HOST"):
+        return None
+    return default  # let the loader report the missing file
+
+
+def _context_namespace(kconfig: Any, path: str, context: str | None) -> str:
+    contexts, current = kconfig.list_kube_config_contexts(config_file=path)
+    chosen = current
+    if context:
+        chosen = next((c for c in contexts if c.get("name") == context), None)
+    return ((chosen or {}).get("context") or {}).get("namespace") or "default"
+
+
+def _read_text(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.read().strip()
+    except OSError:
+        return None
+
+
+def _status_error(code: int, body: bytes, method: str, path: str) -> Exception:
+    """Map a kube-apiserver Status reply to our error types, keeping the server's own message."""
+    try:
+        status = json.loads(body or b"{}")
+    except ValueError:
+        status = {}
+    message = _one_line(str(status.get("message") or ""))
+    if code == 404:
+        return NotFound(message or "not found")
+    if code == 403:
+        verb, resource, where = _forbidden_parts(status, path)
+        return Forbidden(verb=verb, resource=resource, where=where, server_message=message or "Forbidden")
+    if code == 401:
+        return KubeApiError(method=method, path=path, code=code, reason="Unauthorized: check the kubeconfig credentials")
+    return KubeApiError(method=method, path=path, code=code, reason=message or status.get("reason") or "")
+
+
+def _forbidden_parts(status: dict, path: str) -> tuple[str, str, str]:
+    details = status.get("details") or {}
+    parts = path.strip("/").split("/")
+    namespace = parts[parts.index("namespaces") + 1] if "namespaces" in parts else ""
+    is_exec = path.endswith("/exec")
+    resource = "pods/exec" if is_exec else details.get("kind") or parts[-1]
+    group = details.get("group") or ""
+    if group and not is_exec:
+        resource = f"{resource}.{group}"
+    verb = "create" if is_exec else ("get" if details.get("name") else "list")
+    where = f' in namespace "{namespace}"' if namespace else ""
+    return verb, resource, where
+
+
+def _exec_error(exc: Any, namespace: str, pod: str, timeout: float, host: str) -> Exception:
+    reason = str(getattr(exc, "reason", exc))
+    lowered = reason.lower()
+    if "timed out" in lowered or "timeout" in lowered:
+        return Timeout(what=f"exec in {namespace}/{pod}", seconds=_fmt(timeout))
+    if "403" in reason or "forbidden" in lowered:
+        return Forbidden(verb="create", resource="pods/exec", where=f' in namespace "{namespace}"',
+                         server_message=_one_line(reason))
+    if "connection refused" in lowered or "name or service not known" in lowered:
+        return KubeUnavailable(server=host, reason=_one_line(reason))
+    return KubeApiError(method="exec", path=f"{namespace}/{pod}", code="-", reason=_one_line(reason))
+
+
+def _exit_code_from_status(status_text: str, namespace: str, pod: str) -> int:
+    """The exit code from the v1 Status on channel 3 (Success, or NonZeroExitCode with a cause)."""
+    if not status_text.strip():
+        return 0
+    try:
+        status = json.loads(status_text)
+    except ValueError:
+        import yaml
+
+        status = yaml.safe_load(status_text)
+    if status.get("status") == "Success":
+        return 0
+    for cause in (status.get("details") or {}).get("causes") or []:
+        if cause.get("reason") == "ExitCode":
+            return int(cause.get("message", "1"))
+    raise KubeApiError(method="exec", path=f"{namespace}/{pod}", code=status.get("code", "-"),
+                       reason=_one_line(status.get("message") or "exec failed"))
+
+
+def _lower_keys(headers: dict) -> dict:
+    return {key.lower(): value for key, value in headers.items()}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _fmt(seconds: float) -> str:
+    return f"{seconds:g}"
