@@ -1,0 +1,95 @@
+"""The synthetic benchmark cluster: exact counts, consistency, determinism and build time."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+
+import pytest
+
+from kubectl_ovn_lsp.model.naming import port_name, port_owner
+from kubectl_ovn_lsp.sandbox import derive_nb
+from kubectl_ovn_lsp.sandbox.generate import generate, parse_generate_spec
+from kubectl_ovn_lsp.sandbox.scenario_load import object_key
+
+
+def counts(sc) -> dict[str, int]:
+    pods = [o for o in sc.objects if o["kind"] == "Pod"]
+    is_launcher = [p["metadata"].get("labels", {}).get("kubevirt.io") == "virt-launcher" for p in pods]
+    launchers = [p for p, launcher in zip(pods, is_launcher) if launcher]
+    workload = [p for p, launcher in zip(pods, is_launcher) if not launcher and p["metadata"]["namespace"] != "kube-system"]
+    kinds = Counter(o["kind"] for o in sc.objects)
+    return {"pods": len(workload), "launchers": len(launchers), "vms": kinds["VirtualMachine"], "vmis": kinds["VirtualMachineInstance"],
+            "lsps": sum(len(sw.ports) for sw in sc.nb_switches)}
+
+
+def test_parse_generate_spec() -> None:
+    assert parse_generate_spec("pods=10000,vms=2000,lsps=50000") == {"pods": 10000, "vms": 2000, "lsps": 50000}
+    assert parse_generate_spec(" pods=1_000 , seed=7 ") == {"pods": 1000, "seed": 7}
+    for bad, msg in [("pods=x", "pods must be an integer"), ("nodes=3", "expected pods=N"), ("pods", "expected pods=N"),
+                     ("vms=-1", "must not be negative")]:
+        with pytest.raises(ValueError, match=msg):
+            parse_generate_spec(bad)
+
+
+@pytest.mark.parametrize(("pods", "vms", "lsps"), [(50, 20, 300), (40, 0, 45), (0, 30, 200), (7, 3, 1000)])
+def test_small_cluster_counts_and_consistency(pods: int, vms: int, lsps: int) -> None:
+    sc = generate(pods=pods, vms=vms, lsps=lsps, seed=3)
+    assert counts(sc) == {"pods": pods, "launchers": vms, "vms": vms, "vmis": vms, "lsps": lsps}
+    keys = [object_key(o) for o in sc.objects]
+    assert len(keys) == len(set(keys))
+    by_key = {(o["kind"], o["metadata"].get("namespace", ""), o["metadata"]["name"]): o for o in sc.objects}
+    for o in sc.objects:
+        for ref in o["metadata"].get("ownerReferences") or []:
+            owner = by_key[(ref["kind"], o["metadata"].get("namespace", ""), ref["name"])]
+            assert owner["metadata"]["uid"] == ref["uid"]
+    names = [p.name for sw in sc.nb_switches for p in sw.ports]
+    assert len(names) == len(set(names))
+    # the NB is exactly what Kube-OVN would build from these objects
+    again = {p.name for sw in derive_nb.derive_switches(sc.objects) for p in sw.ports}
+    assert again == set(names)
+    for pod in (o for o in sc.objects if o["kind"] == "Pod" and o["metadata"]["namespace"] != "kube-system"):
+        owner = port_owner(pod, keep_vm_ip=True)
+        ann = pod["metadata"]["annotations"]
+        for key in ann:
+            if key.endswith(".kubernetes.io/logical_switch"):
+                assert port_name(owner, pod["metadata"]["namespace"], key[: -len(".kubernetes.io/logical_switch")]) in again
+    ips = {o["metadata"]["name"] for o in sc.objects if o["kind"] == "IP"}
+    assert {n for sw in sc.nb_switches for p in sw.ports if p.type == "" for n in [p.name]} <= ips
+
+
+def test_shapes_multus_default_vm_and_macvlan() -> None:
+    sc = generate(pods=20, vms=20, lsps=200, seed=1)
+    ports = {p.name: p for sw in sc.nb_switches for p in sw.ports}
+    vm = next(o for o in sc.objects if o["kind"] == "VirtualMachine" and o["metadata"]["name"] == "vm-00019")
+    assert vm["spec"]["template"]["spec"]["networks"][0]["multus"] == {"default": True, "networkName": "default/vm-default"}
+    assert "vm-00019.vms-00" not in ports and "vm-00019.vms-00.vm-default.default.ovn" in ports
+    assert ports["vm-00000.vms-00"].external_ids["pod"] == "vms-00/vm-00000"
+    log = next(v for k, v in sc.logs.items() if "kube-ovn-controller" in k)
+    assert "E1127 10:06:00." in log and log.count("lsp lost for pod vm-00019.vms-00, please delete the pod and retry") == 7
+    macvlan = [o for o in sc.objects if o["kind"] == "IP" and o["metadata"]["name"].endswith(".macvlan.default")]
+    assert macvlan and not any(n.endswith(".macvlan.default") for n in ports)
+    nads = {o["metadata"]["name"]: json.loads(o["spec"]["config"]) for o in sc.objects if o["kind"] == "NetworkAttachmentDefinition"}
+    assert nads["macvlan"]["ipam"]["type"] == "kube-ovn" and nads["attach-0"]["type"] == "kube-ovn"
+    assert any(o["kind"] == "Deployment" and o["metadata"]["name"] == "kube-ovn-controller" for o in sc.objects)
+    assert any(o["kind"] == "Pod" and o["metadata"].get("labels", {}).get("ovn-nb-leader") == "true" for o in sc.objects)
+
+
+def test_deterministic_for_a_seed() -> None:
+    dump = lambda sc: json.dumps([sc.objects, [(s.name, [p.__dict__ for p in s.ports]) for s in sc.nb_switches]], sort_keys=True)  # noqa: E731
+    a, b, c = (generate(pods=30, vms=10, lsps=150, seed=s) for s in (5, 5, 6))
+    assert dump(a) == dump(b) and dump(a) != dump(c)
+
+
+def test_too_few_lsps_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match=r"lsps=10 is below the \d+ ports"):
+        generate(pods=100, vms=10, lsps=10)
+
+
+def test_benchmark_size_is_exact_and_fast() -> None:
+    start = time.process_time()
+    sc = generate(pods=10000, vms=2000, lsps=50000)
+    cpu = time.process_time() - start
+    assert counts(sc) == {"pods": 10000, "launchers": 2000, "vms": 2000, "vmis": 2000, "lsps": 50000}
+    assert cpu < 5.0, f"generate took {cpu:.2f}s of CPU"
