@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 from dataclasses import dataclass
@@ -279,13 +280,17 @@ def _forbidden_parts(status: dict, path: str) -> tuple[str, str, str]:
 
 
 def _exec_error(exc: Any, namespace: str, pod: str, timeout: float, host: str) -> Exception:
+    """The Python client reports a refused upgrade as status 0 with the HTTP status and the Status
+    JSON only inside `reason` ("Handshake status 403 Forbidden … {"kind":"Status",…}")."""
     reason = str(getattr(exc, "reason", exc))
     lowered = reason.lower()
+    handshake = re.search(r"Handshake status (\d{3})", reason)
+    if handshake:
+        start = reason.find('{"kind"')
+        body = reason[start:reason.rfind("}") + 1].encode() if start >= 0 else b""
+        return _status_error(int(handshake.group(1)), body, "POST", PODS.path(namespace, pod, "exec"))
     if "timed out" in lowered or "timeout" in lowered:
         return Timeout(what=f"exec in {namespace}/{pod}", seconds=_fmt(timeout))
-    if "403" in reason or "forbidden" in lowered:
-        return Forbidden(verb="create", resource="pods/exec", where=f' in namespace "{namespace}"',
-                         server_message=_one_line(reason))
     if "connection refused" in lowered or "name or service not known" in lowered:
         return KubeUnavailable(server=host, reason=_one_line(reason))
     return KubeApiError(method="exec", path=f"{namespace}/{pod}", code="-", reason=_one_line(reason))

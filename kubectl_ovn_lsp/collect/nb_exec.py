@@ -48,8 +48,8 @@ def lookup_via_exec(
     """Select the candidate ports and the workload's ports by `external_ids:pod` in one exec."""
     pod, is_leader = find_ovn_central(client, ovn_namespace)
     pod_name = pod["metadata"]["name"]
-    argv = nb_query.exec_argv(sorted(set(names)), sorted(set(pod_keys)), timeout=client.timeout)
-    nb_query.check_allowed(argv)
+    argv = nb_query.build_query_argv(sorted(set(names)), sorted(set(pod_keys)), timeout=client.timeout)
+    nb_query.check_allowed_argv(argv)  # the only command this plugin ever runs in a pod
     result = client.exec(ovn_namespace, pod_name, CONTAINER, argv)
     endpoint = f"{ovn_namespace}/{pod_name}"
     if result.exit_code != 0:

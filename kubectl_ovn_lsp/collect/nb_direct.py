@@ -1,0 +1,178 @@
+"""Direct NB read (`--nb tcp:…|ssl:…`, comma lists for raft members) with python-ovs conditional monitoring.
+
+ovsdbapp provides the IDL class (`OvsdbIdl`) and the schema helper; we do not use its API/Connection layer: a full IDL sync of 50,000 ports takes ~20 s and 300 MB; ovsdbapp keeps one
+connection per API class (a second API object silently reuses the first) and runs a thread that must be
+stopped. Here one `ovs.db.idl.Idl` registers only the five columns read, on Logical_Switch_Port only, with a
+condition (OR of `name == x` and `external_ids includes {pod: key}`) sent in the first monitor request, so the
+server sends only matching rows (~0.2 s at 50,000 ports). `leader_only=False`: any raft member answers, which
+matters right after a leader dies. The IDL is only polled: it never opens a transaction, so it cannot write.
+`ovs` is imported lazily to keep CLI start-up fast.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+from kubectl_ovn_lsp.model.records import NbLookup, NbPort
+
+DB_NAME = "OVN_Northbound"
+TABLE = "Logical_Switch_Port"
+COLUMNS = ["name", "type", "external_ids", "addresses", "options"]
+
+
+class NbDirectError(RuntimeError):
+    """Base class of direct-read failures; each message is one line naming the remote(s)."""
+
+
+class NbUnreachable(NbDirectError):
+    """Every remote refused, or none answered within the timeout (down, firewalled, TLS rejected, or a raft
+    member outside the cluster)."""
+
+
+class NbSslConfigError(NbDirectError):
+    """An `ssl:` remote without usable key/certificate/CA files."""
+
+
+class NbSchemaError(NbDirectError):
+    """The server has no OVN_Northbound database or lacks a column the plugin reads."""
+
+
+@dataclass(frozen=True)
+class NbSslFiles:
+    """Client TLS files (from flags or Secret `kube-ovn-tls`: `key`, `cert`, `cacert`)."""
+
+    private_key: str
+    certificate: str
+    ca_cert: str
+
+
+def _check_remotes(remotes: str, ssl: NbSslFiles | None) -> list[str]:
+    parts = [r.strip() for r in remotes.split(",") if r.strip()]
+    if not parts:
+        raise NbDirectError("no NB remote given")
+    for r in parts:
+        if not r.startswith(("tcp:", "ssl:")):
+            raise NbDirectError(f"unsupported NB remote {r!r}: expected tcp:HOST:PORT or ssl:HOST:PORT")
+    if any(r.startswith("ssl:") for r in parts):
+        if ssl is None:
+            raise NbSslConfigError(f"{remotes}: ssl: remotes need a client key, certificate and CA certificate")
+        for what, path in (("private key", ssl.private_key), ("certificate", ssl.certificate),
+                           ("CA certificate", ssl.ca_cert)):
+            if not os.path.isfile(path):
+                raise NbSslConfigError(f"{remotes}: SSL {what} file {path!r} not found")
+    return parts
+
+
+def _set_ssl(ssl: NbSslFiles | None) -> None:
+    """python-ovs keeps TLS files process-wide and reads them per connection: set before the first connect."""
+    if ssl is None:
+        return
+    from ovs.stream import Stream
+
+    Stream.ssl_set_private_key_file(ssl.private_key)
+    Stream.ssl_set_certificate_file(ssl.certificate)
+    Stream.ssl_set_ca_cert_file(ssl.ca_cert)
+
+
+def _block(wait: Any, deadline: float) -> None:
+    """Sleep until the session has something to do or the deadline passes."""
+    import ovs.poller
+
+    poller = ovs.poller.Poller()
+    wait(poller)
+    poller.timer_wait(max(0, int((deadline - time.monotonic()) * 1000)))
+    poller.block()
+
+
+def _fetch_schema(remotes: list[str], deadline: float, label: str, timeout: float) -> tuple[Any, str]:
+    """`get_schema` from the first remote that answers, and that remote, bounded by `deadline` (ovsdbapp's
+    helper blocks without a timeout). Fails fast when every remote has refused the connection."""
+    import errno
+
+    import ovs.jsonrpc
+
+    session = ovs.jsonrpc.Session.open_multiple(remotes)
+    refused: dict[str, int] = {}
+    record = session.reconnect.connect_failed
+
+    def connect_failed(now: int, error: int) -> None:
+        refused[session.reconnect.get_name()] = error
+        record(now, error)
+
+    session.reconnect.connect_failed = connect_failed
+    try:
+        request = None
+        seqno = None
+        while time.monotonic() < deadline:
+            session.run()
+            if session.is_connected() and session.get_seqno() != seqno:
+                seqno = session.get_seqno()
+                request = ovs.jsonrpc.Message.create_request("get_schema", [DB_NAME])
+                session.send(request)
+            msg = session.recv() if session.is_connected() else None
+            if msg is not None and request is not None and msg.id == request.id:
+                if msg.type == ovs.jsonrpc.Message.T_ERROR or msg.error:
+                    raise NbSchemaError(f"{session.get_name()}: no {DB_NAME} database ({msg.error})")
+                return msg.result, session.get_name()
+            if len(refused) == len(remotes) and all(e == errno.ECONNREFUSED for e in refused.values()):
+                raise NbUnreachable(f"NB {label}: connection refused")
+            if msg is None:
+                _block(lambda p: (session.wait(p), session.recv_wait(p)), deadline)
+    finally:
+        session.close()
+    raise NbUnreachable(f"NB {label} did not answer within {timeout:g} s")
+
+
+def _condition(names: Iterable[str], pod_keys: Iterable[str]) -> list:
+    """Monitor clauses are OR-ed: one per candidate name and one per `<ns>/<name>` pod key."""
+    cond: list = [["name", "==", n] for n in sorted(set(names))]
+    cond += [["external_ids", "includes", ["map", [["pod", k]]]] for k in sorted(set(pod_keys))]
+    return cond
+
+
+def _row_to_port(row: Any) -> NbPort:
+    return NbPort(name=row.name, type=row.type, external_ids=dict(row.external_ids),
+                  addresses=tuple(row.addresses), options=dict(row.options), uuid=str(row.uuid))
+
+
+def lookup_direct(remotes: str, names: Iterable[str], pod_keys: Iterable[str], timeout: float,
+                  ssl: NbSslFiles | None = None) -> NbLookup:
+    """Read the Logical_Switch_Ports named `names` or whose `external_ids:pod` is in `pod_keys`, from any
+    member of `remotes`. Raises NbUnreachable when nothing answers within `timeout` seconds."""
+    names, pod_keys = list(names), list(pod_keys)
+    if not names and not pod_keys:
+        raise ValueError("lookup_direct needs at least one port name or pod key")
+    parts = _check_remotes(remotes, ssl)
+    deadline = time.monotonic() + timeout
+    label = ",".join(parts)
+    _set_ssl(ssl)
+    from ovsdbapp.backend.ovs_idl.connection import OvsdbIdl
+    from ovsdbapp.backend.ovs_idl.idlutils import create_schema_helper
+
+    schema_json, answered = _fetch_schema(parts, deadline, label, timeout)
+    helper = create_schema_helper(schema_json)
+    table = schema_json.get("tables", {}).get(TABLE, {}).get("columns", {})
+    missing = [c for c in COLUMNS if c not in table]
+    if missing:
+        raise NbSchemaError(f"{label}: {TABLE} lacks column(s) {', '.join(missing)}")
+    helper.register_columns(TABLE, COLUMNS)
+    # The member that just answered goes first, so the IDL does not retry a dead one (e.g. a killed leader).
+    ordered = [answered] + [r for r in parts if r != answered]
+    idl = OvsdbIdl(",".join(ordered), helper, leader_only=False)
+    try:
+        idl.cond_change(TABLE, _condition(names, pod_keys))
+        while not (idl.state == idl.IDL_S_MONITORING and idl.change_seqno > 0):
+            if time.monotonic() >= deadline:
+                raise NbUnreachable(f"NB {label} did not answer within {timeout:g} s")
+            idl.run()
+            if not (idl.state == idl.IDL_S_MONITORING and idl.change_seqno > 0):
+                _block(idl.wait, deadline)
+        ports = tuple(sorted((_row_to_port(r) for r in idl.tables[TABLE].rows.values()),
+                             key=lambda p: (p.name, p.uuid)))
+        endpoint = idl.session_name()
+    finally:
+        idl.close()
+    return NbLookup(ports=ports, via="direct", endpoint=endpoint, leader_only=False)

@@ -1,0 +1,140 @@
+"""The exec path's NB read, as pure data: the OVSDB query, the argv that runs it, and the parser of its output.
+
+Why `ovsdb-client query` with `select … where`: the server filters (40–70 ms at 50,000 ports, where
+`ovn-nbctl find` downloads the whole table in 1.5–2 s), and `query` appends an `abort`, so OVSDB itself
+guarantees the transaction can never commit. The argv is a list (never a shell string) and the exec path
+runs nothing that `check_allowed_argv` rejects. No I/O here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any, Iterable
+
+from kubectl_ovn_lsp.model.records import NbPort
+
+DB_NAME = "OVN_Northbound"
+TABLE = "Logical_Switch_Port"
+COLUMNS = ("_uuid", "name", "type", "external_ids", "addresses", "options")
+DEFAULT_NB_SOCKET = "unix:/var/run/ovn/ovnnb_db.sock"
+PROGRAM = "ovsdb-client"
+SUBCOMMAND = "query"
+_TIMEOUT_RE = re.compile(r"--timeout=[1-9][0-9]{0,4}")
+_ENDPOINT_RE = re.compile(r"(unix:/[\w./-]+|(tcp|ssl):[\w.:\[\]-]+(,(tcp|ssl):[\w.:\[\]-]+)*)")
+
+
+class NbQueryError(RuntimeError):
+    """NB answered the query with an error, or its output is not an OVSDB reply."""
+
+
+class NbArgvRejected(ValueError):
+    """A command the exec path was asked to run is not the allowlisted read-only query."""
+
+
+def build_query_transaction(names: Iterable[str], pod_keys: Iterable[str]) -> list:
+    """One `select` per name and per `<ns>/<name>` pod key: where-clauses within a select are AND-ed,
+    so ORing needs separate selects; the parser deduplicates rows found twice."""
+    ops: list = [DB_NAME]
+    for name in sorted(set(names)):
+        ops.append({"op": "select", "table": TABLE, "where": [["name", "==", name]], "columns": list(COLUMNS)})
+    for key in sorted(set(pod_keys)):
+        ops.append({"op": "select", "table": TABLE,
+                    "where": [["external_ids", "includes", ["map", [["pod", key]]]]], "columns": list(COLUMNS)})
+    return ops
+
+
+def build_query_argv(names: Iterable[str], pod_keys: Iterable[str], timeout: float,
+                     endpoint: str = DEFAULT_NB_SOCKET) -> list[str]:
+    """`ovsdb-client --timeout=S query <endpoint> <json>`; S is whole seconds, at least 1."""
+    seconds = max(1, math.ceil(timeout))
+    txn = json.dumps(build_query_transaction(names, pod_keys), separators=(",", ":"))
+    argv = [PROGRAM, f"--timeout={seconds}", SUBCOMMAND, endpoint, txn]
+    check_allowed_argv(argv)
+    return argv
+
+
+def check_allowed_argv(argv: list[str]) -> None:
+    """Raise NbArgvRejected unless argv is exactly `ovsdb-client --timeout=N query <endpoint> <selects>`
+    where every operation is a `select` on Logical_Switch_Port of OVN_Northbound."""
+    if not isinstance(argv, list) or len(argv) != 5 or not all(isinstance(a, str) for a in argv):
+        raise NbArgvRejected("exec argv must be a list of 5 strings")
+    program, timeout, sub, endpoint, txn = argv
+    if program != PROGRAM or sub != SUBCOMMAND:
+        raise NbArgvRejected(f"only '{PROGRAM} {SUBCOMMAND}' may be run, not {program!r} {sub!r}")
+    if not _TIMEOUT_RE.fullmatch(timeout):
+        raise NbArgvRejected(f"bad timeout option {timeout!r}")
+    if not _ENDPOINT_RE.fullmatch(endpoint):
+        raise NbArgvRejected(f"bad NB endpoint {endpoint!r}")
+    try:
+        ops = json.loads(txn)
+    except ValueError as exc:
+        raise NbArgvRejected(f"query is not JSON: {exc}") from None
+    if not isinstance(ops, list) or len(ops) < 2 or ops[0] != DB_NAME:
+        raise NbArgvRejected(f"query must be a non-empty transaction on {DB_NAME}")
+    for op in ops[1:]:
+        if not isinstance(op, dict) or op.get("op") != "select" or op.get("table") != TABLE:
+            raise NbArgvRejected(f"only 'select' on {TABLE} is allowed, got {str(op)[:80]}")
+
+
+def is_allowed_argv(argv: list[str]) -> bool:
+    try:
+        check_allowed_argv(argv)
+    except NbArgvRejected:
+        return False
+    return True
+
+
+def decode_datum(value: Any) -> Any:
+    """OVSDB wire value → Python: `["set",[…]]` → list, `["map",[[k,v]…]]` → dict, `["uuid",u]` → u."""
+    if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str):
+        kind, body = value
+        if kind == "set":
+            return [decode_datum(v) for v in body]
+        if kind == "map":
+            return {decode_datum(k): decode_datum(v) for k, v in body}
+        if kind in ("uuid", "named-uuid"):
+            return body
+    return value
+
+
+def _as_list(value: Any) -> list:
+    decoded = decode_datum(value)
+    return decoded if isinstance(decoded, list) else [decoded]  # a 1-element set travels as the bare atom
+
+
+def row_to_port(row: dict) -> NbPort:
+    """One selected row (wire format) → NbPort."""
+    return NbPort(name=row.get("name", ""), type=row.get("type", ""),
+                  external_ids=decode_datum(row.get("external_ids", ["map", []])),
+                  addresses=tuple(_as_list(row.get("addresses", ["set", []]))),
+                  options=decode_datum(row.get("options", ["map", []])),
+                  uuid=decode_datum(row.get("_uuid", "")))
+
+
+def parse_query_output(text: str) -> tuple[NbPort, ...]:
+    """Parse ovsdb-client's JSON reply (one result per select) into ports, deduplicated by uuid, in order.
+    Raise NbQueryError on an OVSDB error result or output that is not a reply."""
+    try:
+        results = json.loads(text)
+    except ValueError:
+        raise NbQueryError(f"NB query output is not JSON: {text.strip()[:200]!r}") from None
+    if isinstance(results, dict) and "error" in results:
+        results = [results]
+    if not isinstance(results, list):
+        raise NbQueryError(f"NB query output is not a list of results: {text.strip()[:200]!r}")
+    ports: dict[str, NbPort] = {}
+    for res in results:
+        if res is None:
+            continue  # operations after a failed one are not executed
+        if not isinstance(res, dict):
+            raise NbQueryError(f"unexpected NB query result: {str(res)[:200]}")
+        if res.get("error"):
+            if res["error"] == "aborted":
+                continue  # the abort that `query` appends, should it ever be echoed
+            raise NbQueryError(f"NB query failed: {res['error']}: {res.get('details', '')}".rstrip(": "))
+        for row in res.get("rows", []):
+            port = row_to_port(row)
+            ports.setdefault(port.uuid or port.name, port)
+    return tuple(ports.values())

@@ -1,0 +1,122 @@
+"""Direct reads with conditional monitoring: tcp, mutual TLS, raft member lists, bounded failure."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import time
+
+import pytest
+
+from kubectl_ovn_lsp.collect.nb_direct import (NbDirectError, NbSslConfigError, NbSslFiles, NbUnreachable,
+                                               lookup_direct)
+from kubectl_ovn_lsp.sandbox.nb_server import kill_member
+from kubectl_ovn_lsp.sandbox.pki import generate_pki
+
+VM_PORT = "vm-a.test-ns.subnet-a.test-ns.ovn"
+
+
+def _client_files(server) -> NbSslFiles:
+    return NbSslFiles(private_key=server.ssl.client_key, certificate=server.ssl.client_cert,
+                      ca_cert=server.ssl.cacert)
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_tcp_names_and_pod_keys(nb) -> None:
+    found = lookup_direct(nb.remotes, [VM_PORT, "no-such-port"], ["app/web-5f7c"], timeout=5)
+    assert [p.name for p in found.ports] == [VM_PORT, "web-5f7c.app"]
+    assert (found.via, found.endpoint, found.leader_only) == ("direct", nb.remotes, False)
+    vm = found.ports[0]
+    assert vm.logical_switch == "subnet-a" and vm.pod_key == "test-ns/vm-a"
+    assert vm.addresses == ("00:00:00:0a:00:02 172.17.0.10",) and len(vm.uuid) == 36
+    web = found.ports[1]
+    assert web.external_ids["security_groups"] == "sg1/sg2"
+
+
+def test_pod_key_finds_every_port_of_the_vm(nb) -> None:
+    found = lookup_direct(nb.remotes, [], ["test-ns/vm-a"], timeout=5)
+    assert sorted(p.name for p in found.ports) == ["vm-a.test-ns", VM_PORT]
+    assert lookup_direct(nb.remotes, ["vm-b.test-ns"], ["test-ns/vm-b"], timeout=5).ports == ()
+
+
+def test_two_servers_in_one_process(nb, nb_ssl) -> None:
+    """No connection is cached between calls (ovsdbapp's class-level connection would answer from the first)."""
+    first = lookup_direct(nb.remotes, [VM_PORT], [], timeout=5)
+    second = lookup_direct(nb_ssl.remotes, [VM_PORT], [], timeout=5, ssl=_client_files(nb_ssl))
+    assert first.endpoint == nb.remotes and second.endpoint == nb_ssl.remotes
+    assert first.ports[0].uuid != second.ports[0].uuid
+
+
+def test_ssl(nb_ssl, tmp_path) -> None:
+    found = lookup_direct(nb_ssl.remotes, [VM_PORT], [], timeout=5, ssl=_client_files(nb_ssl))
+    assert [p.name for p in found.ports] == [VM_PORT] and found.endpoint.startswith("ssl:")
+
+    with pytest.raises(NbSslConfigError):
+        lookup_direct(nb_ssl.remotes, [VM_PORT], [], timeout=5)
+    with pytest.raises(NbSslConfigError, match="not found"):
+        lookup_direct(nb_ssl.remotes, [VM_PORT], [], timeout=5,
+                      ssl=NbSslFiles(str(tmp_path / "nokey"), nb_ssl.ssl.client_cert, nb_ssl.ssl.cacert))
+
+    other = generate_pki(tmp_path / "other")  # a CA the server does not trust
+    t0 = time.monotonic()
+    with pytest.raises(NbUnreachable):
+        lookup_direct(nb_ssl.remotes, [VM_PORT], [], timeout=1,
+                      ssl=NbSslFiles(other.client_key, other.client_cert, other.cacert))
+    assert time.monotonic() - t0 < 2.0
+
+
+def test_raft_list_reads_from_any_member(nb_factory) -> None:
+    server = nb_factory(cluster_size=3)
+    follower = next(m for m in server.members if m.index != server.leader)
+    found = lookup_direct(follower.remote, [VM_PORT], [], timeout=5)  # a follower alone answers
+    assert [p.name for p in found.ports] == [VM_PORT] and found.endpoint == follower.remote
+
+    ssl_cluster = nb_factory(cluster_size=3, ssl=True)
+    kill_member(ssl_cluster, ssl_cluster.leader)
+    found = lookup_direct(ssl_cluster.remotes, [], ["test-ns/vm-a"], timeout=5, ssl=_client_files(ssl_cluster))
+    assert len(found.ports) == 2 and found.endpoint != ssl_cluster.members[ssl_cluster.leader].remote
+
+
+def test_unreachable_fails_fast_or_within_timeout() -> None:
+    remotes = f"tcp:127.0.0.1:{_closed_port()},tcp:127.0.0.1:{_closed_port()}"
+    t0 = time.monotonic()
+    with pytest.raises(NbUnreachable, match="connection refused"):
+        lookup_direct(remotes, [VM_PORT], [], timeout=5.0)
+    assert time.monotonic() - t0 < 0.5  # every member refused: no point waiting for the timeout
+
+    # A listener that never speaks OVSDB: the timeout bounds the wait.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        t0 = time.monotonic()
+        with pytest.raises(NbUnreachable, match=r"did not answer within 1 s"):
+            lookup_direct(f"tcp:127.0.0.1:{silent.getsockname()[1]}", [VM_PORT], [], timeout=1.0)
+        assert 0.9 < time.monotonic() - t0 < 1.5
+
+
+def test_bad_remote_and_empty_query(nb) -> None:
+    with pytest.raises(NbDirectError, match="unsupported NB remote"):
+        lookup_direct("unix:/tmp/x.sock", [VM_PORT], [], timeout=1)
+    with pytest.raises(ValueError):
+        lookup_direct(nb.remotes, [], [], timeout=1)
+
+
+def test_reads_send_no_transact(nb, nb_dump) -> None:
+    """The server's JSON-RPC debug log shows every request: a direct read never sends `transact`."""
+    ctl = nb.members[0].ctl
+    log = nb.members[0].log_file
+    before = nb_dump(nb)  # ovsdb-client dump itself sends a (select-only) transact: keep it out of the window
+    subprocess.run(["ovs-appctl", "-t", ctl, "vlog/set", "jsonrpc:file:dbg"], check=True, capture_output=True)
+    try:
+        start = len(open(log).read())
+        lookup_direct(nb.remotes, [VM_PORT], ["test-ns/vm-a"], timeout=5)
+        requests = open(log).read()[start:]
+    finally:
+        subprocess.run(["ovs-appctl", "-t", ctl, "vlog/set", "jsonrpc:file:info"], check=True, capture_output=True)
+    assert "monitor_cond" in requests and "transact" not in requests
+    assert nb_dump(nb) == before
