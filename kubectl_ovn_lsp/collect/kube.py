@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
 import sys
 import time
 from dataclasses import dataclass
@@ -188,7 +189,7 @@ class KubeClient:
         _, url, headers, _, _ = self._api.param_serialize(
             "GET", path, query_params=query, auth_settings=["BearerToken"]
         )
-        self._trace(f"EXEC {namespace}/{pod} -c {container} -- {' '.join(argv)}")
+        self._trace(f"EXEC {namespace}/{pod} -c {container} -- {shlex.join(argv)}")
         started = time.monotonic()
         try:
             client = websocket_call(

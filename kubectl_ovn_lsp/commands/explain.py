@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from datetime import datetime, timezone
 from typing import Any
 
-from kubectl_ovn_lsp.errors import VERDICT_EXIT, BadInput, PluginError
+from kubectl_ovn_lsp.errors import VERDICT_EXIT, BadInput, NbUnavailable, PluginError
 
 API_VERSION = "ovn-lsp.kubeovn.io/v1alpha1"
 
@@ -88,11 +89,17 @@ def _nb_lookup(args: argparse.Namespace, client: Any, ovn_namespace: str, names:
         raise PluginError(f'--nb must be auto, exec, or tcp:HOST:PORT / ssl:HOST:PORT lists, got "{mode}"')
     from kubectl_ovn_lsp.collect import nb_tls
 
-    with nb_tls.client_files(args, client, ovn_namespace) as ssl_files:
-        from kubectl_ovn_lsp.collect import nb_direct
+    from kubectl_ovn_lsp.collect import nb_direct
 
-        return nb_direct.lookup_direct(mode, names, pod_keys, timeout=args.request_timeout, ssl=ssl_files,
-                                       verbose=args.verbose)
+    with nb_tls.client_files(args, client, ovn_namespace) as files:
+        ssl = nb_direct.NbSslFiles(files.private_key, files.certificate, files.ca_cert) if files else None
+        if args.verbose:
+            print(f"I nb: monitor Logical_Switch_Port at {mode} where name in {sorted(set(names))} "
+                  f"or external_ids:pod in {sorted(set(pod_keys))}", file=sys.stderr)
+        try:
+            return nb_direct.lookup_direct(mode, names, pod_keys, timeout=args.request_timeout, ssl=ssl)
+        except nb_direct.NbDirectError as exc:
+            raise NbUnavailable(f"OVN {exc}") from None  # the message already names the remote(s)
 
 
 def build_document(
