@@ -123,14 +123,8 @@ class KubeClient:
         try:
             response = self._api.call_api(method, url, headers, _request_timeout=self.timeout)
             body = response.read()
-        except urllib3.exceptions.TimeoutError:
-            raise Timeout(what=f"Kubernetes API GET {path}", seconds=_fmt(self.timeout)) from None
-        except urllib3.exceptions.MaxRetryError as exc:
-            if isinstance(exc.reason, urllib3.exceptions.TimeoutError):
-                raise Timeout(what=f"Kubernetes API GET {path}", seconds=_fmt(self.timeout)) from None
-            raise KubeUnavailable(server=self.configuration.host, reason=_one_line(str(exc.reason))) from None
         except urllib3.exceptions.HTTPError as exc:
-            raise KubeUnavailable(server=self.configuration.host, reason=_one_line(str(exc))) from None
+            raise self._transport_error(exc, path) from None
         self._trace(f"GET {url} {response.status} {1000 * (time.monotonic() - started):.0f}ms")
         if response.status >= 400:
             raise _status_error(response.status, body, method, path)
@@ -138,6 +132,17 @@ class KubeClient:
             return json.loads(body)
         except ValueError:
             raise KubeApiError(method=method, path=path, code=response.status, reason="response is not JSON") from None
+
+    def _transport_error(self, exc: Exception, path: str) -> Exception:
+        """Refused vs timed out: urllib3 2 makes NewConnectionError a ConnectTimeoutError, so test it first."""
+        import urllib3
+
+        reason = getattr(exc, "reason", None) or exc
+        if isinstance(reason, urllib3.exceptions.NewConnectionError):
+            return KubeUnavailable(server=self.configuration.host, reason=_connection_reason(reason))
+        if isinstance(reason, urllib3.exceptions.TimeoutError):
+            return Timeout(what=f"Kubernetes API GET {path}", seconds=_fmt(self.timeout))
+        return KubeUnavailable(server=self.configuration.host, reason=_one_line(str(reason)))
 
     def get(self, resource: Resource, name: str, namespace: str | None = None) -> dict:
         """One object; 404 becomes NotFound naming kind, name and namespace like kubectl does."""
@@ -314,6 +319,14 @@ def _exit_code_from_status(status_text: str, namespace: str, pod: str) -> int:
             return int(cause.get("message", "1"))
     raise KubeApiError(method="exec", path=f"{namespace}/{pod}", code=status.get("code", "-"),
                        reason=_one_line(status.get("message") or "exec failed"))
+
+
+def _connection_reason(exc: Exception) -> str:
+    text = str(exc)
+    for known in ("Connection refused", "Name or service not known", "No route to host", "Network is unreachable"):
+        if known in text:
+            return known.lower()
+    return _one_line(text)
 
 
 def _lower_keys(headers: dict) -> dict:

@@ -1,0 +1,174 @@
+"""Bad input through the real `kubectl ovn-lsp explain`: one `error:` line, the contract's exit code, no traceback."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+import yaml
+
+from tests.sandboxes import Sandbox, run_plugin
+
+
+def _one_error_line(proc, code: int = 1) -> str:
+    assert proc.returncode == code, (proc.returncode, proc.stdout, proc.stderr)
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert lines[0].startswith("error: ") and "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def broken(sandbox_factory, tmp_path_factory) -> Sandbox:
+    """TC1 plus pods with a malformed Multus annotation and with a missing NAD, and RBAC denials."""
+    pod = {
+        "apiVersion": "v1", "kind": "Pod",
+        "metadata": {"namespace": "app", "labels": {"app": "bad"}, "annotations": {}},
+        "spec": {"nodeName": "node1", "containers": [{"name": "main", "image": "nginx:1.27"}]},
+        "status": {"phase": "Running", "podIP": "10.16.0.40",
+                   "conditions": [{"type": "Ready", "status": "True"}],
+                   "containerStatuses": [{"name": "main", "ready": True, "restartCount": 0}]},
+    }
+    malformed = yaml.safe_load(yaml.safe_dump(pod))
+    malformed["metadata"]["name"] = "bad-multus"
+    malformed["metadata"]["annotations"]["k8s.v1.cni.cncf.io/networks"] = '{"name": "attachnet"}'  # an object, not a list
+    missing = yaml.safe_load(yaml.safe_dump(pod))
+    missing["metadata"]["name"] = "no-nad"
+    missing["metadata"]["annotations"]["k8s.v1.cni.cncf.io/networks"] = "app/does-not-exist"
+    scenario = {
+        "name": "broken",
+        "include": ["tc1"],
+        "objects": [malformed, missing],
+        "forbidden": [
+            {"verb": "get", "resource": "pods", "namespace": "secret-ns"},
+            {"verb": "list", "resource": "pods", "namespace": "secret-ns"},
+            {"verb": "create", "resource": "pods/exec", "namespace": "kube-system"},
+        ],
+        "nb": {"derive": True},
+    }
+    path = tmp_path_factory.mktemp("scenario") / "broken.yaml"
+    path.write_text(yaml.safe_dump(scenario))
+    return sandbox_factory(str(path))
+
+
+def test_unknown_name(tc4: Sandbox) -> None:
+    line = _one_error_line(run_plugin(tc4, "explain", "nope", "-n", "test-ns"))
+    assert '"nope"' in line and '"test-ns"' in line
+
+
+def test_unknown_vm_with_prefix(tc4: Sandbox) -> None:
+    line = _one_error_line(run_plugin(tc4, "explain", "vm/nope", "-n", "test-ns"))
+    assert line == 'error: virtualmachine "nope" not found in namespace "test-ns"'
+
+
+def test_unknown_prefix_is_an_error(tc4: Sandbox) -> None:
+    line = _one_error_line(run_plugin(tc4, "explain", "svc/x", "-n", "test-ns"))
+    assert "pod/, vm/ or vmi/" in line
+
+
+def test_malformed_multus_annotation(broken: Sandbox) -> None:
+    line = _one_error_line(run_plugin(broken, "explain", "bad-multus", "-n", "app"))
+    assert "k8s.v1.cni.cncf.io/networks" in line and "bad-multus" in line
+
+
+def test_missing_nad(broken: Sandbox) -> None:
+    line = _one_error_line(run_plugin(broken, "explain", "no-nad", "-n", "app"))
+    assert "does-not-exist" in line and "not found" in line.lower()
+
+
+def test_forbidden_names_verb_and_resource(broken: Sandbox) -> None:
+    line = _one_error_line(run_plugin(broken, "explain", "pod/x", "-n", "secret-ns"))
+    assert "forbidden" in line and "get" in line and "pods" in line and "secret-ns" in line
+
+
+def test_forbidden_exec_names_pods_exec(broken: Sandbox) -> None:
+    line = _one_error_line(run_plugin(broken, "explain", "web-5f7c", "-n", "app"))
+    assert "create" in line and "pods/exec" in line and "kube-system" in line
+
+
+def test_no_ovn_central_pod(tc4: Sandbox) -> None:
+    line = _one_error_line(run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--ovn-namespace", "test-ns"))
+    assert "ovn-central" in line and '"test-ns"' in line
+
+
+def test_nb_connection_refused(tc4: Sandbox) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    line = _one_error_line(run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--nb", f"tcp:127.0.0.1:{port}"))
+    assert f"tcp:127.0.0.1:{port}" in line and "refused" in line
+
+
+def test_nb_silent_listener_is_bounded_by_request_timeout(tc4: Sandbox) -> None:
+    """A listener that never answers: the command gives up after --request-timeout with a clear line."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                accepted.append(server.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        port = server.getsockname()[1]
+        proc = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--nb", f"tcp:127.0.0.1:{port}",
+                          "--request-timeout", "1", timeout=30)
+        line = _one_error_line(proc)
+        assert "within 1 s" in line or "within 1s" in line
+    finally:
+        stop.set()
+        thread.join()
+        for conn in accepted:
+            conn.close()
+        server.close()
+
+
+def test_unreachable_api_server(tc4: Sandbox, tmp_path) -> None:
+    config = yaml.safe_load(open(tc4.kubeconfig))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config["clusters"][0]["cluster"]["server"] = f"http://127.0.0.1:{port}"
+    path = tmp_path / "kubeconfig"
+    path.write_text(yaml.safe_dump(config))
+    line = _one_error_line(run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", KUBECONFIG=str(path)))
+    assert f"127.0.0.1:{port}" in line
+
+
+def test_bad_kubeconfig(tc4: Sandbox, tmp_path) -> None:
+    path = tmp_path / "kubeconfig"
+    path.write_text("apiVersion: v1\nkind: Config\ncontexts: []\nclusters: []\nusers: []\n")
+    line = _one_error_line(run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", KUBECONFIG=str(path)))
+    assert line.startswith("error: kubeconfig:")
+
+
+def test_wrong_token_is_unauthorized_over_https(sandbox_factory, tmp_path) -> None:
+    sandbox = sandbox_factory("tc4", api_tls=True)
+    config = yaml.safe_load(open(sandbox.kubeconfig))
+    config["users"][0]["user"]["token"] = "wrong"
+    path = tmp_path / "kubeconfig"
+    path.write_text(yaml.safe_dump(config))
+    line = _one_error_line(run_plugin(sandbox, "explain", "vm-a", "-n", "test-ns", KUBECONFIG=str(path)))
+    assert "Unauthorized" in line
+
+
+def test_usage_error_is_exit_2(tc4: Sandbox) -> None:
+    proc = run_plugin(tc4, "explain", "vm-a", "-o", "xml")
+    assert proc.returncode == 2
+    assert proc.stderr.splitlines()[0].startswith("error: argument -o/--output: invalid choice")
+    assert "See 'kubectl ovn-lsp explain -h'" in proc.stderr
+
+
+def test_bad_nb_mode_is_an_error(tc4: Sandbox) -> None:
+    line = _one_error_line(run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--nb", "http://x"))
+    assert "--nb" in line
