@@ -51,11 +51,15 @@ def start(scenario: Scenario, state_dir: Path, nb_cluster: int = 1, nb_ssl: bool
     state = {"scenario": scenario.name, "nb": nb.to_dict(), "apiserver": {}}
     _write_state(state_dir, state)
     try:
-        if scenario.nb_database_file is None and scenario.nb_switches:
-            nb_load.load_switches(nb.unix_socket, scenario.nb_switches)
         objects = _cluster_objects(scenario.objects, nb)
         config = _apiserver_config(scenario, objects, nb, state_dir, api_tls)
-        state["apiserver"] = _start_apiserver(config, state_dir)
+        # The API server parses its objects while NB loads: at 50,000 ports both take seconds.
+        process = _spawn_apiserver(config, state_dir)
+        state["apiserver"] = {"pid": process.pid}
+        _write_state(state_dir, state)
+        if scenario.nb_database_file is None and scenario.nb_switches:
+            nb_load.load_switches(nb.unix_socket, scenario.nb_switches)
+        state["apiserver"] = _wait_for_apiserver(process, state_dir)
         state["kubeconfig"] = _write_kubeconfig(state_dir, state["apiserver"]["url"], config)
         state["hints"] = _hints(scenario)
         _write_state(state_dir, state)
@@ -159,20 +163,22 @@ def _tls_secret(ssl: object) -> dict:
     }
 
 
-def _start_apiserver(config: dict, state_dir: Path) -> dict:
+def _spawn_apiserver(config: dict, state_dir: Path) -> subprocess.Popen:
     config_path = state_dir / "apiserver.json"
-    ready = state_dir / "apiserver.ready"
-    ready.unlink(missing_ok=True)
+    (state_dir / "apiserver.ready").unlink(missing_ok=True)
     fd = os.open(config_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(config, handle)
-    log = open(state_dir / "apiserver.log", "ab")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "kubectl_ovn_lsp.sandbox.apiserver", "--config", str(config_path),
-         "--ready-file", str(ready)],
-        stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
-    )
-    log.close()
+        json.dump(config, handle, separators=(",", ":"))
+    with open(state_dir / "apiserver.log", "ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "kubectl_ovn_lsp.sandbox.apiserver", "--config", str(config_path),
+             "--ready-file", str(state_dir / "apiserver.ready")],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+        )
+
+
+def _wait_for_apiserver(process: subprocess.Popen, state_dir: Path) -> dict:
+    ready = state_dir / "apiserver.ready"
     deadline = time.monotonic() + API_START_TIMEOUT
     while time.monotonic() < deadline:
         if ready.exists():
