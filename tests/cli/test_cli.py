@@ -1,0 +1,110 @@
+"""The CLI layer in-process and through kubectl: parsing, start-up cost, error mapping, completion."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from kubectl_ovn_lsp import cli
+from kubectl_ovn_lsp.errors import ExitStatus, NotFound
+from tests.sandboxes import Sandbox
+
+HEAVY = ("kubernetes", "ovsdbapp", "ovs", "tabulate", "yaml", "aiohttp", "urllib3", "argcomplete")
+
+
+def test_help_imports_nothing_heavy() -> None:
+    """`--help` and parsing must not pay for kubernetes (~0.5 s), ovsdbapp, tabulate or yaml."""
+    code = (
+        "import sys, contextlib, io\n"
+        "from kubectl_ovn_lsp import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert cli.main(['explain', '--help']) == 0\n"
+        "cli.build_parser().parse_args(['explain', 'vm-a', '-n', 'x', '-o', 'json'])\n"
+        f"print([m for m in {HEAVY!r} if m in sys.modules])\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+@pytest.mark.parametrize("text, expected", [("true", True), ("False", False), ("1", True), ("off", False)])
+def test_boolean_flags(text: str, expected: bool) -> None:
+    args = cli.build_parser().parse_args(["explain", "vm-a", "--keep-vm-ip", text])
+    assert args.keep_vm_ip is expected
+
+
+def test_defaults_follow_the_contract() -> None:
+    args = cli.build_parser().parse_args(["explain", "vm-a"])
+    assert (args.nb, args.output, args.request_timeout, args.color) == ("auto", "text", 10.0, "auto")
+    assert args.keep_vm_ip is None and args.kube_ovn_version is None and args.namespace is None
+
+
+def test_bad_boolean_is_a_usage_error(capsys) -> None:
+    assert cli.main(["explain", "vm-a", "--keep-vm-ip", "maybe"]) == ExitStatus.USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("error: argument --keep-vm-ip: expected true or false")
+    assert "See 'kubectl ovn-lsp explain -h'" in err
+
+
+def test_negative_timeout_is_a_usage_error(capsys) -> None:
+    assert cli.main(["explain", "vm-a", "--request-timeout", "-1"]) == ExitStatus.USAGE
+
+
+def test_plugin_errors_become_one_line_and_their_code(monkeypatch, capsys) -> None:
+    def boom(args):
+        raise NotFound(kind="virtualmachine", name="x", namespace="y")
+
+    monkeypatch.setattr(cli, "_load_handler", lambda spec: boom)
+    assert cli.main(["explain", "x"]) == ExitStatus.ERROR
+    assert capsys.readouterr().err == 'error: virtualmachine "x" not found in namespace "y"\n'
+
+
+def test_unexpected_exceptions_never_print_a_traceback(monkeypatch, capsys) -> None:
+    def boom(args):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(cli, "_load_handler", lambda spec: boom)
+    monkeypatch.delenv("KUBECTL_OVN_LSP_TRACEBACK", raising=False)
+    assert cli.main(["explain", "x"]) == ExitStatus.ERROR
+    err = capsys.readouterr().err
+    assert err.startswith("error: internal error: KeyError") and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_interrupt_is_130(monkeypatch, capsys) -> None:
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_load_handler", lambda spec: interrupted)
+    assert cli.main(["explain", "x"]) == 130
+
+
+def _complete(sandbox: Sandbox, *words: str) -> list[str]:
+    proc = sandbox.kubectl("__complete", "ovn-lsp", *words)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[-1] == ":4"
+    return lines[:-1]
+
+
+def test_completion_of_subcommands_and_flags(tc4: Sandbox) -> None:
+    assert {"explain", "sandbox"} <= set(_complete(tc4, ""))
+    assert "--kube-ovn-version" in _complete(tc4, "explain", "--kube")
+
+
+def test_completion_of_namespaces_and_workloads(tc4: Sandbox) -> None:
+    assert "test-ns" in _complete(tc4, "explain", "-n", "test")
+    assert _complete(tc4, "explain", "-n", "test-ns", "vm") == ["vm-a"]
+    assert _complete(tc4, "explain", "-n", "test-ns", "pod/") == ["pod/virt-launcher-vm-a-7xk2p"]
+
+
+def test_completion_of_contexts_and_scenarios(tc4: Sandbox) -> None:
+    assert _complete(tc4, "explain", "vm-a", "--context", "") == ["ovn-lsp-sandbox"]
+    assert "tc4" in _complete(tc4, "sandbox", "up", "tc")
+
+
+def test_version_through_kubectl(tc4: Sandbox) -> None:
+    proc = tc4.kubectl("ovn-lsp", "--version")
+    assert proc.returncode == 0 and proc.stdout.startswith("kubectl-ovn_lsp ")
