@@ -1,0 +1,327 @@
+"""Kube-OVN release bands A–L and every behaviour switch of GC and naming, as data (spec §4.6).
+
+Why two tables: band letters are contiguous version ranges (what the user sees), but many switches were
+backported to several release branches at different patch numbers (v1.9.23 *and* v1.11.5, not v1.10.x), so
+a switch is "on from this first release in each listed branch; newer branches inherit it". Adding a release
+that starts a new band is one `BANDS` row; a new behaviour is one `SWITCHES` row. Nothing else in the model
+compares versions: it asks `Behaviour`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, Mapping
+
+from kubectl_ovn_lsp.model.versions import Version, image_tag, parse_version
+
+
+@dataclass(frozen=True)
+class Since:
+    """On from the first release listed for the version's branch; branches newer than all entries inherit it."""
+
+    firsts: tuple[Version, ...]
+
+    def applies(self, version: Version) -> bool:
+        for first in self.firsts:
+            if first.branch == version.branch:
+                return version >= first
+        return version.branch > max(first.branch for first in self.firsts)
+
+
+def since(*texts: str) -> Since:
+    return Since(tuple(parse_version(t) for t in texts))  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class Band:
+    letter: str
+    first: Version
+    tags: str  # as the spec writes the range
+
+
+BANDS: tuple[Band, ...] = (
+    Band("A", Version(0, 0, 0), "< v1.8.0"),
+    Band("B", Version(1, 8, 0), "v1.8.0"),
+    Band("C", Version(1, 8, 1), "v1.8.1–v1.8.18"),
+    Band("D", Version(1, 9, 0), "v1.9.0–v1.11.24"),
+    Band("E", Version(1, 12, 0), "v1.12.0–v1.12.35"),
+    Band("F", Version(1, 13, 0), "v1.13.0–v1.13.5"),
+    Band("G", Version(1, 13, 6), "v1.13.6–v1.13.15"),
+    Band("H", Version(1, 14, 0), "v1.14.0–v1.14.4"),
+    Band("I", Version(1, 14, 5), "v1.14.5–v1.14.41"),
+    Band("J", Version(1, 15, 0), "v1.15.0–v1.15.24"),
+    Band("K", Version(1, 16, 0), "v1.16.0–v1.16.2"),
+    Band("L", Version(1, 17, 0), "master (v1.17-dev)"),
+)
+NEWEST_BAND = BANDS[-1]
+
+# name -> first release per branch. Comments: upstream PR/commit and what flips.
+SWITCHES: dict[str, Since] = {
+    "gc_lsp": since("v1.7.1"),  # 9b70842a0: the "lsp lost" log and the two-strike delete (v1.7.1, not v1.8.0)
+    "sts_rules": since("v1.7.3", "v1.8.1"),  # StatefulSet pods skip isPodAlive; isStatefulSetPodToDel
+    "provider_test": since("v1.7.3", "v1.8.1"),  # isOVNProvided: subnet.spec.provider must be exactly "ovn"
+    "provider_suffix_test": since("v1.9.0"),  # gc.go isOVNProvided: HasSuffix(provider, "ovn") ("" is not OVN)
+    "provider_three_field_test": since("v1.13.0"),  # #3915 isOvnSubnet/IsOvnProvider: "" | ovn | <a>.<b>.ovn
+    "sts_to_gc": since("v1.13.7", "v1.14.0"),  # #5122 isStatefulSetPodToGC: downscaled pods only when dead
+    "name_by_pod": since("v1.8.3", "v1.9.1", "v1.10.0"),  # #1307/#1347 getNameByPod, --keep-vm-ip (v1.9.0 lacks it)
+    "node_only_if_allocated": since("v1.8.3", "v1.9.0"),  # node-<n> expected only with ovn.kubernetes.io/allocated
+    "ls_annotation_required": since("v1.11.7"),  # no logical_switch annotation -> provider skipped (subnet lister)
+    "hostnetwork_skip": since("v1.15.0"),  # #6091: hostNetwork pods ignored by the pod loop
+    "vm_lsps": since("v1.8.7", "v1.9.4", "v1.10.1", "v1.11.0"),  # getVmLsps: <vm>.<ns> for every VM
+    "vm_template_annotation": since("v1.9.23", "v1.11.5"),  # + VM template k8s.v1.cni.cncf.io/networks nets
+    "vm_spec_networks": since("v1.12.0"),  # + spec.template.spec.networks[].multus.networkName ("ns/name" only)
+    "vm_bare_network_name": since("v1.12.4", "v1.13.0"),  # #3378: bare networkName -> VM namespace
+    "vm_skip_default_multus": since("v1.13.6", "v1.14.0"),  # #5106: no <vm>.<ns> when multus.default
+    "vm_empty_annotation_guard": since("v1.14.5", "v1.15.0"),  # #5557: "" template annotation not parsed
+    "vm_list_aborts_cycle": since("v1.17.0"),  # #6824: cluster-wide VM list; error aborts the GC cycle
+    "default_net_own_provider": since("v1.8.2"),  # a03a858c1: kube-ovn NAD as Multus default net -> <nad>.<ns>.ovn
+    "nadutils_parser": since("v1.14.0"),  # nadutils.ParseNetworkAnnotation: "" is an error
+    "periodic_only": since("v1.9.29", "v1.11.11", "v1.13.0"),  # #3124: no double markAndCleanLSP at start
+    "reserved_ip_label": since("v1.13.0"),  # ovn.kubernetes.io/ip_reserved=true keeps the IP CR
+    "vip_ports": since("v1.14.0"),  # #5148 vipsMap replaces the arp_proxy option skip
+    "gc_interval_zero_disables": since("v1.12.32", "v1.13.4", "v1.14.0"),  # #5005
+    "inspect_pod": since("v1.8.2"),  # inspectPod re-creates a missing LSP of a live pod every 20 s
+    "inspect_unfiltered": since("v1.12.0"),  # LogicalSwitchPortExists by name; before: GC's filtered list
+    "iface_suffix_providers": since("v1.16.0"),  # #6060: same NAD twice with interface names -> .<iface>
+    "strict_kubevirt_prefix": since("v1.15.0"),  # isVMPod: apiVersion must start with "kubevirt.io/"
+    "keep_vm_ip_default_true": since("v1.12.0"),  # --keep-vm-ip flag default
+    "ext_vpc_default_false": since("v1.14.5", "v1.15.0"),  # dbc6a9e91 / 351401009 --enable-external-vpc default
+    "non_primary_cni_flag": since("v1.15.0"),  # --non-primary-cni-mode exists
+    "ext_vpc_flag": since("v1.8.0"),  # before: the NB list always requires vendor=kube-ovn (ovn-nbctl.go:321)
+    "ipam_by_nad_type": since("v1.17.0"),  # master isKubeOVNIPAMNetwork; tags match only a <nad>.<ns> subnet
+}
+
+
+@dataclass(frozen=True)
+class Behaviour:
+    """Every switch resolved for one version: the only thing the rest of the model consults."""
+
+    band: str
+    gc_lsp: bool
+    sts_rules: bool
+    provider_test: bool
+    provider_suffix_test: bool
+    provider_three_field_test: bool
+    sts_to_gc: bool
+    name_by_pod: bool
+    node_only_if_allocated: bool
+    ls_annotation_required: bool
+    hostnetwork_skip: bool
+    vm_lsps: bool
+    vm_template_annotation: bool
+    vm_spec_networks: bool
+    vm_bare_network_name: bool
+    vm_skip_default_multus: bool
+    vm_empty_annotation_guard: bool
+    vm_list_aborts_cycle: bool
+    default_net_own_provider: bool
+    nadutils_parser: bool
+    periodic_only: bool
+    reserved_ip_label: bool
+    vip_ports: bool
+    gc_interval_zero_disables: bool
+    inspect_pod: bool
+    inspect_unfiltered: bool
+    iface_suffix_providers: bool
+    strict_kubevirt_prefix: bool
+    keep_vm_ip_default_true: bool
+    ext_vpc_default_false: bool
+    non_primary_cni_flag: bool
+    ext_vpc_flag: bool
+    ipam_by_nad_type: bool
+
+
+    @property
+    def ovn_predicate(self) -> str:
+        """The test on the pod's logical_switch subnet: none (≤v1.8.0) | exact | suffix | three-field."""
+        if self.provider_three_field_test:
+            return "three-field"
+        if self.provider_suffix_test:
+            return "suffix"
+        return "exact" if self.provider_test else "none"
+
+
+def band_of(version: Version | None) -> Band:
+    """The band a version falls in; unknown versions get the newest band (the contract's "assumed")."""
+    if version is None:
+        return NEWEST_BAND
+    chosen = BANDS[0]
+    for band in BANDS:
+        if band.first <= version:
+            chosen = band
+    return chosen
+
+
+def band_by_letter(letter: str) -> Band:
+    """The band row for a letter (settings may know only the band, e.g. `master`)."""
+    for band in BANDS:
+        if band.letter == letter:
+            return band
+    raise KeyError(letter)
+
+
+def behaviour_for(version: Version | None) -> Behaviour:
+    """All switches for a release; None (unknown) behaves like the first release of the newest band."""
+    band = band_of(version)
+    effective = version or band.first
+    return Behaviour(band=band.letter, **{name: rule.applies(effective) for name, rule in SWITCHES.items()})
+
+
+assert {f.name for f in fields(Behaviour)} - {"band"} == set(SWITCHES), "Behaviour/SWITCHES drift"
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Controller settings: version and flags of the running kube-ovn-controller.
+
+CONTROLLER_CONTAINER = "kube-ovn-controller"
+DEFAULT_GC_INTERVAL = 360
+
+
+@dataclass(frozen=True)
+class ControllerSettings:
+    """What the running kube-ovn-controller does: release (band) and the flags that change naming and GC."""
+
+    version: Version | None
+    version_text: str | None  # as detected or given (`v1.13.4`, `master`), None when unknown
+    band: str  # "A".."L"
+    keep_vm_ip: bool
+    enable_external_vpc: bool
+    non_primary_cni_mode: bool
+    detected_from: str  # "deployment" | "flags" | "assumed"
+    gc_interval: int = DEFAULT_GC_INTERVAL
+    notes: tuple[str, ...] = ()  # what was assumed, in plain words
+
+    @property
+    def behaviour(self) -> Behaviour:
+        if self.version is None:
+            return behaviour_for(band_by_letter(self.band).first)
+        return behaviour_for(self.version)
+
+
+def flag_defaults(version: Version | None) -> dict[str, bool]:
+    """Controller flag defaults of that release (`config.go`), not install.sh/Helm values."""
+    b = behaviour_for(version)
+    return {
+        "keep_vm_ip": b.keep_vm_ip_default_true,
+        "enable_external_vpc": not b.ext_vpc_default_false,
+        "non_primary_cni_mode": False,
+    }
+
+
+_TRUE = {"1", "t", "T", "TRUE", "true", "True"}
+_FALSE = {"0", "f", "F", "FALSE", "false", "False"}
+
+
+def parse_go_bool(value: Any) -> bool | None:
+    """Go's strconv.ParseBool (what pflag applies to `--flag=value`); None when not a boolean."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return None
+
+
+def controller_flags(argv: list[str]) -> dict[str, str]:
+    """Flags from a container's command+args: `--flag=value`, `-flag=value`; a bare bool flag means "true".
+
+    pflag/Go flag never consume the next word for a boolean flag, so `--keep-vm-ip false` means true
+    (the `false` is a stray positional). Non-boolean flags we read (`--gc-interval`) may take the next word.
+    """
+    out: dict[str, str] = {}
+    valued = {"gc-interval"}
+    i = 0
+    while i < len(argv):
+        word = str(argv[i])
+        i += 1
+        if not word.startswith("-") or word in ("-", "--"):
+            continue
+        name, eq, value = word.lstrip("-").partition("=")
+        if eq:
+            out[name] = value
+        elif name in valued and i < len(argv):
+            out[name] = str(argv[i])
+            i += 1
+        else:
+            out[name] = "true"
+    return out
+
+
+def _controller_container(deployment: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    containers = (((deployment.get("spec") or {}).get("template") or {}).get("spec") or {}).get("containers") or []
+    for container in containers:
+        if container.get("name") == CONTROLLER_CONTAINER:
+            return container
+    return containers[0] if containers else None
+
+
+def settings_from_deployment(deployment: Mapping[str, Any] | None,
+                             overrides: Mapping[str, Any] | None = None) -> ControllerSettings:
+    """Version and flags from the kube-ovn-controller Deployment; each non-None override wins.
+
+    `overrides` keys: version, keep_vm_ip, enable_external_vpc, non_primary_cni_mode, gc_interval (bools may be
+    given as "true"/"false"). detected_from: "flags" when the version and every flag the Deployment could
+    have decided came from the command line, "deployment" when the Deployment decided any of them (`master` is
+    band L), "assumed" when no version is known: the newest band, with a note saying so.
+    Flags a release does not have (keep-vm-ip before v1.8.3/v1.9.1, non-primary-cni-mode before v1.15) are false.
+    """
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    notes: list[str] = []
+    container = _controller_container(deployment) if deployment else None
+    flags = controller_flags(list(container.get("command") or []) + list(container.get("args") or [])) \
+        if container else {}
+
+    version_text: str | None = None
+    if "version" in overrides:
+        version_text = str(overrides["version"])
+        # The contract's "flags": everything came from the command line; else the Deployment still decided some.
+        all_given = all(k in overrides for k in ("keep_vm_ip", "enable_external_vpc", "non_primary_cni_mode"))
+        source = "flags" if container is None or all_given else "deployment"
+    elif container is not None:
+        version_text = image_tag(str(container.get("image") or ""))
+        source = "deployment"
+    else:
+        source = "assumed"
+    version = parse_version(version_text)
+    if version is None and version_text not in ("master", "main"):
+        if version_text is not None:
+            notes.append(f"image tag {version_text!r} is not a release; assuming the newest band")
+        else:
+            notes.append("Kube-OVN version unknown; assuming the newest band")
+        source = "assumed"
+    band = band_of(version)
+    effective = version or band.first
+    defaults = flag_defaults(effective)
+
+    values: dict[str, bool] = {}
+    for key, flag in (("keep_vm_ip", "keep-vm-ip"), ("enable_external_vpc", "enable-external-vpc"),
+                      ("non_primary_cni_mode", "non-primary-cni-mode")):
+        chosen = parse_go_bool(overrides.get(key))
+        if chosen is None and flag in flags:
+            chosen = parse_go_bool(flags[flag])
+            if chosen is None:
+                notes.append(f"--{flag}={flags[flag]} is not a boolean; using the release default")
+        values[key] = defaults[key] if chosen is None else chosen
+    behaviour = behaviour_for(effective)
+    for key, exists in (("keep_vm_ip", behaviour.name_by_pod),
+                        ("non_primary_cni_mode", behaviour.non_primary_cni_flag)):
+        if values[key] and not exists:
+            values[key] = False
+            notes.append(f"--{key.replace('_', '-')} does not exist in {version_text}; treated as false")
+
+    gc_interval = DEFAULT_GC_INTERVAL
+    raw_interval = overrides.get("gc_interval", flags.get("gc-interval"))
+    if raw_interval is not None:
+        try:
+            gc_interval = int(str(raw_interval).rstrip("s"))
+        except ValueError:
+            notes.append(f"--gc-interval={raw_interval} is not a number; assuming {DEFAULT_GC_INTERVAL}")
+    return ControllerSettings(version=version, version_text=version_text, band=band.letter,
+                              keep_vm_ip=values["keep_vm_ip"], enable_external_vpc=values["enable_external_vpc"],
+                              non_primary_cni_mode=values["non_primary_cni_mode"], detected_from=source,
+                              gc_interval=gc_interval, notes=tuple(notes))
+

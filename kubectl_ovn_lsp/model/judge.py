@@ -1,0 +1,269 @@
+"""Per-port verdicts and reason codes (explain-contract.md; spec §4.8–4.9).
+
+Three facts decide a port: does GC expect the name, does GC's NB list show it (`type == ""`, plus
+`vendor=kube-ovn` under --enable-external-vpc), and does the workload need it. GC logs expected ∖ listed and
+deletes listed ∖ expected on the second run; "needed" separates a false alarm from a real loss or risk.
+"""
+
+from __future__ import annotations
+
+from kubectl_ovn_lsp.model.advice import advice_for
+from kubectl_ovn_lsp.model.bands import ControllerSettings
+from kubectl_ovn_lsp.model.collect_names import SOURCE_NB, Collected, Row, collect, has_allocation
+from kubectl_ovn_lsp.model.gc_vms import has_multus_default, vm_template_annotation
+from kubectl_ovn_lsp.model.nad import KIND_KUBE_OVN, network_of_provider
+from kubectl_ovn_lsp.model.naming import OVN_PROVIDER
+from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, FALSE_POSITIVE, LOST, NO_PORT, OK, STALE, Judgement, \
+    PortFinding, SEVERITY, WorkloadSnapshot, worst
+
+LOST_LINE = "lsp lost for pod {}, please delete the pod and retry"
+RESERVED_LABEL = "ovn.kubernetes.io/ip_reserved"
+
+
+def listed_by_gc(port: NbPort, enable_external_vpc: bool) -> bool:
+    """`ListNormalLogicalSwitchPorts`: type "" and, only with --enable-external-vpc, vendor=kube-ovn."""
+    if port.type != "":
+        return False
+    return not enable_external_vpc or port.external_ids.get("vendor") == "kube-ovn"
+
+
+def _attach_nb(col: Collected, snapshot: WorkloadSnapshot) -> dict[str, NbPort]:
+    keys = {f"{snapshot.namespace}/{o}" for o in col.owners | col.alt_owners}
+    found: dict[str, NbPort] = {}
+    for port in snapshot.nb_ports:
+        if port.name in col.rows or port.pod_key in keys or _in_family(port.name, col):
+            found[port.name] = port
+    for name, port in found.items():
+        row = col.row(name)
+        if not row.sources:
+            row.sources.add(SOURCE_NB)
+        if _in_family(name, col):
+            row.needed = True
+        if not row.provider:
+            row.provider, row.network = _reverse_provider(port, snapshot.namespace)
+        row.logical_switch = port.logical_switch or row.logical_switch
+    return found
+
+
+def _in_family(name: str, col: Collected) -> bool:
+    return any(name.startswith(base + ".") for base in col.family_bases)
+
+
+def _reverse_provider(port: NbPort, namespace: str) -> tuple[str, str]:
+    """`stalePortNetworkDetails`: strip the known `<owner>.<ns>` prefix; the rest is the provider."""
+    owner = (port.pod_key or "/").split("/", 1)[1]
+    prefix = f"{owner}.{namespace}"
+    if port.name == prefix:
+        return OVN_PROVIDER, "default"
+    provider = port.name[len(prefix) + 1:] if port.name.startswith(prefix + ".") else ""
+    return provider, network_of_provider(provider)
+
+
+def judge(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Judgement:
+    """Every port of the workload with its verdict, what GC logs and deletes, the top verdict and advice.
+
+    Raises MalformedMultusAnnotation / MissingNad (ModelError) for a pod Kube-OVN itself could not allocate.
+    """
+    col = collect(snapshot, settings)
+    nb = _attach_nb(col, snapshot)
+    never_ran = snapshot.vm is not None and not has_allocation(snapshot) and not any(
+        (p.pod_key or "") == f"{snapshot.namespace}/{col.vm_name}" for p in nb.values())
+    findings = []
+    for name in sorted(col.rows):
+        row = col.rows[name]
+        port = nb.get(name)
+        vendor_filter = settings.enable_external_vpc or not col.behaviour.ext_vpc_flag
+        listed = port is not None and listed_by_gc(port, vendor_filter)
+        verdict, reason, detail = _verdict(row, port, listed, col, snapshot, settings, never_ran)
+        findings.append(PortFinding(
+            name=name, provider=row.provider, network=row.network or network_of_provider(row.provider),
+            sources=tuple(sorted(row.sources)), expected_by_gc=row.expected, in_nb=port is not None,
+            listed_by_gc=listed, logical_switch=row.logical_switch,
+            addresses=tuple(port.addresses) if port else (), verdict=verdict, reason=reason, detail=detail,
+            needed=row.needed))
+    lost = tuple(f.name for f in findings if f.expected_by_gc and not f.listed_by_gc)
+    delete = tuple(f.name for f in findings if f.listed_by_gc and not f.expected_by_gc and col.gc_active
+                   and not _gc_skips_delete(nb[f.name], col))
+    verdict = worst([f.verdict for f in findings])
+    ranked = sorted((f for f in findings if f.reason), key=lambda f: -SEVERITY.get(f.verdict, 0))
+    reasons = [f.reason for f in ranked if f.verdict in SEVERITY]
+    notes = list(col.notes) + list(settings.notes) + _provider_mismatches(col)
+    if delete and not col.behaviour.periodic_only:
+        notes.append("this release runs GC twice at controller start: a restart deletes unexpected ports at once")
+    return Judgement(
+        port_owner=col.owner, target_kind=col.target_kind, target_name=snapshot.target_name, pods=col.pods,
+        ports=tuple(findings), lost_logged=lost, would_delete=delete,
+        message="\n".join(LOST_LINE.format(n) for n in lost) or None, verdict=verdict,
+        advice=advice_for(verdict, reasons), notes=tuple(notes))
+
+
+def _gc_skips_delete(port: NbPort, col: Collected) -> bool:
+    """≤v1.13 never deletes a port with options:arp_proxy=true (v1.14+ skips VIP ports, not workload ports)."""
+    return not col.behaviour.vip_ports and port.options.get("arp_proxy") == "true"
+
+
+def _verdict(row: Row, port: NbPort | None, listed: bool, col: Collected, snapshot: WorkloadSnapshot,
+             settings: ControllerSettings, never_ran: bool) -> tuple[str, str | None, str]:
+    in_nb = port is not None
+    if not col.gc_active:
+        if row.needed and not in_nb:
+            return LOST, None, "needed by the workload but missing from NB (GC is not running, so it logs nothing)"
+        if row.no_port and not in_nb:
+            return NO_PORT, None, _no_port_detail(row)
+        return OK, None, "present" if in_nb else "not a port of this workload"
+    if row.expected:
+        if listed:
+            return OK, None, _present_detail(port)  # type: ignore[arg-type]
+        if in_nb:
+            return FALSE_POSITIVE, "FP6", _filtered_detail(port, col)  # type: ignore[arg-type]
+        if row.needed:
+            if never_ran and row.from_vm_path:
+                return FALSE_POSITIVE, "FP3", "GC expects every port of a VM object; this VM has never run"
+            if row.young_pod:
+                return LOST, "FP9", "missing from NB for a pod allocated under a minute ago; inspectPod re-creates it"
+            return LOST, None, _lost_detail(row, col)
+        if row.no_port:
+            if col.behaviour.ovn_predicate == "none":
+                return FALSE_POSITIVE, "FP8", ("IPAM-only attachment (no OVN port by design); v1.8.0 expects a port "
+                                               "for every allocated provider")
+            return FALSE_POSITIVE, "FP8", ("IPAM-only attachment (no OVN port by design) whose subnet provider ends "
+                                           "in \"ovn\", which GC's HasSuffix test before v1.13 takes for OVN")
+        return _false_positive(row, col, snapshot, settings, never_ran)
+    if row.awaiting_allocation and not row.needed:
+        return OK, None, ("the pod asks for this network but is not allocated for it yet (Pending, or allocation is "
+                          "failing: see the kube-ovn-controller log); GC expects nothing until it is")
+    if listed:
+        if _gc_skips_delete(port, col):  # type: ignore[arg-type]
+            return OK, None, "not expected by GC, but kept: releases before v1.14 never delete arp_proxy ports"
+        if row.needed:
+            reason, detail = _deletion_reason(row, col, snapshot)
+            if col.behaviour.reserved_ip_label:
+                detail += f"; label its IP CR {RESERVED_LABEL}=true to keep the address"
+            return DELETION_RISK, reason, detail
+        return STALE, None, _stale_detail(col)
+    if in_nb:
+        return OK, None, "present; GC's list filter ignores it (type or vendor), so GC neither logs nor deletes it"
+    if row.needed:
+        reason, detail = _deletion_reason(row, col, snapshot)
+        return LOST, reason, "missing from NB and not expected by GC: " + detail
+    if row.no_port:
+        return NO_PORT, None, _no_port_detail(row)
+    why = "; ".join(dict.fromkeys(e.why for e in row.pod_entries)) or "nothing expects it"
+    return NO_PORT if row.pod_entries else OK, None, f"no port and none expected: {why}"
+
+
+def _false_positive(row: Row, col: Collected, snapshot: WorkloadSnapshot, settings: ControllerSettings,
+                    never_ran: bool) -> tuple[str, str | None, str]:
+    vm = snapshot.vm
+    primary = f"{col.vm_name}.{snapshot.namespace}"
+    if row.from_vm_path and vm is not None:
+        if row.name == primary and has_multus_default(vm):
+            return FALSE_POSITIVE, "FP1", ("GC adds <vm>.<ns> for every VM before v1.13.6/v1.14.0; this VM's only "
+                                           "network is a Multus default network")
+        if row.name == primary and settings.non_primary_cni_mode:
+            return FALSE_POSITIVE, "FP5", ("GC expects <vm>.<ns>, but in --non-primary-cni-mode a VM has no "
+                                           "default-network port")
+        if row.family_base:
+            return FALSE_POSITIVE, "FP4", ("the NAD is attached more than once, so its ports carry an interface "
+                                           "suffix (v1.16+); GC's VM path expects the un-suffixed name")
+        nad = row.intended.nad if row.intended else None
+        if row.provider != OVN_PROVIDER and (nad is None or nad.kind != KIND_KUBE_OVN):
+            kind = nad.kind if nad else "unknown"
+            return FALSE_POSITIVE, "FP2", (f"GC's VM path appends .ovn to every Multus network; NAD {row.network} is "
+                                           f"not a kube-ovn network ({kind}), so this port never exists")
+        if never_ran:
+            return FALSE_POSITIVE, "FP3", "GC expects every port of a VM object; this VM has never run"
+    if any(e.expected for e in row.pod_entries):
+        pods = [p for p in snapshot.pods if p["metadata"]["name"] in {e.pod for e in row.pod_entries}]
+        if any((p.get("spec") or {}).get("hostNetwork") for p in pods):
+            return FALSE_POSITIVE, "FP7", ("a hostNetwork pod carries allocated/logical_switch annotations; GC "
+                                           "expects a port it never gets (hostNetwork skipped from v1.15.0)")
+        return FALSE_POSITIVE, None, (f"the pod still carries {row.provider}.kubernetes.io/allocated, but its Multus "
+                                      "annotations no longer ask for this network; inspectPod never repairs it")
+    return FALSE_POSITIVE, None, "GC expects this name, but the workload does not use such a port"
+
+
+def _deletion_reason(row: Row, col: Collected, snapshot: WorkloadSnapshot) -> tuple[str | None, str]:
+    b = col.behaviour
+    vm_result = col.vm_result
+    if row.pod_entries and b.ovn_predicate == "exact" and row.provider.endswith("." + OVN_PROVIDER):
+        return "DEL3", ("v1.8.1–v1.8.18 expect only provider \"ovn\": this Kube-OVN attachment port is never "
+                        "expected and is deleted after two GC runs")
+    if vm_result is not None and row.network and not row.pod_entries:
+        bare = {n for n in vm_result.skipped_bare}
+        if row.network.split("/", 1)[-1] in bare:
+            return "DEL1", ("this VM is stopped and its spec names the network without a namespace; "
+                            "v1.12.0–v1.12.3 ignore a bare networkName, so GC deletes the port and its IP")
+        if vm_result.template_error is not None and snapshot.vm is not None:
+            empty = vm_template_annotation(snapshot.vm) == ""
+            code = "DEL2" if empty and b.nadutils_parser and not b.vm_empty_annotation_guard else None
+            return code, (f"GC failed to parse the VM template annotation ({vm_result.template_error}) and skipped "
+                          "the VM's networks, so it deletes this port of the stopped VM and its IP")
+    if _in_family(row.name, col):
+        return "FP4", ("a per-interface port (v1.16 repeated NAD) of a stopped VM: GC's VM path only knows the "
+                       "un-suffixed name, so it deletes this port")
+    whys = [e.why for e in row.pod_entries if not e.expected]
+    if whys:
+        return None, "GC does not expect it because " + "; ".join(dict.fromkeys(whys))
+    if snapshot.vm is not None and not row.pod_entries:
+        return None, "the VM is not running and this release's GC does not protect this port of a stopped VM"
+    return None, "GC does not expect this port although the workload uses it"
+
+
+def _filtered_detail(port: NbPort, col: Collected) -> str:
+    if port.type != "":
+        text = f"the port exists with type {port.type!r}; GC lists only type \"\" ports, so it logs it lost"
+    else:
+        text = ("the port exists without external_ids:vendor=kube-ovn and --enable-external-vpc=true makes GC list "
+                "only kube-ovn-vendor ports, so it logs it lost")
+    if col.behaviour.inspect_pod and not col.behaviour.inspect_unfiltered:
+        text += "; before v1.12 inspectPod uses the same filter and re-allocates the pod every 20 s"
+    return text
+
+
+def _stale_detail(col: Collected) -> str:
+    text = "not expected by GC and not used by the workload: deleted on GC's second consecutive run"
+    if col.behaviour.reserved_ip_label:
+        text += f"; its IP CR too unless labelled {RESERVED_LABEL}=true"
+    else:
+        text += ", with its IP CR"
+    return text
+
+
+def _no_port_detail(row: Row) -> str:
+    nad = row.intended.nad if row.intended else None
+    cni = f" on {nad.cni_type}" if nad and nad.cni_type else ""
+    return f"kube-ovn IPAM{cni}: an IP (IP CR {row.name}) but by design no OVN port"
+
+
+def _lost_detail(row: Row, col: Collected) -> str:
+    if row.pod_entries and col.behaviour.inspect_pod:
+        return ("GC expects it and NB lacks it; inspectPod should re-create it within ~20 s, so a repeating line "
+                "means inspection is failing")
+    if row.from_vm_path and not row.pod_entries:
+        return "the VM's port is missing from NB (VM names are never inspected, so nothing re-creates it while stopped)"
+    return "GC expects it and NB lacks it"
+
+
+def _provider_mismatches(col: Collected) -> list[str]:
+    """The controller derives the provider; the CNI reads the NAD's own `provider`: if they differ, the
+    kube-ovn-cni daemon waits forever for annotations that never come (spec §1.3 notes)."""
+    out = []
+    for row in col.rows.values():
+        nad = row.intended.nad if row.intended else None
+        if nad is None or not nad.config_provider:
+            continue
+        want = row.provider.split(".ovn.", 1)[0] + ".ovn" if ".ovn." in row.provider else row.provider
+        if nad.config_provider != want:
+            out.append(f"NAD {row.network} sets provider {nad.config_provider!r}, but Kube-OVN derives {want!r}: "
+                       "the CNI would wait forever for this network's annotations")
+    return sorted(set(out))
+
+
+def _present_detail(port: NbPort) -> str:
+    """During live migration every port of the VM names both chassis (spec §2)."""
+    chassis = port.options.get("requested-chassis", "")
+    if "," in chassis:
+        return f"present; live migration in progress (requested-chassis={chassis})"
+    return "present"

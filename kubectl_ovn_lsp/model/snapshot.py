@@ -1,0 +1,73 @@
+"""The records that enter and leave `judge`: one workload's objects in, per-port findings and a verdict out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Mapping
+
+from kubectl_ovn_lsp.model.records import NbPort
+
+# Port verdicts, and the order of severity the top-level verdict and the exit code follow.
+OK, LOST, FALSE_POSITIVE, STALE, DELETION_RISK, NO_PORT = (
+    "ok", "lost", "false-positive", "stale", "deletion-risk", "no-port")
+SEVERITY = {DELETION_RISK: 3, LOST: 2, FALSE_POSITIVE: 1}
+
+
+@dataclass(frozen=True)
+class WorkloadSnapshot:
+    """One workload's objects as the collector read them: everything `judge` needs, nothing else."""
+
+    namespace: str
+    target_kind: str  # "VirtualMachine" | "VirtualMachineInstance" | "Pod" as named / resolved
+    target_name: str
+    pods: tuple[dict, ...]  # the workload's pods (launcher pods incl. migration target, or the one pod)
+    vm: dict | None
+    vmi: dict | None
+    nads: Mapping[tuple[str, str], dict | None]  # (ns, name) -> NAD; None = looked up and missing
+    subnets: Mapping[str, dict]  # every Subnet by name
+    statefulsets: Mapping[tuple[str, str], dict | None] = field(default_factory=dict)  # None = not found
+    nb_ports: tuple[NbPort, ...] = ()  # NB rows found by candidate name or external_ids:pod
+    now: datetime = field(default_factory=lambda: datetime.now().astimezone())
+
+
+@dataclass(frozen=True)
+class PortFinding:
+    """One port name: what GC thinks of it, whether NB has it, whether the workload needs it, and the verdict."""
+
+    name: str
+    provider: str
+    network: str  # "default" or "ns/nad"
+    sources: tuple[str, ...]  # ⊆ pod-annotation, multus-annotation, vm-spec, vm-template-annotation, nb
+    expected_by_gc: bool
+    in_nb: bool
+    listed_by_gc: bool
+    logical_switch: str | None
+    addresses: tuple[str, ...]
+    verdict: str
+    reason: str | None
+    detail: str
+    needed: bool = False  # the workload has or will use this port (Kube-OVN naming, not GC)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """The answer for one workload: per-port findings, GC's log lines and deletions, the top verdict, advice."""
+
+    port_owner: str
+    target_kind: str
+    target_name: str
+    pods: tuple[str, ...]
+    ports: tuple[PortFinding, ...]  # sorted by name, each name once
+    lost_logged: tuple[str, ...]
+    would_delete: tuple[str, ...]
+    message: str | None  # the exact GC log line(s), newline-separated
+    verdict: str
+    advice: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+def worst(verdicts: list[str]) -> str:
+    """deletion-risk > lost > false-positive > ok; stale and no-port are informational."""
+    ranked = [v for v in verdicts if v in SEVERITY]
+    return max(ranked, key=SEVERITY.__getitem__) if ranked else OK
