@@ -99,6 +99,7 @@ def candidates(words: Sequence[str]) -> list[str]:
     import argcomplete
 
     from kubectl_ovn_lsp.cli import build_parser
+    from kubectl_ovn_lsp.environ import temporary_environ
 
     parser = build_parser()
     attach_completers(parser)
@@ -110,24 +111,17 @@ def candidates(words: Sequence[str]) -> list[str]:
         "_ARGCOMPLETE_IFS": "\n",
         "_ARGCOMPLETE_SUPPRESS_SPACE": "1",
     }
-    saved = {k: os.environ.get(k) for k in environ}
-    os.environ.update(environ)
     buffer = io.StringIO()
 
     def stop(code: int = 0) -> None:
         raise _Done()
 
-    try:
-        argcomplete.autocomplete(parser, exit_method=stop, output_stream=buffer, append_space=False,
-                                 default_completer=lambda **_: [])
-    except _Done:
-        pass
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    with temporary_environ(**environ):
+        try:
+            argcomplete.autocomplete(parser, exit_method=stop, output_stream=buffer, append_space=False,
+                                     default_completer=lambda **_: [])
+        except _Done:
+            pass
     return [c for c in buffer.getvalue().split("\n") if c]
 
 

@@ -27,16 +27,10 @@ def write_ready_file(path: Path, payload: dict[str, object]) -> None:
 def _import_runner() -> None:
     """Import aiohttp without its import-time client SSL context loading the CA bundle (~60 ms of the start-up
     budget): the server never dials out. The variables are restored so exec'd commands see the real ones."""
-    saved = {k: os.environ.get(k) for k in ("SSL_CERT_FILE", "SSL_CERT_DIR")}
-    os.environ.update(SSL_CERT_FILE=os.devnull, SSL_CERT_DIR=os.devnull)
-    try:
+    from kubectl_ovn_lsp.environ import temporary_environ
+
+    with temporary_environ(SSL_CERT_FILE=os.devnull, SSL_CERT_DIR=os.devnull):
         import kubectl_ovn_lsp.sandbox.apiserver.runner  # noqa: F401
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 async def serve(config: ApiServerConfig, ready_file: Path | None) -> None:
