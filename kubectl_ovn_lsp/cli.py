@@ -53,6 +53,17 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
+def _nb_target(text: str) -> str:
+    """auto, exec, or a comma list of tcp:/ssl: remotes all of one scheme (raft members)."""
+    if text in ("auto", "exec"):
+        return text
+    remotes = text.split(",")
+    schemes = {r.split(":", 1)[0] for r in remotes}
+    if len(schemes) != 1 or not schemes <= {"tcp", "ssl"} or any(r.count(":") < 2 for r in remotes):
+        raise argparse.ArgumentTypeError(f"expected auto, exec, or tcp:HOST:PORT[,…] / ssl:HOST:PORT[,…], got {text!r}")
+    return text
+
+
 def add_kube_flags(parser: argparse.ArgumentParser) -> None:
     """The kubectl flags every cluster-facing subcommand takes."""
     parser.add_argument("-n", "--namespace", help="namespace of the workload (default: the context's namespace)")
@@ -104,7 +115,7 @@ def _add_explain(sub: argparse._SubParsersAction) -> None:
                          help="a VirtualMachine, VirtualMachineInstance or Pod (unprefixed: VM, then VMI, then pod)")
     add_kube_flags(explain)
     nb = explain.add_argument_group("OVN Northbound DB")
-    nb.add_argument("--nb", default="auto", metavar="auto|exec|REMOTE",
+    nb.add_argument("--nb", default="auto", type=_nb_target, metavar="auto|exec|REMOTE",
                     help="exec: read-only query in the ovn-central pod (auto = exec); "
                     "tcp:H:P[,tcp:H:P…] or ssl:…: connect directly (raft members allowed)")
     nb.add_argument("--nb-private-key", metavar="FILE")

@@ -8,7 +8,7 @@ import sys
 from datetime import datetime, timezone
 from typing import Any
 
-from kubectl_ovn_lsp.errors import VERDICT_EXIT, BadInput, NbUnavailable, PluginError
+from kubectl_ovn_lsp.errors import VERDICT_EXIT, BadInput, NbUnavailable
 
 API_VERSION = "ovn-lsp.kubeovn.io/v1alpha1"
 
@@ -61,6 +61,7 @@ def explain(args: argparse.Namespace) -> dict[str, Any]:
         judgement = model.judge(_with_ports(snapshot, lookup.ports), settings)
     except ModelError as exc:
         raise BadInput(str(exc)) from None
+    notes += [n for n in (*settings.notes, *judgement.notes) if n not in notes]
     return build_document(judgement, settings, lookup, workload.name, namespace, notes)
 
 
@@ -85,11 +86,7 @@ def _nb_lookup(args: argparse.Namespace, client: Any, ovn_namespace: str, names:
         from kubectl_ovn_lsp.collect.nb_exec import lookup_via_exec
 
         return lookup_via_exec(client, ovn_namespace, names, pod_keys)
-    if not mode.startswith(("tcp:", "ssl:")):
-        raise PluginError(f'--nb must be auto, exec, or tcp:HOST:PORT / ssl:HOST:PORT lists, got "{mode}"')
-    from kubectl_ovn_lsp.collect import nb_tls
-
-    from kubectl_ovn_lsp.collect import nb_direct
+    from kubectl_ovn_lsp.collect import nb_direct, nb_tls
 
     with nb_tls.client_files(args, client, ovn_namespace) as files:
         ssl = nb_direct.NbSslFiles(files.private_key, files.certificate, files.ca_cert) if files else None

@@ -169,6 +169,8 @@ def test_usage_error_is_exit_2(tc4: Sandbox) -> None:
     assert "See 'kubectl ovn-lsp explain -h'" in proc.stderr
 
 
-def test_bad_nb_mode_is_an_error(tc4: Sandbox) -> None:
-    line = _one_error_line(run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--nb", "http://x"))
-    assert "--nb" in line
+@pytest.mark.parametrize("value", ["http://x", "tcp:127.0.0.1", "tcp:127.0.0.1:6641,ssl:127.0.0.1:6641"])
+def test_bad_nb_value_is_a_usage_error(tc4: Sandbox, value: str) -> None:
+    proc = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--nb", value)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("error: argument --nb: expected auto, exec, or tcp:HOST:PORT")
