@@ -97,8 +97,10 @@ def _header(document: dict[str, Any], colour: bool) -> list[str]:
     target, kube_ovn, nb = document["target"], document["kubeOvn"], document["nb"]
     owner = f" (ports named {target['portOwner']})" if target["portOwner"] != target["name"] else ""
     version = kube_ovn["version"] or "unknown"
+    running = kube_ovn.get("deploymentVersion")
     source = {
-        "deployment": "from the kube-ovn-controller Deployment",
+        "deployment": f"from --kube-ovn-version; the Deployment runs {running}" if running and running != version
+        else "from the kube-ovn-controller Deployment",
         "flags": "from the command line",
         "assumed": "ASSUMED: not detected, newest band used",
     }.get(kube_ovn["detectedFrom"], kube_ovn["detectedFrom"])

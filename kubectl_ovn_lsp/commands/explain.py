@@ -36,6 +36,7 @@ def explain(args: argparse.Namespace) -> dict[str, Any]:
     notes: list[str] = []
     deployment = cluster.controller_deployment(client, ovn_namespace, notes)
     settings = bands.settings_from_deployment(deployment, _overrides(args))
+    running = bands.settings_from_deployment(deployment).version_text if deployment is not None else None
     workload = resolve(client, args.target, namespace)
     if workload.kind == "Pod" and workload.named_pod and not settings.keep_vm_ip:
         # Without keep-vm-ip every launcher pod has its own ports: explain the one that was named.
@@ -62,7 +63,7 @@ def explain(args: argparse.Namespace) -> dict[str, Any]:
     except ModelError as exc:
         raise BadInput(str(exc)) from None
     notes += [n for n in (*settings.notes, *judgement.notes) if n not in notes]
-    return build_document(judgement, settings, lookup, workload.name, namespace, notes)
+    return build_document(judgement, settings, lookup, workload.name, namespace, notes, running)
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -100,7 +101,8 @@ def _nb_lookup(args: argparse.Namespace, client: Any, ovn_namespace: str, names:
 
 
 def build_document(
-    judgement: Any, settings: Any, lookup: Any, target_name: str, namespace: str, notes: list[str]
+    judgement: Any, settings: Any, lookup: Any, target_name: str, namespace: str, notes: list[str],
+    deployment_version: str | None = None,
 ) -> dict[str, Any]:
     """The stable, versioned `Explanation` document (field names and meanings fixed by the contract)."""
     if judgement.target_kind == "VirtualMachine":
@@ -122,6 +124,7 @@ def build_document(
             "enableExternalVpc": settings.enable_external_vpc,
             "nonPrimaryCniMode": settings.non_primary_cni_mode,
             "detectedFrom": settings.detected_from,
+            "deploymentVersion": deployment_version,  # the image tag the controller runs, whatever was overridden
         },
         "nb": {"via": lookup.via, "endpoint": lookup.endpoint, "leaderOnly": lookup.leader_only},
         "ports": [

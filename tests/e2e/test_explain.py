@@ -87,7 +87,8 @@ def test_reported_case_document(tc4: Sandbox) -> None:
     assert document["target"] == {"kind": "VirtualMachine", "namespace": "test-ns", "name": "vm-a",
                                   "portOwner": "vm-a", "pods": ["virt-launcher-vm-a-7xk2p"]}
     assert document["kubeOvn"] == {"version": "v1.13.4", "band": "F", "keepVmIp": True, "enableExternalVpc": True,
-                                   "nonPrimaryCniMode": False, "detectedFrom": "deployment"}
+                                   "nonPrimaryCniMode": False, "detectedFrom": "deployment",
+                                   "deploymentVersion": "v1.13.4"}
     lost, present = document["ports"]
     assert lost["name"] == "vm-a.test-ns" and lost["expectedByGc"] and not lost["inNb"]
     assert lost["sources"] == ["vm-spec"] and lost["provider"] == "ovn"
@@ -99,6 +100,15 @@ def test_reported_case_document(tc4: Sandbox) -> None:
     assert document["gc"]["message"] == "lsp lost for pod vm-a.test-ns, please delete the pod and retry"
     assert document["verdict"] == "false-positive"
     assert any("5106" in a for a in document["advice"])
+
+
+def test_version_override_is_shown_against_what_runs(tc4: Sandbox) -> None:
+    code, document, _ = _explain(tc4, "vm-a", "test-ns", "--kube-ovn-version", "v1.13.6")
+    assert code == 0
+    assert (document["kubeOvn"]["version"], document["kubeOvn"]["band"]) == ("v1.13.6", "G")
+    assert document["kubeOvn"]["deploymentVersion"] == "v1.13.4"
+    text = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--kube-ovn-version", "v1.13.6").stdout
+    assert "v1.13.6, band G (from --kube-ovn-version; the Deployment runs v1.13.4)" in text
 
 
 def test_launcher_pod_gives_the_same_answer(tc4: Sandbox) -> None:
