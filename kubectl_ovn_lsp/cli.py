@@ -64,6 +64,29 @@ def _nb_target(text: str) -> str:
     return text
 
 
+def _kube_ovn_version(text: str) -> str:
+    """A release (`v1.13.4`, `1.13.4`, `v1.12.20-mc`) or `master`; normalised to `vX.Y.Z…`."""
+    from kubectl_ovn_lsp.model.versions import parse_version  # pure and light: no I/O imports
+
+    if text in ("master", "main"):
+        return text
+    if parse_version(text) is None or "/" in text or "@" in text:
+        raise argparse.ArgumentTypeError(f"expected a release such as v1.13.4 (or master), got {text!r}")
+    return text if text.startswith("v") else f"v{text}"
+
+
+def _workload(text: str) -> str:
+    """`NAME`, or `pod/NAME`, `vm/NAME`, `vmi/NAME` (and the long kind names)."""
+    from kubectl_ovn_lsp.collect.workload import PREFIXES
+
+    prefix, slash, name = text.partition("/")
+    if slash and (prefix.lower() not in PREFIXES or not name or "/" in name):
+        raise argparse.ArgumentTypeError(f"expected NAME, pod/NAME, vm/NAME or vmi/NAME, got {text!r}")
+    if not text:
+        raise argparse.ArgumentTypeError("a name is required")
+    return text
+
+
 def add_kube_flags(parser: argparse.ArgumentParser) -> None:
     """The kubectl flags every cluster-facing subcommand takes."""
     parser.add_argument("-n", "--namespace", help="namespace of the workload (default: the context's namespace)")
@@ -111,7 +134,7 @@ def _add_explain(sub: argparse._SubParsersAction) -> None:
         + EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    explain.add_argument("target", metavar="[pod/|vm/|vmi/]NAME",
+    explain.add_argument("target", metavar="[pod/|vm/|vmi/]NAME", type=_workload,
                          help="a VirtualMachine, VirtualMachineInstance or Pod (unprefixed: VM, then VMI, then pod)")
     add_kube_flags(explain)
     nb = explain.add_argument_group("OVN Northbound DB")
@@ -126,7 +149,7 @@ def _add_explain(sub: argparse._SubParsersAction) -> None:
     nb.add_argument("--ovn-namespace", default=None,
                     help="namespace of ovn-central and kube-ovn-controller (default $KUBE_OVN_NS or kube-system)")
     kube_ovn = explain.add_argument_group("Kube-OVN controller (default: detected from the kube-ovn-controller Deployment)")
-    kube_ovn.add_argument("--kube-ovn-version", metavar="vX.Y.Z")
+    kube_ovn.add_argument("--kube-ovn-version", metavar="vX.Y.Z", type=_kube_ovn_version)
     kube_ovn.add_argument("--keep-vm-ip", type=_bool, metavar="true|false")
     kube_ovn.add_argument("--enable-external-vpc", type=_bool, metavar="true|false")
     kube_ovn.add_argument("--non-primary-cni-mode", type=_bool, metavar="true|false")

@@ -121,8 +121,8 @@ def _header(document: dict[str, Any], colour: bool) -> list[str]:
 def _paragraph(document: dict[str, Any]) -> list[str]:
     text = []
     gc = document["gc"]
-    if gc.get("lostLogged"):
-        text.append(f"GC logs: {gc['message']}" if gc.get("message") else "")
+    if gc.get("lostLogged") and gc.get("message"):
+        text += [f"GC logs: {line}" for line in gc["message"].splitlines()]
     if gc.get("wouldDelete"):
         text.append("GC will delete: " + ", ".join(gc["wouldDelete"]) + ".")
     text += list(document.get("advice") or [])

@@ -63,7 +63,8 @@ def explain(args: argparse.Namespace) -> dict[str, Any]:
     except ModelError as exc:
         raise BadInput(str(exc)) from None
     notes += [n for n in (*settings.notes, *judgement.notes) if n not in notes]
-    return build_document(judgement, settings, lookup, workload.name, namespace, notes, running)
+    vm_name = (workload.vm or {}).get("metadata", {}).get("name") or judgement.port_owner
+    return build_document(judgement, settings, lookup, workload.name, namespace, notes, running, vm_name)
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
@@ -102,11 +103,11 @@ def _nb_lookup(args: argparse.Namespace, client: Any, ovn_namespace: str, names:
 
 def build_document(
     judgement: Any, settings: Any, lookup: Any, target_name: str, namespace: str, notes: list[str],
-    deployment_version: str | None = None,
+    deployment_version: str | None = None, vm_name: str | None = None,
 ) -> dict[str, Any]:
     """The stable, versioned `Explanation` document (field names and meanings fixed by the contract)."""
-    if judgement.target_kind == "VirtualMachine":
-        target_name = judgement.port_owner  # a launcher pod named by the user resolves to its VM
+    if judgement.target_kind == "VirtualMachine" and vm_name:
+        target_name = vm_name  # a launcher pod named by the user resolves to its VM
     return {
         "apiVersion": API_VERSION,
         "kind": "Explanation",

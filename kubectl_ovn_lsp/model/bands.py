@@ -63,6 +63,8 @@ SWITCHES: dict[str, Since] = {
     "provider_suffix_test": since("v1.9.0"),  # gc.go isOVNProvided: HasSuffix(provider, "ovn") ("" is not OVN)
     "provider_three_field_test": since("v1.13.0"),  # #3915 isOvnSubnet/IsOvnProvider: "" | ovn | <a>.<b>.ovn
     "sts_to_gc": since("v1.13.7", "v1.14.0"),  # #5122 isStatefulSetPodToGC: downscaled pods only when dead
+    "sts_ordinals_start": since("v1.11.22", "v1.12.31", "v1.13.3", "v1.14.0"),  # #4967 (fixes #4955): + ordinals.start
+    "sts_uid_check": since("v1.12.19", "v1.13.0"),  # a re-created StatefulSet (other UID) no longer owns the pod
     "name_by_pod": since("v1.8.3", "v1.9.1", "v1.10.0"),  # #1307/#1347 getNameByPod, --keep-vm-ip (v1.9.0 lacks it)
     "node_only_if_allocated": since("v1.8.3", "v1.9.0"),  # node-<n> expected only with ovn.kubernetes.io/allocated
     "ls_annotation_required": since("v1.11.7"),  # no logical_switch annotation -> provider skipped (subnet lister)
@@ -103,6 +105,8 @@ class Behaviour:
     provider_suffix_test: bool
     provider_three_field_test: bool
     sts_to_gc: bool
+    sts_ordinals_start: bool
+    sts_uid_check: bool
     name_by_pod: bool
     node_only_if_allocated: bool
     ls_annotation_required: bool

@@ -41,6 +41,7 @@ class Row:
     logical_switch: str | None = None
     young_pod: bool = False
     awaiting_allocation: bool = False  # a pod asks for it but has no `<p>.kubernetes.io/allocated` yet
+    vm_spec: bool = False  # named by the VM's spec/template: needed once the VM has run, unless a live pod says not
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Collected:
     family_bases: set[str]
     gc_active: bool
     notes: list[str]
+    live_pod: bool = False  # an alive launcher/pod: what it uses, not the VM spec, is what the workload needs now
 
     def row(self, name: str) -> Row:
         return self.rows.setdefault(name, Row(name))
@@ -92,18 +94,21 @@ def malformed_error(pod: Mapping[str, Any], exc: MultusParseError) -> MalformedM
 
 
 def pod_needs_ports(pod: Mapping[str, Any], snapshot: WorkloadSnapshot, behaviour: Behaviour) -> bool:
-    """A live pod needs its ports; a StatefulSet pod keeps them while its StatefulSet wants it back."""
+    """A live pod needs its ports; a StatefulSet pod also keeps them while its StatefulSet wants it back."""
     if (pod.get("spec") or {}).get("hostNetwork"):
         return False
+    if is_pod_alive(pod, snapshot.now):
+        return True
     if statefulset_owner(pod) and behaviour.sts_rules:
         return pod_skip_reason(pod, snapshot.statefulsets, behaviour, snapshot.now) is None
-    return is_pod_alive(pod, snapshot.now)
+    return False
 
 
 def _add_intended(col: Collected, items: list[Intended], *, source: bool,
-                  allocated: set[str] | None = None) -> None:
+                  allocated: set[str] | None = None, from_vm_spec: bool = False) -> None:
     """Mark names the workload needs. `allocated` (pods only): providers the pod has been allocated; a port
-    of a provider not allocated yet is not missing, the controller simply has not got to it."""
+    of a provider not allocated yet is not missing, the controller simply has not got to it. `from_vm_spec`:
+    only marked; `judge` decides whether the VM needs them (it has run, and no live pod shows otherwise)."""
     for item in items:
         row = col.row(item.name)
         row.provider, row.network = row.provider or item.provider, row.network or item.network
@@ -115,6 +120,8 @@ def _add_intended(col: Collected, items: list[Intended], *, source: bool,
             row.no_port = True
         elif allocated is not None and item.provider not in allocated:
             row.awaiting_allocation = True
+        elif from_vm_spec:
+            row.vm_spec = True
         else:
             row.needed = True
         if source and item.from_multus:
@@ -146,7 +153,8 @@ def collect(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Collect
     other_naming = {p["metadata"]["name"] for p in snapshot.pods} | ({vm_name} if vm_name else set())
     col = Collected(behaviour=b, rows={}, owner=owner, owners=owners, alt_owners=other_naming - owners,
                     target_kind=target_kind, pods=tuple(p["metadata"]["name"] for p in snapshot.pods),
-                    vm_result=None, vm_name=vm_name, family_bases=set(), gc_active=gc_active, notes=[])
+                    vm_result=None, vm_name=vm_name, family_bases=set(), gc_active=gc_active, notes=[],
+                    live_pod=any(is_pod_alive(p, snapshot.now) for p in snapshot.pods))
     if not gc_active and b.gc_lsp:
         col.notes.append("--gc-interval=0: GC of logical switch ports is disabled, nothing is logged or deleted")
 
@@ -183,7 +191,8 @@ def collect(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Collect
             row.from_vm_path = True
             row.provider, row.network = row.provider or vm_entry.provider, row.network or vm_entry.network
         if vm_named and not (vm.get("metadata") or {}).get("deletionTimestamp"):
-            _add_intended(col, vm_intended(vm, snapshot.nads, snapshot.subnets, b, non_primary), source=False)
+            _add_intended(col, vm_intended(vm, snapshot.nads, snapshot.subnets, b, non_primary), source=False,
+                          from_vm_spec=True)
     return col
 
 

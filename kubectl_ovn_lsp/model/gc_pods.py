@@ -70,20 +70,24 @@ def statefulset_owner(pod: Mapping[str, Any]) -> tuple[str, str] | None:
 
 
 def statefulset_pod_gone(pod: Mapping[str, Any], sts: Mapping[str, Any] | None, uid: str, *,
-                         require_dead: bool, now: datetime) -> str | None:
-    """`isStatefulSetPodToDel` (require_dead=False) / `…ToGC` (True): why GC drops the pod, or None."""
+                         require_dead: bool, now: datetime, check_uid: bool = True,
+                         ordinals_start: bool = True) -> str | None:
+    """`isStatefulSetPodToDel` (require_dead=False) / `…ToGC` (True): why GC drops the pod, or None.
+
+    `check_uid` and `ordinals_start` follow the release (UID check v1.12.19+/v1.13.0+; `spec.ordinals.start`
+    honoured from v1.11.22/v1.12.31/v1.13.3/v1.14.0): before, `index >= replicas` decides alone."""
     if sts is None:
         return "its StatefulSet no longer exists"
     if (sts.get("metadata") or {}).get("deletionTimestamp"):
         return "its StatefulSet is being deleted"
-    if uid and (sts.get("metadata") or {}).get("uid") not in (None, uid):
+    if check_uid and uid and (sts.get("metadata") or {}).get("uid") not in (None, uid):
         return "its StatefulSet was re-created (UID differs)"
     try:
         index = int(str(pod["metadata"]["name"]).rsplit("-", 1)[-1])
     except ValueError:
         return None
     spec = sts.get("spec") or {}
-    start = int(((spec.get("ordinals") or {}).get("start")) or 0)
+    start = int(((spec.get("ordinals") or {}).get("start")) or 0) if ordinals_start else 0
     replicas = int(spec.get("replicas", 1) if spec.get("replicas") is not None else 1)
     if index >= start + replicas and (not require_dead or not is_pod_alive(pod, now)):
         return f"its ordinal {index} is beyond the StatefulSet's replicas (scaled down)"
@@ -100,7 +104,8 @@ def pod_skip_reason(pod: Mapping[str, Any], statefulsets: Mapping[tuple[str, str
         found = statefulsets.get((pod["metadata"].get("namespace", ""), sts[0]), _UNKNOWN)
         if found is _UNKNOWN:
             return None  # not collected: assume the StatefulSet still wants the pod
-        gone = statefulset_pod_gone(pod, found, sts[1], require_dead=behaviour.sts_to_gc, now=now)
+        gone = statefulset_pod_gone(pod, found, sts[1], require_dead=behaviour.sts_to_gc, now=now,
+                                    check_uid=behaviour.sts_uid_check, ordinals_start=behaviour.sts_ordinals_start)
         return f"the pod is a StatefulSet pod and {gone}" if gone else None
     if not is_pod_alive(pod, now):
         return "the pod is not alive (completed, failed, evicted or past its deletion grace period)"

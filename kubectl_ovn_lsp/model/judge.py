@@ -69,6 +69,11 @@ def judge(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Judgement
     nb = _attach_nb(col, snapshot)
     never_ran = snapshot.vm is not None and not has_allocation(snapshot) and not any(
         (p.pod_key or "") == f"{snapshot.namespace}/{col.vm_name}" for p in nb.values())
+    for row in col.rows.values():
+        # A stopped VM that has run keeps its ports (handleDeletePod) and needs them back on start; a VM that
+        # never ran has none yet, and a running one needs what its launcher pod uses, not what its spec now says.
+        if row.vm_spec and not never_ran and (not col.live_pod or row.awaiting_allocation):
+            row.needed = True
     findings = []
     for name in sorted(col.rows):
         row = col.rows[name]
@@ -96,6 +101,12 @@ def judge(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Judgement
         ports=tuple(findings), lost_logged=lost, would_delete=delete,
         message="\n".join(LOST_LINE.format(n) for n in lost) or None, verdict=verdict,
         advice=advice_for(verdict, reasons), notes=tuple(notes))
+
+
+def _future_vm_port_detail(col: Collected, never_ran: bool) -> str:
+    if never_ran:
+        return "the VM has never run: Kube-OVN creates this port when it starts; GC expects nothing yet"
+    return "named by the VM's spec but not used by its running launcher pod: created when the VM restarts"
 
 
 def _gc_skips_delete(port: NbPort, col: Collected) -> bool:
@@ -149,6 +160,8 @@ def _verdict(row: Row, port: NbPort | None, listed: bool, col: Collected, snapsh
         return LOST, reason, "missing from NB and not expected by GC: " + detail
     if row.no_port:
         return NO_PORT, None, _no_port_detail(row)
+    if row.vm_spec:
+        return OK, None, _future_vm_port_detail(col, never_ran)
     why = "; ".join(dict.fromkeys(e.why for e in row.pod_entries)) or "nothing expects it"
     return NO_PORT if row.pod_entries else OK, None, f"no port and none expected: {why}"
 
@@ -174,6 +187,9 @@ def _false_positive(row: Row, col: Collected, snapshot: WorkloadSnapshot, settin
                                            f"not a kube-ovn network ({kind}), so this port never exists")
         if never_ran:
             return FALSE_POSITIVE, "FP3", "GC expects every port of a VM object; this VM has never run"
+    if row.vm_spec and col.live_pod:
+        return FALSE_POSITIVE, None, ("the VM's spec names this network, but its running launcher pod does not use "
+                                      "it; GC's VM path expects the port now, Kube-OVN creates it when the VM restarts")
     if any(e.expected for e in row.pod_entries):
         pods = [p for p in snapshot.pods if p["metadata"]["name"] in {e.pod for e in row.pod_entries}]
         if any((p.get("spec") or {}).get("hostNetwork") for p in pods):

@@ -152,6 +152,7 @@ def test_keep_vm_ip_off_is_ok_in_every_version(tc4_without_keep_vm_ip: Sandbox, 
     assert code == 0, document
     assert document["kubeOvn"]["keepVmIp"] is False
     assert document["target"]["portOwner"] == "virt-launcher-vm-a-7xk2p"
+    assert (document["target"]["kind"], document["target"]["name"]) == ("VirtualMachine", "vm-a")
     assert {p["name"]: p["verdict"] for p in document["ports"]} == {
         "virt-launcher-vm-a-7xk2p.test-ns.subnet-a.test-ns.ovn": "ok"}
 

@@ -10,6 +10,7 @@ from factories import NOW, allocated, launcher, multus_net, nad, nb_port, pod, s
     sts_owner_ref, subnet, vm
 from scenarios import tc1, tc2, tc3, tc4, tc5
 
+from kubectl_ovn_lsp.model.versions import parse_version
 from kubectl_ovn_lsp.model.workload import judge
 
 
@@ -168,7 +169,8 @@ def test_fp8_ipam_only_in_kube_ovn_namespace(version, verdict):
 
 @pytest.mark.parametrize("version", ["v1.8.0", "v1.9.0", "v1.12.0", "v1.16.2"])
 def test_tc3_ipam_only_default_namespace(version):
-    j = judge(tc3(with_logical_switch=version < "v1.12"), settings(version))
+    # v1.9–v1.11 write <p>.kubernetes.io/logical_switch for IPAM networks too; v1.12+ remove it.
+    j = judge(tc3(with_logical_switch=parse_version(version) < parse_version("v1.12.0")), settings(version))
     p = port(j, "p2.default.macvlan.default")
     expected = ("false-positive", "FP8") if version == "v1.8.0" else ("no-port", None)
     assert (p.verdict, p.reason) == expected
