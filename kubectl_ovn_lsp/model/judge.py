@@ -11,7 +11,7 @@ from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.collect_names import SOURCE_NB, Collected, Row, collect, has_allocation
 from kubectl_ovn_lsp.model.gc_vms import has_multus_default, vm_template_annotation
-from kubectl_ovn_lsp.model.nad import KIND_KUBE_OVN, network_of_provider
+from kubectl_ovn_lsp.model.nad import KIND_IPAM, KIND_KUBE_OVN, NadClass, classify_nad, network_of_provider
 from kubectl_ovn_lsp.model.naming import OVN_PROVIDER
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, FALSE_POSITIVE, LOST, NO_PORT, OK, STALE, Judgement, \
@@ -180,9 +180,9 @@ def _false_positive(row: Row, col: Collected, snapshot: WorkloadSnapshot, settin
         if row.family_base:
             return FALSE_POSITIVE, "FP4", ("the NAD is attached more than once, so its ports carry an interface "
                                            "suffix (v1.16+); GC's VM path expects the un-suffixed name")
-        nad = row.intended.nad if row.intended else None
+        nad = row.intended.nad if row.intended else _nad_class_of(row.network, snapshot, col)
         if row.provider != OVN_PROVIDER and (nad is None or nad.kind != KIND_KUBE_OVN):
-            kind = nad.kind if nad else "unknown"
+            kind = (nad.cni_type or nad.kind) if nad else "unknown"
             return FALSE_POSITIVE, "FP2", (f"GC's VM path appends .ovn to every Multus network; NAD {row.network} is "
                                            f"not a kube-ovn network ({kind}), so this port never exists")
         if never_ran:
@@ -262,17 +262,30 @@ def _lost_detail(row: Row, col: Collected) -> str:
     return "GC expects it and NB lacks it"
 
 
+def _nad_class_of(network: str, snapshot: WorkloadSnapshot, col: Collected) -> NadClass | None:
+    """The class of the NAD behind `ns/name` (GC's VM path names networks without looking at the NAD)."""
+    if "/" not in network:
+        return None
+    namespace, name = network.split("/", 1)
+    if (namespace, name) not in snapshot.nads:
+        return None
+    return classify_nad(snapshot.nads[(namespace, name)], namespace, name, snapshot.subnets,
+                        ipam_by_type=col.behaviour.ipam_by_nad_type)
+
+
 def _provider_mismatches(col: Collected) -> list[str]:
-    """The controller derives the provider; the CNI reads the NAD's own `provider`: if they differ, the
-    kube-ovn-cni daemon waits forever for annotations that never come (spec §1.3 notes)."""
+    """The controller derives the provider; the CNI reads the NAD's own `provider` (empty means "ovn",
+    `loadNetConf`): if they differ, the kube-ovn-cni daemon waits forever for annotations (spec §1.3 notes)."""
     out = []
     for row in col.rows.values():
         nad = row.intended.nad if row.intended else None
-        if nad is None or not nad.config_provider:
+        if nad is None or nad.kind not in (KIND_KUBE_OVN, KIND_IPAM):
             continue
+        given = nad.config_provider or OVN_PROVIDER
         want = row.provider.split(".ovn.", 1)[0] + ".ovn" if ".ovn." in row.provider else row.provider
-        if nad.config_provider != want:
-            out.append(f"NAD {row.network} sets provider {nad.config_provider!r}, but Kube-OVN derives {want!r}: "
+        if given != want:
+            what = f"sets provider {given!r}" if nad.config_provider else "sets no provider (the CNI then uses 'ovn')"
+            out.append(f"NAD {row.network} {what}, but Kube-OVN derives {want!r}: "
                        "the CNI would wait forever for this network's annotations")
     return sorted(set(out))
 

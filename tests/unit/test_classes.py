@@ -51,6 +51,7 @@ def fp2_snapshot(*, template: bool = False, running: bool = True):
 def test_fp2_spec_networks_ipam_nad(version):
     j = judge(fp2_snapshot(), settings(version, keep_vm_ip=True))
     assert port(j, "vm2.vmns.macvlan.vmns.ovn").reason == "FP2"
+    assert "(macvlan)" in port(j, "vm2.vmns.macvlan.vmns.ovn").detail  # names what the NAD really is
     assert port(j, "vm2.vmns.macvlan.vmns").verdict == "no-port"
     assert port(j, "vm2.vmns").verdict == "ok"
     assert j.verdict == "false-positive" and j.lost_logged == ("vm2.vmns.macvlan.vmns.ovn",)

@@ -100,3 +100,19 @@ def test_statefulset_uid_check_per_release(version, verdict):
     """A StatefulSet re-created under the same name (other UID): only v1.12.19+ stops expecting the pod."""
     j = judge(sts_snapshot("web-0", statefulset("web", "db", 3, uid="re-created")), settings(version))
     assert verdicts(j) == {"web-0.db": (verdict, None)}
+
+
+@pytest.mark.parametrize("config_provider,noted", [("nad-a.vmns.ovn", False), ("", True), ("nad-a.vmns", True)])
+def test_nad_provider_that_the_cni_would_not_match(config_provider, noted):
+    """The CNI reads the NAD's own provider (empty means "ovn"); it must equal what the controller derives."""
+    import json
+
+    config = json.dumps({"cniVersion": "0.3.1", "type": "kube-ovn", "server_socket": "/run/openvswitch/kube-ovn-daemon.sock",
+                         **({"provider": config_provider} if config_provider else {})})
+    ann = {**allocated("ovn", "ovn-default"), "k8s.v1.cni.cncf.io/networks": "nad-a",
+           **allocated("nad-a.vmns.ovn", "vmns-nad-a", "172.21.0.10")}
+    snap = snapshot("vmns", "Pod", "p", pods=[pod("p", "vmns", ann)], nads=[nad("nad-a", "vmns", config=config)],
+                    subnets=[subnet("vmns-nad-a", "nad-a.vmns.ovn")],
+                    nb=[nb_port("p.vmns", "vmns", "p"), nb_port("p.vmns.nad-a.vmns.ovn", "vmns", "p", "vmns-nad-a")])
+    notes = judge(snap, settings("v1.13.4")).notes
+    assert any("NAD vmns/nad-a" in n and "wait forever" in n for n in notes) is noted
