@@ -63,9 +63,10 @@ def test_unknown_vm_with_prefix(tc4: Sandbox) -> None:
     assert line == 'error: virtualmachine "nope" not found in namespace "test-ns"'
 
 
-def test_unknown_prefix_is_an_error(tc4: Sandbox) -> None:
-    line = _one_error_line(run_plugin(tc4, "explain", "svc/x", "-n", "test-ns"))
-    assert "pod/, vm/ or vmi/" in line
+def test_unknown_prefix_is_a_usage_error(tc4: Sandbox) -> None:
+    proc = run_plugin(tc4, "explain", "svc/x", "-n", "test-ns")
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.startswith("error: argument [pod/|vm/|vmi/]NAME: expected NAME, pod/NAME, vm/NAME or vmi/NAME")
 
 
 def test_malformed_multus_annotation(broken: Sandbox) -> None:
