@@ -14,7 +14,7 @@ import pytest
 
 from tests.sandboxes import Sandbox
 
-REQUIRED_BINARIES = ("ovsdb-server", "ovsdb-tool", "ovsdb-client", "ovn-nbctl", "openssl", "kubectl")
+REQUIRED_BINARIES = ("ovsdb-server", "ovsdb-tool", "ovsdb-client", "ovn-nbctl", "ovs-appctl", "openssl", "kubectl")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -7,24 +7,17 @@ import base64
 import contextlib
 import os
 import tempfile
-from dataclasses import dataclass
 from typing import Iterator
 
 from kubectl_ovn_lsp.collect.kube import SECRETS, KubeClient
+from kubectl_ovn_lsp.collect.nb_direct import NbSslFiles
 from kubectl_ovn_lsp.errors import PluginError
 
 TLS_SECRET = "kube-ovn-tls"  # keys as install.sh creates them; mounted at /var/run/tls in Kube-OVN pods
 
 
-@dataclass(frozen=True)
-class SslFiles:
-    private_key: str
-    certificate: str
-    ca_cert: str
-
-
 @contextlib.contextmanager
-def client_files(args: argparse.Namespace, client: KubeClient, ovn_namespace: str) -> Iterator[SslFiles | None]:
+def client_files(args: argparse.Namespace, client: KubeClient, ovn_namespace: str) -> Iterator[NbSslFiles | None]:
     """Yield the key/cert/CA paths for an ssl: remote (None for tcp:); secret material lives in a 0700 temp dir."""
     given = (args.nb_private_key, args.nb_certificate, args.nb_ca_cert)
     if not args.nb.startswith("ssl:") and not any(given) and not args.nb_tls_secret:
@@ -43,11 +36,11 @@ def client_files(args: argparse.Namespace, client: KubeClient, ovn_namespace: st
                 with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "wb") as handle:
                     handle.write(base64.b64decode(data[key]))
                 paths[key] = path
-            yield SslFiles(paths["key"], paths["cert"], paths["cacert"])
+            yield NbSslFiles(paths["key"], paths["cert"], paths["cacert"])
         return
     if not all(given):
         raise PluginError("ssl: needs --nb-private-key, --nb-certificate and --nb-ca-cert (or --nb-tls-secret)")
     for path in given:
         if not os.path.isfile(path):
             raise PluginError(f"TLS file not found: {path}")
-    yield SslFiles(*given)
+    yield NbSslFiles(*given)

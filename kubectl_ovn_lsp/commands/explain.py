@@ -90,8 +90,7 @@ def _nb_lookup(args: argparse.Namespace, client: Any, ovn_namespace: str, names:
         return lookup_via_exec(client, ovn_namespace, names, pod_keys)
     from kubectl_ovn_lsp.collect import nb_direct, nb_tls
 
-    with nb_tls.client_files(args, client, ovn_namespace) as files:
-        ssl = nb_direct.NbSslFiles(files.private_key, files.certificate, files.ca_cert) if files else None
+    with nb_tls.client_files(args, client, ovn_namespace) as ssl:
         if args.verbose:
             print(f"I nb: monitor Logical_Switch_Port at {mode} where name in {sorted(set(names))} "
                   f"or external_ids:pod in {sorted(set(pod_keys))}", file=sys.stderr)

@@ -8,7 +8,6 @@ the recorded pids.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import signal
@@ -18,6 +17,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from kubectl_ovn_lsp.sandbox import procs
 from kubectl_ovn_lsp.sandbox.pki import SslFiles, generate_pki
 
 NB_SCHEMA = "/usr/share/ovn/ovn-nb.ovsschema"
@@ -245,17 +245,8 @@ def leader_index(state: dict | NbServer) -> int | None:
 
 
 def _alive(pid: int, db_file: str) -> bool:
-    """True when `pid` is still our ovsdb-server (not a zombie, not a recycled pid)."""
-    try:
-        comm = Path(f"/proc/{pid}/comm").read_text().strip()
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        return False
-    if comm != "ovsdb-server" or stat.rsplit(")", 1)[-1].split()[0] in ("Z", "X"):
-        return False
-    # An exiting process has lost its cmdline but is not a zombie yet: still alive.
-    return cmdline == [b""] or db_file.encode() in cmdline
+    """True when `pid` is still our ovsdb-server for this database (not a zombie, not a recycled pid)."""
+    return procs.is_ours(pid, db_file, comm="ovsdb-server")
 
 
 def _recorded_pid(m: NbMember) -> int:
@@ -272,18 +263,10 @@ def kill_member(state: dict | NbServer, index: int, timeout: float = 5.0) -> Non
 
 
 def _terminate(members: list[NbMember], sig: int, timeout: float) -> list[NbMember]:
-    targets = []
-    for m in members:
-        pid = _recorded_pid(m) or m.pid
-        if pid and _alive(pid, m.db_file):
-            os.kill(pid, sig)
-            targets.append((m, pid))
-    deadline = time.monotonic() + timeout
-    while targets and time.monotonic() < deadline:
-        targets = [(m, pid) for m, pid in targets if _alive(pid, m.db_file)]
-        if targets:
-            time.sleep(0.01)
-    return [m for m, _ in targets]
+    """Signal the members still running and wait; returns those left after `timeout`."""
+    pids = {_recorded_pid(m) or m.pid: m for m in members}
+    left = procs.terminate([(pid, m.db_file, "ovsdb-server") for pid, m in pids.items()], sig, timeout)
+    return [pids[pid] for pid in left]
 
 
 def stop_nb(state: dict | NbServer, timeout: float = 5.0) -> None:

@@ -12,15 +12,16 @@ import json
 import os
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from kubectl_ovn_lsp.sandbox import procs
 from kubectl_ovn_lsp.sandbox.scenario import Scenario
 
 STATE_FILE = "state.json"
+APISERVER_MODULE = "kubectl_ovn_lsp.sandbox.apiserver"
 OVN_RUN_DIR = "/var/run/ovn/"  # where ovn-central keeps ovnnb_db.sock inside the real pod
 API_START_TIMEOUT = 15.0
 RAFT_POD_SUFFIXES = ("r0nb7", "r1qd4", "r2xk9")  # ovn-central replicas, one per raft member
@@ -34,7 +35,7 @@ def is_running(state_dir: Path) -> bool:
     state = _read_state(state_dir)
     if not state:
         return False
-    return _pid_alive(state.get("apiserver", {}).get("pid", 0), "kubectl_ovn_lsp.sandbox.apiserver")
+    return procs.is_ours(state.get("apiserver", {}).get("pid", 0), APISERVER_MODULE)
 
 
 def start(scenario: Scenario, state_dir: Path, nb_cluster: int = 1, nb_ssl: bool = False, api_tls: bool = False) -> dict:
@@ -79,12 +80,12 @@ def stop(state_dir: Path) -> int | None:
     if state is None:
         return None
     stopped = 0
-    pid = (state.get("apiserver") or {}).get("pid")
-    if pid and _pid_alive(pid, "kubectl_ovn_lsp.sandbox.apiserver"):
-        _terminate(pid)
+    pid = (state.get("apiserver") or {}).get("pid", 0)
+    if procs.is_ours(pid, APISERVER_MODULE):
+        procs.stop([(pid, APISERVER_MODULE, None)])
         stopped += 1
     if state.get("nb"):
-        stopped += sum(1 for m in state["nb"]["members"] if _pid_alive(m["pid"], "ovsdb-server"))
+        stopped += sum(1 for m in state["nb"]["members"] if procs.is_ours(m["pid"], m["db_file"], "ovsdb-server"))
         nb_server.stop_nb(state["nb"])
     (state_dir / STATE_FILE).unlink(missing_ok=True)
     return stopped
@@ -171,7 +172,7 @@ def _spawn_apiserver(config: dict, state_dir: Path) -> subprocess.Popen:
         json.dump(config, handle, separators=(",", ":"))
     with open(state_dir / "apiserver.log", "ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", "kubectl_ovn_lsp.sandbox.apiserver", "--config", str(config_path),
+            [sys.executable, "-m", APISERVER_MODULE, "--config", str(config_path),
              "--ready-file", str(state_dir / "apiserver.ready")],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
         )
@@ -227,40 +228,6 @@ def _hints(scenario: Scenario) -> list[str]:
 
 def _labels(obj: dict) -> dict:
     return (obj.get("metadata") or {}).get("labels") or {}
-
-
-def _pid_alive(pid: int, needle: str) -> bool:
-    """True only if `pid` runs and is ours (its command line names `needle`): pids get reused."""
-    if not pid:
-        return False
-    try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return False
-    return needle in cmdline
-
-
-def _terminate(pid: int, timeout: float = 5.0) -> None:
-    try:
-        os.kill(pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if not Path(f"/proc/{pid}").exists() or _is_zombie(pid):
-            return
-        time.sleep(0.02)
-    try:
-        os.kill(pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def _is_zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
-    except (OSError, IndexError):
-        return True
 
 
 def _read_state(state_dir: Path) -> dict | None:

@@ -4,33 +4,18 @@ Kube-OVN-style switches and ports. No mocks: every test talks the real OVSDB pro
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-from pathlib import Path
 from typing import Callable, Iterator
 
 import pytest
 
 from kubectl_ovn_lsp.sandbox.nb_content import PortSpec, SwitchSpec
 from kubectl_ovn_lsp.sandbox.nb_load import load_switches
-from kubectl_ovn_lsp.sandbox.nb_server import NB_SCHEMA, NbServer, start_nb, stop_nb
-
-NB_BINARIES = ("ovsdb-server", "ovsdb-tool", "ovsdb-client", "ovn-nbctl", "ovs-appctl", "openssl")
+from kubectl_ovn_lsp.sandbox.nb_server import NbServer, start_nb, stop_nb
 
 VM_PORT = "vm-a.test-ns.subnet-a.test-ns.ovn"  # VM vm-a on the Multus-attached subnet-a
 VM_DEFAULT_PORT = "vm-a.test-ns"  # the same VM on the default network
 POD_PORT = "web-5f7c.app"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _nb_binaries() -> None:
-    """Fail (never skip) when the OVS/OVN tools are missing: a skipped NB suite would make CI meaningless."""
-    missing = [b for b in NB_BINARIES if shutil.which(b) is None]
-    if not Path(NB_SCHEMA).exists():
-        missing.append(NB_SCHEMA)
-    if missing:
-        pytest.fail(f"NB tests need {', '.join(missing)}: install ovn-central, ovn-common, openvswitch-common",
-                    pytrace=False)
 
 
 def kube_ovn_switches() -> list[SwitchSpec]:
