@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kubectl_ovn_lsp.collect.kube import PODS, STATEFULSETS, VMIS, VMS, KubeClient
-from kubectl_ovn_lsp.errors import NotFound, PluginError
+from kubectl_ovn_lsp.collect.kube import PODS, STATEFULSETS, VMIS, VMS, KubeClient, Resource
+from kubectl_ovn_lsp.errors import Forbidden, NotFound, PluginError
 
 PREFIXES = {
     "pod": "Pod", "pods": "Pod", "po": "Pod",
@@ -56,16 +56,28 @@ def resolve(client: KubeClient, target: str, namespace: str) -> ResolvedWorkload
         return _from_vmi(client, name, namespace, vmi)
     if kind == "Pod":
         return _from_pod(client, client.get(PODS, name, namespace), namespace)
-    vm = client.find(VMS, name, namespace)
+    denied: list[Forbidden] = []  # without KubeVirt RBAC a plain pod must still resolve
+    vm = _find_unless_denied(client, VMS, name, namespace, denied)
     if vm is not None:
         return _from_vm_name(client, name, namespace, vm)
-    vmi = client.find(VMIS, name, namespace)
+    vmi = _find_unless_denied(client, VMIS, name, namespace, denied)
     if vmi is not None:
         return _from_vmi(client, name, namespace, vmi)
     pod = client.find(PODS, name, namespace)
     if pod is None:
+        if denied:
+            raise denied[0]  # it may be a VM this user cannot see
         raise NotFound(f'no virtualmachine, virtualmachineinstance or pod named "{name}" in namespace "{namespace}"')
     return _from_pod(client, pod, namespace)
+
+
+def _find_unless_denied(client: KubeClient, resource: Resource, name: str, namespace: str,
+                        denied: list[Forbidden]) -> dict | None:
+    try:
+        return client.find(resource, name, namespace)
+    except Forbidden as exc:
+        denied.append(exc)
+        return None
 
 
 def _from_vm_name(client: KubeClient, name: str, namespace: str, vm: dict) -> ResolvedWorkload:

@@ -175,3 +175,26 @@ def test_bad_nb_value_is_a_usage_error(tc4: Sandbox, value: str) -> None:
     proc = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--nb", value)
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: argument --nb: expected auto, exec, or tcp:HOST:PORT")
+
+
+@pytest.fixture(scope="module")
+def no_kubevirt_rbac(sandbox_factory, tmp_path_factory) -> Sandbox:
+    """TC1 for a user who may not read KubeVirt objects at all."""
+    scenario = {"name": "no-kubevirt-rbac", "include": ["tc1"], "forbidden": [
+        {"verb": "get", "resource": "virtualmachines", "group": "kubevirt.io"},
+        {"verb": "get", "resource": "virtualmachineinstances", "group": "kubevirt.io"},
+    ]}
+    path = tmp_path_factory.mktemp("scenario") / "no-kubevirt-rbac.yaml"
+    path.write_text(yaml.safe_dump(scenario))
+    return sandbox_factory(str(path))
+
+
+def test_plain_pod_resolves_without_kubevirt_rbac(no_kubevirt_rbac: Sandbox) -> None:
+    proc = run_plugin(no_kubevirt_rbac, "explain", "web-5f7c", "-n", "app", "-o", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout and '"kind": "Pod"' in proc.stdout
+
+
+def test_unknown_name_without_kubevirt_rbac_reports_the_denial(no_kubevirt_rbac: Sandbox) -> None:
+    line = _one_error_line(run_plugin(no_kubevirt_rbac, "explain", "vm-x", "-n", "app"))
+    assert "forbidden" in line and "virtualmachines" in line and "get" in line
