@@ -137,6 +137,8 @@ def _add_explain(sub: argparse._SubParsersAction) -> None:
     explain.add_argument("target", metavar="[pod/|vm/|vmi/]NAME", type=_workload,
                          help="a VirtualMachine, VirtualMachineInstance or Pod (unprefixed: VM, then VMI, then pod)")
     add_kube_flags(explain)
+    explain.add_argument("-A", "--all-namespaces", action="store_true",
+                         help="find NAME in any namespace (it must be unique); overrides -n")
     nb = explain.add_argument_group("OVN Northbound DB")
     nb.add_argument("--nb", default="auto", type=_nb_target, metavar="auto|exec|REMOTE",
                     help="exec: read-only query in the ovn-central pod (auto = exec); "

@@ -80,6 +80,32 @@ def _find_unless_denied(client: KubeClient, resource: Resource, name: str, names
         return None
 
 
+class Ambiguous(PluginError):
+    message = '%(kind)s "%(name)s" exists in namespaces %(namespaces)s: choose one with -n'
+
+
+def locate_namespace(client: KubeClient, target: str) -> str:
+    """For `-A`: the one namespace holding the target (VMs first, then VMIs, then pods, as resolution does)."""
+    kind, name = parse_target(target)
+    order = {"VirtualMachine": [VMS], "VirtualMachineInstance": [VMIS], "Pod": [PODS]}.get(kind, [VMS, VMIS, PODS])
+    denied: list[Forbidden] = []
+    for resource in order:
+        try:
+            items = client.list(resource, None, field_selector=f"metadata.name={name}", missing_ok=True)
+        except Forbidden as exc:
+            denied.append(exc)
+            continue
+        namespaces = sorted({i["metadata"].get("namespace", "") for i in items if i["metadata"].get("name") == name})
+        if len(namespaces) == 1:
+            return namespaces[0]
+        if namespaces:
+            raise Ambiguous(kind=resource.kind.lower(), name=name, namespaces=", ".join(namespaces))
+    if denied:
+        raise denied[0]
+    what = (kind or "virtualmachine, virtualmachineinstance or pod").lower()
+    raise NotFound(f'no {what} named "{name}" in any namespace')
+
+
 def _from_vm_name(client: KubeClient, name: str, namespace: str, vm: dict) -> ResolvedWorkload:
     vmi = client.find(VMIS, name, namespace)  # absent for a stopped VM
     return _with_pods(client, ResolvedWorkload("VirtualMachine", name, namespace, vm=vm, vmi=vmi))

@@ -25,12 +25,12 @@ def explain(args: argparse.Namespace) -> dict[str, Any]:
     """Everything but rendering; returns the `Explanation` document of explain-contract.md."""
     from kubectl_ovn_lsp.collect import cluster
     from kubectl_ovn_lsp.collect.kube import KubeClient
-    from kubectl_ovn_lsp.collect.workload import resolve
+    from kubectl_ovn_lsp.collect.workload import locate_namespace, resolve
     from kubectl_ovn_lsp.model import bands, workload as model
     from kubectl_ovn_lsp.model.errors import ModelError
 
     client = KubeClient.connect(args.kubeconfig, args.context, args.request_timeout, args.verbose)
-    namespace = args.namespace or client.namespace
+    namespace = locate_namespace(client, args.target) if args.all_namespaces else (args.namespace or client.namespace)
     ovn_namespace = args.ovn_namespace or os.environ.get("KUBE_OVN_NS") or "kube-system"
 
     notes: list[str] = []

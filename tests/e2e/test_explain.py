@@ -216,3 +216,23 @@ def test_verbose_shows_requests_and_the_nb_query(tc4: Sandbox) -> None:
     assert proc.returncode == 4
     assert "/apis/kubevirt.io/v1/namespaces/test-ns/virtualmachines/vm-a" in proc.stderr
     assert "ovsdb-client --timeout=" in proc.stderr and " query unix:/var/run/ovn/ovnnb_db.sock " in proc.stderr
+
+
+def test_all_namespaces_finds_a_unique_name(sandbox_factory) -> None:
+    code, document, _ = _explain(sandbox_factory("tc5"), "vm1", "ignored-with-A", "-A")
+    assert code == 0
+    assert (document["target"]["namespace"], document["target"]["name"]) == ("vmns", "vm1")
+
+
+def test_all_namespaces_refuses_an_ambiguous_name(sandbox_factory, tmp_path_factory) -> None:
+    import yaml
+
+    from kubectl_ovn_lsp.sandbox.scenario_load import load_scenario
+
+    twin = next(o for o in load_scenario("tc1").objects if o["kind"] == "Pod" and o["metadata"]["name"] == "web-5f7c")
+    twin["metadata"]["namespace"] = "default"
+    path = tmp_path_factory.mktemp("scenario") / "twins.yaml"
+    path.write_text(yaml.safe_dump({"name": "twins", "include": ["tc1"], "objects": [twin]}))
+    proc = run_plugin(sandbox_factory(str(path)), "explain", "web-5f7c", "-A")
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr == 'error: pod "web-5f7c" exists in namespaces app, default: choose one with -n\n'
