@@ -20,6 +20,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator
 
+from kubectl_ovn_lsp.model import bands, nad
+from kubectl_ovn_lsp.model.gc_pods import is_pod_alive
 from kubectl_ovn_lsp.model.naming import port_name, port_owner
 from kubectl_ovn_lsp.sandbox.nb_content import PortSpec, SwitchSpec
 
@@ -32,12 +34,8 @@ MIGRATION_JOB_NAME = "kubevirt.io/migrationJobName"
 
 
 def is_ovn_provider(provider: str | None) -> bool:
-    """`util.IsOvnProvider` (v1.13+): "", "ovn", or three dot-separated fields ending in "ovn"."""
-    p = provider or ""
-    if p in ("", "ovn"):
-        return True
-    parts = p.split(".")
-    return len(parts) == 3 and parts[2] == "ovn"
+    """The sandbox builds NB as v1.13+ does: the model's three-field `util.IsOvnProvider` rule."""
+    return nad.is_ovn_provider(provider or "", "three-field")
 
 
 def _kind(objects: Iterable[dict], kind: str) -> Iterator[dict]:
@@ -53,39 +51,15 @@ def _ann(obj: dict) -> dict:
 
 
 def keep_vm_ip_from(objects: Iterable[dict]) -> bool:
-    """`--keep-vm-ip` from the kube-ovn-controller Deployment's args; true (the v1.12+ default) when absent."""
-    for dep in _kind(objects, "Deployment"):
-        if _meta(dep).get("name") != "kube-ovn-controller":
-            continue
-        for c in ((dep.get("spec") or {}).get("template") or {}).get("spec", {}).get("containers") or []:
-            for arg in (c.get("command") or []) + (c.get("args") or []):
-                if str(arg).startswith("--keep-vm-ip"):
-                    _, _, value = str(arg).partition("=")
-                    return value.strip().lower() in ("", "true", "1", "t")
-    return True
-
-
-def _parse_time(value: str) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except (AttributeError, ValueError):
-        return None
+    """`--keep-vm-ip` as the kube-ovn-controller Deployment sets it (args, else the release default)."""
+    deployment = next((d for d in _kind(objects, "Deployment") if _meta(d).get("name") == "kube-ovn-controller"),
+                      None)
+    return bands.settings_from_deployment(deployment).keep_vm_ip
 
 
 def pod_alive(pod: dict, now: datetime | None = None) -> bool:
-    """Kube-OVN `isPodAlive`: past its deletion deadline, or completed without restart, means dead."""
-    meta, spec, status = _meta(pod), pod.get("spec") or {}, pod.get("status") or {}
-    deleted = _parse_time(meta.get("deletionTimestamp") or "")
-    if deleted is not None:
-        grace = int(meta.get("deletionGracePeriodSeconds") or 0)
-        if deleted.timestamp() + grace < (now or datetime.now(timezone.utc)).timestamp():
-            return False
-    phase, restart = status.get("phase"), spec.get("restartPolicy", "Always")
-    if phase == "Succeeded" and restart != "Always":
-        return False
-    if phase == "Failed" and (restart == "Never" or status.get("reason") == "Evicted"):
-        return False
-    return True
+    """Kube-OVN `isPodAlive`, as the model implements it."""
+    return is_pod_alive(pod, now or datetime.now(timezone.utc))
 
 
 def _addresses(mac: str, ips: str) -> list[str]:
