@@ -21,11 +21,11 @@ from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kubectl_ovn_lsp.collect.nb_direct import lookup_direct  # noqa: E402
-from kubectl_ovn_lsp.collect.nb_query import build_query_argv, parse_query_output  # noqa: E402
-from kubectl_ovn_lsp.sandbox.nb_content import PortSpec, SwitchSpec  # noqa: E402
-from kubectl_ovn_lsp.sandbox.nb_load import load_switches  # noqa: E402
-from kubectl_ovn_lsp.sandbox.nb_server import NbServer, kill_member, start_nb, stop_nb  # noqa: E402
+from kubectl_ovn_lsp.nb.direct import lookup_direct  # noqa: E402
+from kubectl_ovn_lsp.nb.query import build_query_argv, parse_query_output  # noqa: E402
+from ovn_lsp_sandbox.nb_content import PortSpec, SwitchSpec  # noqa: E402
+from ovn_lsp_sandbox.nb_load import load_switches  # noqa: E402
+from ovn_lsp_sandbox.nb_server import NbServer, kill_member, start_nb, stop_nb  # noqa: E402
 
 SUBNETS = 10
 
@@ -61,7 +61,7 @@ def bench_reads(server: NbServer, runs: int, total: int) -> None:
     argv = build_query_argv(names, keys, timeout=10, endpoint=f"unix:{server.unix_socket}")
     fresh = [sys.executable, "-c",
              "import sys; sys.path.insert(0, %r)\n"
-             "from kubectl_ovn_lsp.collect.nb_direct import lookup_direct\n"
+             "from kubectl_ovn_lsp.nb.direct import lookup_direct\n"
              "print(len(lookup_direct(%r, %r, %r, 10).ports))" % (str(Path(__file__).resolve().parents[1]),
                                                                   server.remotes, names, keys)]
     nbctl = ["ovn-nbctl", f"--db=unix:{server.unix_socket}", "--format=csv", "--data=bare", "--no-heading",

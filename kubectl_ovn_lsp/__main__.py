@@ -1,3 +1,3 @@
-from kubectl_ovn_lsp.cli import main
+from kubectl_ovn_lsp.cli.main import main
 
 raise SystemExit(main())

@@ -28,8 +28,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def _start(name: str, directory: Path, **options: object) -> Sandbox:
-    from kubectl_ovn_lsp.sandbox import runtime
-    from kubectl_ovn_lsp.sandbox.scenario_load import load_scenario
+    from ovn_lsp_sandbox import runtime
+    from ovn_lsp_sandbox.scenario_load import load_scenario
 
     state = runtime.start(load_scenario(name), directory, **options)  # type: ignore[arg-type]
     return Sandbox(name, directory, state)
@@ -38,7 +38,7 @@ def _start(name: str, directory: Path, **options: object) -> Sandbox:
 @pytest.fixture(scope="session")
 def sandbox_factory(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., Sandbox]]:
     """`sandbox_factory("tc4", nb_cluster=3)`: one sandbox per (scenario, options) for the whole session."""
-    from kubectl_ovn_lsp.sandbox import runtime
+    from ovn_lsp_sandbox import runtime
 
     started: dict[tuple, Sandbox] = {}
 

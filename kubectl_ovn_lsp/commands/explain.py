@@ -14,7 +14,7 @@ API_VERSION = "ovn-lsp.kubeovn.io/v1alpha1"
 
 
 def run(args: argparse.Namespace) -> int:
-    from kubectl_ovn_lsp import render
+    from kubectl_ovn_lsp.cli import render
 
     document = explain(args)
     render.emit_explanation(document, args)
@@ -23,10 +23,10 @@ def run(args: argparse.Namespace) -> int:
 
 def explain(args: argparse.Namespace) -> dict[str, Any]:
     """Everything but rendering; returns the `Explanation` document of explain-contract.md."""
-    from kubectl_ovn_lsp.collect import cluster
-    from kubectl_ovn_lsp.collect.kube import KubeClient
-    from kubectl_ovn_lsp.collect.workload import locate_namespace, resolve
-    from kubectl_ovn_lsp.model import bands, workload as model
+    from kubectl_ovn_lsp.kube import reads as cluster
+    from kubectl_ovn_lsp.kube.client import KubeClient
+    from kubectl_ovn_lsp.kube.resolve import locate_namespace, resolve
+    from kubectl_ovn_lsp.model import bands, lookups as model
     from kubectl_ovn_lsp.model.errors import ModelError
 
     client = KubeClient.connect(args.kubeconfig, args.context, args.request_timeout, args.verbose)
@@ -85,10 +85,10 @@ def _with_ports(snapshot: Any, ports: Any) -> Any:
 def _nb_lookup(args: argparse.Namespace, client: Any, ovn_namespace: str, names: list[str], pod_keys: list[str]) -> Any:
     mode = args.nb
     if mode in ("auto", "exec"):
-        from kubectl_ovn_lsp.collect.nb_exec import lookup_via_exec
+        from kubectl_ovn_lsp.nb.exec import lookup_via_exec
 
         return lookup_via_exec(client, ovn_namespace, names, pod_keys)
-    from kubectl_ovn_lsp.collect import nb_direct, nb_tls
+    from kubectl_ovn_lsp.nb import direct as nb_direct, tls as nb_tls
 
     with nb_tls.client_files(args, client, ovn_namespace) as ssl:
         if args.verbose:

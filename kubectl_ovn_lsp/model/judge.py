@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.bands import ControllerSettings
-from kubectl_ovn_lsp.model.collect_names import SOURCE_NB, Collected, Row, collect, has_allocation
+from kubectl_ovn_lsp.model.port_rows import SOURCE_NB, Collected, Row, collect, has_allocation
 from kubectl_ovn_lsp.model.gc_vms import has_multus_default, vm_template_annotation
 from kubectl_ovn_lsp.model.nad import KIND_IPAM, KIND_KUBE_OVN, NadClass, classify_nad, network_of_provider
 from kubectl_ovn_lsp.model.naming import OVN_PROVIDER

@@ -135,7 +135,7 @@ def tc4_without_keep_vm_ip(sandbox_factory, tmp_path_factory) -> Sandbox:
     """TC4 on a controller that always ran with --keep-vm-ip=false: ports are named after the launcher pod."""
     import yaml
 
-    from kubectl_ovn_lsp.sandbox.scenario_load import load_scenario
+    from ovn_lsp_sandbox.scenario_load import load_scenario
 
     deployment = next(o for o in load_scenario("tc4").objects
                       if o["kind"] == "Deployment" and o["metadata"]["name"] == "kube-ovn-controller")
@@ -227,7 +227,7 @@ def test_all_namespaces_finds_a_unique_name(sandbox_factory) -> None:
 def test_all_namespaces_refuses_an_ambiguous_name(sandbox_factory, tmp_path_factory) -> None:
     import yaml
 
-    from kubectl_ovn_lsp.sandbox.scenario_load import load_scenario
+    from ovn_lsp_sandbox.scenario_load import load_scenario
 
     twin = next(o for o in load_scenario("tc1").objects if o["kind"] == "Pod" and o["metadata"]["name"] == "web-5f7c")
     twin["metadata"]["namespace"] = "default"

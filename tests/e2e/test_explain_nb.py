@@ -65,7 +65,7 @@ def test_raft_exec_reads_from_the_labelled_leader(raft: Sandbox) -> None:
 
 def test_raft_member_list_after_the_leader_is_killed(sandbox_factory, tmp_path_factory) -> None:
     """Killing the leader leaves two members serving reads; explain with the member list still answers."""
-    from kubectl_ovn_lsp.sandbox import nb_server
+    from ovn_lsp_sandbox import nb_server
 
     sandbox = sandbox_factory("tc4", nb_cluster=3, api_tls=True)  # its own cluster: this test kills a member
     leader = nb_server.leader_index(sandbox.state["nb"])
@@ -84,7 +84,7 @@ def test_follower_fallback_when_no_leader_pod_is_ready(sandbox_factory, tmp_path
     """No pod labelled ovn-nb-leader=true is Ready: read from another ovn-central pod and say so."""
     import yaml
 
-    from kubectl_ovn_lsp.sandbox.scenario_load import load_scenario
+    from ovn_lsp_sandbox.scenario_load import load_scenario
 
     central = next(o for o in load_scenario("tc4").objects
                    if o["kind"] == "Pod" and o["metadata"]["labels"].get("app") == "ovn-central")

@@ -9,9 +9,9 @@ from typing import Callable, Iterator
 
 import pytest
 
-from kubectl_ovn_lsp.sandbox.nb_content import PortSpec, SwitchSpec
-from kubectl_ovn_lsp.sandbox.nb_load import load_switches
-from kubectl_ovn_lsp.sandbox.nb_server import NbServer, start_nb, stop_nb
+from ovn_lsp_sandbox.nb_content import PortSpec, SwitchSpec
+from ovn_lsp_sandbox.nb_load import load_switches
+from ovn_lsp_sandbox.nb_server import NbServer, start_nb, stop_nb
 
 VM_PORT = "vm-a.test-ns.subnet-a.test-ns.ovn"  # VM vm-a on the Multus-attached subnet-a
 VM_DEFAULT_PORT = "vm-a.test-ns"  # the same VM on the default network

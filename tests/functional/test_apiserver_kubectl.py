@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubectl_ovn_lsp.sandbox.apiserver import start_in_thread
-from kubectl_ovn_lsp.sandbox.apiserver.fixtures import CONTROLLER_LOG, sample_config
-from kubectl_ovn_lsp.sandbox.apiserver.runner import ServerHandle
+from ovn_lsp_sandbox.apiserver import start_in_thread
+from ovn_lsp_sandbox.apiserver.fixtures import CONTROLLER_LOG, sample_config
+from ovn_lsp_sandbox.apiserver.runner import ServerHandle
 
 OVN_CENTRAL = "ovn-central-7d9f8"
 

@@ -1,4 +1,4 @@
-"""`python -m kubectl_ovn_lsp.sandbox.apiserver`: ready file, start-up time, SIGTERM, one-line errors."""
+"""`python -m ovn_lsp_sandbox.apiserver`: ready file, start-up time, SIGTERM, one-line errors."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_ovn_lsp.sandbox.apiserver.fixtures import sample_config
+from ovn_lsp_sandbox.apiserver.fixtures import sample_config
 
-ENTRY = [sys.executable, "-m", "kubectl_ovn_lsp.sandbox.apiserver"]
+ENTRY = [sys.executable, "-m", "ovn_lsp_sandbox.apiserver"]
 
 
 def _start(tmp_path: Path, config: dict) -> tuple[subprocess.Popen[bytes], dict, float]:

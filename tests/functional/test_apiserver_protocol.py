@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from kubectl_ovn_lsp.sandbox.apiserver import start_in_thread
-from kubectl_ovn_lsp.sandbox.apiserver.fixtures import sample_config
-from kubectl_ovn_lsp.sandbox.apiserver.runner import ServerHandle
+from ovn_lsp_sandbox.apiserver import start_in_thread
+from ovn_lsp_sandbox.apiserver.fixtures import sample_config
+from ovn_lsp_sandbox.apiserver.runner import ServerHandle
 
 TOKEN = "sandbox-token"
 TABLE = ("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,"

@@ -9,8 +9,8 @@ import yaml
 from kubernetes import client, config
 from kubernetes.stream import stream
 
-from kubectl_ovn_lsp.sandbox.apiserver import start_in_thread
-from kubectl_ovn_lsp.sandbox.apiserver.fixtures import CONTROLLER_LOG, sample_config
+from ovn_lsp_sandbox.apiserver import start_in_thread
+from ovn_lsp_sandbox.apiserver.fixtures import CONTROLLER_LOG, sample_config
 
 OVN_CENTRAL = "ovn-central-7d9f8"
 

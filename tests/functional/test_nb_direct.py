@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from kubectl_ovn_lsp.collect.nb_direct import (NbDirectError, NbSslConfigError, NbSslFiles, NbUnreachable,
+from kubectl_ovn_lsp.nb.direct import (NbDirectError, NbSslConfigError, NbSslFiles, NbUnreachable,
                                                lookup_direct)
-from kubectl_ovn_lsp.sandbox.nb_server import kill_member
-from kubectl_ovn_lsp.sandbox.pki import generate_pki
+from ovn_lsp_sandbox.nb_server import kill_member
+from ovn_lsp_sandbox.pki import generate_pki
 
 VM_PORT = "vm-a.test-ns.subnet-a.test-ns.ovn"
 

@@ -7,8 +7,8 @@ import time
 
 import pytest
 
-from kubectl_ovn_lsp.sandbox.nb_content import PortSpec, SwitchSpec
-from kubectl_ovn_lsp.sandbox.nb_load import NbLoadError, load_switches
+from ovn_lsp_sandbox.nb_content import PortSpec, SwitchSpec
+from ovn_lsp_sandbox.nb_load import NbLoadError, load_switches
 
 VM_PORT = "vm-a.test-ns.subnet-a.test-ns.ovn"
 POD_PORT = "web-5f7c.app"
@@ -65,7 +65,7 @@ def test_load_unreachable_socket(tmp_path) -> None:
 
 def test_load_over_a_long_socket_path(tmp_path_factory, nbctl) -> None:
     """Sandbox dirs can be deep: AF_UNIX paths over ~107 bytes still work (ovsdb-server copes, so must we)."""
-    from kubectl_ovn_lsp.sandbox.nb_server import start_nb, stop_nb
+    from ovn_lsp_sandbox.nb_server import start_nb, stop_nb
 
     server = start_nb(tmp_path_factory.mktemp("deep-" + "d" * 90))
     try:

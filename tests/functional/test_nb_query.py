@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from kubectl_ovn_lsp.collect.nb_query import (DEFAULT_NB_SOCKET, NbArgvRejected, NbQueryError, build_query_argv,
+from kubectl_ovn_lsp.nb.query import (DEFAULT_NB_SOCKET, NbArgvRejected, NbQueryError, build_query_argv,
                                               check_allowed_argv, is_allowed_argv, parse_query_output)
 from kubectl_ovn_lsp.model.records import NbPort
 

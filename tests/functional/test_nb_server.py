@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_ovn_lsp.collect.nb_direct import lookup_direct
-from kubectl_ovn_lsp.sandbox.nb_server import NbServer, kill_member, leader_index, start_nb, stop_nb
+from kubectl_ovn_lsp.nb.direct import lookup_direct
+from ovn_lsp_sandbox.nb_server import NbServer, kill_member, leader_index, start_nb, stop_nb
 
 VM_PORT = "vm-a.test-ns.subnet-a.test-ns.ovn"
 

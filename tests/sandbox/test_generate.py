@@ -9,9 +9,9 @@ from collections import Counter
 import pytest
 
 from kubectl_ovn_lsp.model.naming import port_name, port_owner
-from kubectl_ovn_lsp.sandbox import derive_nb
-from kubectl_ovn_lsp.sandbox.generate import generate, parse_generate_spec
-from kubectl_ovn_lsp.sandbox.scenario_load import object_key
+from ovn_lsp_sandbox import derive_nb
+from ovn_lsp_sandbox.generate import generate, parse_generate_spec
+from ovn_lsp_sandbox.scenario_load import object_key
 
 
 def counts(sc) -> dict[str, int]:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubectl_ovn_lsp.sandbox import derive_nb
-from kubectl_ovn_lsp.sandbox.scenario_load import list_shipped, load_dump_dir, load_scenario, object_key
+from ovn_lsp_sandbox import derive_nb
+from ovn_lsp_sandbox.scenario_load import list_shipped, load_dump_dir, load_scenario, object_key
 
 SHIPPED = [name for name, _ in list_shipped()]
 

@@ -11,7 +11,7 @@ from factories import NOW, allocated, launcher, multus_net, nad, nb_port, pod, s
 from scenarios import tc1, tc2, tc3, tc4, tc5
 
 from kubectl_ovn_lsp.model.versions import parse_version
-from kubectl_ovn_lsp.model.workload import judge
+from kubectl_ovn_lsp.model.lookups import judge
 
 
 def port(j, name):

@@ -6,7 +6,7 @@ import pytest
 from factories import settings
 from scenarios import tc1, tc2, tc4
 
-from kubectl_ovn_lsp.model.workload import candidate_lookups, judge, nad_references
+from kubectl_ovn_lsp.model.lookups import candidate_lookups, judge, nad_references
 
 V12 = [f"v1.12.{n}" for n in range(0, 36)]
 

@@ -10,7 +10,7 @@ import pytest
 from factories import allocated, launcher, multus_net, nad, nb_port, pod, settings, snapshot, statefulset, \
     sts_owner_ref, subnet, vm
 
-from kubectl_ovn_lsp.model.workload import judge
+from kubectl_ovn_lsp.model.lookups import judge
 
 
 def verdicts(j):

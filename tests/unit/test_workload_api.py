@@ -14,7 +14,7 @@ from scenarios import tc2, tc5, tc8
 from kubectl_ovn_lsp.model.errors import MalformedMultusAnnotation, MissingNad, ModelError
 from kubectl_ovn_lsp.model.loglines import line_matches, parse_lost_line, parse_lost_lines, releases_for_line
 from kubectl_ovn_lsp.model.versions import parse_version
-from kubectl_ovn_lsp.model.workload import candidate_lookups, judge, nad_references
+from kubectl_ovn_lsp.model.lookups import candidate_lookups, judge, nad_references
 
 
 def test_tc8_live_migration_one_port_no_log():
@@ -122,7 +122,7 @@ def test_parse_lost_line():
 
 
 def test_model_package_has_no_io_imports():
-    code = ("import sys, kubectl_ovn_lsp.model.workload, kubectl_ovn_lsp.model.loglines;"
+    code = ("import sys, kubectl_ovn_lsp.model.lookups, kubectl_ovn_lsp.model.loglines;"
             "import kubectl_ovn_lsp.model as m, pkgutil, importlib;"
             "[importlib.import_module('kubectl_ovn_lsp.model.' + x.name) for x in pkgutil.iter_modules(m.__path__)];"
             "bad = [n for n in sys.modules if n.split('.')[0] in "

@@ -1,0 +1,46 @@
+"""Client TLS material for `--nb ssl:…`: from files on the command line, or from Secret kube-ovn-tls."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import os
+import tempfile
+from typing import Iterator
+
+from kubectl_ovn_lsp.kube.client import SECRETS, KubeClient
+from kubectl_ovn_lsp.nb.direct import NbSslFiles
+from kubectl_ovn_lsp.errors import PluginError
+
+TLS_SECRET = "kube-ovn-tls"  # keys as install.sh creates them; mounted at /var/run/tls in Kube-OVN pods
+
+
+@contextlib.contextmanager
+def client_files(args: argparse.Namespace, client: KubeClient, ovn_namespace: str) -> Iterator[NbSslFiles | None]:
+    """Yield the key/cert/CA paths for an ssl: remote (None for tcp:); secret material lives in a 0700 temp dir."""
+    given = (args.nb_private_key, args.nb_certificate, args.nb_ca_cert)
+    if not args.nb.startswith("ssl:") and not any(given) and not args.nb_tls_secret:
+        yield None
+        return
+    if args.nb_tls_secret:
+        secret = client.get(SECRETS, TLS_SECRET, ovn_namespace)
+        data = secret.get("data") or {}
+        missing = [k for k in ("key", "cert", "cacert") if k not in data]
+        if missing:
+            raise PluginError(f'secret {ovn_namespace}/{TLS_SECRET} has no key(s) {", ".join(missing)}')
+        with tempfile.TemporaryDirectory(prefix="ovn-lsp-tls-") as tmp:
+            paths = {}
+            for key in ("key", "cert", "cacert"):
+                path = os.path.join(tmp, key)
+                with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "wb") as handle:
+                    handle.write(base64.b64decode(data[key]))
+                paths[key] = path
+            yield NbSslFiles(paths["key"], paths["cert"], paths["cacert"])
+        return
+    if not all(given):
+        raise PluginError("ssl: needs --nb-private-key, --nb-certificate and --nb-ca-cert (or --nb-tls-secret)")
+    for path in given:
+        if not os.path.isfile(path):
+            raise PluginError(f"TLS file not found: {path}")
+    yield NbSslFiles(*given)
