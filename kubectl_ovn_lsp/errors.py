@@ -18,17 +18,10 @@ class ExitStatus(IntEnum):
     LOST = 3
     FALSE_POSITIVE = 4
     DELETION_RISK = 5
+    DEGRADED = 6
     INTERRUPTED = 130
 
 
-VERDICT_EXIT = {
-    "ok": ExitStatus.OK,
-    "stale": ExitStatus.OK,
-    "no-port": ExitStatus.OK,
-    "false-positive": ExitStatus.FALSE_POSITIVE,
-    "lost": ExitStatus.LOST,
-    "deletion-risk": ExitStatus.DELETION_RISK,
-}
 
 
 class PluginError(Exception):

@@ -12,14 +12,6 @@ import sys
 import textwrap
 from typing import Any, TextIO
 
-COLOURS = {
-    "ok": "32",  # green
-    "stale": "36",  # cyan
-    "no-port": "36",
-    "false-positive": "33",  # yellow
-    "lost": "31",  # red
-    "deletion-risk": "1;31",  # bold red
-}
 
 
 def use_colour(choice: str, stream: TextIO) -> bool:
@@ -31,7 +23,10 @@ def use_colour(choice: str, stream: TextIO) -> bool:
 
 
 def paint(word: str, enabled: bool) -> str:
-    code = COLOURS.get(word)
+    from kubectl_ovn_lsp.model.verdicts import BY_NAME
+
+    found = BY_NAME.get(word)
+    code = found.colour if found else None
     return f"\033[{code}m{word}\033[0m" if enabled and code else word
 
 

@@ -8,7 +8,8 @@ import sys
 from datetime import datetime, timezone
 from typing import Any
 
-from kubectl_ovn_lsp.errors import VERDICT_EXIT, BadInput, NbUnavailable
+from kubectl_ovn_lsp.errors import BadInput, NbUnavailable
+from kubectl_ovn_lsp.model.verdicts import exit_code
 
 API_VERSION = "ovn-lsp.kubeovn.io/v1alpha1"
 
@@ -18,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
 
     document = explain(args)
     render.emit_explanation(document, args)
-    return int(VERDICT_EXIT[document["verdict"]])
+    return exit_code(document["verdict"])
 
 
 def explain(args: argparse.Namespace) -> dict[str, Any]:

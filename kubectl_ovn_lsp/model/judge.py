@@ -15,7 +15,8 @@ from kubectl_ovn_lsp.model.nad import KIND_IPAM, KIND_KUBE_OVN, NadClass, classi
 from kubectl_ovn_lsp.model.naming import OVN_PROVIDER
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, FALSE_POSITIVE, LOST, NO_PORT, OK, STALE, Judgement, \
-    PortFinding, SEVERITY, WorkloadSnapshot, worst
+    PortFinding, WorkloadSnapshot, worst
+from kubectl_ovn_lsp.model.verdicts import severity
 
 LOST_LINE = "lsp lost for pod {}, please delete the pod and retry"
 RESERVED_LABEL = "ovn.kubernetes.io/ip_reserved"
@@ -91,8 +92,8 @@ def judge(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Judgement
     delete = tuple(f.name for f in findings if f.listed_by_gc and not f.expected_by_gc and col.gc_active
                    and not _gc_skips_delete(nb[f.name], col))
     verdict = worst([f.verdict for f in findings])
-    ranked = sorted((f for f in findings if f.reason), key=lambda f: -SEVERITY.get(f.verdict, 0))
-    reasons = [f.reason for f in ranked if f.verdict in SEVERITY]
+    ranked = sorted((f for f in findings if f.reason), key=lambda f: -severity(f.verdict))
+    reasons = [f.reason for f in ranked if severity(f.verdict) > 0]
     notes = list(col.notes) + list(settings.notes) + _provider_mismatches(col)
     if delete and not col.behaviour.periodic_only:
         notes.append("this release runs GC twice at controller start: a restart deletes unexpected ports at once")

@@ -8,10 +8,13 @@ from typing import Mapping
 
 from kubectl_ovn_lsp.model.records import NbPort
 
-# Port verdicts, and the order of severity the top-level verdict and the exit code follow.
-OK, LOST, FALSE_POSITIVE, STALE, DELETION_RISK, NO_PORT = (
-    "ok", "lost", "false-positive", "stale", "deletion-risk", "no-port")
-SEVERITY = {DELETION_RISK: 3, LOST: 2, FALSE_POSITIVE: 1}
+from kubectl_ovn_lsp.model import verdicts
+
+# Port verdict words (model/verdicts.py holds their severity, exit code and colour).
+OK, LOST, FALSE_POSITIVE, STALE, DELETION_RISK, NO_PORT, DEGRADED = (
+    verdicts.OK.name, verdicts.LOST.name, verdicts.FALSE_POSITIVE.name, verdicts.STALE.name,
+    verdicts.DELETION_RISK.name, verdicts.NO_PORT.name, verdicts.DEGRADED.name)
+worst = verdicts.worst
 
 
 @dataclass(frozen=True)
@@ -65,9 +68,3 @@ class Judgement:
     verdict: str
     advice: tuple[str, ...]
     notes: tuple[str, ...] = ()
-
-
-def worst(verdicts: list[str]) -> str:
-    """deletion-risk > lost > false-positive > ok; stale and no-port are informational."""
-    ranked = [v for v in verdicts if v in SEVERITY]
-    return max(ranked, key=SEVERITY.__getitem__) if ranked else OK

@@ -1,0 +1,45 @@
+"""Reason codes: which verdict each code qualifies and what it means, in one line (`reasons`, docs, README).
+
+The long plain-language advice for each code is in `advice.py`; this table is the index users look up.
+Codes are stable: add new ones, never reuse one for another meaning (docs/contracts.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kubectl_ovn_lsp.model import verdicts
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    verdict: str  # the port verdict this code qualifies
+    summary: str  # one line
+    fixed_in: str = ""  # the releases that fix it, as text ("" = not fixed upstream / not a bug)
+
+
+REASONS: tuple[Reason, ...] = (
+    Reason("FP1", verdicts.FALSE_POSITIVE.name, "GC expects <vm>.<ns> for a VM whose only network is a Multus default "
+           "network", "v1.13.6, v1.14.0 (#5106)"),
+    Reason("FP2", verdicts.FALSE_POSITIVE.name, "GC's VM path appends .ovn to a Multus network that is not a kube-ovn "
+           "NAD (IPAM-only or another CNI)"),
+    Reason("FP3", verdicts.FALSE_POSITIVE.name, "GC expects the ports of a VM that has never run"),
+    Reason("FP4", verdicts.FALSE_POSITIVE.name, "a NAD attached twice gets per-interface names (v1.16+); GC expects "
+           "the un-suffixed one"),
+    Reason("FP5", verdicts.FALSE_POSITIVE.name, "--non-primary-cni-mode: the VM has no <vm>.<ns> port, GC expects it"),
+    Reason("FP6", verdicts.FALSE_POSITIVE.name, "the port exists but GC's list filter hides it (type, or no "
+           "vendor=kube-ovn under --enable-external-vpc)"),
+    Reason("FP7", verdicts.FALSE_POSITIVE.name, "a hostNetwork pod carries allocation annotations", "v1.15.0"),
+    Reason("FP8", verdicts.FALSE_POSITIVE.name, "an IPAM-only attachment taken for an OVN network by the subnet test",
+           "v1.13.0"),
+    Reason("FP9", verdicts.LOST.name, "missing for a pod allocated under a minute ago: probably transient"),
+    Reason("DEL1", verdicts.DELETION_RISK.name, "a stopped VM's port whose spec uses a bare networkName",
+           "v1.12.4, v1.13.0 (#3378)"),
+    Reason("DEL2", verdicts.DELETION_RISK.name, "a stopped VM without a template Multus annotation",
+           "v1.14.5, v1.15.0 (#5557)"),
+    Reason("DEL3", verdicts.DELETION_RISK.name, "v1.8.1–v1.8.18 never expect Kube-OVN attachment ports", "v1.9.0"),
+    Reason("DEL4", verdicts.DELETION_RISK.name, "a port Kube-OVN did not create (no vendor=kube-ovn) that GC lists "
+           "and deletes under --enable-external-vpc=false"),
+)
+BY_CODE: dict[str, Reason] = {r.code: r for r in REASONS}
