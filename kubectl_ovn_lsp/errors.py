@@ -59,6 +59,10 @@ class KubeApiError(PluginError):
     message = "Kubernetes API %(method)s %(path)s failed: %(code)s %(reason)s"
 
 
+class Expired(KubeApiError):
+    """410 Gone: a list's `continue` token has expired (the pager falls back to one full list)."""
+
+
 class Timeout(PluginError):
     message = "%(what)s did not answer within %(seconds)ss (--request-timeout)"
 

@@ -146,6 +146,7 @@ def _apiserver_config(scenario: Scenario, objects: list[dict], nb: object, state
         "exec": exec_map,
         "host": "127.0.0.1",
         "port": 0,
+        "continue_ttl": scenario.api.get("continueTTLSeconds"),
     }
 
 

@@ -27,4 +27,5 @@ class Scenario:
     logs: dict[str, str] = field(default_factory=dict)  # "<ns>/<pod>[/<container>]" -> text
     forbidden: list[ForbiddenRule] = field(default_factory=list)
     nb_switches: list[SwitchSpec] = field(default_factory=list)
+    api: dict = field(default_factory=dict)  # API server behaviour, e.g. {"continueTTLSeconds": 0}
     nb_database_file: Path | None = None  # a standalone NB file (ovsdb-client backup) used instead of nb_switches

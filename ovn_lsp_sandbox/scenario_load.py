@@ -50,7 +50,8 @@ from ovn_lsp_sandbox.nb_content import PortSpec, SwitchSpec
 from ovn_lsp_sandbox.scenario import ForbiddenRule, Scenario
 
 SHIPPED_DIR = Path(__file__).with_name("scenarios")
-_TOP_KEYS = {"name", "description", "include", "objects", "logs", "forbidden", "nb"}
+_TOP_KEYS = {"name", "description", "include", "objects", "logs", "forbidden", "nb", "api"}
+_API_KEYS = {"continueTTLSeconds"}
 _NB_KEYS = {"derive", "derive_ips", "omit", "switches"}
 _PORT_KEYS = {"name", "type", "addresses", "external_ids", "options", "port_security"}
 _RULE_KEYS = {"verb", "resource", "group", "namespace", "name"}
@@ -144,6 +145,10 @@ def _collect(path: Path, acc: dict, stack: tuple[Path, ...]) -> dict:
         if not isinstance(rule, dict) or set(rule) - _RULE_KEYS:
             raise ValueError(f"{path}: forbidden[{i}] must be a mapping of {', '.join(sorted(_RULE_KEYS))}")
         acc["forbidden"].append(ForbiddenRule(**{k: str(v or "") for k, v in rule.items()}))
+    api = data.get("api") or {}
+    if not isinstance(api, dict) or set(api) - _API_KEYS:
+        raise ValueError(f"{path}: api must be a mapping of {', '.join(sorted(_API_KEYS))}")
+    acc.setdefault("api", {}).update(api)
     nb = data.get("nb") or {}
     if not isinstance(nb, dict) or set(nb) - _NB_KEYS:
         raise ValueError(f"{path}: nb must be a mapping of {', '.join(sorted(_NB_KEYS))}")
@@ -230,6 +235,7 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
         objects=objects,
         logs=acc["logs"],
         forbidden=acc["forbidden"],
+        api=acc.get("api", {}),
         nb_switches=build_nb(objects, derive, acc["omit"], acc["switches"], str(path)),
     )
 

@@ -23,6 +23,7 @@ EXIT_CODES_HELP = """exit codes:
   3  lost: a port that should exist is missing from NB
   4  false-positive: GC logs "lsp lost" but every port the workload has is present
   5  deletion-risk: GC will delete a port that the workload still needs
+  6  degraded: a port GC keeps is not in the state the running release sets for what the workload does now
 """
 
 
@@ -76,12 +77,12 @@ def _kube_ovn_version(text: str) -> str:
 
 
 def _workload(text: str) -> str:
-    """`NAME`, or `pod/NAME`, `vm/NAME`, `vmi/NAME` (and the long kind names)."""
-    from kubectl_ovn_lsp.kube.resolve import PREFIXES
+    """`NAME` or a port name, or `pod/NAME`, `vm/NAME`, `vmi/NAME`, `node/NAME` (and the long kind names)."""
+    from kubectl_ovn_lsp.model.owners import TARGET_PREFIXES
 
     prefix, slash, name = text.partition("/")
-    if slash and (prefix.lower() not in PREFIXES or not name or "/" in name):
-        raise argparse.ArgumentTypeError(f"expected NAME, pod/NAME, vm/NAME or vmi/NAME, got {text!r}")
+    if slash and (prefix.lower() not in TARGET_PREFIXES or not name or "/" in name):
+        raise argparse.ArgumentTypeError(f"expected NAME, pod/NAME, vm/NAME, vmi/NAME or node/NAME, got {text!r}")
     if not text:
         raise argparse.ArgumentTypeError("a name is required")
     return text
@@ -117,28 +118,13 @@ def build_parser() -> Parser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     sub.required = True
     _add_explain(sub)
+    _add_audit(sub)
     return parser
 
 
-def _add_explain(sub: argparse._SubParsersAction) -> None:
-    explain = sub.add_parser(
-        "explain",
-        help="explain the ports of one pod or VM and what Kube-OVN's GC does with them",
-        description="Resolve a pod or VirtualMachine, derive its LSP names as Kube-OVN does, look them up "
-        "in the OVN NB DB and explain, for the running Kube-OVN release, whether GC's \"lsp lost\" "
-        "is a false positive, a real loss, or a deletion risk.",
-        epilog="examples:\n  kubectl ovn-lsp explain vm-a -n test-ns\n"
-        "  kubectl ovn-lsp explain pod/virt-launcher-vm-a-x7k2p -n test-ns -o json\n"
-        "  kubectl ovn-lsp explain vm-a -n test-ns --nb tcp:10.0.0.5:6641 --kube-ovn-version v1.13.6\n\n"
-        + EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    explain.add_argument("target", metavar="[pod/|vm/|vmi/]NAME", type=_workload,
-                         help="a VirtualMachine, VirtualMachineInstance or Pod (unprefixed: VM, then VMI, then pod)")
-    add_kube_flags(explain)
-    explain.add_argument("-A", "--all-namespaces", action="store_true",
-                         help="find NAME in any namespace (it must be unique); overrides -n")
-    nb = explain.add_argument_group("OVN Northbound DB")
+def add_nb_flags(parser: argparse.ArgumentParser) -> None:
+    """How to reach the OVN NB and where Kube-OVN runs."""
+    nb = parser.add_argument_group("OVN Northbound DB")
     nb.add_argument("--nb", default="auto", type=_nb_target, metavar="auto|exec|REMOTE",
                     help="exec: read-only query in the ovn-central pod (auto = exec); "
                     "tcp:H:P[,tcp:H:P…] or ssl:…: connect directly (raft members allowed)")
@@ -149,13 +135,87 @@ def _add_explain(sub: argparse._SubParsersAction) -> None:
                     help="take the ssl: client key/cert/CA from Secret kube-ovn-tls in the OVN namespace")
     nb.add_argument("--ovn-namespace", default=None,
                     help="namespace of ovn-central and kube-ovn-controller (default $KUBE_OVN_NS or kube-system)")
-    kube_ovn = explain.add_argument_group("Kube-OVN controller (default: detected from the kube-ovn-controller Deployment)")
+
+
+def add_controller_flags(parser: argparse.ArgumentParser) -> None:
+    """Overrides of what the kube-ovn-controller Deployment says."""
+    kube_ovn = parser.add_argument_group(
+        "Kube-OVN controller (default: detected from the kube-ovn-controller Deployment)")
     kube_ovn.add_argument("--kube-ovn-version", metavar="vX.Y.Z", type=_kube_ovn_version)
     kube_ovn.add_argument("--keep-vm-ip", type=_bool, metavar="true|false")
     kube_ovn.add_argument("--enable-external-vpc", type=_bool, metavar="true|false")
     kube_ovn.add_argument("--non-primary-cni-mode", type=_bool, metavar="true|false")
+
+
+def _add_explain(sub: argparse._SubParsersAction) -> None:
+    explain = sub.add_parser(
+        "explain",
+        help="explain the ports of one pod, VM, node or port name and what Kube-OVN's GC does with them",
+        description="Resolve a pod, VirtualMachine, node, or a port name as GC logs it, derive its LSP names as "
+        "Kube-OVN does, look them up in the OVN NB DB and explain, for the running Kube-OVN release, whether GC's "
+        "\"lsp lost\" is a false positive, a real loss, or a deletion risk. An owner that no longer exists but "
+        "still has ports is explained as an Orphan.",
+        epilog="examples:\n  kubectl ovn-lsp explain vm-a -n test-ns\n"
+        "  kubectl ovn-lsp explain vm-a.test-ns.subnet-a.test-ns.ovn     # a port name as GC logs it\n"
+        "  kubectl ovn-lsp explain node/node2\n"
+        "  kubectl ovn-lsp explain pod/virt-launcher-vm-a-x7k2p -n test-ns -o json\n"
+        "  kubectl ovn-lsp explain vm-a -n test-ns --nb tcp:10.0.0.5:6641 --kube-ovn-version v1.13.6\n\n"
+        + EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    explain.add_argument("target", metavar="[pod/|vm/|vmi/|node/]NAME|PORT", type=_workload,
+                         help="a VirtualMachine, VirtualMachineInstance, Pod or node, or a port name "
+                         "(unprefixed: VM, then VMI, then pod, then port name, then orphaned ports)")
+    add_kube_flags(explain)
+    explain.add_argument("-A", "--all-namespaces", action="store_true",
+                         help="find NAME in any namespace (it must be unique); overrides -n")
+    add_nb_flags(explain)
+    add_controller_flags(explain)
     add_output_flags(explain)
-    explain.set_defaults(handler="kubectl_ovn_lsp.commands.explain:run")
+    explain.set_defaults(handler="kubectl_ovn_lsp.cli.handlers:explain")
+
+
+def _verdict_list(text: str) -> list[str]:
+    from kubectl_ovn_lsp.model.verdicts import BY_NAME
+
+    words = [w.strip() for w in text.split(",") if w.strip()]
+    unknown = [w for w in words if w not in BY_NAME]
+    if not words or unknown:
+        raise argparse.ArgumentTypeError(f"expected verdicts from {', '.join(BY_NAME)}, got {text!r}")
+    return words
+
+
+def _chunk_size(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (one request per kind) or more")
+    return value
+
+
+def _add_audit(sub: argparse._SubParsersAction) -> None:
+    audit = sub.add_parser(
+        "audit",
+        help="replay Kube-OVN's GC over a namespace or the whole cluster and list what it logs and deletes",
+        description="List every pod, VM, node, Vip and orphaned port GC reads (paged lists, NB read once), replay "
+        "GC for the running Kube-OVN release and report each owner with a verdict other than ok.",
+        epilog="examples:\n  kubectl ovn-lsp audit -n test-ns\n  kubectl ovn-lsp audit -A --only lost,deletion-risk\n"
+        "  kubectl ovn-lsp audit -A -o json\n\n" + EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_kube_flags(audit)
+    audit.add_argument("-A", "--all-namespaces", action="store_true",
+                       help="every namespace, plus nodes and ports without a namespace")
+    audit.add_argument("--only", type=_verdict_list, metavar="VERDICT[,VERDICT…]",
+                       help="show only owners with a port of these verdicts (error: owners that could not be judged)")
+    audit.add_argument("--chunk-size", type=_chunk_size, default=500, metavar="N",
+                       help="list objects N at a time, like kubectl (default 500; 0: one request per kind)")
+    add_nb_flags(audit)
+    add_controller_flags(audit)
+    add_output_flags(audit)
+    audit.set_defaults(handler="kubectl_ovn_lsp.cli.handlers:audit")
 
 
 def _load_handler(spec: str) -> Callable[[argparse.Namespace], int]:

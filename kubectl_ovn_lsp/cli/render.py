@@ -5,21 +5,13 @@ Verdicts are always words; colour only emphasises them and follows `--color` and
 
 from __future__ import annotations
 
-import argparse
 import json
-import os
 import sys
 import textwrap
 from typing import Any, TextIO
 
+from kubectl_ovn_lsp.options import OutputOptions
 
-
-def use_colour(choice: str, stream: TextIO) -> bool:
-    if choice == "always":
-        return True
-    if choice == "never" or os.environ.get("NO_COLOR"):
-        return False
-    return bool(getattr(stream, "isatty", lambda: False)())
 
 
 def paint(word: str, enabled: bool) -> str:
@@ -39,12 +31,12 @@ def dump_structured(document: Any, output: str, stream: TextIO) -> None:
         stream.write(yaml.safe_dump(document, sort_keys=False, default_flow_style=False))
 
 
-def emit_explanation(document: dict[str, Any], args: argparse.Namespace, stream: TextIO = sys.stdout) -> None:
-    if args.output in ("json", "yaml"):
-        dump_structured(document, args.output, stream)
+def emit_explanation(document: dict[str, Any], output: OutputOptions, stream: TextIO = sys.stdout) -> None:
+    if output.format in ("json", "yaml"):
+        dump_structured(document, output.format, stream)
         return
-    colour = use_colour(args.color, stream)
-    stream.write(explanation_text(document, wide=args.output == "wide", headers=not args.no_headers, colour=colour))
+    stream.write(explanation_text(document, wide=output.format == "wide", headers=not output.no_headers,
+                                  colour=output.colour))
 
 
 def explanation_text(document: dict[str, Any], wide: bool = False, headers: bool = True, colour: bool = False) -> str:
@@ -91,6 +83,8 @@ def _yes_no(in_nb: bool, listed: bool) -> str:
 def _header(document: dict[str, Any], colour: bool) -> list[str]:
     target, kube_ovn, nb = document["target"], document["kubeOvn"], document["nb"]
     owner = f" (ports named {target['portOwner']})" if target["portOwner"] != target["name"] else ""
+    where = f"{target['namespace']}/{target['name']}" if target["namespace"] else target["name"]
+    workload = target["kind"] in ("Pod", "VirtualMachine", "VirtualMachineInstance")
     version = kube_ovn["version"] or "unknown"
     running = kube_ovn.get("deploymentVersion")
     source = {
@@ -105,8 +99,8 @@ def _header(document: dict[str, Any], colour: bool) -> list[str]:
     )
     reach = "raft leader" if nb["leaderOnly"] else "not known to be the raft leader"
     return [
-        f"Target:    {target['kind']} {target['namespace']}/{target['name']}{owner}",
-        f"Pods:      {', '.join(target['pods']) or '(none running)'}",
+        f"Target:    {target['kind']} {where}{owner}",
+        f"Pods:      {', '.join(target['pods']) or ('(none running)' if workload else '-')}",
         f"Kube-OVN:  {version}, band {kube_ovn['band']} ({source}); {flags}",
         f"NB:        {nb['via']} {nb['endpoint']} ({reach})",
         f"Verdict:   {paint(document['verdict'], colour)}",

@@ -1,157 +1,184 @@
-"""`explain`: collect one workload's snapshot, judge it with the GC model, return the contract's document."""
+"""`explain`: the GC replay scoped to one owner — a pod, VM, VMI, node, a port name as GC logs it, or the
+orphaned ports of an owner that no longer exists.
+
+Reads a few objects (GETs) into an inventory, reads NB by the owner's candidate names and pod keys, runs the
+same replay `audit` runs, and returns that owner's `Explanation` document.
+"""
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-from datetime import datetime, timezone
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
 
-from kubectl_ovn_lsp.errors import BadInput, NbUnavailable
-from kubectl_ovn_lsp.model.verdicts import exit_code
-
-API_VERSION = "ovn-lsp.kubeovn.io/v1alpha1"
-
-
-def run(args: argparse.Namespace) -> int:
-    from kubectl_ovn_lsp.cli import render
-
-    document = explain(args)
-    render.emit_explanation(document, args)
-    return exit_code(document["verdict"])
+from kubectl_ovn_lsp.commands.context import CommandContext, connect
+from kubectl_ovn_lsp.errors import BadInput, NotFound, PluginError
+from kubectl_ovn_lsp.model.inventory import Inventory
+from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, Owner, pod_scoped, workload_owners
+from kubectl_ovn_lsp.model.records import NbLookup
+from kubectl_ovn_lsp.nb.query import Selection
+from kubectl_ovn_lsp.options import Environment, ExplainOptions
 
 
-def explain(args: argparse.Namespace) -> dict[str, Any]:
-    """Everything but rendering; returns the `Explanation` document of explain-contract.md."""
-    from kubectl_ovn_lsp.kube import reads as cluster
-    from kubectl_ovn_lsp.kube.client import KubeClient
-    from kubectl_ovn_lsp.kube.resolve import locate_namespace, resolve
-    from kubectl_ovn_lsp.model import bands, lookups as model
-    from kubectl_ovn_lsp.model.errors import ModelError
+class Ambiguous(PluginError):
+    message = 'port name "%(port)s" fits several owners: %(owners)s; name one as vm/NAME or pod/NAME with -n'
 
-    client = KubeClient.connect(args.kubeconfig, args.context, args.request_timeout, args.verbose)
-    namespace = locate_namespace(client, args.target) if args.all_namespaces else (args.namespace or client.namespace)
-    ovn_namespace = args.ovn_namespace or os.environ.get("KUBE_OVN_NS") or "kube-system"
 
-    notes: list[str] = []
-    deployment = cluster.controller_deployment(client, ovn_namespace, notes)
-    settings = bands.settings_from_deployment(deployment, _overrides(args))
-    running = bands.settings_from_deployment(deployment).version_text if deployment is not None else None
-    workload = resolve(client, args.target, namespace)
-    if workload.kind == "Pod" and workload.named_pod and not settings.keep_vm_ip:
-        # Without keep-vm-ip every launcher pod has its own ports: explain the one that was named.
-        workload.pods = [p for p in workload.pods if p["metadata"]["name"] == workload.named_pod]
+class NamespaceMismatch(PluginError):
+    message = 'port name "%(port)s" belongs to namespace "%(found)s", not "%(given)s" (-n)'
 
+
+@dataclass(frozen=True)
+class Plan:
+    """What to replay: the inventory read, the owner to report, and the NB rows to read for it."""
+
+    inventory: Inventory
+    owner: Owner
+    selection: Selection
+
+
+def run(options: ExplainOptions, env: Environment) -> dict[str, Any]:
+    """The `Explanation` document (docs/contracts.md). Raises PluginError for what cannot be answered."""
+    from kubectl_ovn_lsp.commands.documents import explanation
+    from kubectl_ovn_lsp.model.replay import replay
+    from kubectl_ovn_lsp.nb.reader import read_nb
+
+    common = options.common
+    context = connect(common)
+    timeout = common.kube.request_timeout or 86400.0
+
+    def nb_read(selection: Selection) -> NbLookup:
+        return read_nb(context.client, common.nb, selection, timeout, verbose=common.kube.verbose, stderr=env.stderr)
+
+    plan = _plan(context, options, env.now(), nb_read)
+    lookup = nb_read(plan.selection)
+    workload = plan.owner.kind not in (NODE, ORPHAN)
+    result = replay(plan.inventory, lookup.ports, context.settings, owners=[plan.owner] if workload else [])
+    item = next((i for i in result.items if (i.owner.kind, i.owner.namespace, i.owner.name)
+                 == (plan.owner.kind, plan.owner.namespace, plan.owner.name)), None)
+    if item is None:  # an orphan key whose ports are gone by now
+        raise NotFound(f'no pod, virtualmachine, virtualmachineinstance or port owned by "{plan.owner.name}" '
+                       f'in namespace "{plan.owner.namespace}"')
+    if item.error is not None:
+        raise BadInput(item.error)
+    assert item.judgement is not None
+    context.add_notes(item.judgement.notes)
+    return explanation(item, context.settings, lookup, context.notes, context.deployment_version)
+
+
+def _plan(context: CommandContext, options: ExplainOptions, now: datetime,
+          nb_read: Callable[[Selection], NbLookup]) -> Plan:
+    from kubectl_ovn_lsp.kube import resolve
+
+    client, kube = context.client, options.common.kube
+    kind, name = resolve.parse_target(options.target)
+    if kind == NODE:
+        return _node_plan(context, name, now)
+    namespace = kube.namespace or client.namespace
     try:
-        nad_keys = model.nad_references(tuple(workload.pods), workload.vm, namespace, settings)
-        snapshot = model.WorkloadSnapshot(
-            namespace=namespace,
-            target_kind=workload.kind,
-            target_name=workload.name,
-            pods=tuple(workload.pods),
-            vm=workload.vm,
-            vmi=workload.vmi,
-            nads=cluster.fetch_nads(client, nad_keys),
-            subnets=cluster.fetch_subnets(client),
-            statefulsets=workload.statefulsets,
-            nb_ports=(),
-            now=datetime.now(timezone.utc),
-        )
-        names, pod_keys = model.candidate_lookups(snapshot, settings)
-        lookup = _nb_lookup(args, client, ovn_namespace, names, pod_keys)
-        judgement = model.judge(_with_ports(snapshot, lookup.ports), settings)
+        if kube.all_namespaces:
+            namespace = resolve.locate_namespace(client, options.target)
+        workload = resolve.resolve(client, options.target, namespace)
+    except NotFound as not_found:
+        if kind is not None:
+            raise
+        from kubectl_ovn_lsp.model.port_names import looks_like_port_name
+
+        if looks_like_port_name(name):
+            return _port_plan(context, name, kube.namespace, now, nb_read, not_found)
+        return _orphan_plan(namespace, name, now, nb_read, not_found)
+    return _workload_plan(context, workload, now)
+
+
+def _workload_plan(context: CommandContext, workload: Any, now: datetime) -> Plan:
+    from kubectl_ovn_lsp.kube.resolve import workload_inventory
+    from kubectl_ovn_lsp.model import lookups
+    from kubectl_ovn_lsp.model.errors import ModelError
+    from kubectl_ovn_lsp.model.replay import owner_snapshot
+
+    settings = context.settings
+    try:  # a malformed pod annotation is reported before anything else is read
+        nad_keys = lookups.nad_references(tuple(workload.pods), workload.vm, workload.namespace, settings)
     except ModelError as exc:
         raise BadInput(str(exc)) from None
-    notes += [n for n in (*settings.notes, *judgement.notes) if n not in notes]
-    vm_name = (workload.vm or {}).get("metadata", {}).get("name") or judgement.port_owner
-    return build_document(judgement, settings, lookup, workload.name, namespace, notes, running, vm_name)
+    inventory = workload_inventory(context.client, workload, nad_keys, now)
+    owner = _pick_owner(workload_owners(inventory), workload, settings.keep_vm_ip)
+    try:
+        names, keys = lookups.candidate_lookups(owner_snapshot(owner, inventory, settings), settings)
+    except ModelError as exc:  # a missing NAD: reported before any NB connection
+        raise BadInput(str(exc)) from None
+    return Plan(inventory, owner, Selection.of(names, keys))
 
 
-def _overrides(args: argparse.Namespace) -> dict[str, Any]:
-    return {
-        "version": args.kube_ovn_version,
-        "keep_vm_ip": args.keep_vm_ip,
-        "enable_external_vpc": args.enable_external_vpc,
-        "non_primary_cni_mode": args.non_primary_cni_mode,
-    }
+def _pick_owner(owners: list[Owner], workload: Any, keep_vm_ip: bool) -> Owner:
+    """The owner the user named: a launcher pod is its VM when ports are named after the VM (keep-vm-ip),
+    else that pod alone."""
+    named = workload.named_pod
+    for owner in owners:
+        if named and any(p["metadata"]["name"] == named for p in owner.pods):
+            return owner if keep_vm_ip or owner.kind == "Pod" else pod_scoped(owner, named)
+    for owner in owners:
+        if owner.kind == workload.kind and owner.name == workload.name:
+            return owner
+    return owners[0]
 
 
-def _with_ports(snapshot: Any, ports: Any) -> Any:
-    from dataclasses import replace
+def _node_plan(context: CommandContext, name: str, now: datetime) -> Plan:
+    from kubectl_ovn_lsp.kube.resolve import node_inventory
+    from kubectl_ovn_lsp.model.gc_nodes import node_port_name
 
-    return replace(snapshot, nb_ports=tuple(ports))
+    inventory = node_inventory(context.client, name, now)
+    return Plan(inventory, Owner(NODE, "", name), Selection.of([node_port_name(name), *inventory.ovn_eips], []))
 
 
-def _nb_lookup(args: argparse.Namespace, client: Any, ovn_namespace: str, names: list[str], pod_keys: list[str]) -> Any:
-    mode = args.nb
-    if mode in ("auto", "exec"):
-        from kubectl_ovn_lsp.nb.exec import lookup_via_exec
+def _orphan_plan(namespace: str, name: str, now: datetime, nb_read: Callable[[Selection], NbLookup],
+                 not_found: NotFound) -> Plan:
+    """No VM, VMI or pod of that name: its ports may still be in NB (`external_ids:pod=<ns>/<name>`)."""
+    selection = Selection.of([], [f"{namespace}/{name}"])
+    if not nb_read(selection).ports:
+        raise not_found
+    return Plan(Inventory(now=now), Owner(ORPHAN, namespace, name), selection)
 
-        return lookup_via_exec(client, ovn_namespace, names, pod_keys)
-    from kubectl_ovn_lsp.nb import direct as nb_direct, tls as nb_tls
 
-    with nb_tls.client_files(args, client, ovn_namespace) as ssl:
-        if args.verbose:
-            print(f"I nb: monitor Logical_Switch_Port at {mode} where name in {sorted(set(names))} "
-                  f"or external_ids:pod in {sorted(set(pod_keys))}", file=sys.stderr)
+def _port_plan(context: CommandContext, port: str, given_namespace: str | None, now: datetime,
+               nb_read: Callable[[Selection], NbLookup], not_found: NotFound) -> Plan:
+    """A port name as GC logs it: its NB row names the owner (`external_ids:pod`); a lost port's name is split
+    into (owner, namespace) readings and the ones whose owner exists are kept (docs/contracts.md)."""
+    from kubectl_ovn_lsp.kube import resolve
+    from kubectl_ovn_lsp.model.port_names import node_of_port, owner_candidates
+
+    client = context.client
+    row = next((p for p in nb_read(Selection.of([port], [])).ports if p.name == port), None)
+    node = node_of_port(port)
+    if row is not None and row.pod_key and "/" in row.pod_key:
+        namespace, owner_name = row.pod_key.split("/", 1)
+        readings = [(namespace, owner_name)]
+    elif node is not None:
         try:
-            return nb_direct.lookup_direct(mode, names, pod_keys, timeout=args.request_timeout, ssl=ssl)
-        except nb_direct.NbDirectError as exc:
-            raise NbUnavailable(f"OVN {exc}") from None  # the message already names the remote(s)
-
-
-def build_document(
-    judgement: Any, settings: Any, lookup: Any, target_name: str, namespace: str, notes: list[str],
-    deployment_version: str | None = None, vm_name: str | None = None,
-) -> dict[str, Any]:
-    """The stable, versioned `Explanation` document (field names and meanings fixed by the contract)."""
-    if judgement.target_kind == "VirtualMachine" and vm_name:
-        target_name = vm_name  # a launcher pod named by the user resolves to its VM
-    return {
-        "apiVersion": API_VERSION,
-        "kind": "Explanation",
-        "target": {
-            "kind": judgement.target_kind,
-            "namespace": namespace,
-            "name": target_name,
-            "portOwner": judgement.port_owner,
-            "pods": list(judgement.pods),
-        },
-        "kubeOvn": {
-            "version": settings.version_text,
-            "band": settings.band,
-            "keepVmIp": settings.keep_vm_ip,
-            "enableExternalVpc": settings.enable_external_vpc,
-            "nonPrimaryCniMode": settings.non_primary_cni_mode,
-            "detectedFrom": settings.detected_from,
-            "deploymentVersion": deployment_version,  # the image tag the controller runs, whatever was overridden
-        },
-        "nb": {"via": lookup.via, "endpoint": lookup.endpoint, "leaderOnly": lookup.leader_only},
-        "ports": [
-            {
-                "name": p.name,
-                "provider": p.provider,
-                "network": p.network,
-                "sources": list(p.sources),
-                "expectedByGc": p.expected_by_gc,
-                "inNb": p.in_nb,
-                "listedByGc": p.listed_by_gc,
-                "logicalSwitch": p.logical_switch,
-                "addresses": list(p.addresses),
-                "verdict": p.verdict,
-                "reason": p.reason,
-                "detail": p.detail,
-            }
-            for p in judgement.ports
-        ],
-        "gc": {
-            "lostLogged": list(judgement.lost_logged),
-            "wouldDelete": list(judgement.would_delete),
-            "message": judgement.message,
-        },
-        "verdict": judgement.verdict,
-        "advice": list(judgement.advice),
-        "notes": notes,
-    }
-
+            return _node_plan(context, node, now)
+        except NotFound:
+            if row is None:
+                raise NotFound(f'node "{node}" not found, and NB has no port "{port}"') from None
+            return Plan(Inventory(now=now), Owner(ORPHAN, "", port), Selection.of([port], []))
+    else:
+        readings = [(c.namespace, c.name) for c in owner_candidates(port)]
+    if given_namespace is not None:
+        others = {ns for ns, _ in readings if ns != given_namespace}
+        readings = [(ns, o) for ns, o in readings if ns == given_namespace]
+        if not readings and others:
+            raise NamespaceMismatch(port=port, found=", ".join(sorted(others)), given=given_namespace)
+    existing = [(ns, o) for ns, o in readings if resolve.exists(client, ns, o)]
+    if len(existing) > 1:
+        raise Ambiguous(port=port, owners=", ".join(f"{ns}/{o}" for ns, o in existing))
+    if existing:
+        namespace, owner_name = existing[0]
+        return _workload_plan(context, resolve.resolve(client, owner_name, namespace), now)
+    keyed = [(ns, o) for ns, o in readings if nb_read(Selection.of([], [f"{ns}/{o}"])).ports]
+    if len(keyed) > 1:
+        raise Ambiguous(port=port, owners=", ".join(f"{ns}/{o} (ports only)" for ns, o in keyed))
+    if keyed:
+        namespace, owner_name = keyed[0]
+        return Plan(Inventory(now=now), Owner(ORPHAN, namespace, owner_name),
+                    Selection.of([], [f"{namespace}/{owner_name}"]))
+    raise NotFound(f'no pod, virtualmachine or virtualmachineinstance owns port "{port}", and NB has no port of '
+                   "any owner it could name") from None

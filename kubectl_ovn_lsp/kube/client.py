@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from kubectl_ovn_lsp.errors import (
+    Expired,
     Forbidden,
     KubeApiError,
     KubeConfigError,
@@ -180,6 +181,45 @@ class KubeClient:
                 return []
             raise
 
+    def list_paged(
+        self,
+        resource: Resource,
+        namespace: str | None = None,
+        *,
+        limit: int = 500,
+        label_selector: str | None = None,
+        missing_ok: bool = False,
+    ) -> list[dict]:
+        """Every item of a list, `limit` per request, following each `metadata.continue` (client-go's pager).
+
+        A page may hold fewer items than `limit`; only an empty `continue` ends the list. When a continue token
+        has expired (410 Gone) the pager restarts with one full list, as `pager.ListPager` with
+        FullListIfExpired does. `limit` 0 asks for everything in one response. Requests grow with
+        items ÷ limit, never per object.
+        """
+        base = [("labelSelector", label_selector)] if label_selector else []
+        path = resource.path(namespace)
+        items: list[dict] = []
+        token = ""
+        try:
+            while True:
+                query = base + ([("limit", str(limit))] if limit > 0 else []) + ([("continue", token)] if token else [])
+                try:
+                    page = self.request_json(path, query)
+                except Expired:
+                    if not token:
+                        raise
+                    self._trace(f"GET {path}: continue token expired (410), listing again in one request")
+                    return list(self.request_json(path, base).get("items") or [])
+                items.extend(page.get("items") or [])
+                token = str((page.get("metadata") or {}).get("continue") or "")
+                if not token:
+                    return items
+        except NotFound:
+            if missing_ok:
+                return []
+            raise
+
     # -- exec ---------------------------------------------------------------------------------------
 
     def exec(self, namespace: str, pod: str, container: str, argv: list[str]) -> ExecResult:
@@ -266,6 +306,8 @@ def _status_error(code: int, body: bytes, method: str, path: str) -> Exception:
     if code == 403:
         verb, resource, where = _forbidden_parts(status, path)
         return Forbidden(verb=verb, resource=resource, where=where, server_message=message or "Forbidden")
+    if code == 410:
+        return Expired(method=method, path=path, code=code, reason=message or "Expired")
     if code == 401:
         return KubeApiError(method=method, path=path, code=code, reason="Unauthorized: check the kubeconfig credentials")
     return KubeApiError(method=method, path=path, code=code, reason=message or status.get("reason") or "")

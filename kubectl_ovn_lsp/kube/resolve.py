@@ -1,23 +1,26 @@
-"""Resolve what the user named (VM, VMI or pod) into the objects Kube-OVN's naming and GC look at."""
+"""Resolve what the user named (VM, VMI, pod, node or port name) into the objects Kube-OVN's naming and GC read.
+
+`explain` reads only these few objects (GETs, and one list of launcher pods by label) into an `Inventory`, the
+same record `audit` fills with paged lists, so both run the same replay.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kubectl_ovn_lsp.kube.client import PODS, STATEFULSETS, VMIS, VMS, KubeClient, Resource
-from kubectl_ovn_lsp.errors import Forbidden, NotFound, PluginError
+from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VMIS, VMS, KubeClient, Resource
+from datetime import datetime
 
-PREFIXES = {
-    "pod": "Pod", "pods": "Pod", "po": "Pod",
-    "vm": "VirtualMachine", "vms": "VirtualMachine", "virtualmachine": "VirtualMachine",
-    "virtualmachines": "VirtualMachine",
-    "vmi": "VirtualMachineInstance", "vmis": "VirtualMachineInstance",
-    "virtualmachineinstance": "VirtualMachineInstance", "virtualmachineinstances": "VirtualMachineInstance",
-}
+from kubectl_ovn_lsp.errors import Forbidden, NotFound, PluginError
+from kubectl_ovn_lsp.kube.inventory import OVN_EIPS
+from kubectl_ovn_lsp.model.inventory import Inventory, by_name, owner_name
+from kubectl_ovn_lsp.model.owners import TARGET_PREFIXES
+
+PREFIXES = TARGET_PREFIXES
 
 
 class UnknownKind(PluginError):
-    message = 'unknown kind "%(prefix)s" in "%(target)s": use pod/, vm/ or vmi/'
+    message = 'unknown kind "%(prefix)s" in "%(target)s": use pod/, vm/, vmi/ or node/'
 
 
 @dataclass
@@ -87,7 +90,7 @@ class Ambiguous(PluginError):
 def locate_namespace(client: KubeClient, target: str) -> str:
     """For `-A`: the one namespace holding the target (VMs first, then VMIs, then pods, as resolution does)."""
     kind, name = parse_target(target)
-    order = {"VirtualMachine": [VMS], "VirtualMachineInstance": [VMIS], "Pod": [PODS]}.get(kind, [VMS, VMIS, PODS])
+    order = {"VirtualMachine": [VMS], "VirtualMachineInstance": [VMIS], "Pod": [PODS]}.get(kind or "", [VMS, VMIS, PODS])
     denied: list[Forbidden] = []
     for resource in order:
         try:
@@ -154,8 +157,28 @@ def _add_statefulsets(client: KubeClient, workload: ResolvedWorkload) -> None:
             workload.statefulsets[(workload.namespace, owner)] = client.find(STATEFULSETS, owner, workload.namespace)
 
 
-def _owner(obj: dict, kind: str) -> str | None:
-    for ref in (obj.get("metadata") or {}).get("ownerReferences") or []:
-        if ref.get("kind") == kind:
-            return ref.get("name")
-    return None
+_owner = owner_name
+
+
+def workload_inventory(client: KubeClient, workload: ResolvedWorkload, nad_keys: list[tuple[str, str]],
+                       now: datetime) -> Inventory:
+    """The few objects one workload's replay reads: its VM/VMI/pods, StatefulSets, the NADs it references
+    (None when missing) and every Subnet."""
+    vms = {(workload.namespace, workload.vm["metadata"]["name"]): workload.vm} if workload.vm else {}
+    vmis = {(workload.namespace, workload.vmi["metadata"]["name"]): workload.vmi} if workload.vmi else {}
+    nads = {(ns, name): client.find(NADS, name, ns) for ns, name in sorted(set(nad_keys))}
+    subnets = by_name(client.list(SUBNETS, missing_ok=True))
+    return Inventory(now=now, pods=tuple(workload.pods), vms=vms, vmis=vmis, nads=nads, subnets=subnets,
+                     statefulsets=dict(workload.statefulsets))
+
+
+def node_inventory(client: KubeClient, name: str, now: datetime) -> Inventory:
+    """One Node (404 → 'node "x" not found'); an OvnEip of the same name makes `<node>` a kept port too."""
+    node = client.get(NODES, name)
+    eip = client.find(OVN_EIPS, name)
+    return Inventory(now=now, nodes={name: node}, ovn_eips={name: eip} if eip else {})
+
+
+def exists(client: KubeClient, namespace: str, name: str) -> bool:
+    """Whether a VM, VMI or pod of that name lives in the namespace (a port name's owner)."""
+    return any(client.find(r, name, namespace) is not None for r in (VMS, VMIS, PODS))

@@ -1,26 +1,31 @@
-"""Direct NB read (`--nb tcp:…|ssl:…`, comma lists for raft members) with python-ovs conditional monitoring.
+"""Direct NB read (`--nb tcp:…|ssl:…`, comma lists for raft members): one OVSDB `transact` of `select`s ending
+in `abort`, the transaction `ovsdb-client query` sends on the exec path (same `nb/query.py` description).
 
-ovsdbapp provides the IDL class (`OvsdbIdl`) and the schema helper; we do not use its API/Connection layer: a full IDL sync of 50,000 ports takes ~20 s and 300 MB; ovsdbapp keeps one
-connection per API class (a second API object silently reuses the first) and runs a thread that must be
-stopped. Here one `ovs.db.idl.Idl` registers only the five columns read, on Logical_Switch_Port only, with a
-condition (OR of `name == x` and `external_ids includes {pod: key}`) sent in the first monitor request, so the
-server sends only matching rows (~0.2 s at 50,000 ports). `leader_only=False`: any raft member answers, which
-matters right after a leader dies. The IDL is only polled: it never opens a transaction, so it cannot write.
-`ovs` is imported lazily to keep CLI start-up fast.
+Why not python-ovs's IDL or JSON-RPC layer: a full IDL sync of 50,000 ports takes 20–24 s and ~300 MB, and
+python-ovs parses replies with a pure-Python JSON parser; a `select` answered by the server and parsed with the
+standard library takes about a second for every port and a few milliseconds for a handful. The transaction
+ends in `abort`, so the server can never commit it: the direct path is read-only by OVSDB's own rules, like
+`ovsdb-client query`. Read-only transactions are answered by any raft member (no leader needed), so the members
+are tried in order. TLS uses the standard `ssl` module (python-ovs does not check the host name either: only the
+CA chain), which names each failure at once: server not signed by the CA, client certificate rejected, key not
+matching the certificate.
 """
 
 from __future__ import annotations
 
+import errno
+import json
 import os
+import socket
+import ssl as ssl_module
 import time
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Iterable
 
-from kubectl_ovn_lsp.model.records import NbLookup, NbPort
+from kubectl_ovn_lsp.model.records import NbLookup
+from kubectl_ovn_lsp.nb.query import DB_NAME, NbQueryError, Selection, ports_of_results, selection_transaction
 
-DB_NAME = "OVN_Northbound"
-TABLE = "Logical_Switch_Port"
-COLUMNS = ["name", "type", "external_ids", "addresses", "options"]
+RECV_SIZE = 1 << 20
 
 
 class NbDirectError(RuntimeError):
@@ -28,16 +33,19 @@ class NbDirectError(RuntimeError):
 
 
 class NbUnreachable(NbDirectError):
-    """Every remote refused, or none answered within the timeout (down, firewalled, TLS rejected, or a raft
-    member outside the cluster)."""
+    """Every remote refused, or none answered within the timeout."""
 
 
 class NbSslConfigError(NbDirectError):
-    """An `ssl:` remote without usable key/certificate/CA files."""
+    """An `ssl:` remote without usable key/certificate/CA files, or a key that does not match its certificate."""
+
+
+class NbTlsError(NbDirectError):
+    """The TLS handshake failed: the server's certificate is not signed by the CA, or it rejected ours."""
 
 
 class NbSchemaError(NbDirectError):
-    """The server has no OVN_Northbound database or lacks a column the plugin reads."""
+    """The server has no OVN_Northbound database, or answered the query with an error."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,7 @@ def _check_remotes(remotes: str, ssl: NbSslFiles | None) -> list[str]:
     if not parts:
         raise NbDirectError("no NB remote given")
     for r in parts:
-        if not r.startswith(("tcp:", "ssl:")):
+        if not r.startswith(("tcp:", "ssl:")) or r.count(":") < 2:
             raise NbDirectError(f"unsupported NB remote {r!r}: expected tcp:HOST:PORT or ssl:HOST:PORT")
     if any(r.startswith("ssl:") for r in parts):
         if ssl is None:
@@ -66,113 +74,126 @@ def _check_remotes(remotes: str, ssl: NbSslFiles | None) -> list[str]:
     return parts
 
 
-def _set_ssl(ssl: NbSslFiles | None) -> None:
-    """python-ovs keeps TLS files process-wide and reads them per connection: set before the first connect."""
-    if ssl is None:
-        return
-    from ovs.stream import Stream
-
-    Stream.ssl_set_private_key_file(ssl.private_key)
-    Stream.ssl_set_certificate_file(ssl.certificate)
-    Stream.ssl_set_ca_cert_file(ssl.ca_cert)
-
-
-def _block(wait: Any, deadline: float) -> None:
-    """Sleep until the session has something to do or the deadline passes."""
-    import ovs.poller
-
-    poller = ovs.poller.Poller()
-    wait(poller)
-    poller.timer_wait(max(0, int((deadline - time.monotonic()) * 1000)))
-    poller.block()
-
-
-def _fetch_schema(remotes: list[str], deadline: float, label: str, timeout: float) -> tuple[Any, str]:
-    """`get_schema` from the first remote that answers, and that remote, bounded by `deadline` (ovsdbapp's
-    helper blocks without a timeout). Fails fast when every remote has refused the connection."""
-    import errno
-
-    import ovs.jsonrpc
-
-    session = ovs.jsonrpc.Session.open_multiple(remotes)
-    refused: dict[str, int] = {}
-    record = session.reconnect.connect_failed
-
-    def connect_failed(now: int, error: int) -> None:
-        refused[session.reconnect.get_name()] = error
-        record(now, error)
-
-    session.reconnect.connect_failed = connect_failed
+def _tls_context(files: NbSslFiles) -> ssl_module.SSLContext:
+    context = ssl_module.SSLContext(ssl_module.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False  # OVN certificates name the host by CN only, and python-ovs never checks it
     try:
-        request = None
-        seqno = None
-        while time.monotonic() < deadline:
-            session.run()
-            if session.is_connected() and session.get_seqno() != seqno:
-                seqno = session.get_seqno()
-                request = ovs.jsonrpc.Message.create_request("get_schema", [DB_NAME])
-                session.send(request)
-            msg = session.recv() if session.is_connected() else None
-            if msg is not None and request is not None and msg.id == request.id:
-                if msg.type == ovs.jsonrpc.Message.T_ERROR or msg.error:
-                    raise NbSchemaError(f"{session.get_name()}: no {DB_NAME} database ({msg.error})")
-                return msg.result, session.get_name()
-            if len(refused) == len(remotes) and all(e == errno.ECONNREFUSED for e in refused.values()):
-                raise NbUnreachable(f"NB {label}: connection refused")
-            if msg is None:
-                _block(lambda p: (session.wait(p), session.recv_wait(p)), deadline)
+        context.load_verify_locations(files.ca_cert)
+    except (ssl_module.SSLError, OSError) as exc:
+        raise NbSslConfigError(f"CA certificate {files.ca_cert!r} is not usable: {_reason(exc)}") from None
+    try:
+        context.load_cert_chain(files.certificate, files.private_key)
+    except ssl_module.SSLError as exc:
+        if "KEY_VALUES_MISMATCH" in str(exc) or "key values mismatch" in str(exc):
+            raise NbSslConfigError(f"private key {files.private_key!r} does not match certificate "
+                                   f"{files.certificate!r}") from None
+        raise NbSslConfigError(f"client certificate/key not usable: {_reason(exc)}") from None
+    return context
+
+
+def _reason(exc: BaseException) -> str:
+    return " ".join(str(getattr(exc, "reason", None) or exc).split())
+
+
+def _split(remote: str) -> tuple[str, str, int]:
+    scheme, rest = remote.split(":", 1)
+    host, _, port = rest.rpartition(":")
+    return scheme, host.strip("[]"), int(port)
+
+
+def _transact(remote: str, txn: list, deadline: float, context: ssl_module.SSLContext | None) -> list:
+    """Send one JSON-RPC `transact` (txn + abort) and return its result list; answers server `echo`s."""
+    scheme, host, port = _split(remote)
+    remaining = max(0.01, deadline - time.monotonic())
+    sock = socket.create_connection((host, port), timeout=remaining)
+    try:
+        if scheme == "ssl":
+            assert context is not None
+            sock = context.wrap_socket(sock)
+        request = {"method": "transact", "params": txn + [{"op": "abort"}], "id": 0}
+        sock.sendall(json.dumps(request, separators=(",", ":")).encode())
+        decoder = json.JSONDecoder()
+        buffer = b""
+        while True:
+            sock.settimeout(max(0.01, deadline - time.monotonic()))
+            chunk = sock.recv(RECV_SIZE)
+            if not chunk:
+                raise ConnectionResetError(errno.ECONNRESET, "connection closed by the NB server")
+            buffer += chunk
+            if not buffer.rstrip().endswith(b"}"):
+                continue
+            try:
+                message, end = decoder.raw_decode(buffer.decode())
+            except ValueError:
+                continue  # a reply split right after a "}": wait for the rest
+            buffer = buffer[end:].lstrip() if end < len(buffer) else b""
+            if message.get("method") == "echo":
+                sock.sendall(json.dumps({"result": message.get("params", []), "error": None,
+                                         "id": message.get("id")}).encode())
+                continue
+            if message.get("id") != 0:
+                continue
+            if message.get("error"):
+                raise NbSchemaError(f"{remote}: {message['error']}")
+            return list(message.get("result") or [])
     finally:
-        session.close()
-    raise NbUnreachable(f"NB {label} did not answer within {timeout:g} s")
+        sock.close()
 
 
-def _condition(names: Iterable[str], pod_keys: Iterable[str]) -> list:
-    """Monitor clauses are OR-ed: one per candidate name and one per `<ns>/<name>` pod key."""
-    cond: list = [["name", "==", n] for n in sorted(set(names))]
-    cond += [["external_ids", "includes", ["map", [["pod", k]]]] for k in sorted(set(pod_keys))]
-    return cond
-
-
-def _row_to_port(row: Any) -> NbPort:
-    return NbPort(name=row.name, type=row.type, external_ids=dict(row.external_ids),
-                  addresses=tuple(row.addresses), options=dict(row.options), uuid=str(row.uuid))
+def read_direct(remotes: str, selection: Selection, timeout: float, ssl: NbSslFiles | None = None) -> NbLookup:
+    """Read the selection from the first member of `remotes` that answers. Raises NbUnreachable (refused by all, or
+    no answer within `timeout` seconds in total), NbTlsError, NbSslConfigError, NbSchemaError."""
+    parts = _check_remotes(remotes, ssl)
+    context = _tls_context(ssl) if ssl is not None and any(r.startswith("ssl:") for r in parts) else None
+    deadline = time.monotonic() + timeout
+    txn = selection_transaction(selection)
+    failures: list[str] = []
+    for index, remote in enumerate(parts):
+        left = len(parts) - index
+        # each member gets an equal share of what is left, so one hung member cannot eat the whole budget
+        attempt_deadline = time.monotonic() + max(0.01, (deadline - time.monotonic()) / left)
+        try:
+            results = _transact(remote, txn, min(deadline, attempt_deadline), context)
+        except ssl_module.SSLCertVerificationError as exc:
+            raise NbTlsError(f"NB {remote}: server certificate verification failed ({exc.verify_message}): is "
+                             "--nb-ca-cert the CA that signed the NB server's certificate?") from None
+        except ssl_module.SSLError as exc:
+            raise NbTlsError(f"NB {remote}: TLS handshake failed: the server rejected the client certificate "
+                             f"({_reason(exc)}): is it signed by a CA the NB server trusts?") from None
+        except (socket.timeout, TimeoutError):
+            failures.append(f"{remote}: no answer")
+            continue
+        except OSError as exc:
+            failures.append(f"{remote}: {_os_reason(exc)}")
+            continue
+        try:
+            ports = ports_of_results(results)
+        except NbQueryError as exc:
+            raise NbSchemaError(f"NB {remote}: {exc}") from None
+        return NbLookup(ports=tuple(sorted(ports, key=lambda p: (p.name, p.uuid))), via="direct", endpoint=remote,
+                        leader_only=False)
+    label = ",".join(parts)
+    if failures and all("connection refused" in f for f in failures):
+        raise NbUnreachable(f"NB {label}: connection refused")
+    raise NbUnreachable(f"NB {label} did not answer within {timeout:g} s ({'; '.join(failures)})")
 
 
 def lookup_direct(remotes: str, names: Iterable[str], pod_keys: Iterable[str], timeout: float,
                   ssl: NbSslFiles | None = None) -> NbLookup:
-    """Read the Logical_Switch_Ports named `names` or whose `external_ids:pod` is in `pod_keys`, from any
-    member of `remotes`. Raises NbUnreachable when nothing answers within `timeout` seconds."""
-    names, pod_keys = list(names), list(pod_keys)
-    if not names and not pod_keys:
+    """The ports named `names` or whose `external_ids:pod` is in `pod_keys` (explain's selection)."""
+    selection = Selection.of(names, pod_keys)
+    if not selection.names and not selection.pod_keys:
         raise ValueError("lookup_direct needs at least one port name or pod key")
-    parts = _check_remotes(remotes, ssl)
-    deadline = time.monotonic() + timeout
-    label = ",".join(parts)
-    _set_ssl(ssl)
-    from ovsdbapp.backend.ovs_idl.connection import OvsdbIdl
-    from ovsdbapp.backend.ovs_idl.idlutils import create_schema_helper
+    return read_direct(remotes, selection, timeout, ssl)
 
-    schema_json, answered = _fetch_schema(parts, deadline, label, timeout)
-    helper = create_schema_helper(schema_json)
-    table = schema_json.get("tables", {}).get(TABLE, {}).get("columns", {})
-    missing = [c for c in COLUMNS if c not in table]
-    if missing:
-        raise NbSchemaError(f"{label}: {TABLE} lacks column(s) {', '.join(missing)}")
-    helper.register_columns(TABLE, COLUMNS)
-    # The member that just answered goes first, so the IDL does not retry a dead one (e.g. a killed leader).
-    ordered = [answered] + [r for r in parts if r != answered]
-    idl = OvsdbIdl(",".join(ordered), helper, leader_only=False)
-    try:
-        idl.cond_change(TABLE, _condition(names, pod_keys))
-        while not (idl.state == idl.IDL_S_MONITORING and idl.change_seqno > 0):
-            if time.monotonic() >= deadline:
-                raise NbUnreachable(f"NB {label} did not answer within {timeout:g} s")
-            idl.run()
-            if not (idl.state == idl.IDL_S_MONITORING and idl.change_seqno > 0):
-                _block(idl.wait, deadline)
-        ports = tuple(sorted((_row_to_port(r) for r in idl.tables[TABLE].rows.values()),
-                             key=lambda p: (p.name, p.uuid)))
-        endpoint = idl.session_name()
-    finally:
-        idl.close()
-    return NbLookup(ports=ports, via="direct", endpoint=endpoint, leader_only=False)
+
+def _os_reason(exc: OSError) -> str:
+    if isinstance(exc, ConnectionRefusedError) or exc.errno == errno.ECONNREFUSED:
+        return "connection refused"
+    if isinstance(exc, socket.gaierror):
+        return f"cannot resolve host ({exc.strerror})"
+    return " ".join((exc.strerror or str(exc)).split())
+
+
+__all__ = ["DB_NAME", "NbDirectError", "NbSchemaError", "NbSslConfigError", "NbSslFiles", "NbTlsError",
+           "NbUnreachable", "lookup_direct", "read_direct"]

@@ -46,9 +46,14 @@ def lookup_via_exec(
     client: KubeClient, ovn_namespace: str, names: Iterable[str], pod_keys: Iterable[str]
 ) -> NbLookup:
     """Select the candidate ports and the workload's ports by `external_ids:pod` in one exec."""
+    return read_via_exec(client, ovn_namespace, nb_query.Selection.of(names, pod_keys))
+
+
+def read_via_exec(client: KubeClient, ovn_namespace: str, selection: nb_query.Selection) -> NbLookup:
+    """Run the selection as one `ovsdb-client query` in the ovn-central pod (leader first)."""
     pod, is_leader = find_ovn_central(client, ovn_namespace)
     pod_name = pod["metadata"]["name"]
-    argv = nb_query.build_query_argv(sorted(set(names)), sorted(set(pod_keys)), timeout=client.timeout)
+    argv = nb_query.selection_argv(selection, timeout=client.timeout)
     nb_query.check_allowed_argv(argv)  # the only command this plugin ever runs in a pod
     result = client.exec(ovn_namespace, pod_name, CONTAINER, argv)
     endpoint = f"{ovn_namespace}/{pod_name}"

@@ -1,9 +1,11 @@
-"""The exec path's NB read, as pure data: the OVSDB query, the argv that runs it, and the parser of its output.
+"""The one description of the NB read both backends send: table, columns, selections, the transaction, its parser.
 
-Why `ovsdb-client query` with `select … where`: the server filters (40–70 ms at 50,000 ports, where
-`ovn-nbctl find` downloads the whole table in 1.5–2 s), and `query` appends an `abort`, so OVSDB itself
-guarantees the transaction can never commit. The argv is a list (never a shell string) and the exec path
-runs nothing that `check_allowed_argv` rejects. No I/O here.
+Why a transaction of `select`s: the server filters (40–70 ms at 50,000 ports, where `ovn-nbctl find`
+downloads the whole table in 1.5–2 s), and it ends in an `abort` (appended by `ovsdb-client query` on the exec
+path, by `nb/direct.py` on the direct path), so OVSDB itself guarantees it can never commit. Two selections:
+by port names and `external_ids:pod` keys (explain), and every port GC could list (audit: one select, no
+filter; GC's own type/vendor filter is applied by the model, which also needs the ports it hides). The exec
+argv is a list (never a shell string) and runs nothing that `check_allowed_argv` rejects. No I/O here.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from kubectl_ovn_lsp.model.records import NbPort
@@ -33,6 +36,33 @@ class NbArgvRejected(ValueError):
     """A command the exec path was asked to run is not the allowlisted read-only query."""
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Which Logical_Switch_Port rows to read: named ones and those of some pod keys, or every row."""
+
+    names: tuple[str, ...] = ()
+    pod_keys: tuple[str, ...] = ()
+    every_port: bool = False
+
+    @classmethod
+    def of(cls, names: Iterable[str], pod_keys: Iterable[str]) -> "Selection":
+        return cls(tuple(sorted(set(names))), tuple(sorted(set(pod_keys))))
+
+    def describe(self) -> str:
+        """For `-v`: what is read, in words."""
+        if self.every_port:
+            return f"select {', '.join(COLUMNS)} from {TABLE} (every row)"
+        return (f"select {', '.join(COLUMNS)} from {TABLE} where name in {list(self.names)} "
+                f"or external_ids:pod in {list(self.pod_keys)}")
+
+
+def selection_transaction(selection: Selection) -> list:
+    """The OVSDB transaction (without the abort) for a selection."""
+    if selection.every_port:
+        return [DB_NAME, {"op": "select", "table": TABLE, "where": [], "columns": list(COLUMNS)}]
+    return build_query_transaction(selection.names, selection.pod_keys)
+
+
 def build_query_transaction(names: Iterable[str], pod_keys: Iterable[str]) -> list:
     """One `select` per name and per `<ns>/<name>` pod key: where-clauses within a select are AND-ed,
     so ORing needs separate selects; the parser deduplicates rows found twice."""
@@ -47,9 +77,14 @@ def build_query_transaction(names: Iterable[str], pod_keys: Iterable[str]) -> li
 
 def build_query_argv(names: Iterable[str], pod_keys: Iterable[str], timeout: float,
                      endpoint: str = DEFAULT_NB_SOCKET) -> list[str]:
-    """`ovsdb-client --timeout=S query <endpoint> <json>`; S is whole seconds, at least 1."""
-    seconds = max(1, math.ceil(timeout))
-    txn = json.dumps(build_query_transaction(names, pod_keys), separators=(",", ":"))
+    """`ovsdb-client --timeout=S query <endpoint> <json>` for names/keys; S is whole seconds, at least 1."""
+    return selection_argv(Selection.of(names, pod_keys), timeout, endpoint)
+
+
+def selection_argv(selection: Selection, timeout: float, endpoint: str = DEFAULT_NB_SOCKET) -> list[str]:
+    """The exec argv for a selection; the timeout is capped so the allowlist's pattern always holds."""
+    seconds = min(99999, max(1, math.ceil(timeout)))
+    txn = json.dumps(selection_transaction(selection), separators=(",", ":"))
     argv = [PROGRAM, f"--timeout={seconds}", SUBCOMMAND, endpoint, txn]
     check_allowed_argv(argv)
     return argv
@@ -124,6 +159,11 @@ def parse_query_output(text: str) -> tuple[NbPort, ...]:
         results = [results]
     if not isinstance(results, list):
         raise NbQueryError(f"NB query output is not a list of results: {text.strip()[:200]!r}")
+    return ports_of_results(results)
+
+
+def ports_of_results(results: list) -> tuple[NbPort, ...]:
+    """Ports from a transaction's result list (one entry per operation), deduplicated by uuid, in order."""
     ports: dict[str, NbPort] = {}
     for res in results:
         if res is None:

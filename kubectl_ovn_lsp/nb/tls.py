@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import base64
 import contextlib
 import os
@@ -12,18 +11,20 @@ from typing import Iterator
 from kubectl_ovn_lsp.kube.client import SECRETS, KubeClient
 from kubectl_ovn_lsp.nb.direct import NbSslFiles
 from kubectl_ovn_lsp.errors import PluginError
+from kubectl_ovn_lsp.options import NbOptions
 
 TLS_SECRET = "kube-ovn-tls"  # keys as install.sh creates them; mounted at /var/run/tls in Kube-OVN pods
 
 
 @contextlib.contextmanager
-def client_files(args: argparse.Namespace, client: KubeClient, ovn_namespace: str) -> Iterator[NbSslFiles | None]:
+def client_files(options: NbOptions, client: KubeClient) -> Iterator[NbSslFiles | None]:
     """Yield the key/cert/CA paths for an ssl: remote (None for tcp:); secret material lives in a 0700 temp dir."""
-    given = (args.nb_private_key, args.nb_certificate, args.nb_ca_cert)
-    if not args.nb.startswith("ssl:") and not any(given) and not args.nb_tls_secret:
+    given = (options.private_key, options.certificate, options.ca_cert)
+    ovn_namespace = options.ovn_namespace
+    if not options.target.startswith("ssl:") and not any(given) and not options.tls_secret:
         yield None
         return
-    if args.nb_tls_secret:
+    if options.tls_secret:
         secret = client.get(SECRETS, TLS_SECRET, ovn_namespace)
         data = secret.get("data") or {}
         missing = [k for k in ("key", "cert", "cacert") if k not in data]
@@ -43,4 +44,4 @@ def client_files(args: argparse.Namespace, client: KubeClient, ovn_namespace: st
     for path in given:
         if not os.path.isfile(path):
             raise PluginError(f"TLS file not found: {path}")
-    yield NbSslFiles(*given)
+    yield NbSslFiles(*given)  # type: ignore[arg-type]

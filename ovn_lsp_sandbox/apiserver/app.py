@@ -13,8 +13,10 @@ from aiohttp import hdrs, web
 from ovn_lsp_sandbox.apiserver import errors
 from ovn_lsp_sandbox.apiserver.config import ApiServerConfig, denied
 from ovn_lsp_sandbox.apiserver.execws import ExecRequest, offered_protocol, serve_exec
+from ovn_lsp_sandbox.apiserver.paging import Page, page
 from ovn_lsp_sandbox.apiserver.pods import check_exec_target, log_text, resolve_container
 from ovn_lsp_sandbox.apiserver.routing import ResourceRequest, parse_resource_path
+from ovn_lsp_sandbox.apiserver.selectors import parse_field_selector, parse_label_selector
 from ovn_lsp_sandbox.apiserver.store import ObjectStore
 from ovn_lsp_sandbox.apiserver.tables import build_table, wants_table
 
@@ -112,15 +114,34 @@ async def resource(request: web.Request) -> web.StreamResponse:
         return _log(request, req)
     if req.verb == "watch":
         return await _watch(request)
+    chunk: Page | None = None
     if req.name:
         obj = store.get(rt, req.namespace, req.name)
         items = [obj]
+    elif q.get("limit", "").isdigit() and int(q["limit"]) > 0:
+        chunk = _chunk(store, rt, req.namespace, q, config.continue_ttl)
+        items = chunk.items
     else:
         items = store.select(rt, req.namespace, q.get("labelSelector", ""), q.get("fieldSelector", ""))
+    token, remaining = (chunk.continue_token, chunk.remaining) if chunk else ("", None)
     accept = request.headers.get(hdrs.ACCEPT, "")
     if wants_table(accept):
-        return json_response(build_table(rt, items, accept, q.get("includeObject", ""), store.resource_version))
-    return json_response(items[0] if req.name else store.list_document(rt, items))
+        table = build_table(rt, items, accept, q.get("includeObject", ""), store.resource_version)
+        if token:
+            table["metadata"]["continue"] = token
+        if remaining is not None:
+            table["metadata"]["remainingItemCount"] = remaining
+        return json_response(table)
+    return json_response(items[0] if req.name else store.list_document(rt, items, token, remaining))
+
+
+def _chunk(store: ObjectStore, rt: Any, namespace: str, q: Any, continue_ttl: float | None) -> Page:
+    """A `limit`ed list: the selectors filter each window of `limit` keys (see paging.py)."""
+    labels_ok = parse_label_selector(q.get("labelSelector", ""))
+    fields_ok = parse_field_selector(q.get("fieldSelector", ""))
+    filtered = bool(q.get("labelSelector") or q.get("fieldSelector"))
+    return page(store.keyed(rt, namespace), lambda o: labels_ok(o["metadata"].get("labels") or {}) and fields_ok(o),
+                int(q["limit"]), q.get("continue", ""), int(store.resource_version), continue_ttl, filtered)
 
 
 def _log(request: web.Request, req: ResourceRequest) -> web.Response:

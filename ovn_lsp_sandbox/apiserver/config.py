@@ -38,6 +38,7 @@ class ApiServerConfig:
     host: str = "127.0.0.1"
     port: int = 0
     workdir: str = ""  # where generated certificates go; a temp dir when empty
+    continue_ttl: float | None = None  # seconds a list `continue` token stays valid (None: until the server stops)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ApiServerConfig:
@@ -55,6 +56,7 @@ class ApiServerConfig:
             host=str(data.get("host") or "127.0.0.1"),
             port=int(data.get("port") or 0),
             workdir=str(data.get("workdir") or ""),
+            continue_ttl=None if data.get("continue_ttl") is None else float(data["continue_ttl"]),
         )
 
     @classmethod

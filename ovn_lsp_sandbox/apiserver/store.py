@@ -81,9 +81,24 @@ class ObjectStore:
                 out.append(obj)
         return out
 
-    def list_document(self, rt: ResourceType, items: list[dict[str, Any]]) -> dict[str, Any]:
-        return {"kind": rt.list_kind, "apiVersion": rt.group_version,
-                "metadata": {"resourceVersion": self.resource_version}, "items": items}
+    def keyed(self, rt: ResourceType, namespace: str = "") -> list[tuple[str, dict[str, Any]]]:
+        """(storage key, object) of `rt` in `namespace` ("" = all) in key order: `<ns>/<name>` or `<name>`."""
+        bucket = self._items.get((rt.group, rt.plural), {})
+        out = []
+        for (ns, name), obj in sorted(bucket.items()):
+            if namespace and rt.namespaced and ns != namespace:
+                continue
+            out.append((f"{ns}/{name}" if rt.namespaced else name, obj))
+        return out
+
+    def list_document(self, rt: ResourceType, items: list[dict[str, Any]], continue_token: str = "",
+                      remaining: int | None = None) -> dict[str, Any]:
+        metadata: dict[str, Any] = {"resourceVersion": self.resource_version}
+        if continue_token:
+            metadata["continue"] = continue_token
+        if remaining is not None:
+            metadata["remainingItemCount"] = remaining
+        return {"kind": rt.list_kind, "apiVersion": rt.group_version, "metadata": metadata, "items": items}
 
 
 def _expand_lists(objects: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:

@@ -66,7 +66,8 @@ def test_unknown_vm_with_prefix(tc4: Sandbox) -> None:
 def test_unknown_prefix_is_a_usage_error(tc4: Sandbox) -> None:
     proc = run_plugin(tc4, "explain", "svc/x", "-n", "test-ns")
     assert proc.returncode == 2 and proc.stdout == ""
-    assert proc.stderr.startswith("error: argument [pod/|vm/|vmi/]NAME: expected NAME, pod/NAME, vm/NAME or vmi/NAME")
+    assert proc.stderr.startswith("error: argument [pod/|vm/|vmi/|node/]NAME|PORT: expected NAME, pod/NAME, vm/NAME, "
+                                  "vmi/NAME or node/NAME")
 
 
 def test_malformed_multus_annotation(broken: Sandbox) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import subprocess
 import time
 
 import pytest
 
-from kubectl_ovn_lsp.nb.direct import (NbDirectError, NbSslConfigError, NbSslFiles, NbUnreachable,
+from kubectl_ovn_lsp.nb.direct import (NbDirectError, NbSslConfigError, NbSslFiles, NbTlsError, NbUnreachable,
                                                lookup_direct)
 from ovn_lsp_sandbox.nb_server import kill_member
 from ovn_lsp_sandbox.pki import generate_pki
@@ -63,11 +64,17 @@ def test_ssl(nb_ssl, tmp_path) -> None:
                       ssl=NbSslFiles(str(tmp_path / "nokey"), nb_ssl.ssl.client_cert, nb_ssl.ssl.cacert))
 
     other = generate_pki(tmp_path / "other")  # a CA the server does not trust
-    t0 = time.monotonic()
-    with pytest.raises(NbUnreachable):
-        lookup_direct(nb_ssl.remotes, [VM_PORT], [], timeout=1,
-                      ssl=NbSslFiles(other.client_key, other.client_cert, other.cacert))
-    assert time.monotonic() - t0 < 2.0
+    mine = (nb_ssl.ssl.client_key, nb_ssl.ssl.client_cert, nb_ssl.ssl.cacert)
+    cases = [
+        ((other.client_key, other.client_cert, other.cacert), NbTlsError, "server certificate verification failed"),
+        ((other.client_key, other.client_cert, mine[2]), NbTlsError, "rejected the client certificate"),
+        ((other.client_key, mine[1], mine[2]), NbSslConfigError, "does not match certificate"),
+    ]
+    for files, error, message in cases:
+        t0 = time.monotonic()
+        with pytest.raises(error, match=message):
+            lookup_direct(nb_ssl.remotes, [VM_PORT], [], timeout=5, ssl=NbSslFiles(*files))
+        assert time.monotonic() - t0 < 4.0  # named at once, never by waiting out the 5 s timeout
 
 
 def test_raft_list_reads_from_any_member(nb_factory) -> None:
@@ -106,8 +113,9 @@ def test_bad_remote_and_empty_query(nb) -> None:
         lookup_direct(nb.remotes, [], [], timeout=1)
 
 
-def test_reads_send_no_transact(nb, nb_dump) -> None:
-    """The server's JSON-RPC debug log shows every request: a direct read never sends `transact`."""
+def test_reads_are_selects_that_end_in_abort(nb, nb_dump) -> None:
+    """The server's JSON-RPC debug log shows every request: a direct read sends one `transact` whose operations
+    are `select`s on Logical_Switch_Port followed by `abort` (what `ovsdb-client query` sends), so it cannot commit."""
     ctl = nb.members[0].ctl
     log = nb.members[0].log_file
     before = nb_dump(nb)  # ovsdb-client dump itself sends a (select-only) transact: keep it out of the window
@@ -115,8 +123,11 @@ def test_reads_send_no_transact(nb, nb_dump) -> None:
     try:
         start = len(open(log).read())
         lookup_direct(nb.remotes, [VM_PORT], ["test-ns/vm-a"], timeout=5)
-        requests = open(log).read()[start:]
+        requests = [line for line in open(log).read()[start:].splitlines() if "received request" in line]
     finally:
         subprocess.run(["ovs-appctl", "-t", ctl, "vlog/set", "jsonrpc:file:info"], check=True, capture_output=True)
-    assert "monitor_cond" in requests and "transact" not in requests
+    assert len(requests) == 1 and 'method="transact"' in requests[0], requests
+    ops = re.findall(r'"op":"(\w+)"', requests[0])
+    assert ops[-1] == "abort" and set(ops[:-1]) == {"select"}, ops
+    assert '"table":"Logical_Switch_Port"' in requests[0]
     assert nb_dump(nb) == before

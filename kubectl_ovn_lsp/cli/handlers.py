@@ -1,0 +1,33 @@
+"""One adapter per subcommand: Namespace → options, run the command, render its document, return the exit code."""
+
+from __future__ import annotations
+
+import argparse
+
+from kubectl_ovn_lsp.cli import convert
+from kubectl_ovn_lsp.model.verdicts import exit_code
+
+
+def explain(args: argparse.Namespace) -> int:
+    from kubectl_ovn_lsp.cli import render
+    from kubectl_ovn_lsp.commands import explain as command
+
+    env = convert.environment()
+    options = convert.explain_options(args, env)
+    document = command.run(options, env)
+    render.emit_explanation(document, options.common.output, env.stdout)
+    return exit_code(document["verdict"])
+
+
+def audit(args: argparse.Namespace) -> int:
+    from kubectl_ovn_lsp.cli import render_audit
+    from kubectl_ovn_lsp.commands import audit as command
+
+    env = convert.environment()
+    options = convert.audit_options(args, env)
+    document = command.run(options, env)
+    render_audit.emit(document, options.common.output, env.stdout)
+    code = command.exit_status(document)
+    if code == 1:
+        env.stderr.write(f"error: {command.error_count(document)} owner(s) could not be judged (verdict error)\n")
+    return code

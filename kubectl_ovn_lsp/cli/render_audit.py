@@ -1,0 +1,62 @@
+"""`audit` for people: one row per owner that needs attention, a summary line; `-o wide` shows every owner."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from kubectl_ovn_lsp.cli.render import dump_structured, paint
+from kubectl_ovn_lsp.options import OutputOptions
+
+QUIET = ("ok", "no-port", "stale")
+
+
+def emit(document: dict[str, Any], output: OutputOptions, stream: TextIO) -> None:
+    if output.format in ("json", "yaml"):
+        dump_structured(document, output.format, stream)
+        return
+    stream.write(audit_text(document, wide=output.format == "wide", headers=not output.no_headers,
+                            colour=output.colour))
+
+
+def _attention(item: dict[str, Any]) -> bool:
+    """Rows of the default table: any port whose verdict is not ok/no-port, or an owner that was not judged."""
+    return item["verdict"] == "error" or any(p["verdict"] not in ("ok", "no-port") for p in item["ports"])
+
+
+def audit_text(document: dict[str, Any], wide: bool = False, headers: bool = True, colour: bool = False) -> str:
+    from tabulate import tabulate
+
+    columns = ["NAMESPACE", "KIND", "NAME", "VERDICT", "REASONS", "PORTS"]
+    rows = []
+    for item in document["items"]:
+        if not wide and not _attention(item):
+            continue
+        target = item["target"]
+        reasons = sorted({p["reason"] for p in item["ports"] if p["reason"]})
+        shown = item["ports"] if wide else [p for p in item["ports"] if p["verdict"] not in ("ok", "no-port")]
+        ports = ",".join(f"{p['name']}={p['verdict']}" for p in shown) or item.get("error") or "-"
+        rows.append([target["namespace"] or "-", target["kind"], target["name"], paint(item["verdict"], colour),
+                     ",".join(reasons) or "-", ports])
+    lines = []
+    if rows:
+        lines.append(tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True))
+    elif headers:
+        lines.append("No owner needs attention.")
+    if headers:
+        lines.append("")
+        lines.append(summary_line(document))
+        lines += [f"Note: {n}" for n in document.get("notes") or []]
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def summary_line(document: dict[str, Any]) -> str:
+    summary = document["summary"]
+    owners = sum(summary["owners"].values())
+    by_verdict = ", ".join(f"{v} {n}" for v, n in summary["owners"].items())
+    ports = ", ".join(f"{v} {n}" for v, n in summary["ports"].items()) or "none"
+    reasons = ", ".join(f"{r} {n}" for r, n in summary["reasons"].items())
+    text = f"{owners} owners ({by_verdict or 'none'}); ports: {ports}"
+    if reasons:
+        text += f"; reasons: {reasons}"
+    gc = document["gc"]
+    return text + f"; GC logs {len(gc['lostLogged'])} lost, deletes {len(gc['wouldDelete'])}"

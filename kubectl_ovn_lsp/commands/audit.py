@@ -1,0 +1,84 @@
+"""`audit`: the GC replay over a namespace or the whole cluster, one item per owner (docs/contracts.md, audit).
+
+Kubernetes first (one paged list per kind), then NB once (every port), then the pure replay; the scope filters
+what is reported, never what is read for the replay's keep-set within it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from kubectl_ovn_lsp.commands.context import connect
+from kubectl_ovn_lsp.options import AuditOptions, Environment
+
+
+def run(options: AuditOptions, env: Environment) -> dict[str, Any]:
+    """The `Audit` document. Raises PluginError when the API or NB fails (never a partial report)."""
+    from kubectl_ovn_lsp.commands.documents import API_VERSION, item_doc, kube_ovn_doc, nb_doc
+    from kubectl_ovn_lsp.kube.inventory import list_scope
+    from kubectl_ovn_lsp.model.replay import replay
+    from kubectl_ovn_lsp.nb.query import Selection
+    from kubectl_ovn_lsp.nb.reader import read_nb
+
+    common = options.common
+    context = connect(common)
+    kube = common.kube
+    namespace = None if kube.all_namespaces else (kube.namespace or context.client.namespace)
+    inventory = list_scope(context.client, namespace, env.now(), chunk_size=options.chunk_size,
+                           progress=env.progress)
+    env.progress("reading OVN NB…")
+    lookup = read_nb(context.client, common.nb, Selection(every_port=True), kube.request_timeout or 86400.0,
+                     verbose=kube.verbose, stderr=env.stderr)
+    env.progress(f"replaying GC over {len(inventory.pods)} pods and {len(lookup.ports)} ports…")
+    result = replay(inventory, lookup.ports, context.settings)
+    env.progress_done()
+    for plural, why in sorted(inventory.unreadable.items()):
+        context.add_notes([f"could not list {plural} ({why}); owners that depend on it are error items, "
+                           "and no port is called an orphan because of it"])
+    items = [i for i in result.items if namespace is None or i.owner.namespace == namespace]
+    docs = [item_doc(i) for i in items]
+    verdicts = [d["verdict"] for d in docs]
+    ports = [p for d in docs for p in d["ports"]]
+    from kubectl_ovn_lsp.model.verdicts import worst
+
+    shown = [d for d in docs if _kept(d, options.only)] if options.only else docs
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "Audit",
+        "scope": {"allNamespaces": True} if namespace is None else {"namespace": namespace},
+        "kubeOvn": kube_ovn_doc(context.settings, context.deployment_version),
+        "nb": nb_doc(lookup),
+        "summary": {
+            "owners": dict(sorted(Counter(verdicts).items())),
+            "ports": dict(sorted(Counter(p["verdict"] for p in ports).items())),
+            "reasons": dict(sorted(Counter(p["reason"] for p in ports if p["reason"]).items())),
+        },
+        "gc": {
+            "lostLogged": sorted({n for d in docs for n in d["gc"]["lostLogged"]}),
+            "wouldDelete": sorted({n for d in docs for n in d["gc"]["wouldDelete"]}),
+        },
+        "items": shown,
+        "verdict": worst(verdicts),
+        "notes": context.notes,
+    }
+
+
+def _kept(item: dict[str, Any], only: frozenset[str]) -> bool:
+    if item["verdict"] == "error":
+        return "error" in only
+    return any(p["verdict"] in only for p in item["ports"])
+
+
+def exit_status(document: dict[str, Any]) -> int:
+    """The worst item verdict's code; with no finding, 1 if any owner could not be judged (docs/contracts.md)."""
+    from kubectl_ovn_lsp.model.verdicts import exit_code
+
+    code = exit_code(document["verdict"])
+    if code == 0 and document["summary"]["owners"].get("error"):
+        return 1
+    return code
+
+
+def error_count(document: dict[str, Any]) -> int:
+    return int(document["summary"]["owners"].get("error", 0))

@@ -1,0 +1,56 @@
+"""Read the inventory GC's replay needs: paged lists for `audit`, a few GETs for `explain`.
+
+kubectl-tree's shape: list every kind once (never one request per workload), index, then walk in pure code.
+Lists follow `continue` in pages of `--chunk-size` (client-go's pager, with its full-list fallback on 410).
+A kind the user may not list (403) is recorded as unreadable and named once in the notes; a kind whose API is
+not served (KubeVirt or Kube-OVN CRD absent) is empty. Kubernetes is read before NB, as GC does.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from kubectl_ovn_lsp.errors import Forbidden
+from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VMIS, VMS, KubeClient, Resource
+from kubectl_ovn_lsp.model.inventory import Inventory, by_key, by_name
+
+VIPS = Resource("Vip", "vips", "kubeovn.io", namespaced=False)
+OVN_EIPS = Resource("OvnEip", "ovn-eips", "kubeovn.io", namespaced=False)
+CRD_KINDS = {VMS.plural, VMIS.plural, NADS.plural, SUBNETS.plural, VIPS.plural, OVN_EIPS.plural}
+
+
+def list_scope(client: KubeClient, namespace: str | None, now: datetime, *, chunk_size: int = 500,
+               progress: Callable[[str], None] = lambda _: None) -> Inventory:
+    """Every object GC reads for the scope: `namespace`, or the whole cluster (None, nodes included).
+
+    NADs, Subnets, Vips and OvnEips are always listed cluster-wide (a pod may use a NAD of another namespace).
+    Raises Kubernetes errors other than 403 (an API failure midway is one error, never a partial inventory).
+    """
+    unreadable: dict[str, str] = {}
+
+    def read(resource: Resource, ns: str | None) -> list[dict]:
+        progress(f"listing {resource.plural}…")
+        try:
+            return client.list_paged(resource, ns, limit=chunk_size, missing_ok=resource.plural in CRD_KINDS)
+        except Forbidden as exc:
+            unreadable[resource.plural] = str(exc)
+            return []
+
+    pods = read(PODS, namespace)
+    vms = read(VMS, namespace)
+    vmis = read(VMIS, namespace)
+    statefulsets = read(STATEFULSETS, namespace)
+    nads = read(NADS, None)
+    if NADS.plural in unreadable and namespace:
+        del unreadable[NADS.plural]
+        nads = read(NADS, namespace)  # may list this namespace only: NADs of others stay unknown
+    subnets = read(SUBNETS, None)
+    nodes = read(NODES, None) if namespace is None else []
+    vips = read(VIPS, None)
+    eips = read(OVN_EIPS, None)
+    if namespace is not None:
+        vips = [v for v in vips if ((v.get("spec") or {}).get("namespace") or "") == namespace]
+    return Inventory(now=now, pods=tuple(pods), vms=by_key(vms), vmis=by_key(vmis), nads=by_key(nads),
+                     subnets=by_name(subnets), statefulsets=by_key(statefulsets), nodes=by_name(nodes),
+                     vips=by_name(vips), ovn_eips=by_name(eips), unreadable=unreadable)

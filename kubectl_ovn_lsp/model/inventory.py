@@ -1,0 +1,68 @@
+"""The inventory: every object Kube-OVN's GC reads for its keep-set, read once, as plain API dicts.
+
+GC is one cluster-wide pass (docs/kube-ovn-facts.md, "GC of logical switch ports"): it lists pods, VMs, nodes
+and VIPs, builds the keep-set, lists the LSPs, logs keep-set ∖ NB and deletes NB ∖ keep-set. The edges fill
+this record (`kube/inventory.py`: paged lists for `audit`, a few GETs for `explain`); the replay reads nothing
+else. `now` is the moment of the read, so the model never reads the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Mapping
+
+Key = tuple[str, str]  # (namespace, name)
+
+# The kinds GC reads, by the plural the API uses: `unreadable` names them.
+PODS, VMS, VMIS, NADS, SUBNETS = "pods", "virtualmachines", "virtualmachineinstances", \
+    "network-attachment-definitions", "subnets"
+STATEFULSETS, NODES, VIPS, OVN_EIPS = "statefulsets", "nodes", "vips", "ovn-eips"
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """What the edges read. Mappings hold every object of the kind in scope (lists), or exactly the objects
+    looked up (explain: None = looked up and missing). A kind in `unreadable` (e.g. 403) is unknown, not empty.
+    """
+
+    now: datetime
+    pods: tuple[dict[str, Any], ...] = ()
+    vms: Mapping[Key, dict[str, Any]] = field(default_factory=dict)
+    vmis: Mapping[Key, dict[str, Any]] = field(default_factory=dict)
+    nads: Mapping[Key, dict[str, Any] | None] = field(default_factory=dict)
+    subnets: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    statefulsets: Mapping[Key, dict[str, Any] | None] = field(default_factory=dict)
+    nodes: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    vips: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    ovn_eips: Mapping[str, dict[str, Any]] = field(default_factory=dict)
+    unreadable: Mapping[str, str] = field(default_factory=dict)  # plural -> why it could not be read
+
+
+def key_of(obj: Mapping[str, Any]) -> Key:
+    """(namespace, name) of an API object ("" namespace for cluster-scoped ones)."""
+    meta = obj.get("metadata") or {}
+    return str(meta.get("namespace") or ""), str(meta.get("name") or "")
+
+
+def by_key(objects: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> dict[Key, dict[str, Any]]:
+    """Index namespaced objects by (namespace, name)."""
+    return {key_of(obj): obj for obj in objects}
+
+
+def by_name(objects: list[dict[str, Any]] | tuple[dict[str, Any], ...]) -> dict[str, dict[str, Any]]:
+    """Index cluster-scoped objects by name."""
+    return {key_of(obj)[1]: obj for obj in objects}
+
+
+def owner_name(obj: Mapping[str, Any], kind: str) -> str | None:
+    """The name of the first owner reference of `kind` (any apiVersion), or None.
+
+    Resolution only: Kube-OVN's own ownership tests (isVMPod's apiVersion prefix, isStatefulSetPod's name
+    prefix) live in `naming.vmi_owner` and `gc_pods.statefulset_owner`.
+    """
+    refs = (obj.get("metadata") or {}).get("ownerReferences") or []
+    for ref in refs if isinstance(refs, list) else []:
+        if isinstance(ref, Mapping) and ref.get("kind") == kind and ref.get("name"):
+            return str(ref["name"])
+    return None

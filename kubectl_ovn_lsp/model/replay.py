@@ -1,0 +1,161 @@
+"""The cluster-wide GC replay: one pass over an inventory and the NB ports, findings grouped by owner.
+
+Kube-OVN's `markAndCleanLSP` builds one keep-set from every pod, VM and node, lists every LSP its filter
+passes, logs keep-set ∖ listed (`lsp lost for pod …`) and deletes listed ∖ keep-set. The replay judges each
+owner with the per-workload model (`judge`, unchanged: same ports, verdicts, reasons and advice as `explain`
+always gave), each Node with `gc_nodes`, and gathers the listed ports no owner claims into `Orphan` items.
+`explain` runs it on a few objects and picks its target; `audit` on every object of a scope; `triage` on the
+names of a log. Pure: no I/O, no clock (`Inventory.now`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from kubectl_ovn_lsp.model import lookups
+from kubectl_ovn_lsp.model.bands import ControllerSettings
+from kubectl_ovn_lsp.model.errors import ModelError
+from kubectl_ovn_lsp.model.gc_nodes import NODE_PREFIX, judge_node
+from kubectl_ovn_lsp.model.gc_pods import statefulset_owner
+from kubectl_ovn_lsp.model.inventory import NADS, NODES, PODS, STATEFULSETS, VIPS, VMIS, VMS, Inventory, owner_name
+from kubectl_ovn_lsp.model.orphans import OrphanKey, is_gc_relevant, judge_orphan, orphan_key
+from kubectl_ovn_lsp.model.owners import LAUNCHER_OWNER, NODE, ORPHAN, Owner, workload_owners
+from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.model.snapshot import Judgement, WorkloadSnapshot
+from kubectl_ovn_lsp.model.verdicts import ERROR
+
+UNKNOWN = "Unknown"  # ports whose owner could not be looked for (its kind was unreadable): never called orphans
+
+
+@dataclass(frozen=True)
+class Item:
+    """One owner's findings, or why it could not be judged (`error`, one line)."""
+
+    owner: Owner
+    judgement: Judgement | None = None
+    error: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        return self.judgement.verdict if self.judgement is not None else ERROR.name
+
+
+@dataclass(frozen=True)
+class Replay:
+    """Every item, sorted by (namespace, kind, name), and what GC logs and deletes over all of them."""
+
+    items: tuple[Item, ...]
+    lost_logged: tuple[str, ...]
+    would_delete: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+
+
+class NbIndex:
+    """NB ports by name and by `external_ids:pod` key: built once, read per owner."""
+
+    def __init__(self, ports: Iterable[NbPort]) -> None:
+        self.ports = tuple(ports)
+        self.by_name = {p.name: p for p in self.ports}
+        self.by_key: dict[str, list[NbPort]] = {}
+        for port in self.ports:
+            if port.pod_key:
+                self.by_key.setdefault(port.pod_key, []).append(port)
+
+    def select(self, names: Iterable[str], keys: Iterable[str]) -> tuple[NbPort, ...]:
+        """The ports named `names` or keyed by `keys`, each once (what the NB query by names/keys returns)."""
+        found = {n: self.by_name[n] for n in names if n in self.by_name}
+        for key in keys:
+            for port in self.by_key.get(key, ()):
+                found.setdefault(port.name, port)
+        return tuple(found.values())
+
+
+def owner_snapshot(owner: Owner, inventory: Inventory, settings: ControllerSettings,
+                   nb: NbIndex | None = None) -> WorkloadSnapshot:
+    """The per-workload model's input for one Pod/VM/VMI owner; NB ports selected as explain's query would.
+
+    Raises ModelError (malformed Multus annotation on a pod) before any port is looked at.
+    """
+    nad_keys = lookups.nad_references(owner.pods, owner.vm, owner.namespace, settings)
+    statefulsets = {}
+    if STATEFULSETS not in inventory.unreadable:  # unreadable: unknown, so assumed to want its pods back
+        for pod in owner.pods:
+            sts = statefulset_owner(pod)
+            if sts is not None:
+                statefulsets[(owner.namespace, sts[0])] = inventory.statefulsets.get((owner.namespace, sts[0]))
+    snapshot = WorkloadSnapshot(
+        namespace=owner.namespace, target_kind=owner.kind, target_name=owner.name, pods=owner.pods, vm=owner.vm,
+        vmi=owner.vmi, nads={key: inventory.nads.get(key) for key in nad_keys}, subnets=inventory.subnets,
+        statefulsets=statefulsets, nb_ports=(), now=inventory.now)
+    if nb is None:
+        return snapshot
+    names, keys = lookups.candidate_lookups(snapshot, settings)
+    from dataclasses import replace
+
+    return replace(snapshot, nb_ports=nb.select(names, keys))
+
+
+def _unreadable_dependency(owner: Owner, inventory: Inventory, settings: ControllerSettings) -> str | None:
+    """The kind this owner's verdict depends on that could not be read, if any (then it is an `error` item)."""
+    kubevirt = [k for k in (VMS, VMIS) if k in inventory.unreadable]
+    if kubevirt and any(owner_name(p, LAUNCHER_OWNER) for p in owner.pods):
+        return ", ".join(kubevirt)
+    if NADS in inventory.unreadable and lookups.nad_references(owner.pods, owner.vm, owner.namespace, settings):
+        return NADS
+    return None
+
+
+def judge_owner(owner: Owner, inventory: Inventory, settings: ControllerSettings, nb: NbIndex) -> Item:
+    """One workload owner judged, or an `error` item naming what could not be judged."""
+    try:
+        missing = _unreadable_dependency(owner, inventory, settings) if inventory.unreadable else None
+        if missing:
+            return Item(owner, error=f"{owner.kind.lower()} {owner.namespace}/{owner.name}: cannot be judged: "
+                                     f"{missing} could not be read")
+        return Item(owner, lookups.judge(owner_snapshot(owner, inventory, settings, nb), settings))
+    except ModelError as exc:
+        return Item(owner, error=str(exc))
+    except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a malformed object in a dump: judge the rest
+        return Item(owner, error=f"{owner.kind.lower()} {owner.namespace}/{owner.name}: malformed object "
+                                 f"({type(exc).__name__}: {' '.join(str(exc).split())})")
+
+
+def replay(inventory: Inventory, nb_ports: Iterable[NbPort], settings: ControllerSettings, *,
+           owners: Iterable[Owner] | None = None) -> Replay:
+    """Judge `owners` (default: every workload owner of the inventory), every Node, and the unclaimed ports."""
+    nb = NbIndex(nb_ports)
+    items = [judge_owner(o, inventory, settings, nb) for o in (workload_owners(inventory) if owners is None
+                                                                else owners)]
+    eips = set(inventory.ovn_eips)
+    for name in sorted(inventory.nodes):
+        node_owner = Owner(NODE, "", name)
+        try:
+            items.append(Item(node_owner, judge_node(inventory.nodes[name], nb.by_name, eips, settings)))
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            items.append(Item(node_owner, error=f"node {name}: malformed object ({type(exc).__name__}: {exc})"))
+    claimed = {f.name for item in items if item.judgement for f in item.judgement.ports if f.in_nb}
+    items += _orphans(nb, claimed, inventory, settings)
+    items.sort(key=lambda i: i.owner.sort_key)
+    lost = sorted({n for i in items if i.judgement for n in i.judgement.lost_logged})
+    delete = sorted({n for i in items if i.judgement for n in i.judgement.would_delete})
+    return Replay(tuple(items), tuple(lost), tuple(delete))
+
+
+def _orphans(nb: NbIndex, claimed: set[str], inventory: Inventory, settings: ControllerSettings) -> list[Item]:
+    groups: dict[OrphanKey, list[NbPort]] = {}
+    for port in nb.ports:
+        if port.name not in claimed and is_gc_relevant(port, settings):
+            groups.setdefault(orphan_key(port), []).append(port)
+    workload_kinds = [k for k in (PODS, VMS, VMIS, VIPS) if k in inventory.unreadable]
+    out = []
+    for key, ports in sorted(groups.items(), key=lambda kv: (kv[0].namespace, kv[0].name)):
+        unknown = workload_kinds if key.namespace else ([NODES] if NODES in inventory.unreadable
+                                                        and key.name.startswith(NODE_PREFIX) else [])
+        if unknown:
+            owner = Owner(UNKNOWN, key.namespace, key.name)
+            out.append(Item(owner, error=f"cannot tell who owns {', '.join(p.name for p in ports)}: "
+                                         f"{', '.join(unknown)} could not be read"))
+        else:
+            out.append(Item(Owner(ORPHAN, key.namespace, key.name), judge_orphan(key, ports, settings)))
+    return out

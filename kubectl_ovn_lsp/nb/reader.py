@@ -1,0 +1,34 @@
+"""One entry point for NB reads: the selection goes through exec into ovn-central, or directly to the remotes.
+
+Both backends send the same transaction (`nb/query.py`); which one is used is the user's `--nb`. NB failures
+become one `NbUnavailable` line naming the endpoint.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from kubectl_ovn_lsp.errors import NbUnavailable
+from kubectl_ovn_lsp.kube.client import KubeClient
+from kubectl_ovn_lsp.model.records import NbLookup
+from kubectl_ovn_lsp.nb.query import Selection
+from kubectl_ovn_lsp.options import NbOptions
+
+
+def read_nb(client: KubeClient, options: NbOptions, selection: Selection, timeout: float, *,
+            verbose: bool = False, stderr: TextIO = sys.stderr) -> NbLookup:
+    """The ports of `selection` from NB, with where they came from (`via`, `endpoint`, `leaderOnly`)."""
+    if options.target in ("auto", "exec"):
+        from kubectl_ovn_lsp.nb.exec import read_via_exec
+
+        return read_via_exec(client, options.ovn_namespace, selection)
+    from kubectl_ovn_lsp.nb import direct, tls
+
+    with tls.client_files(options, client) as files:
+        if verbose:
+            stderr.write(f"I nb: {selection.describe()} at {options.target} (transact … abort)\n")
+        try:
+            return direct.read_direct(options.target, selection, timeout, ssl=files)
+        except direct.NbDirectError as exc:
+            raise NbUnavailable(f"OVN {exc}") from None  # the message already names the remote(s)

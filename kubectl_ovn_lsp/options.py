@@ -1,0 +1,119 @@
+"""Typed options: what the command line asked for, as frozen records (stern's flags → config).
+
+The CLI (`cli/parse.py`) builds them from argparse; commands and edges receive them and never see argparse,
+`os.environ`, `sys.stdout` or the wall clock: those come in the `Environment`. This module imports nothing of
+the plugin, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable, Mapping, TextIO
+
+
+@dataclass(frozen=True)
+class KubeOptions:
+    """Which cluster and namespace, and how long the whole command may take (seconds, None = no limit)."""
+
+    kubeconfig: str | None = None
+    context: str | None = None
+    namespace: str | None = None  # None: the context's namespace (an explicit -n is a constraint for port names)
+    all_namespaces: bool = False
+    request_timeout: float | None = 10.0
+    verbose: bool = False
+
+
+@dataclass(frozen=True)
+class NbOptions:
+    """How to reach the OVN NB: `auto`/`exec` through ovn-central, or tcp:/ssl: remotes with TLS files."""
+
+    target: str = "auto"
+    private_key: str | None = None
+    certificate: str | None = None
+    ca_cert: str | None = None
+    tls_secret: bool = False
+    ovn_namespace: str = "kube-system"
+
+
+@dataclass(frozen=True)
+class ControllerOverrides:
+    """Command-line overrides of what the kube-ovn-controller Deployment says (None = detect)."""
+
+    version: str | None = None  # a release, `master`, or `all` (byRelease over every known release)
+    keep_vm_ip: bool | None = None
+    enable_external_vpc: bool | None = None
+    non_primary_cni_mode: bool | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        """The overrides `bands.settings_from_deployment` takes (`all` means: the detected version)."""
+        return {"version": None if self.version == "all" else self.version, "keep_vm_ip": self.keep_vm_ip,
+                "enable_external_vpc": self.enable_external_vpc, "non_primary_cni_mode": self.non_primary_cni_mode}
+
+
+@dataclass(frozen=True)
+class OutputOptions:
+    """`-o`, `--no-headers`, and whether verdict words are coloured (resolved from --color, NO_COLOR, tty)."""
+
+    format: str = "text"  # text | wide | json | yaml
+    no_headers: bool = False
+    colour: bool = False
+
+
+@dataclass(frozen=True)
+class CommonOptions:
+    """The flags every cluster-facing command takes."""
+
+    kube: KubeOptions = field(default_factory=KubeOptions)
+    nb: NbOptions = field(default_factory=NbOptions)
+    controller: ControllerOverrides = field(default_factory=ControllerOverrides)
+    output: OutputOptions = field(default_factory=OutputOptions)
+
+
+@dataclass(frozen=True)
+class ExplainOptions:
+    target: str
+    common: CommonOptions = field(default_factory=CommonOptions)
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    only: frozenset[str] = frozenset()  # port verdicts to keep (plus `error`); empty = every item
+    chunk_size: int = 500
+    common: CommonOptions = field(default_factory=CommonOptions)
+
+
+@dataclass(frozen=True)
+class TriageOptions:
+    file: str | None = None  # None: the controller pods' logs; "-": standard input
+    since_seconds: int | None = None
+    tail: int | None = None
+    limit_bytes: int | None = None
+    common: CommonOptions = field(default_factory=CommonOptions)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What a command may touch of the process (httpie's Environment): streams, variables, clock, terminal."""
+
+    stdout: TextIO
+    stderr: TextIO
+    stdin: TextIO | None = None
+    environ: Mapping[str, str] = field(default_factory=dict)
+    now: Callable[[], datetime] = _utc_now
+    stderr_is_tty: bool = False
+
+    def progress(self, text: str) -> None:
+        """A progress line on a terminal only (overwritten in place); nothing when stderr is a file or pipe."""
+        if self.stderr_is_tty:
+            self.stderr.write(f"\r\033[K{text}")
+            self.stderr.flush()
+
+    def progress_done(self) -> None:
+        if self.stderr_is_tty:
+            self.stderr.write("\r\033[K")
+            self.stderr.flush()
