@@ -47,7 +47,9 @@ def _meta(obj: dict) -> dict:
 
 
 def _ann(obj: dict) -> dict:
-    return _meta(obj).get("annotations") or {}
+    """Annotations as a map; anything else (a dump can hold it) means Kube-OVN could not have allocated the pod."""
+    ann = _meta(obj).get("annotations") or {}
+    return ann if isinstance(ann, dict) else {}
 
 
 def keep_vm_ip_from(objects: Iterable[dict]) -> bool:

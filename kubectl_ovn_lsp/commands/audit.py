@@ -34,8 +34,9 @@ def run(options: AuditOptions, env: Environment) -> dict[str, Any]:
     result = replay(inventory, lookup.ports, context.settings)
     env.progress_done()
     for plural, why in sorted(inventory.unreadable.items()):
-        context.add_notes([f"could not list {plural} ({why}); owners that depend on it are error items, "
-                           "and no port is called an orphan because of it"])
+        effect = ("StatefulSet pods are judged as if their StatefulSet still wants them" if plural == "statefulsets"
+                  else "owners that depend on it are error items, and no port is called an orphan because of it")
+        context.add_notes([f"could not list {plural} ({why}); {effect}"])
     items = [i for i in result.items if namespace is None or i.owner.namespace == namespace]
     docs = [item_doc(i) for i in items]
     verdicts = [d["verdict"] for d in docs]

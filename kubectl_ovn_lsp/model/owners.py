@@ -42,8 +42,10 @@ class Owner:
         return self.namespace, KIND_ORDER.get(self.kind, 9), self.name
 
 
-def _created(pod: dict[str, Any]) -> str:
-    return str((pod.get("metadata") or {}).get("creationTimestamp") or "")
+def _created(pod: dict[str, Any]) -> tuple[str, str]:
+    """Launcher pods oldest first (the running one before a migration target), then by name as the API lists."""
+    meta = pod.get("metadata") or {}
+    return str(meta.get("creationTimestamp") or ""), str(meta.get("name") or "")
 
 
 def workload_owners(inventory: Inventory) -> list[Owner]:

@@ -135,6 +135,10 @@ def replay(inventory: Inventory, nb_ports: Iterable[NbPort], settings: Controlle
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
             items.append(Item(node_owner, error=f"node {name}: malformed object ({type(exc).__name__}: {exc})"))
     claimed = {f.name for item in items if item.judgement for f in item.judgement.ports if f.in_nb}
+    for item in items:  # an owner that could not be judged still owns its ports: they are not orphans
+        if item.judgement is None and item.owner.namespace:
+            names = {item.owner.name} | {str((p.get("metadata") or {}).get("name")) for p in item.owner.pods}
+            claimed.update(p.name for p in nb.select((), [f"{item.owner.namespace}/{n}" for n in names]))
     items += _orphans(nb, claimed, inventory, settings)
     items.sort(key=lambda i: i.owner.sort_key)
     lost = sorted({n for i in items if i.judgement for n in i.judgement.lost_logged})

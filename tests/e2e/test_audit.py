@@ -1,0 +1,189 @@
+"""`audit` end to end through kubectl: one replay, and `explain` of every item is that item (the contract's rule).
+
+Also: exit codes, text and `--only`, paging (kubectl `--chunk-size` and the plugin's, a 410 Gone fallback, a
+400 for a malformed token), bad input that must not abort the audit, and port names as targets.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from tests.sandboxes import Sandbox, run_plugin
+
+SCENARIOS = ("tc1", "tc2", "tc3", "tc4", "tc5", "tc8", "tc14", "node-port-missing", "vm-deleted-orphan-ports")
+HERE = Path(__file__).parent / "scenarios"
+COMPARED = ("target", "ports", "gc", "verdict")
+EXPLAIN_PREFIX = {"Pod": "pod/", "VirtualMachine": "vm/", "VirtualMachineInstance": "vmi/", "Node": "node/",
+                  "Vip": "vip/", "Orphan": ""}
+
+
+def _json(proc: subprocess.CompletedProcess) -> dict:
+    assert proc.stdout, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def _explain_args(item: dict) -> list[str]:
+    target = item["target"]
+    args = ["explain", EXPLAIN_PREFIX[target["kind"]] + target["name"]]
+    return args + (["-n", target["namespace"]] if target["namespace"] else [])
+
+
+def _check_items_against_explain(sandbox: Sandbox, *nb: str) -> list[dict]:
+    audit = _json(run_plugin(sandbox, "audit", "-A", "-o", "json", *nb))
+    items = audit["items"]
+    assert items, "every shipped scenario has owners"
+
+    def explain(item: dict) -> tuple[dict, subprocess.CompletedProcess]:
+        return item, run_plugin(sandbox, *_explain_args(item), "-o", "json", *nb)
+
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        for item, proc in pool.map(explain, items):
+            document = _json(proc)
+            for key in COMPARED:
+                assert document[key] == item[key], (item["target"], key)
+    return items
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_every_audit_item_is_what_explain_says_via_exec(sandbox_factory, scenario: str) -> None:
+    _check_items_against_explain(sandbox_factory(scenario))
+
+
+@pytest.mark.parametrize("scenario", ("tc4", "node-port-missing", "vm-deleted-orphan-ports"))
+def test_every_audit_item_is_what_explain_says_via_tcp(sandbox_factory, scenario: str) -> None:
+    sandbox = sandbox_factory(scenario)
+    items = _check_items_against_explain(sandbox, "--nb", sandbox.nb_remotes)
+    assert {i["target"]["kind"] for i in items} >= {"Pod"}
+
+
+def test_tc4_audit_of_a_namespace(sandbox_factory) -> None:
+    sandbox = sandbox_factory("tc4")
+    proc = run_plugin(sandbox, "audit", "-n", "test-ns")
+    assert proc.returncode == 4, proc.stderr
+    header, row = proc.stdout.splitlines()[:2]
+    assert header.split() == ["NAMESPACE", "KIND", "NAME", "VERDICT", "REASONS", "PORTS"]
+    assert row.split() == ["test-ns", "VirtualMachine", "vm-a", "false-positive", "FP1", "vm-a.test-ns=false-positive"]
+    assert "GC logs 1 lost, deletes 0" in proc.stdout
+    document = _json(run_plugin(sandbox, "audit", "-n", "test-ns", "-o", "json"))
+    assert document["kind"] == "Audit" and document["scope"] == {"namespace": "test-ns"}
+    assert document["gc"] == {"lostLogged": ["vm-a.test-ns"], "wouldDelete": []}
+    assert document["summary"]["reasons"] == {"FP1": 1} and document["verdict"] == "false-positive"
+    assert [i["target"]["name"] for i in document["items"]] == ["vm-a"]
+    rows = run_plugin(sandbox, "audit", "-n", "test-ns", "--no-headers").stdout.splitlines()
+    assert [r.split() for r in rows] == [row.split()]  # rows only: no header, no summary
+
+
+def test_node_port_missing_is_a_real_loss(sandbox_factory) -> None:
+    sandbox = sandbox_factory("node-port-missing")
+    audit = run_plugin(sandbox, "audit", "-A", "-o", "json")
+    assert audit.returncode == 3
+    nodes = {i["target"]["name"]: i for i in _json(audit)["items"] if i["target"]["kind"] == "Node"}
+    assert {n: i["verdict"] for n, i in nodes.items()} == {"node1": "ok", "node2": "lost"}
+    assert nodes["node2"]["gc"]["lostLogged"] == ["node-node2"]
+    for args in (["explain", "node/node2"], ["explain", "node-node2", "-A"], ["explain", "node-node2"]):
+        proc = run_plugin(sandbox, *args, "-o", "json")
+        assert proc.returncode == 3, (args, proc.stderr)
+        assert _json(proc)["target"] == {"kind": "Node", "namespace": "", "name": "node2", "portOwner": "node-node2",
+                                         "pods": []}
+    text = run_plugin(sandbox, "explain", "node/node2").stdout
+    assert "Target:    Node node2 (ports named node-node2)" in text and "Restart kube-ovn-controller" in text
+    missing = run_plugin(sandbox, "explain", "node/node7")
+    assert missing.returncode == 1 and missing.stderr.startswith('error: node "node7" not found')
+
+
+def test_ports_of_a_deleted_vm_are_an_orphan_gc_deletes(sandbox_factory) -> None:
+    sandbox = sandbox_factory("vm-deleted-orphan-ports")
+    proc = run_plugin(sandbox, "explain", "vmd", "-n", "fns", "-o", "json")
+    assert proc.returncode == 0, proc.stderr
+    document = _json(proc)
+    assert document["target"]["kind"] == "Orphan" and document["target"]["name"] == "vmd"
+    assert {p["name"]: p["verdict"] for p in document["ports"]} == {"vmd.fns": "stale",
+                                                                     "vmd.fns.net-b.fns.ovn": "stale"}
+    assert document["gc"]["wouldDelete"] == ["vmd.fns", "vmd.fns.net-b.fns.ovn"]
+    by_port = _json(run_plugin(sandbox, "explain", "vmd.fns.net-b.fns.ovn", "-o", "json"))
+    assert {k: by_port[k] for k in COMPARED} == {k: document[k] for k in COMPARED}
+    audit = run_plugin(sandbox, "audit", "-n", "fns")
+    assert audit.returncode == 0 and "Orphan" in audit.stdout and "vmd.fns=stale" in audit.stdout
+    assert run_plugin(sandbox, "audit", "-n", "fns", "--only", "lost").stdout.startswith("No owner needs")
+
+
+def test_port_names_as_gc_logs_them(sandbox_factory) -> None:
+    sandbox = sandbox_factory("tc4")
+    by_vm = _json(run_plugin(sandbox, "explain", "vm/vm-a", "-n", "test-ns", "-o", "json"))
+    for args in (["vm-a.test-ns"], ["vm-a.test-ns", "-A"], ["vm-a.test-ns.subnet-a.test-ns.ovn", "-n", "test-ns"]):
+        proc = run_plugin(sandbox, "explain", *args, "-o", "json")
+        assert proc.returncode == 4, (args, proc.stderr)
+        assert {k: _json(proc)[k] for k in COMPARED} == {k: by_vm[k] for k in COMPARED}
+    other = run_plugin(sandbox, "explain", "vm-a.test-ns", "-n", "default")
+    assert other.returncode == 1
+    assert other.stderr == 'error: port name "vm-a.test-ns" belongs to namespace "test-ns", not "default" (-n)\n'
+    nothing = run_plugin(sandbox, "explain", "nobody.test-ns", "-n", "test-ns")
+    assert nothing.returncode == 1 and nothing.stderr.startswith("error: no pod, virtualmachine or "
+                                                                 "virtualmachineinstance owns port")
+
+
+def test_kubectl_chunk_size_pages_through_the_sandbox(sandbox_factory) -> None:
+    sandbox = sandbox_factory("tc5")
+    whole = sandbox.kubectl("get", "pods", "-A", "-o", "name")
+    paged = sandbox.kubectl("get", "pods", "-A", "-o", "name", "--chunk-size", "1")
+    table = sandbox.kubectl("get", "pods", "-A", "--chunk-size", "1", "--no-headers")
+    assert whole.returncode == paged.returncode == table.returncode == 0
+    assert paged.stdout == whole.stdout and len(whole.stdout.splitlines()) >= 3
+    assert len(table.stdout.splitlines()) == len(whole.stdout.splitlines())
+    raw = json.loads(sandbox.kubectl("get", "--raw", "/api/v1/pods?limit=1").stdout)
+    assert len(raw["items"]) == 1 and raw["metadata"]["continue"]
+    assert raw["metadata"]["remainingItemCount"] == len(whole.stdout.splitlines()) - 1
+    bad = sandbox.kubectl("get", "--raw", "/api/v1/pods?limit=1&continue=not-a-token")
+    assert bad.returncode == 1 and "(BadRequest)" in bad.stderr and "continue key is not valid" in bad.stderr
+
+
+def _page_requests(stderr: str, plural: str) -> list[str]:
+    """The cluster-wide list requests for `plural` (-v traces every request)."""
+    return [line for line in stderr.splitlines() if re.search(rf"I kube: GET \S*/api/v1/{plural}\?", line)]
+
+
+def test_the_plugin_follows_every_continue_and_lists_per_page(sandbox_factory) -> None:
+    sandbox = sandbox_factory("tc5")
+    pods = len(sandbox.kubectl("get", "pods", "-A", "-o", "name").stdout.splitlines())
+    one = run_plugin(sandbox, "audit", "-A", "-o", "json", "--chunk-size", "1", "-v")
+    many = run_plugin(sandbox, "audit", "-A", "-o", "json")
+    assert _json(one)["items"] == _json(many)["items"]
+    requests = _page_requests(one.stderr, "pods")
+    assert len(requests) == pods and all("limit=1" in r for r in requests)  # pages of one: one request per pod
+    assert len(_page_requests(many.stderr + run_plugin(sandbox, "audit", "-A", "-v").stderr, "pods")) == 1
+
+
+def test_an_expired_continue_token_falls_back_to_one_full_list(sandbox_factory) -> None:
+    sandbox = sandbox_factory(str(HERE / "continue-expired.yaml"))
+    expired = sandbox.kubectl("get", "--raw", "/api/v1/pods?limit=1")
+    token = json.loads(expired.stdout)["metadata"]["continue"]
+    gone = sandbox.kubectl("get", "--raw", f"/api/v1/pods?limit=1&continue={token}")
+    assert gone.returncode == 1 and "(Expired)" in gone.stderr
+    proc = run_plugin(sandbox, "audit", "-A", "-o", "json", "--chunk-size", "1", "-v")
+    assert proc.returncode == 0, proc.stderr
+    assert "continue token expired (410), listing again in one request" in proc.stderr
+    reference = sandbox_factory("tc5")
+    assert _json(proc)["items"] == _json(run_plugin(reference, "audit", "-A", "-o", "json"))["items"]
+
+
+def test_bad_objects_and_a_forbidden_kind_do_not_abort_the_audit(sandbox_factory) -> None:
+    sandbox = sandbox_factory(str(HERE / "audit-bad-input.yaml"))
+    proc = run_plugin(sandbox, "audit", "-n", "vmns", "-o", "json")
+    assert proc.returncode == 1 and proc.stderr == "error: 2 owner(s) could not be judged (verdict error)\n"
+    document = _json(proc)
+    verdicts = {i["target"]["name"]: i["verdict"] for i in document["items"]}
+    assert verdicts == {"bad-multus": "error", "odd-annotations": "error", "vm1": "ok", "vm2": "ok"}
+    errors = {i["target"]["name"]: i["error"] for i in document["items"] if i["verdict"] == "error"}
+    assert "malformed k8s.v1.cni.cncf.io/networks annotation" in errors["bad-multus"]
+    assert errors["odd-annotations"].startswith("pod vmns/odd-annotations")
+    assert document["summary"]["owners"] == {"error": 2, "ok": 2}
+    assert [n for n in document["notes"] if n.startswith("could not list statefulsets")]
+    only = _json(run_plugin(sandbox, "audit", "-n", "vmns", "-o", "json", "--only", "error"))
+    assert [i["target"]["name"] for i in only["items"]] == ["bad-multus", "odd-annotations"]
+    assert only["summary"] == document["summary"]  # --only filters what is shown, never what is counted

@@ -1,0 +1,187 @@
+"""The cluster-wide GC replay: owners, nodes, orphans, foreign ports, unreadable kinds, malformed objects."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from hypothesis import given, strategies as st
+
+from kubectl_ovn_lsp.model import lookups
+from kubectl_ovn_lsp.model.inventory import NADS, VMS, Inventory, by_key, by_name
+from kubectl_ovn_lsp.model.naming import port_name
+from kubectl_ovn_lsp.model.owners import workload_owners
+from kubectl_ovn_lsp.model.port_names import PortOwnerCandidate, node_of_port, owner_candidates
+from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.model.replay import UNKNOWN, replay
+from kubectl_ovn_lsp.model.snapshot import WorkloadSnapshot
+from tests.unit import scenarios
+from tests.unit.factories import NOW, launcher, nb_port, pod, settings, vm, vmi
+
+S134 = settings("v1.13.4", keep_vm_ip=True, enable_external_vpc=True)
+
+
+def inventory_of(snapshot: WorkloadSnapshot, **extra: object) -> Inventory:
+    """The inventory `audit` would list for a cluster holding exactly this workload."""
+    return Inventory(now=snapshot.now, pods=snapshot.pods,
+                     vms={(snapshot.namespace, snapshot.vm["metadata"]["name"]): snapshot.vm}
+                     if snapshot.vm else {},
+                     vmis={(snapshot.namespace, snapshot.vmi["metadata"]["name"]): snapshot.vmi} if snapshot.vmi else {},
+                     nads={k: v for k, v in snapshot.nads.items() if v is not None}, subnets=snapshot.subnets,
+                     statefulsets={k: v for k, v in snapshot.statefulsets.items() if v is not None},
+                     **extra)  # type: ignore[arg-type]
+
+
+def _ports(item) -> dict[str, tuple[str, str | None]]:
+    return {p.name: (p.verdict, p.reason) for p in item.judgement.ports}
+
+
+def _item(result, kind: str, namespace: str, name: str):
+    return next(i for i in result.items if (i.owner.kind, i.owner.namespace, i.owner.name) == (kind, namespace, name))
+
+
+@pytest.mark.parametrize("make", [scenarios.tc1, scenarios.tc2, scenarios.tc3, scenarios.tc4, scenarios.tc5,
+                                  scenarios.tc8])
+def test_replay_judges_each_owner_as_explain_always_did(make) -> None:
+    snapshot = make()
+    result = replay(inventory_of(snapshot), snapshot.nb_ports, S134)
+    [item] = [i for i in result.items if i.owner.kind != "Orphan"]
+    expected = lookups.judge(snapshot, S134)
+    assert item.judgement.ports == expected.ports and item.judgement.verdict == expected.verdict
+    assert result.lost_logged == expected.lost_logged and result.would_delete == expected.would_delete
+
+
+def test_tc4_is_fp1_through_the_replay() -> None:
+    snapshot = scenarios.tc4()
+    item = _item(replay(inventory_of(snapshot), snapshot.nb_ports, S134), "VirtualMachine", "test-ns", "vm-a")
+    assert _ports(item) == {"vm-a.test-ns": ("false-positive", "FP1"),
+                            "vm-a.test-ns.subnet-a.test-ns.ovn": ("ok", None)}
+    assert item.judgement.lost_logged == ("vm-a.test-ns",)
+
+
+def test_grouping_vm_vmi_launchers_and_pods() -> None:
+    src, dst = launcher("vm4", "ns", suffix="aaaaa"), launcher("vm4", "ns", suffix="bbbbb")
+    lone = launcher("gone", "ns", suffix="ccccc")  # its VMI and VM no longer exist
+    inv = Inventory(now=NOW, pods=(dst, src, lone, pod("web", "ns"), launcher("only-vmi", "ns", suffix="ddddd")),
+                    vms=by_key([vm("vm4", "ns")]), vmis=by_key([vmi("vm4", "ns"), vmi("only-vmi", "ns")]))
+    owners = {(o.kind, o.name): [p["metadata"]["name"] for p in o.pods] for o in workload_owners(inv)}
+    assert owners == {
+        ("VirtualMachine", "vm4"): ["virt-launcher-vm4-aaaaa", "virt-launcher-vm4-bbbbb"],
+        ("VirtualMachineInstance", "only-vmi"): ["virt-launcher-only-vmi-ddddd"],
+        ("Pod", "virt-launcher-gone-ccccc"): ["virt-launcher-gone-ccccc"],
+        ("Pod", "web"): ["web"],
+    }
+
+
+def test_ports_of_a_deleted_vm_are_one_orphan_gc_deletes() -> None:
+    ports = [nb_port("vmd.fns", "fns", "vmd"), nb_port("vmd.fns.net-b.fns.ovn", "fns", "vmd", "sub-b")]
+    result = replay(Inventory(now=NOW), ports, S134)
+    [item] = result.items
+    assert (item.owner.kind, item.owner.namespace, item.owner.name) == ("Orphan", "fns", "vmd")
+    assert _ports(item) == {"vmd.fns": ("stale", None), "vmd.fns.net-b.fns.ovn": ("stale", None)}
+    assert item.verdict == "ok" and result.would_delete == ("vmd.fns", "vmd.fns.net-b.fns.ovn")
+    assert {p.name: p.network for p in item.judgement.ports} == {"vmd.fns": "default",
+                                                                 "vmd.fns.net-b.fns.ovn": "fns/net-b"}
+
+
+def test_orphans_are_left_alone_when_gc_is_off() -> None:
+    off = replace(S134, gc_interval=0)
+    [item] = replay(Inventory(now=NOW), [nb_port("vmd.fns", "fns", "vmd")], off).items
+    assert _ports(item) == {"vmd.fns": ("ok", None)} and item.judgement.would_delete == ()
+
+
+def test_foreign_port_is_a_deletion_risk_only_without_the_vendor_filter() -> None:
+    foreign = NbPort(name="openstack-port-1", external_ids={"neutron:port_name": "x"}, addresses=("unknown",))
+    without_filter = settings("v1.14.5", keep_vm_ip=True, enable_external_vpc=False)
+    [item] = replay(Inventory(now=NOW), [foreign], without_filter).items
+    assert (item.owner.kind, item.owner.namespace, item.owner.name) == ("Orphan", "", "openstack-port-1")
+    assert _ports(item) == {"openstack-port-1": ("deletion-risk", "DEL4")} and item.verdict == "deletion-risk"
+    assert replay(Inventory(now=NOW), [foreign], S134).items == ()  # GC lists only vendor=kube-ovn ports: not ours
+
+
+def test_ports_of_other_types_are_never_orphans() -> None:
+    router = NbPort(name="ovn-default-ovn-cluster", type="router", external_ids={"vendor": "kube-ovn"})
+    assert replay(Inventory(now=NOW), [router], S134).items == ()
+
+
+def _node(name: str, allocated: bool = True) -> dict:
+    ann = {"ovn.kubernetes.io/allocated": "true"} if allocated else {}
+    return {"apiVersion": "v1", "kind": "Node", "metadata": {"name": name, "annotations": ann}}
+
+
+def _node_port(name: str, vendor: bool = True) -> NbPort:
+    ids = {"ls": "join", **({"vendor": "kube-ovn"} if vendor else {})}
+    return NbPort(name=f"node-{name}", external_ids=ids, addresses=("00:00:00:aa:bb:cc 100.64.0.2",))
+
+
+def test_node_ports_present_missing_hidden_unallocated_and_orphaned() -> None:
+    nodes = by_name([_node("node1"), _node("node2"), _node("node3", allocated=False), _node("node4")])
+    ports = [_node_port("node1"), _node_port("node3"), _node_port("node4", vendor=False), _node_port("node9")]
+    result = replay(Inventory(now=NOW, nodes=nodes), ports, S134)
+    verdicts = {(i.owner.kind, i.owner.name): _ports(i) for i in result.items}
+    assert verdicts == {
+        ("Node", "node1"): {"node-node1": ("ok", None)},
+        ("Node", "node2"): {"node-node2": ("lost", None)},  # GC logs it every cycle; nothing re-creates it
+        ("Node", "node3"): {"node-node3": ("stale", None)},  # not allocated: GC does not expect it and deletes it
+        ("Node", "node4"): {"node-node4": ("false-positive", "FP6")},  # hidden by the vendor filter
+        ("Orphan", "node-node9"): {"node-node9": ("stale", None)},  # its Node is gone
+    }
+    assert result.lost_logged == ("node-node2", "node-node4")
+    assert result.would_delete == ("node-node3", "node-node9")
+    node2 = _item(result, "Node", "", "node2")
+    assert node2.judgement.message == "lsp lost for pod node-node2, please delete the pod and retry"
+    assert "Restart kube-ovn-controller" in node2.judgement.advice[0]
+
+
+def test_unreadable_kinds_make_error_items_never_orphans() -> None:
+    snapshot = scenarios.tc4()
+    inv = replace(inventory_of(snapshot), vms={}, vmis={}, unreadable={VMS: "forbidden"})
+    result = replay(inv, [*snapshot.nb_ports, nb_port("vmd.fns", "fns", "vmd")], S134)
+    kinds = {(i.owner.kind, i.owner.name): (i.verdict, i.error) for i in result.items}
+    launcher_name = snapshot.pods[0]["metadata"]["name"]
+    assert kinds[("Pod", launcher_name)][0] == "error" and "virtualmachines" in kinds[("Pod", launcher_name)][1]
+    assert kinds[(UNKNOWN, "vmd")][0] == "error" and "vmd.fns" in kinds[(UNKNOWN, "vmd")][1]
+    assert not any(kind == "Orphan" for kind, _ in kinds)
+
+
+def test_unreadable_nads_only_affect_owners_that_reference_one() -> None:
+    tc2, tc1 = scenarios.tc2(), scenarios.tc1()
+    inv = replace(inventory_of(tc2), pods=tc2.pods + tc1.pods, nads={}, unreadable={NADS: "forbidden"})
+    result = replay(inv, tc2.nb_ports + tc1.nb_ports, S134)
+    # p1's ports stay p1's: an owner that could not be judged never turns its ports into orphans
+    assert {(i.owner.kind, i.owner.name): i.verdict for i in result.items} == {("Pod", "p1"): "error",
+                                                                              ("Pod", "web-5f7c"): "ok"}
+
+
+def test_a_malformed_owner_is_an_error_item_and_the_rest_is_judged() -> None:
+    bad = pod("bad", "app", {"k8s.v1.cni.cncf.io/networks": "[{not json"})
+    weird = pod("weird", "app")
+    weird["metadata"]["annotations"] = "not-a-map"
+    tc1 = scenarios.tc1()
+    inv = replace(inventory_of(tc1), pods=tc1.pods + (bad, weird))
+    result = replay(inv, tc1.nb_ports, S134)
+    by_owner = {i.owner.name: i for i in result.items}
+    assert by_owner["web-5f7c"].verdict == "ok"
+    assert by_owner["bad"].verdict == "error" and "malformed" in by_owner["bad"].error
+    assert by_owner["weird"].verdict == "error" and by_owner["weird"].error.startswith("pod app/weird")
+
+
+def test_owner_candidates_of_port_names() -> None:
+    assert owner_candidates("vm-a.test-ns")[0] == PortOwnerCandidate("test-ns", "vm-a", "ovn")
+    assert owner_candidates("vm-a.test-ns.subnet-a.test-ns.ovn")[0] == PortOwnerCandidate(
+        "test-ns", "vm-a", "subnet-a.test-ns.ovn")
+    assert PortOwnerCandidate("apps", "web.v2", "ovn") in owner_candidates("web.v2.apps")  # dotted pod names
+    assert owner_candidates("Not.A_NS") == [] and owner_candidates("plain") == []
+    assert node_of_port("node-node2") == "node2" and node_of_port("node-x.ns") is None and node_of_port("node-") is None
+
+
+_label = st.from_regex(r"[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?", fullmatch=True)
+_owner = st.lists(_label, min_size=1, max_size=3).map(".".join)
+_provider = st.one_of(st.just("ovn"), st.tuples(_label, _label).map(lambda t: f"{t[0]}.{t[1]}.ovn"))
+
+
+@given(owner=_owner, namespace=_label, provider=_provider)
+def test_every_kube_ovn_port_name_reads_back_to_its_owner(owner: str, namespace: str, provider: str) -> None:
+    """Whatever the owner (dots allowed) and provider, the split that formed the name is among the readings."""
+    name = port_name(owner, namespace, provider)
+    assert PortOwnerCandidate(namespace, owner, provider) in owner_candidates(name)
