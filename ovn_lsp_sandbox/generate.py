@@ -23,7 +23,7 @@ import math
 import random
 import uuid
 
-from ovn_lsp_sandbox import derive_nb
+from ovn_lsp_sandbox import derive_nb, generate_gc
 from ovn_lsp_sandbox.scenario import Scenario
 
 PODS_PER_NS = 250
@@ -36,14 +36,18 @@ READY = "2026-11-26T07:00:09Z"
 _ALNUM = "bcdfghjklmnpqrstvwxz2456789"  # the alphabet of Kubernetes generated name suffixes
 
 
+KEYS = ("pods", "vms", "lsps", "orphans", "loglines", "lognames", "seed")
+
+
 def parse_generate_spec(spec: str) -> dict[str, int]:
     """`pods=10000,vms=2000,lsps=50000[,seed=1]` -> keyword arguments of `generate`."""
     out: dict[str, int] = {}
     for part in (p.strip() for p in spec.split(",") if p.strip()):
         key, sep, value = part.partition("=")
         key = key.strip()
-        if not sep or key not in ("pods", "vms", "lsps", "seed"):
-            raise ValueError(f"--generate: expected pods=N,vms=N,lsps=N[,seed=N], got {part!r}")
+        if not sep or key not in KEYS:
+            raise ValueError(f"--generate: expected pods=N,vms=N,lsps=N[,orphans=N,loglines=N,lognames=N,seed=N], "
+                             f"got {part!r}")
         try:
             out[key] = int(value.replace("_", ""))
         except ValueError:
@@ -168,10 +172,11 @@ def _ref(obj: dict) -> dict:
             "uid": obj["metadata"]["uid"], "controller": True, "blockOwnerDeletion": True}
 
 
-def _plan(pods: int, vms: int, lsps: int, n_nodes: int) -> tuple[int, int]:
+def _plan(pods: int, vms: int, lsps: int, n_nodes: int, orphans: int = 0) -> tuple[int, int]:
     """(number of kube-ovn attachment NADs, attachment ports) so that the port total is exactly `lsps`."""
     units = pods + vms
-    fixed = pods + vms + n_nodes + 2 + (1 if vms >= MULTUS_DEFAULT_EVERY else 0)  # + ovn-default/join router ports
+    lost_nodes = n_nodes // generate_gc.NODE_PORT_LOST_EVERY
+    fixed = pods + vms + n_nodes - lost_nodes + 2 * orphans + 2 + (1 if vms >= MULTUS_DEFAULT_EVERY else 0)
     for n_nads in range(1, 151):
         extra = lsps - fixed - n_nads
         if extra < 0:
@@ -184,8 +189,11 @@ def _plan(pods: int, vms: int, lsps: int, n_nodes: int) -> tuple[int, int]:
     raise ValueError(f"--generate: lsps={lsps} needs more than 150 attachments per pod or VM; add pods or VMs")
 
 
-def generate(pods: int = 10000, vms: int = 2000, lsps: int = 50000, seed: int = 1) -> Scenario:
-    """A synthetic cluster with exactly `pods` workload pods, `vms` VMs and `lsps` Logical_Switch_Ports.
+def generate(pods: int = 10000, vms: int = 2000, lsps: int = 50000, seed: int = 1, orphans: int | None = None,
+             loglines: int = 0, lognames: int = 2000) -> Scenario:
+    """A synthetic cluster with exactly `pods` workload pods, `vms` VMs and `lsps` Logical_Switch_Ports, of which
+    `2 × orphans` are ports of deleted VMs (default: one deleted VM per 500 ports) and every 20th node's port is
+    missing; with `loglines`, the controller log holds that many GC lines over `lognames` port names.
 
     The cyclic garbage collector is paused while building: ~1M fresh dicts otherwise trigger dozens of full
     collections and double the time (nothing built here is cyclic).
@@ -193,13 +201,13 @@ def generate(pods: int = 10000, vms: int = 2000, lsps: int = 50000, seed: int = 
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _generate(pods, vms, lsps, seed)
+        return _generate(pods, vms, lsps, seed, lsps // 1000 if orphans is None else orphans, loglines, lognames)
     finally:
         if enabled:
             gc.enable()
 
 
-def _generate(pods: int, vms: int, lsps: int, seed: int) -> Scenario:
+def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines: int, lognames: int) -> Scenario:
     from ovn_lsp_sandbox.scenario_load import load_scenario
 
     if pods + vms > 60000:
@@ -212,7 +220,9 @@ def _generate(pods: int, vms: int, lsps: int, seed: int) -> Scenario:
     for i in range(len(nodes) + 1, n_nodes + 1):
         nodes.append(_node(i, g.uid(), i + 1, g.mac()))
         objects.append(nodes[-1])
-    n_nads, extra = _plan(pods, vms, lsps, n_nodes)
+    if orphans and vms == 0 and pods == 0:
+        orphans = 0
+    n_nads, extra = _plan(pods, vms, lsps, n_nodes, orphans)
     units = max(pods + vms, 1)
     per_unit, bonus = divmod(extra, units)
 
@@ -322,20 +332,30 @@ def _generate(pods: int, vms: int, lsps: int, seed: int) -> Scenario:
     switches = derive_nb.derive_switches(objects, keep_vm_ip=True, nets=nets)
     objects += derive_nb.derive_ips(objects, keep_vm_ip=True, nets=nets)
     derive_nb.sync_subnet_status(objects)
+    gone = generate_gc.orphan_ports(orphans, g.mac, g.ip)
+    generate_gc.add_orphans(switches, gone)
+    lost_nodes = generate_gc.drop_node_ports(switches, [n["metadata"]["name"] for n in nodes])
     total = sum(len(sw.ports) for sw in switches)
     if total != lsps:  # the plan and the derivation disagree: a bug here, not a user error
         raise AssertionError(f"generated {total} ports, expected {lsps}")
     return Scenario(name=f"generated-p{pods}-v{vms}-l{lsps}", description=f"synthetic: {pods} pods, {vms} VMs, {lsps} LSPs (seed {seed})",
-                    objects=objects, logs=_controller_log(base.logs, objects), nb_switches=switches)
+                    objects=objects, logs=_controller_log(base.logs, objects, loglines, lognames, lost_nodes,
+                                                          [p.name for ports in gone.values() for p in ports]),
+                    nb_switches=switches)
 
 
-def _controller_log(logs: dict[str, str], objects: list[dict]) -> dict[str, str]:
-    """The base controller log plus what v1.13.4 GC logs every 6 min: #5087 for each Multus-default-only VM."""
+def _controller_log(logs: dict[str, str], objects: list[dict], loglines: int = 0, lognames: int = 0,
+                    lost_nodes: list[str] = (), deleted: list[str] = ()) -> dict[str, str]:  # type: ignore[assignment]
+    """The base controller log plus what v1.13.4 GC logs every 6 min: #5087 for each Multus-default-only VM
+    (or, with `loglines`, that many GC lines: generate_gc.controller_log)."""
     lost = [f"{o['metadata']['name']}.{o['metadata']['namespace']}" for o in objects
             if o["kind"] == "VirtualMachine" and any((n.get("multus") or {}).get("default") for n in o["spec"]["template"]["spec"]["networks"])]
     lines = [f"E1127 {9 + (54 + 6 * c) // 60:02d}:{(54 + 6 * c) % 60:02d}:00.{117000 + 13 * i:06d}       1 gc.go:430] "
              f"lsp lost for pod {name}, please delete the pod and retry" for c in range(7) for i, name in enumerate(lost)]
     out = dict(logs)
     key = next(k for k in out if k.startswith("kube-system/kube-ovn-controller-"))
-    out[key] = out[key] + "".join(line + "\n" for line in lines)
+    if loglines:
+        out[key] = out[key] + generate_gc.controller_log(loglines, lognames, lost + list(lost_nodes), list(deleted))
+    else:
+        out[key] = out[key] + "".join(line + "\n" for line in lines)
     return out

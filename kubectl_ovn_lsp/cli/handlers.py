@@ -20,6 +20,11 @@ def explain(args: argparse.Namespace) -> int:
 
 
 def audit(args: argparse.Namespace) -> int:
+    import gc
+
+    # ~1M short-lived dicts and no reference cycles: the cyclic collector would only rescan them (a short-lived
+    # process frees everything at exit).
+    gc.disable()
     from kubectl_ovn_lsp.cli import render_audit
     from kubectl_ovn_lsp.commands import audit as command
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 from kubectl_ovn_lsp.errors import Forbidden
 from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VMIS, VMS, KubeClient, Resource
-from kubectl_ovn_lsp.model.inventory import Inventory, by_key, by_name
+from kubectl_ovn_lsp.model.inventory import Inventory, by_key, by_name, slim, slim_node, slim_pod
 
 VIPS = Resource("Vip", "vips", "kubeovn.io", namespaced=False)
 OVN_EIPS = Resource("OvnEip", "ovn-eips", "kubeovn.io", namespaced=False)
@@ -31,8 +31,10 @@ def list_scope(client: KubeClient, namespace: str | None, now: datetime, *, chun
 
     def read(resource: Resource, ns: str | None) -> list[dict]:
         progress(f"listing {resource.plural}…")
+        keep = {PODS.plural: slim_pod, NODES.plural: slim_node}.get(resource.plural, slim)
         try:
-            return client.list_paged(resource, ns, limit=chunk_size, missing_ok=resource.plural in CRD_KINDS)
+            return client.list_paged(resource, ns, limit=chunk_size, missing_ok=resource.plural in CRD_KINDS,
+                                     keep=keep)
         except Forbidden as exc:
             unreadable[resource.plural] = str(exc)
             return []

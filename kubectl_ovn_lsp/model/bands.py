@@ -9,6 +9,7 @@ compares versions: it asks `Behaviour`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
@@ -164,6 +165,7 @@ def band_by_letter(letter: str) -> Band:
     raise KeyError(letter)
 
 
+@functools.lru_cache(maxsize=256)
 def behaviour_for(version: Version | None) -> Behaviour:
     """All switches for a release; None (unknown) behaves like the first release of the newest band."""
     band = band_of(version)

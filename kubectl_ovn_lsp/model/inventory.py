@@ -66,3 +66,34 @@ def owner_name(obj: Mapping[str, Any], kind: str) -> str | None:
         if isinstance(ref, Mapping) and ref.get("kind") == kind and ref.get("name"):
             return str(ref["name"])
     return None
+
+
+POD_SPEC_FIELDS = ("nodeName", "hostNetwork", "restartPolicy")
+POD_STATUS_FIELDS = ("phase", "reason")
+
+
+def slim(obj: dict[str, Any]) -> dict[str, Any]:
+    """An object without `metadata.managedFields` (server-side apply bookkeeping, often a third of a pod's JSON),
+    which nothing in GC or the model reads."""
+    meta = obj.get("metadata")
+    if isinstance(meta, dict) and "managedFields" in meta:
+        obj["metadata"] = {k: v for k, v in meta.items() if k != "managedFields"}
+    return obj
+
+
+def slim_pod(pod: dict[str, Any]) -> dict[str, Any]:
+    """A pod as GC reads it: metadata, and of spec/status only what `isPodAlive`, the hostNetwork skip and the
+    node name use; containers, volumes and conditions are dropped at read time to keep a 10k-pod audit small."""
+    pod = slim(pod)
+    spec, status = pod.get("spec"), pod.get("status")
+    if isinstance(spec, dict):
+        pod["spec"] = {k: spec[k] for k in POD_SPEC_FIELDS if k in spec}
+    if isinstance(status, dict):
+        pod["status"] = {k: status[k] for k in POD_STATUS_FIELDS if k in status}
+    return pod
+
+
+def slim_node(node: dict[str, Any]) -> dict[str, Any]:
+    """A Node as GC reads it: its name and annotations (`ovn.kubernetes.io/allocated`); no status (images…)."""
+    node = slim(node)
+    return {k: node[k] for k in ("apiVersion", "kind", "metadata") if k in node}

@@ -61,12 +61,14 @@ def _reverse_provider(port: NbPort, namespace: str) -> tuple[str, str]:
     return provider, network_of_provider(provider)
 
 
-def judge(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Judgement:
+def judge(snapshot: WorkloadSnapshot, settings: ControllerSettings, collected: Collected | None = None) -> Judgement:
     """Every port of the workload with its verdict, what GC logs and deletes, the top verdict and advice.
 
+    `collected`: the rows `collect(snapshot, settings)` returned for this snapshot when the caller already needed
+    them (the replay, for the NB selection); they do not depend on `nb_ports` and are used up here.
     Raises MalformedMultusAnnotation / MissingNad (ModelError) for a pod Kube-OVN itself could not allocate.
     """
-    col = collect(snapshot, settings)
+    col = collected if collected is not None else collect(snapshot, settings)
     nb = _attach_nb(col, snapshot)
     never_ran = snapshot.vm is not None and not has_allocation(snapshot) and not any(
         (p.pod_key or "") == f"{snapshot.namespace}/{col.vm_name}" for p in nb.values())

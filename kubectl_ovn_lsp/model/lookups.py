@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping
 
 from kubectl_ovn_lsp.model.bands import ControllerSettings, settings_from_deployment
-from kubectl_ovn_lsp.model.port_rows import collect, malformed_error
+from kubectl_ovn_lsp.model.port_rows import Collected, collect, malformed_error
 from kubectl_ovn_lsp.model.errors import MultusParseError
 from kubectl_ovn_lsp.model.intent import vm_attachments
 from kubectl_ovn_lsp.model.judge import judge
@@ -45,7 +45,11 @@ def candidate_lookups(snapshot: WorkloadSnapshot, settings: ControllerSettings) 
     Raises the same ModelErrors as `judge` (malformed Multus annotation, missing NAD) so bad input is reported
     before any NB connection is made.
     """
-    col = collect(snapshot, settings)
+    return candidates_of(snapshot, collect(snapshot, settings))
+
+
+def candidates_of(snapshot: WorkloadSnapshot, col: Collected) -> tuple[list[str], list[str]]:
+    """(port names, pod keys) to read from NB for rows already collected."""
     names = sorted(name for name, row in col.rows.items() if not (row.no_port and not row.expected))
     keys = sorted({f"{snapshot.namespace}/{o}" for o in col.owners | col.alt_owners if o})
     return names, keys

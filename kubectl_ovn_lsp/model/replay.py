@@ -10,7 +10,7 @@ names of a log. Pure: no I/O, no clock (`Inventory.now`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from kubectl_ovn_lsp.model import lookups
@@ -21,6 +21,8 @@ from kubectl_ovn_lsp.model.gc_pods import statefulset_owner
 from kubectl_ovn_lsp.model.inventory import NADS, NODES, PODS, STATEFULSETS, VIPS, VMIS, VMS, Inventory, owner_name
 from kubectl_ovn_lsp.model.orphans import OrphanKey, is_gc_relevant, judge_orphan, orphan_key
 from kubectl_ovn_lsp.model.owners import LAUNCHER_OWNER, NODE, ORPHAN, Owner, workload_owners
+from kubectl_ovn_lsp.model.judge import judge
+from kubectl_ovn_lsp.model.port_rows import collect
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.snapshot import Judgement, WorkloadSnapshot
 from kubectl_ovn_lsp.model.verdicts import ERROR
@@ -71,9 +73,8 @@ class NbIndex:
         return tuple(found.values())
 
 
-def owner_snapshot(owner: Owner, inventory: Inventory, settings: ControllerSettings,
-                   nb: NbIndex | None = None) -> WorkloadSnapshot:
-    """The per-workload model's input for one Pod/VM/VMI owner; NB ports selected as explain's query would.
+def owner_snapshot(owner: Owner, inventory: Inventory, settings: ControllerSettings) -> WorkloadSnapshot:
+    """The per-workload model's input for one Pod/VM/VMI owner, without NB ports.
 
     Raises ModelError (malformed Multus annotation on a pod) before any port is looked at.
     """
@@ -88,12 +89,7 @@ def owner_snapshot(owner: Owner, inventory: Inventory, settings: ControllerSetti
         namespace=owner.namespace, target_kind=owner.kind, target_name=owner.name, pods=owner.pods, vm=owner.vm,
         vmi=owner.vmi, nads={key: inventory.nads.get(key) for key in nad_keys}, subnets=inventory.subnets,
         statefulsets=statefulsets, nb_ports=(), now=inventory.now)
-    if nb is None:
-        return snapshot
-    names, keys = lookups.candidate_lookups(snapshot, settings)
-    from dataclasses import replace
-
-    return replace(snapshot, nb_ports=nb.select(names, keys))
+    return snapshot
 
 
 def _unreadable_dependency(owner: Owner, inventory: Inventory, settings: ControllerSettings) -> str | None:
@@ -113,7 +109,11 @@ def judge_owner(owner: Owner, inventory: Inventory, settings: ControllerSettings
         if missing:
             return Item(owner, error=f"{owner.kind.lower()} {owner.namespace}/{owner.name}: cannot be judged: "
                                      f"{missing} could not be read")
-        return Item(owner, lookups.judge(owner_snapshot(owner, inventory, settings, nb), settings))
+        snapshot = owner_snapshot(owner, inventory, settings)
+        collected = collect(snapshot, settings)
+        names, keys = lookups.candidates_of(snapshot, collected)  # what explain's NB query selects
+        snapshot = replace(snapshot, nb_ports=nb.select(names, keys))
+        return Item(owner, judge(snapshot, settings, collected))
     except ModelError as exc:
         return Item(owner, error=str(exc))
     except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a malformed object in a dump: judge the rest

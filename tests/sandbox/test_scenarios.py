@@ -28,7 +28,7 @@ def by_kind(scenario, kind: str) -> dict[str, dict]:
 
 
 def test_shipped_list() -> None:
-    assert SHIPPED == ["tc1", "tc2", "tc3", "tc4", "tc5", "tc8", "tc14"]
+    assert SHIPPED == ["node-port-missing", "tc1", "tc2", "tc3", "tc4", "tc5", "tc8", "tc14", "vm-deleted-orphan-ports"]
     assert all(desc for _, desc in list_shipped())
 
 

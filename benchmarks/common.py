@@ -1,0 +1,66 @@
+"""What the benchmarks share: a generated sandbox, timing a command (wall time and peak RSS), medians.
+
+Benchmarks report; they never assert. Run them on an idle machine: every figure is a ratio of runs measured
+side by side (interleaved) in one run, so drift hits both sides alike.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Iterator
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@contextlib.contextmanager
+def generated_sandbox(spec: str) -> Iterator[tuple[dict[str, str], dict, float]]:
+    """(environment for kubectl, sandbox state, seconds `sandbox up` took) for `--generate spec`."""
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        state_dir = Path(tmp) / "sb"
+        started = time.perf_counter()
+        subprocess.run(["kubectl-ovn_lsp-sandbox", "up", "--generate", spec, "--dir", str(state_dir)], check=True,
+                       capture_output=True)
+        up = time.perf_counter() - started
+        try:
+            state = json.loads((state_dir / "state.json").read_text())
+            env = dict(os.environ, KUBECONFIG=state["kubeconfig"], KUBECACHEDIR=str(Path(tmp) / "cache"),
+                       NO_COLOR="1")
+            yield env, state, up
+        finally:
+            subprocess.run(["kubectl-ovn_lsp-sandbox", "down", "--dir", str(state_dir)], capture_output=True)
+
+
+def run_measured(argv: list[str], env: dict[str, str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float, float]:
+    """(wall seconds, peak RSS in MB) of one process, read from its own rusage (not its parent's)."""
+    started = time.perf_counter()
+    pid = os.fork()
+    if pid == 0:  # child: exec the command with output discarded
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 1)
+        os.dup2(devnull, 2)
+        try:
+            os.execvpe(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    _, status, usage = os.wait4(pid, 0)
+    elapsed = time.perf_counter() - started
+    code = os.waitstatus_to_exitcode(status)
+    if code not in ok_codes:
+        sys.exit(f"{' '.join(argv[:6])}… exited {code}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+__all__ = ["REPO", "generated_sandbox", "median", "run_measured"]
