@@ -36,3 +36,20 @@ def audit(args: argparse.Namespace) -> int:
     if code == 1:
         env.stderr.write(f"error: {command.error_count(document)} owner(s) could not be judged (verdict error)\n")
     return code
+
+
+def triage(args: argparse.Namespace) -> int:
+    import gc
+
+    gc.disable()  # as for audit: a cluster-wide replay of short-lived, acyclic objects
+    from kubectl_ovn_lsp.cli import render_triage
+    from kubectl_ovn_lsp.commands import triage as command
+
+    env = convert.environment()
+    options = convert.triage_options(args, env)
+    document = command.run(options, env)
+    render_triage.emit(document, options.common.output, env.stdout)
+    if document["summary"]["lines"] == 0:
+        env.stderr.write("no 'lsp lost' or 'gc logical switch port' line matched"
+                         f" ({document['summary']['skipped']} other lines)\n")
+    return exit_code(document["verdict"])

@@ -7,6 +7,7 @@ and yaml are imported by the command that needs them, so `--help` and completion
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from typing import Callable, Sequence
@@ -119,6 +120,7 @@ def build_parser() -> Parser:
     sub.required = True
     _add_explain(sub)
     _add_audit(sub)
+    _add_triage(sub)
     return parser
 
 
@@ -216,6 +218,51 @@ def _add_audit(sub: argparse._SubParsersAction) -> None:
     add_controller_flags(audit)
     add_output_flags(audit)
     audit.set_defaults(handler="kubectl_ovn_lsp.cli.handlers:audit")
+
+
+def _since(text: str) -> int:
+    from kubectl_ovn_lsp.cli.durations import parse_duration
+
+    try:
+        return math.ceil(parse_duration(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
+
+
+def _add_triage(sub: argparse._SubParsersAction) -> None:
+    triage = sub.add_parser(
+        "triage",
+        help="read kube-ovn-controller's GC log lines and explain every port they name",
+        description="Group the controller's 'lsp lost for pod …' and 'gc logical switch port …' lines per port name "
+        "(from every kube-ovn-controller pod, or a saved log), resolve each name to its owner and judge it with the "
+        "same replay audit runs: false positive, real loss, already-deleted port a workload needs, or history.",
+        epilog="examples:\n  kubectl ovn-lsp triage\n  kubectl ovn-lsp triage --since 1h\n"
+        "  kubectl logs -n kube-system deploy/kube-ovn-controller | kubectl ovn-lsp triage -f -\n"
+        "  kubectl ovn-lsp triage -f controller.log -o json\n\n" + EXIT_CODES_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_kube_flags(triage)
+    triage.add_argument("-f", "--filename", dest="file", metavar="FILE|-",
+                        help="read a saved log (kubectl logs, with or without --timestamps; a container runtime "
+                        "log file; a log store's export) instead of the controller pods; - is standard input")
+    triage.add_argument("--since", type=_since, metavar="DURATION",
+                        help="only lines newer than this (e.g. 30m, 6h), like kubectl logs --since")
+    triage.add_argument("--tail", type=_count, metavar="N", help="only the last N lines of each log")
+    triage.add_argument("--limit-bytes", type=_count, metavar="N", help="at most N bytes of each log")
+    add_nb_flags(triage)
+    add_controller_flags(triage)
+    add_output_flags(triage)
+    triage.set_defaults(handler="kubectl_ovn_lsp.cli.handlers:triage")
 
 
 def _load_handler(spec: str) -> Callable[[argparse.Namespace], int]:

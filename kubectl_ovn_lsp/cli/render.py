@@ -116,7 +116,12 @@ def _paragraph(document: dict[str, Any]) -> list[str]:
         text.append("GC will delete: " + ", ".join(gc["wouldDelete"]) + ".")
     text += list(document.get("advice") or [])
     text += [f"Note: {n}" for n in document.get("notes") or []]
-    return [textwrap.fill(t, width=100, break_long_words=False, break_on_hyphens=False) for t in text if t]
+    return wrap(text)
+
+
+def wrap(paragraphs: list[str]) -> list[str]:
+    """Each paragraph filled to 100 columns, never breaking a port name or a long word."""
+    return [textwrap.fill(t, width=100, break_long_words=False, break_on_hyphens=False) for t in paragraphs if t]
 
 
 def _tf(value: bool) -> str:

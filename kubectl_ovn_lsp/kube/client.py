@@ -115,10 +115,21 @@ class KubeClient:
 
     def request_json(self, path: str, query: Iterable[tuple[str, str]] = ()) -> dict:
         """GET `path` and return the decoded JSON; HTTP failures become PluginErrors."""
+        body = self._get(path, query, "application/json")
+        try:
+            return json.loads(body)
+        except ValueError:
+            raise KubeApiError(method="GET", path=path, code=200, reason="response is not JSON") from None
+
+    def request_text(self, path: str, query: Iterable[tuple[str, str]] = ()) -> bytes:
+        """GET a non-JSON resource (pod logs) as bytes; the caller decodes (logs may hold any bytes)."""
+        return self._get(path, query, "*/*")
+
+    def _get(self, path: str, query: Iterable[tuple[str, str]], accept: str) -> bytes:
         import urllib3
 
         method, url, headers, _, _ = self._api.param_serialize(
-            "GET", path, query_params=list(query), header_params={"Accept": "application/json"},
+            "GET", path, query_params=list(query), header_params={"Accept": accept},
             auth_settings=["BearerToken"],
         )
         started = time.monotonic()
@@ -130,10 +141,7 @@ class KubeClient:
         self._trace(f"GET {url} {response.status} {1000 * (time.monotonic() - started):.0f}ms")
         if response.status >= 400:
             raise _status_error(response.status, body, method, path)
-        try:
-            return json.loads(body)
-        except ValueError:
-            raise KubeApiError(method=method, path=path, code=response.status, reason="response is not JSON") from None
+        return bytes(body)
 
     def _transport_error(self, exc: Exception, path: str) -> Exception:
         """Refused vs timed out: urllib3 2 makes NewConnectionError a ConnectTimeoutError, so test it first."""
@@ -359,11 +367,12 @@ def _forbidden_parts(status: dict, path: str) -> tuple[str, str, str]:
     parts = path.strip("/").split("/")
     namespace = parts[parts.index("namespaces") + 1] if "namespaces" in parts else ""
     is_exec = path.endswith("/exec")
-    resource = "pods/exec" if is_exec else details.get("kind") or parts[-1]
+    is_log = path.endswith("/log")
+    resource = "pods/exec" if is_exec else "pods/log" if is_log else details.get("kind") or parts[-1]
     group = details.get("group") or ""
-    if group and not is_exec:
+    if group and not (is_exec or is_log):
         resource = f"{resource}.{group}"
-    verb = "create" if is_exec else ("get" if details.get("name") else "list")
+    verb = "create" if is_exec else ("get" if details.get("name") or is_log else "list")
     where = f' in namespace "{namespace}"' if namespace else ""
     return verb, resource, where
 

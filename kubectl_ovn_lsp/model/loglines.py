@@ -1,67 +1,111 @@
-"""kube-ovn-controller log lines: `gc.go:<line>] lsp lost for pod X` and which releases print that line number.
+"""kube-ovn-controller log lines as operators paste them: klog lines, `kubectl logs --timestamps`, container
+runtime files (`<RFC3339> stderr F …`), or a log store's export holding those lines.
 
-Why: the image tag may be a digest or `latest`; the klog line number of the `lsp lost` call still narrows the
-release (spec §4.7, checked against every tag). It cannot tell a fixed v1.13.6+ from an affected v1.13.4/5 (both
-log at gc.go:430), so it only narrows, never decides.
+Two GC lines are understood (`gc_lines.py`): `lsp lost for pod <name>…` and `gc logical switch port <name>`,
+from `gc.go` only (pod.go logs the same deletion text for other reasons in v1.9.23–v1.12.35). klog carries no
+year and no zone: a leading RFC3339 timestamp wins; else UTC and the current year are assumed (the previous
+year for a date later than now), and `year_assumed` says so. Every other line is counted, never an error.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Iterable
 
-from kubectl_ovn_lsp.model.versions import Version, parse_version
-
-# line -> ranges of tags (first, last), spec §4.7 plus v1.7.1–v1.7.3 from upstream tag scans.
-_TABLE: dict[int, tuple[tuple[str, str], ...]] = {
-    251: (("v1.7.1", "v1.7.2"),),
-    252: (("v1.8.0", "v1.8.0"),),
-    263: (("v1.7.3", "v1.7.3"),),
-    264: (("v1.8.1", "v1.8.2"),),
-    267: (("v1.9.0", "v1.9.0"),),
-    268: (("v1.8.3", "v1.8.4"), ("v1.9.1", "v1.9.2")),
-    283: (("v1.9.5", "v1.9.5"),),
-    285: (("v1.8.5", "v1.8.6"), ("v1.9.3", "v1.9.3")),
-    289: (("v1.8.7", "v1.8.14"), ("v1.9.4", "v1.9.4")),
-    292: (("v1.8.15", "v1.8.18"),),
-    309: (("v1.9.29", "v1.9.41"),),
-    314: (("v1.9.6", "v1.9.14"),),
-    316: (("v1.9.15", "v1.9.23"),),
-    317: (("v1.9.25", "v1.9.28"),),
-    328: (("v1.10.0", "v1.10.0"),),
-    335: (("v1.10.1", "v1.10.7"),),
-    337: (("v1.10.8", "v1.10.10"),),
-    368: (("v1.11.11", "v1.11.12"),),
-    376: (("v1.11.0", "v1.11.10"),),
-    384: (("v1.11.13", "v1.11.15"), ("v1.12.0", "v1.12.3")),
-    386: (("v1.11.16", "v1.11.24"),),
-    400: (("v1.12.4", "v1.12.4"),),
-    401: (("v1.12.5", "v1.12.14"),),
-    415: (("v1.12.15", "v1.12.19"),),
-    417: (("v1.12.20", "v1.12.28"),),
-    426: (("v1.13.0", "v1.13.3"),),
-    427: (("v1.12.29", "v1.12.31"),),
-    430: (("v1.13.4", "v1.13.14"),),
-    431: (("v1.12.32", "v1.12.35"),),
-    449: (("v1.13.15", "v1.13.15"),),
-    476: (("v1.14.0", "v1.14.6"),),
-    533: (("v1.14.7", "v1.14.29"),),
-    538: (("v1.15.0", "v1.15.2"),),
-    553: (("v1.16.0", "v1.16.2"),),
-    559: (("v1.14.30", "v1.14.41"),),
-    562: (("master", "master"),),
-    564: (("v1.15.3", "v1.15.24"),),
-}
+from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, ReleaseRange, releases
+from kubectl_ovn_lsp.model.versions import Version
 
 _KLOG_RE = re.compile(
-    r"^(?P<severity>[IWEF])(?P<date>\d{4}) (?P<time>\d\d:\d\d:\d\d\.\d+)\s+(?P<thread>\d+) "
-    r"(?P<file>[^:\s]+):(?P<line>\d+)\] (?P<message>.*)$")
+    r"(?P<severity>[IWEF])(?P<month>\d\d)(?P<day>\d\d) (?P<time>\d\d:\d\d:\d\d(?:\.\d+)?)\s+(?P<thread>\d+) "
+    r"(?P<file>[^:\s\]]+):(?P<line>\d+)\] (?P<message>.*)$")
+_RFC3339_RE = re.compile(r"^\s*(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))\s")
 _LOST_RE = re.compile(r"^lsp lost for pod (?P<name>\S+?), please delete the pod and retry\s*$")
+_DELETED_RE = re.compile(r"^gc logical switch port (?P<name>\S+?)(?: with uuid (?P<uuid>[0-9a-f-]+))?\s*$")
+
+
+@dataclass(frozen=True)
+class GcLine:
+    """One understood GC line."""
+
+    event: str  # lost | deleted
+    name: str  # the port name
+    line: int  # gc.go:<line>
+    when: datetime | None
+    year_assumed: bool
+
+    @property
+    def releases(self) -> list[ReleaseRange]:
+        return releases(self.event, self.line)
+
+
+@dataclass
+class LogScan:
+    """What a log held: the GC lines understood, how many klog lines there were, how many lines were skipped."""
+
+    lines: list[GcLine] = field(default_factory=list)
+    klog_lines: int = 0  # lines in klog format (any component): zero means this is not a controller log
+    skipped: int = 0  # every line that is not an understood GC line
+    year_assumed: bool = False
+
+
+def _klog_time(match: re.Match[str], now: datetime) -> datetime | None:
+    try:
+        clock = datetime.strptime(match.group("time").split(".")[0], "%H:%M:%S")
+        micro = int((match.group("time").split(".") + ["0"])[1][:6].ljust(6, "0"))
+        when = datetime(now.year, int(match.group("month")), int(match.group("day")), clock.hour, clock.minute,
+                        clock.second, micro, tzinfo=timezone.utc)
+    except ValueError:
+        return None
+    if when > now + timedelta(days=1):
+        when = when.replace(year=now.year - 1)
+    return when
+
+
+def parse_line(text: str, now: datetime) -> tuple[GcLine | None, bool]:
+    """(the GC line, or None; whether the text is a klog line at all)."""
+    match = _KLOG_RE.search(text.rstrip("\r\n"))
+    if match is None:
+        return None, False
+    if match.group("file") != "gc.go":
+        return None, True
+    message = match.group("message")
+    lost = _LOST_RE.match(message)
+    deleted = None if lost else _DELETED_RE.match(message)
+    found = lost or deleted
+    if found is None:
+        return None, True
+    stamp = _RFC3339_RE.match(text)
+    when: datetime | None
+    assumed = stamp is None
+    if stamp:
+        when = datetime.fromisoformat(stamp.group("ts").replace("Z", "+00:00"))
+    else:
+        when = _klog_time(match, now)
+    return GcLine(LOST if lost else DELETED, found.group("name"), int(match.group("line")), when, assumed), True
+
+
+def scan(lines: Iterable[str], now: datetime, since: datetime | None = None) -> LogScan:
+    """Every understood GC line (at or after `since` when the line's time is known)."""
+    result = LogScan()
+    for text in lines:
+        found, is_klog = parse_line(text, now)
+        result.klog_lines += is_klog
+        if found is None or (since is not None and found.when is not None and found.when < since):
+            result.skipped += 1
+            continue
+        result.year_assumed = result.year_assumed or found.year_assumed
+        result.lines.append(found)
+    return result
+
+
+# -- the `lsp lost` helpers of earlier releases of this module, kept for their callers -------------------------
 
 
 @dataclass(frozen=True)
 class LostLine:
-    name: str  # the port name GC expected
+    name: str
     file: str
     line: int
     severity: str
@@ -71,12 +115,15 @@ class LostLine:
 
 def releases_for_line(line: int) -> tuple[str, ...]:
     """Tag ranges whose gc.go logs `lsp lost` at this line; () for untagged builds."""
-    return tuple(first if first == last else f"{first}–{last}" for first, last in _TABLE.get(line, ()))
+    return tuple(r.first if r.first == r.last else f"{r.first}–{r.last}" for r in releases(LOST, line))
 
 
 def line_matches(line: int, version: Version) -> bool:
-    """Whether a release with this version logs `lsp lost` at `gc.go:<line>` (False for untagged lines)."""
-    for first, last in _TABLE.get(line, ()):
+    """Whether a release with this version logs `lsp lost` at `gc.go:<line>` (checked tags only)."""
+    from kubectl_ovn_lsp.model.gc_lines import LOST_LINES
+    from kubectl_ovn_lsp.model.versions import parse_version
+
+    for first, last in LOST_LINES.get(line, ()):
         low, high = parse_version(first), parse_version(last)
         if low is not None and high is not None and low <= version <= high:
             return True
@@ -93,7 +140,8 @@ def parse_lost_line(text: str) -> LostLine | None:
         return None
     line = int(match.group("line"))
     return LostLine(name=lost.group("name"), file="gc.go", line=line, severity=match.group("severity"),
-                    time=f"{match.group('date')} {match.group('time')}", releases=releases_for_line(line))
+                    time=f"{match.group('month')}{match.group('day')} {match.group('time')}",
+                    releases=releases_for_line(line))
 
 
 def parse_lost_lines(log: str) -> list[LostLine]:

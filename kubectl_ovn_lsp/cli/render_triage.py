@@ -1,0 +1,50 @@
+"""`triage` for people: one row per port name, then each advice once (not per row), the summary and notes."""
+
+from __future__ import annotations
+
+from typing import Any, TextIO
+
+from kubectl_ovn_lsp.cli.render import dump_structured, paint, wrap
+from kubectl_ovn_lsp.options import OutputOptions
+
+
+def emit(document: dict[str, Any], output: OutputOptions, stream: TextIO) -> None:
+    if output.format in ("json", "yaml"):
+        dump_structured(document, output.format, stream)
+        return
+    stream.write(triage_text(document, wide=output.format == "wide", headers=not output.no_headers,
+                             colour=output.colour))
+
+
+def _owner(item: dict[str, Any]) -> str:
+    owner = item["owner"]
+    if owner is None:
+        return "-"
+    where = f"{owner['namespace']}/{owner['name']}" if owner["namespace"] else owner["name"]
+    return f"{owner['kind']}/{where}"
+
+
+def triage_text(document: dict[str, Any], wide: bool = False, headers: bool = True, colour: bool = False) -> str:
+    from tabulate import tabulate
+
+    columns = ["NAME", "EVENT", "COUNT", "LAST SEEN", "OWNER", "VERDICT", "REASON"]
+    if wide:
+        columns += ["GC LINES", "STILL LOGGED", "DETAIL"]
+    rows = []
+    for item in document["items"]:
+        row = [item["port"], item["event"], str(item["count"]), item["lastSeen"] or "-", _owner(item),
+               paint(item["verdict"], colour), item["reason"] or "-"]
+        if wide:
+            row += [",".join(item["gcLines"]), "yes" if item["stillLogged"] else "no", item["detail"]]
+        rows.append(row)
+    lines = []
+    if rows:
+        lines.append(tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True))
+    if headers:
+        advice = list(dict.fromkeys(a for item in document["items"] for a in item["advice"]))
+        summary = document["summary"]
+        verdicts = ", ".join(f"{v} {n}" for v, n in summary["verdicts"].items()) or "none"
+        lines += ["", f"{summary['lines']} GC lines about {summary['ports']} ports ({verdicts}); "
+                      f"{summary['skipped']} other lines skipped"]
+        lines += wrap(advice) + wrap([f"Note: {n}" for n in document.get("notes") or []])
+    return "\n".join(lines) + "\n" if lines else ""

@@ -1,0 +1,134 @@
+"""`triage`: read the controller's GC lines (its pods' logs, a file, or stdin), group them per port name, and
+explain each with the same replay `audit` runs (docs/contracts.md, "triage")."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from kubectl_ovn_lsp.commands.context import connect
+from kubectl_ovn_lsp.errors import PluginError
+from kubectl_ovn_lsp.options import Environment, TriageOptions
+
+
+class NotALog(PluginError):
+    message = "%(source)s holds no kube-ovn-controller log line (klog format, e.g. 'E0319 09:14:58.247743 7 gc.go:430] …')"
+
+
+class UnreadableFile(PluginError):
+    message = "cannot read %(source)s: %(reason)s"
+
+
+def _read_source(options: TriageOptions, env: Environment) -> str:
+    if options.file == "-":
+        stream = env.stdin
+        if stream is None:
+            raise UnreadableFile(source="standard input", reason="not available")
+        data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode()
+    else:
+        try:
+            with open(str(options.file), "rb") as handle:
+                data = handle.read()
+        except OSError as exc:
+            raise UnreadableFile(source=repr(options.file), reason=exc.strerror or str(exc)) from None
+    text = data.decode("utf-8", "replace")
+    lines = text.splitlines(keepends=True)
+    if options.tail is not None and options.tail >= 0:
+        text = "".join(lines[len(lines) - options.tail:]) if options.tail else ""
+    if options.limit_bytes is not None:
+        text = text.encode()[: options.limit_bytes].decode("utf-8", "ignore")
+    return text
+
+
+def run(options: TriageOptions, env: Environment) -> dict[str, Any]:
+    """The `Triage` document; `document["summary"]["lines"] == 0` means no GC line matched."""
+    from kubectl_ovn_lsp.commands.documents import API_VERSION, kube_ovn_doc, nb_doc
+    from kubectl_ovn_lsp.model import loglines, triage
+    from kubectl_ovn_lsp.model.verdicts import worst
+
+    common = options.common
+    context = connect(common)
+    now = env.now()
+    if options.file is not None:
+        source: dict[str, Any] = {"file": options.file}
+        texts = [_read_source(options, env)]
+    else:
+        from kubectl_ovn_lsp.kube.logs import read_controller_logs
+
+        logs = read_controller_logs(context.client, common.nb.ovn_namespace, since_seconds=options.since_seconds,
+                                    tail=options.tail, limit_bytes=options.limit_bytes)
+        source = {"pods": logs.sources}
+        texts = logs.texts
+        context.add_notes(logs.notes)
+    since = now - timedelta(seconds=options.since_seconds) if options.since_seconds is not None else None
+    scan = loglines.scan((line for text in texts for line in text.splitlines()), now, since)
+    if options.file is not None and scan.klog_lines == 0:
+        raise NotALog(source="standard input" if options.file == "-" else repr(options.file))
+    groups = triage.group(scan.lines)
+    items: list[triage.TriageItem] = []
+    nb: dict[str, Any] | None = None
+    if groups:
+        items, nb = _judge(groups, context, common, env, now)
+        context.add_notes(triage.line_notes(items, context.settings))
+    if scan.year_assumed:
+        context.add_notes([f"klog lines carry no year or zone; {now.year} and UTC assumed (the previous year for "
+                           "a date later than now)"])
+    docs = [_item_doc(i) for i in items]
+    return {
+        "apiVersion": API_VERSION,
+        "kind": "Triage",
+        "source": source,
+        "kubeOvn": kube_ovn_doc(context.settings, context.deployment_version),
+        "nb": nb,
+        "summary": {"lines": len(scan.lines), "skipped": scan.skipped, "ports": len(items),
+                    "verdicts": dict(sorted(Counter(d["verdict"] for d in docs).items()))},
+        "items": docs,
+        "verdict": worst([d["verdict"] for d in docs]),
+        "notes": context.notes,
+    }
+
+
+def _judge(groups: list[Any], context: Any, common: Any, env: Environment, now: Any) -> tuple[list[Any], dict]:
+    """The cluster-wide replay (as `audit -A` runs it), then each name's finding."""
+    from kubectl_ovn_lsp.commands.documents import nb_doc
+    from kubectl_ovn_lsp.kube.inventory import list_scope
+    from kubectl_ovn_lsp.model import triage
+    from kubectl_ovn_lsp.model.replay import replay
+    from kubectl_ovn_lsp.nb.query import Selection
+    from kubectl_ovn_lsp.nb.reader import read_nb
+
+    inventory = list_scope(context.client, None, now, progress=env.progress)
+    env.progress("reading OVN NB…")
+    lookup = read_nb(context.client, common.nb, Selection(every_port=True), common.kube.request_timeout or 86400.0,
+                     verbose=common.kube.verbose, stderr=env.stderr)
+    result = replay(inventory, lookup.ports, context.settings)
+    env.progress_done()
+    for plural, why in sorted(inventory.unreadable.items()):
+        context.add_notes([f"could not list {plural} ({why}); names it would own are not resolved"])
+    index = triage.OwnerIndex(result, {p.name: p for p in lookup.ports})
+    return [triage.judge_events(g, index, result) for g in groups], nb_doc(lookup)
+
+
+def _stamp(when: Any) -> str | None:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when is not None else None
+
+
+def _item_doc(item: Any) -> dict[str, Any]:
+    owner = item.owner
+    return {
+        "port": item.events.name,
+        "event": item.events.event,
+        "count": item.events.count,
+        "firstSeen": _stamp(item.events.first_seen),
+        "lastSeen": _stamp(item.events.last_seen),
+        "gcLines": [f"gc.go:{n}" for n in item.events.gc_lines],
+        "releases": [{"from": r.first, "to": r.last, **({"andNewer": True} if r.and_newer else {})}
+                     for r in item.releases],
+        "owner": None if owner is None else {"kind": owner.kind, "namespace": owner.namespace, "name": owner.name},
+        "verdict": item.verdict,
+        "reason": item.reason,
+        "detail": item.detail,
+        "stillLogged": item.still_logged,
+        "advice": list(item.advice),
+    }

@@ -1,0 +1,61 @@
+"""kube-ovn-controller logs, as `kubectl logs` reads them: every replica (only the leader runs GC, the others are
+usually quiet) and the previous container's log when it restarted and the API still has it.
+
+A replica whose log cannot be read (403, container not started, no previous log) is named in the notes; the
+others are still read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kubectl_ovn_lsp.errors import Forbidden, KubeApiError, NotFound, PluginError
+from kubectl_ovn_lsp.kube.client import PODS, KubeClient
+
+CONTROLLER = "kube-ovn-controller"
+SELECTOR = f"app={CONTROLLER}"
+
+
+class NoControllerPods(PluginError):
+    message = ('no kube-ovn-controller pod (label %(selector)s) in namespace "%(namespace)s": set --ovn-namespace, '
+               "or read a saved log with -f FILE")
+
+
+@dataclass
+class ControllerLogs:
+    sources: list[str] = field(default_factory=list)  # "<ns>/<pod>" (+ " (previous)") whose log was read
+    texts: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _container(pod: dict) -> tuple[str, int]:
+    containers = [c.get("name", "") for c in (pod.get("spec") or {}).get("containers") or []]
+    name = CONTROLLER if CONTROLLER in containers else (containers[0] if containers else CONTROLLER)
+    restarts = sum(int(s.get("restartCount") or 0) for s in (pod.get("status") or {}).get("containerStatuses") or []
+                   if s.get("name") == name)
+    return name, restarts
+
+
+def read_controller_logs(client: KubeClient, namespace: str, *, since_seconds: int | None = None,
+                         tail: int | None = None, limit_bytes: int | None = None) -> ControllerLogs:
+    """The logs of every kube-ovn-controller pod (`sinceSeconds`, `tailLines`, `limitBytes` as kubectl passes them)."""
+    pods = client.list(PODS, namespace, label_selector=SELECTOR)
+    if not pods:
+        raise NoControllerPods(selector=SELECTOR, namespace=namespace)
+    out = ControllerLogs()
+    query = [(k, str(v)) for k, v in (("sinceSeconds", since_seconds), ("tailLines", tail),
+                                       ("limitBytes", limit_bytes)) if v is not None]
+    for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
+        name = pod["metadata"]["name"]
+        container, restarts = _container(pod)
+        for previous in ([True] if restarts else []) + [False]:
+            label = f"{namespace}/{name}" + (" (previous)" if previous else "")
+            params = query + [("container", container)] + ([("previous", "true")] if previous else [])
+            try:
+                body = client.request_text(PODS.path(namespace, name, "log"), params)
+            except (Forbidden, KubeApiError, NotFound) as exc:
+                out.notes.append(f"could not read the log of {label}: {exc}")
+                continue
+            out.sources.append(label)
+            out.texts.append(body.decode("utf-8", "replace"))
+    return out

@@ -1,0 +1,166 @@
+"""Triage: the controller's GC log lines, grouped per port name, each resolved to its owner and judged by the
+replay (docs/contracts.md, "triage"). Pure: the lines, the replay and the NB ports come in, items go out.
+
+A `lost` line is judged by what the replay says of that port now (and `stillLogged`: whether GC logs it now);
+a `deleted` line is history the replay cannot see: a deletion-risk when the owner still exists and needs the
+port (it "already deleted" it), ordinary clean-up otherwise. Owner resolution is `explain`'s for port names:
+the port's own `external_ids:pod`, else the (owner, namespace) readings of the name that name an existing owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable
+
+from kubectl_ovn_lsp.model.advice import advice_for
+from kubectl_ovn_lsp.model.bands import ControllerSettings
+from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, ReleaseRange, logs_at, newest_checked, releases
+from kubectl_ovn_lsp.model.loglines import GcLine
+from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, Owner
+from kubectl_ovn_lsp.model.port_names import node_of_port, owner_candidates
+from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.model.replay import Item, Replay
+from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, OK, PortFinding
+
+
+@dataclass(frozen=True)
+class NameEvents:
+    """The lines of one port name: the kind of the latest, how many of that kind, when, and at which lines."""
+
+    name: str
+    event: str
+    count: int
+    first_seen: datetime | None
+    last_seen: datetime | None
+    gc_lines: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class TriageItem:
+    events: NameEvents
+    owner: Owner | None
+    verdict: str
+    reason: str | None
+    detail: str
+    still_logged: bool
+    advice: tuple[str, ...]
+
+    @property
+    def releases(self) -> list[ReleaseRange]:
+        out: list[ReleaseRange] = []
+        for line in self.events.gc_lines:
+            out += [r for r in releases(self.events.event, line) if r not in out]
+        return out
+
+
+def group(lines: Iterable[GcLine]) -> list[NameEvents]:
+    """One entry per port name, sorted by name; `event` is the kind of the latest line (log order breaks ties)."""
+    by_name: dict[str, list[GcLine]] = {}
+    for line in lines:
+        by_name.setdefault(line.name, []).append(line)
+    out = []
+    for name in sorted(by_name):
+        seen = by_name[name]
+        latest = max(range(len(seen)), key=lambda i: (_stamp(seen[i]), i))
+        kind = seen[latest].event
+        same = [line for line in seen if line.event == kind]
+        times = [line.when for line in same if line.when is not None]
+        out.append(NameEvents(name, kind, len(same), min(times) if times else None, max(times) if times else None,
+                              tuple(sorted({line.line for line in same}))))
+    return out
+
+
+def _stamp(line: GcLine) -> float:
+    return line.when.timestamp() if line.when is not None else 0.0
+
+
+class OwnerIndex:
+    """Items by the port names they hold and by the owner and pod names they cover."""
+
+    def __init__(self, replay: Replay, nb_by_name: dict[str, NbPort]) -> None:
+        self.nb_by_name = nb_by_name
+        self.by_port: dict[str, tuple[Item, PortFinding]] = {}
+        self.by_owner: dict[tuple[str, str], list[Item]] = {}
+        for item in replay.items:
+            for finding in item.judgement.ports if item.judgement else ():
+                self.by_port.setdefault(finding.name, (item, finding))
+            names = {item.owner.name} | {str((p.get("metadata") or {}).get("name")) for p in item.owner.pods}
+            for name in names:
+                self.by_owner.setdefault((item.owner.namespace, name), []).append(item)
+
+    def resolve(self, port: str) -> tuple[Item | None, PortFinding | None, str]:
+        """(owner item, its finding for the port, a note when the name fits several owners)."""
+        if port in self.by_port:
+            item, finding = self.by_port[port]
+            return item, finding, ""
+        row = self.nb_by_name.get(port)
+        readings: list[tuple[str, str]]
+        if row is not None and row.pod_key and "/" in row.pod_key:
+            readings = [tuple(row.pod_key.split("/", 1))]  # type: ignore[list-item]
+        else:
+            node = node_of_port(port)
+            if node is not None and ("", node) in self.by_owner:
+                return self._only(("", node)), None, ""
+            readings = [(c.namespace, c.name) for c in owner_candidates(port)]
+        matches = [item for key in readings for item in self.by_owner.get(key, ())
+                   if item.owner.kind not in (ORPHAN, NODE)]
+        if len(matches) > 1:
+            owners = ", ".join(f"{i.owner.kind} {i.owner.namespace}/{i.owner.name}" for i in matches)
+            return None, None, f"{port} fits several owners ({owners})"
+        return (matches[0] if matches else None), None, ""
+
+    def _only(self, key: tuple[str, str]) -> Item:
+        return next(i for i in self.by_owner[key] if i.owner.kind == NODE)
+
+
+def judge_events(events: NameEvents, index: OwnerIndex, replay: Replay) -> TriageItem:
+    """The finding for one name (docs/contracts.md, triage: `lost` and `deleted` events)."""
+    item, finding, ambiguous = index.resolve(events.name)
+    owner = item.owner if item is not None else None
+    logged = events.name in set(replay.lost_logged)
+    if events.event == LOST:
+        if finding is not None:
+            return TriageItem(events, owner, finding.verdict, finding.reason, finding.detail, logged,
+                              advice_for(finding.verdict, [finding.reason] if finding.reason else []))
+        if owner is not None:
+            return TriageItem(events, owner, OK, None, "the owner exists, but GC no longer expects this name: the "
+                              "line is history (the workload changed since)", False, ())
+        detail = ambiguous or "nothing owns this name any more and NB has no such port: the line is history"
+        return TriageItem(events, None, OK, None, detail, False, ())
+    if finding is not None and finding.needed and not finding.in_nb and owner is not None \
+            and owner.kind != ORPHAN:
+        detail = f"GC already deleted a port this {owner.kind} uses: {finding.detail}"
+        return TriageItem(events, owner, DELETION_RISK, finding.reason, detail, False,
+                          advice_for(DELETION_RISK, [finding.reason] if finding.reason else []))
+    if finding is not None and finding.needed:
+        detail = "GC deleted it, and the port exists again now (re-created since)"
+    elif owner is not None and owner.kind != ORPHAN:
+        detail = "ordinary clean-up: the owner exists but does not use this port now"
+    else:
+        detail = ambiguous or "ordinary clean-up: its owner no longer exists"
+    return TriageItem(events, owner, OK, None, detail, False, ())
+
+
+def line_notes(items: Iterable[TriageItem], settings: ControllerSettings) -> list[str]:
+    """Line numbers no checked release logs there, and ones the running release does not log there."""
+    notes = []
+    version, master = settings.version, settings.version_text in ("master", "main")
+    seen = sorted({(i.events.event, line) for i in items for line in i.events.gc_lines})
+    what = {LOST: "lsp lost", DELETED: "gc logical switch port"}
+    for event, line in seen:
+        ranges = releases(event, line)
+        if not ranges:
+            notes.append(f"gc.go:{line} ({what[event]}) is logged there by no checked release: a build newer than "
+                         "the checked tags, or a patched one")
+        elif (version is not None or master) and not logs_at(event, line, version, master=master):
+            where = ", ".join(r.as_text() for r in ranges)
+            notes.append(f"gc.go:{line} ({what[event]}) is logged there by {where}, not by the detected "
+                         f"{settings.version_text}: the lines predate an upgrade, or the image tag is not what runs")
+        elif version is not None and newest_checked(version):
+            notes.append(f"{settings.version_text} is newer than the newest checked tag {newest_checked(version)} "
+                         f"of its branch: gc.go:{line} is assumed to be where that tag logs it")
+    return notes
+
+
+__all__ = ["DELETED", "LOST", "NameEvents", "OwnerIndex", "TriageItem", "group", "judge_events", "line_notes"]
