@@ -65,12 +65,19 @@ def explain(args: argparse.Namespace) -> dict[str, Any]:
         raise BadInput(str(exc)) from None
     notes += [n for n in (*settings.notes, *judgement.notes) if n not in notes]
     vm_name = (workload.vm or {}).get("metadata", {}).get("name") or judgement.port_owner
-    return build_document(judgement, settings, lookup, workload.name, namespace, notes, running, vm_name)
+    document = build_document(judgement, settings, lookup, workload.name, namespace, notes, running, vm_name)
+    if args.kube_ovn_version == "all" or settings.version_assumed:  # issue #10: byRelease (model/by_release.py)
+        from kubectl_ovn_lsp.model.by_release import by_release
+
+        table = by_release(_with_ports(snapshot, lookup.ports), settings)
+        document["byRelease"] = [r.as_dict() for r in table.ranges]
+        document["advice"] += [table.fix] if table.fix else []
+    return document
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, Any]:
     return {
-        "version": args.kube_ovn_version,
+        "version": None if args.kube_ovn_version == "all" else args.kube_ovn_version,
         "keep_vm_ip": args.keep_vm_ip,
         "enable_external_vpc": args.enable_external_vpc,
         "non_primary_cni_mode": args.non_primary_cni_mode,
@@ -125,6 +132,7 @@ def build_document(
             "enableExternalVpc": settings.enable_external_vpc,
             "nonPrimaryCniMode": settings.non_primary_cni_mode,
             "detectedFrom": settings.detected_from,
+            "behaviourOf": settings.behaviour_of,  # the checked release whose behaviour is used (issue #10)
             "deploymentVersion": deployment_version,  # the image tag the controller runs, whatever was overridden
         },
         "nb": {"via": lookup.via, "endpoint": lookup.endpoint, "leaderOnly": lookup.leader_only},

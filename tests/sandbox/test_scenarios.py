@@ -12,6 +12,7 @@ from ovn_lsp_sandbox import derive_nb
 from ovn_lsp_sandbox.scenario_load import list_shipped, load_dump_dir, load_scenario, object_key
 
 SHIPPED = [name for name, _ in list_shipped()]
+FIELD_CASES = {"nonprimary-vm-migration", "sts-zombie-port"}  # public reports (issue #10): Pending pods on purpose
 
 
 def ports(scenario) -> dict:
@@ -28,7 +29,7 @@ def by_kind(scenario, kind: str) -> dict[str, dict]:
 
 
 def test_shipped_list() -> None:
-    assert SHIPPED == ["tc1", "tc2", "tc3", "tc4", "tc5", "tc8", "tc14"]
+    assert SHIPPED == ["nonprimary-vm-migration", "sts-zombie-port", "tc1", "tc2", "tc3", "tc4", "tc5", "tc8", "tc14"]
     assert all(desc for _, desc in list_shipped())
 
 
@@ -65,6 +66,8 @@ def test_shipped_scenario_is_consistent(name: str) -> None:
     assert central[0]["spec"]["containers"][0]["name"] == "ovn-central"
     for pod in pods.values():
         status = pod["status"]
+        if status["phase"] == "Pending" and name in FIELD_CASES:  # the reported state: a pod that cannot start
+            continue
         assert status["phase"] == "Running" and status["podIP"] and status["hostIP"] and pod["spec"]["nodeName"]
         assert all(c["ready"] for c in status["containerStatuses"])
         assert {"type": "Ready", "status": "True"}.items() <= next(c for c in status["conditions"] if c["type"] == "Ready").items()
