@@ -105,11 +105,13 @@ SWITCHES: dict[str, Since] = {
     # #6965 "require subnet for attachment provider": "provider %s is not bound to any subnet" instead of falling
     # back to the pod's default subnet (v1.15.18 pod.go:1891; master; release-1.16 head aae8da81e, untagged).
     "attachment_subnet_required": since("v1.15.18", "v1.17.0", unreleased=("v1.16.3",)),
-    # v1.12.0 creates pod ports with libovsdb CreateLogicalSwitchPort; before, ovn-nbctl `--may-exist lsp-add` +
-    # `lsp-set-addresses` (v1.11.24 ovn-nbctl-legacy.go:321) always rewrote the addresses of an existing port.
-    "libovsdb_port_create": since("v1.12.0"),
-    # #4011 505c041d2/64452939c: updating an existing port also sets its addresses (v1.12.0-v1.12.14 did not).
-    "port_update_sets_addresses": since("v1.12.15", "v1.13.0"),
+    # What allocating a pod does to an existing port of the same name (CreateLogicalSwitchPort,
+    # pkg/ovs/ovn-nb-logical_switch_port.go): ≤v1.11 ovn-nbctl `--may-exist lsp-add` + `lsp-set-addresses` +
+    # external_ids incl. vendor (v1.11.24 ovn-nbctl-legacy.go:321-390) rewrote everything; v1.12.0 libovsdb:
+    "libovsdb_port_create": since("v1.12.0"),  # v1.12.0-v1.12.4: an existing port is left as it is
+    "port_update_in_place": since("v1.12.5", "v1.13.0"),  # #3700 8e0e4b17f: port_security + external_ids rewritten
+    "port_update_keeps_vendor": since("v1.12.7", "v1.13.0"),  # #3778 16b563e20: v1.12.5-6 drop vendor and ls
+    "port_update_sets_addresses": since("v1.12.15", "v1.13.0"),  # #4011 505c041d2/64452939c: addresses too
     # Live-migration options (requested-chassis=<src>,<dst>, activation-strategy=rarp) per release: see
     # model/migration.py for which ports each shape sets them on, and docs/upstream-findings.md §7.
     "migrate_options_pod": since("v1.12.29", "v1.13.0"),  # ee560e8d4 #3767: pod.go, target pod, every net
@@ -162,6 +164,8 @@ class Behaviour:
     ipam_by_nad_type: bool
     attachment_subnet_required: bool
     libovsdb_port_create: bool
+    port_update_in_place: bool
+    port_update_keeps_vendor: bool
     port_update_sets_addresses: bool
     migrate_options_pod: bool
     migrate_handler: bool

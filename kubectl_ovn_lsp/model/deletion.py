@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from kubectl_ovn_lsp.model.gc_pods import statefulset_owner
 from kubectl_ovn_lsp.model.gc_vms import vm_template_annotation
 from kubectl_ovn_lsp.model.naming import OVN_PROVIDER
 from kubectl_ovn_lsp.model.port_rows import Collected, Row
@@ -108,7 +109,33 @@ def _pod_addresses(pod: Mapping[str, Any], provider: str) -> set[str]:
             str(ann.get(prefix + key) or "").split(",") if a.strip()}
 
 
-def leftover_detail(row: Row, port: NbPort, col: Collected, snapshot: WorkloadSnapshot) -> str:
+def _reuse(row: Row, col: Collected, ext_vpc: bool, sts: bool) -> str:
+    """What the pod's allocation does to the existing port of its name, per release (bands.py port_update_*).
+    A StatefulSet pod normally gets the same address back: handleDeletePod keeps its IPAM entry and InitIPAM
+    restores it from the IP CR (v1.12.6 pod.go:941-1070, init.go:316-337)."""
+    b = col.behaviour
+    same = " (normally with the same address: the StatefulSet pod's IPAM entry is kept)" if sts else ""
+    first = f"if the pod is allocated first{same}, Kube-OVN reuses the port"
+    if not b.libovsdb_port_create or (b.port_update_in_place and b.port_update_keeps_vendor
+                                      and b.port_update_sets_addresses):
+        return first + " and rewrites it, and GC keeps it from then on"
+    if not b.port_update_in_place:
+        return first + (" as it is (v1.12.0–v1.12.4 update nothing) and GC keeps it; a different address would stay "
+                        "wrong on the port")
+    text = first + " but rewrites only its port_security and external_ids"
+    if not b.port_update_keeps_vendor:
+        text += (", dropping external_ids vendor and ls (fixed in v1.12.7 and v1.13.0, #3778)" +
+                 (": with --enable-external-vpc=true GC no longer lists it and logs 'lsp lost' for it every cycle"
+                  if ext_vpc else ""))
+    if not b.port_update_sets_addresses:
+        text += (f"; its addresses are never updated (fixed in v1.12.15 and v1.13.0, #4011), so a pod given another "
+                 f"address cannot start (kubeovn/kube-ovn#4738): delete the leftover first (kubectl ko nbctl lsp-del "
+                 f"{row.name})")
+    return text
+
+
+def leftover_detail(row: Row, port: NbPort, col: Collected, snapshot: WorkloadSnapshot,
+                    settings_ext_vpc: bool = True) -> str:
     """A port named like a pod that is not allocated for that provider yet: the old pod's leftover.
 
     v1.12.6 (kubeovn/kube-ovn#4738): `reconcileAllocateSubnets` → `CreateLogicalSwitchPort` reuses an existing
@@ -131,9 +158,5 @@ def leftover_detail(row: Row, port: NbPort, col: Collected, snapshot: WorkloadSn
     ip_cr = f"IP CR {row.name}" + (f" (unless labelled {RESERVED_LABEL}=true)" if b.reserved_ip_label else "")
     after = (f"GC deletes it {when}, with {ip_cr} and {owner}'s IPAM addresses; if that comes first, the pod's "
              "allocation later creates a fresh port")
-    before = "if the pod is allocated first, Kube-OVN reuses the port in place and GC keeps it"
-    if b.libovsdb_port_create and not b.port_update_sets_addresses:
-        before += ("; this release rewrites only its external_ids and port_security, not its addresses (#4011, fixed "
-                   "in v1.12.15 and v1.13.0), so with a new address the pod cannot start (kubeovn/kube-ovn#4738): "
-                   f"delete the leftover first (kubectl ko nbctl lsp-del {row.name})")
+    before = _reuse(row, col, settings_ext_vpc, any(statefulset_owner(p) for p in pods))
     return f"{head}. {after}; {before}"

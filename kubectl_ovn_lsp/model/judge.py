@@ -163,7 +163,7 @@ def _verdict(row: Row, port: NbPort | None, listed: bool, col: Collected, snapsh
         return _false_positive(row, col, snapshot, settings, never_ran)
     if row.awaiting_allocation and not row.needed:
         if listed and not _gc_skips_delete(port, col):  # type: ignore[arg-type]
-            return STALE, None, leftover_detail(row, port, col, snapshot)  # type: ignore[arg-type]
+            return STALE, None, leftover_detail(row, port, col, snapshot, settings.enable_external_vpc)  # type: ignore[arg-type]
         return OK, None, ("the pod asks for this network but is not allocated for it yet (Pending, or allocation is "
                           "failing: see the kube-ovn-controller log); GC expects nothing until it is")
     if listed:

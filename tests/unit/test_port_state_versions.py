@@ -172,16 +172,18 @@ def sts_zombie(**pod_kw):
                     nb=[nb_port("db-0.fdb", "fdb", "db-0", address="00:00:00:aa:04:01 10.16.0.141")])
 
 
-@pytest.mark.parametrize("version,warns_4011", [("v1.12.6", True), ("v1.12.14", True), ("v1.12.15", False),
-                                                ("v1.13.0", False), ("v1.11.24", False)])
-def test_sts_leftover_is_stale_and_in_would_delete(version, warns_4011):
+@pytest.mark.parametrize("version,warns_4011,warns_3778", [
+    ("v1.12.4", False, False), ("v1.12.5", True, True), ("v1.12.6", True, True), ("v1.12.7", True, False),
+    ("v1.12.14", True, False), ("v1.12.15", False, False), ("v1.13.0", False, False), ("v1.11.24", False, False)])
+def test_sts_leftover_is_stale_and_in_would_delete(version, warns_4011, warns_3778):
     j = judge(sts_zombie(), settings(version))
     assert verdicts(j) == {"db-0.fdb": ("stale", None)} and j.would_delete == ("db-0.fdb",)
     assert j.verdict == "ok" and exit_code(j.verdict) == 0
     detail = j.ports[0].detail
     assert "leftover" in detail and "10.16.0.141" in detail
     assert "if the pod is allocated first" in detail and "if that comes first" in detail
-    assert ("#4011" in detail) is warns_4011
+    assert ("#4011" in detail) is warns_4011 and ("#3778" in detail) is warns_3778
+    assert ("v1.12.0–v1.12.4 update nothing" in detail) is (version == "v1.12.4")
     assert "deletes only db-0.fdb" in j.advice[0]
 
 
