@@ -60,3 +60,14 @@ REASONS: tuple[Reason, ...] = (
            "but NB lacks them (handler failing or not run, or --enable-live-migration-optimize=false)"),
 )
 BY_CODE: dict[str, Reason] = {r.code: r for r in REASONS}
+
+
+def table() -> list[tuple[str, int, str, str, str]]:
+    """One table of verdicts and codes (README, docs/contracts.md, a `reasons` command): per verdict, most severe
+    first, a row for the verdict itself (code "") and one per reason code qualifying it.
+    Rows: (verdict, exit code, code, meaning, fixed in)."""
+    rows: list[tuple[str, int, str, str, str]] = []
+    for v in sorted(verdicts.VERDICTS, key=lambda v: (-v.severity, v.exit_code == 1, v.name)):
+        rows.append((v.name, v.exit_code, "", v.meaning, ""))
+        rows += [(v.name, v.exit_code, r.code, r.summary, r.fixed_in) for r in REASONS if r.verdict == v.name]
+    return rows
