@@ -118,8 +118,12 @@ def _fix(outcomes: dict[Version, tuple[str, tuple[str, ...]]], base: ControllerS
             parts.append(f"{same[0]} on release-{effective.major}.{effective.minor}")
     if tail is not None:
         parts.append(f"every release from {display(tail)} on")
+    if base.version_assumed:
+        what = f"ok in every release from {display(tail)} on" if tail is not None else "ok in no checked release"
+        return (f"The running release is not known for sure (behaviour of {base.behaviour_of} assumed): this workload "
+                f"is {what}; the other releases are listed by release.")
     if not parts:
         newest = outcomes[ordered[-1]]
-        return (f"Which release fixes this workload: none of the checked releases (up to master is "
+        return (f"Which release fixes this workload: none of the checked releases (master is "
                 f"{newest[0]}{' ' + ', '.join(newest[1]) if newest[1] else ''}); see byRelease.")
     return "Which release fixes this workload: " + "; ".join(parts) + " (by release: see byRelease)."

@@ -140,3 +140,14 @@ def test_kube_ovn_version_all(tc4: Sandbox) -> None:
     assert any(a.startswith("Which release fixes this workload: every release from v1.13.6") for a in
                document["advice"])
     assert "By release: " in text
+
+
+def test_unknown_version_shows_by_release_automatically(tc4: Sandbox) -> None:
+    """No Deployment found: the newest band is assumed (exit 0 for the seed VM), so byRelease shows that
+    v1.10.1–v1.13.5 would log FP1 (a cluster really on v1.13.4 gets its answer from the table)."""
+    code, document, text, _ = _both(tc4, "vm-a", "test-ns", "--ovn-namespace", "nowhere", "--nb", tc4.nb_remotes,
+                                    "--keep-vm-ip", "true")
+    assert code == 0 and document["kubeOvn"]["detectedFrom"] == "assumed"
+    assert any(r["reasons"] == ["FP1"] and r["to"] == "v1.13.5" for r in document["byRelease"])
+    assert any("not known for sure" in a and "v1.13.6" in a for a in document["advice"])
+    assert "By release: " in text and "false-positive (FP1)" in " ".join(text.split())
