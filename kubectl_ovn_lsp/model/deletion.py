@@ -11,7 +11,8 @@ release's OVN-subnet test. (DEL4, a foreign port deleted under --enable-external
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from kubectl_ovn_lsp.model.gc_pods import statefulset_owner
 from kubectl_ovn_lsp.model.gc_vms import vm_template_annotation

@@ -18,9 +18,10 @@ A needed port that GC leaves alone but lacks the options the migration needs is 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Mapping
+from typing import Any
 
 from kubectl_ovn_lsp.model.bands import Behaviour
 from kubectl_ovn_lsp.model.gc_pods import is_pod_alive
