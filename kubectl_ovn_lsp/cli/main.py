@@ -67,10 +67,11 @@ def _nb_target(text: str) -> str:
 
 
 def _kube_ovn_version(text: str) -> str:
-    """A release (`v1.13.4`, `1.13.4`, `v1.12.20-mc`) or `master`; normalised to `vX.Y.Z…`."""
+    """A release (`v1.13.4`, `1.13.4`, `v1.12.20-mc`, `v1.16.0-400-g1533681d7`), `master`, or `all` (every known
+    release: the document gains byRelease; the detected version stays the effective one); normalised to `vX.Y.Z…`."""
     from kubectl_ovn_lsp.model.versions import parse_version  # pure and light: no I/O imports
 
-    if text in ("master", "main"):
+    if text in ("master", "main", "all"):
         return text
     if parse_version(text) is None or "/" in text or "@" in text:
         raise argparse.ArgumentTypeError(f"expected a release such as v1.13.4 (or master), got {text!r}")
@@ -143,7 +144,7 @@ def add_controller_flags(parser: argparse.ArgumentParser) -> None:
     """Overrides of what the kube-ovn-controller Deployment says."""
     kube_ovn = parser.add_argument_group(
         "Kube-OVN controller (default: detected from the kube-ovn-controller Deployment)")
-    kube_ovn.add_argument("--kube-ovn-version", metavar="vX.Y.Z", type=_kube_ovn_version)
+    kube_ovn.add_argument("--kube-ovn-version", metavar="vX.Y.Z|all", type=_kube_ovn_version)
     kube_ovn.add_argument("--keep-vm-ip", type=_bool, metavar="true|false")
     kube_ovn.add_argument("--enable-external-vpc", type=_bool, metavar="true|false")
     kube_ovn.add_argument("--non-primary-cni-mode", type=_bool, metavar="true|false")

@@ -48,7 +48,7 @@ def explanation_text(document: dict[str, Any], wide: bool = False, headers: bool
         lines.append("")
     columns = ["NAME", "NETWORK", "IN NB", "GC EXPECTS", "VERDICT", "REASON"]
     if wide:
-        columns += ["PROVIDER", "SWITCH", "ADDRESSES", "SOURCES"]
+        columns += ["PROVIDER", "SWITCH", "ADDRESSES", "SOURCES", "DETAIL"]
     rows = []
     for port in document["ports"]:
         row = [
@@ -65,13 +65,27 @@ def explanation_text(document: dict[str, Any], wide: bool = False, headers: bool
                 port["logicalSwitch"] or "-",
                 ", ".join(port["addresses"]) or "-",
                 ",".join(port["sources"]) or "-",
+                port.get("detail") or "-",  # last: the only column with spaces (issue #10)
             ]
         rows.append(row)
     table = tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True)
     lines.append(table if rows else "(no ports)")
+    if not wide:
+        lines += _detail_lines(document)
     lines.append("")
     lines += _paragraph(document)
     return "\n".join(lines) + "\n"
+
+
+def _detail_lines(document: dict[str, Any]) -> list[str]:
+    """Under the table: each port's detail, unless it is the plain "present" (`-o wide` has a DETAIL column)."""
+    out = []
+    for port in document["ports"]:
+        detail = port.get("detail") or ""
+        if detail and detail != "present":
+            out.append(textwrap.fill(f"  {port['name']}: {detail}", width=100, subsequent_indent="    ",
+                                     break_long_words=False, break_on_hyphens=False))
+    return [""] + out if out else []
 
 
 def _yes_no(in_nb: bool, listed: bool) -> str:
@@ -98,10 +112,12 @@ def _header(document: dict[str, Any], colour: bool) -> list[str]:
         f"non-primary-cni-mode={_tf(kube_ovn['nonPrimaryCniMode'])}"
     )
     reach = "raft leader" if nb["leaderOnly"] else "not known to be the raft leader"
+    behaviour_of = kube_ovn.get("behaviourOf")
+    shown = f"{version} (behaves as {behaviour_of})" if behaviour_of and behaviour_of != version else version
     return [
         f"Target:    {target['kind']} {where}{owner}",
         f"Pods:      {', '.join(target['pods']) or ('(none running)' if workload else '-')}",
-        f"Kube-OVN:  {version}, band {kube_ovn['band']} ({source}); {flags}",
+        f"Kube-OVN:  {shown}, band {kube_ovn['band']} ({source}); {flags}",
         f"NB:        {nb['via']} {nb['endpoint']} ({reach})",
         f"Verdict:   {paint(document['verdict'], colour)}",
     ]
@@ -115,6 +131,8 @@ def _paragraph(document: dict[str, Any]) -> list[str]:
     if gc.get("wouldDelete"):
         text.append("GC will delete: " + ", ".join(gc["wouldDelete"]) + ".")
     text += list(document.get("advice") or [])
+    if document.get("byRelease"):
+        text.append("By release: " + "; ".join(_range_text(r) for r in document["byRelease"]) + ".")
     text += [f"Note: {n}" for n in document.get("notes") or []]
     return wrap(text)
 
@@ -122,6 +140,12 @@ def _paragraph(document: dict[str, Any]) -> list[str]:
 def wrap(paragraphs: list[str]) -> list[str]:
     """Each paragraph filled to 100 columns, never breaking a port name or a long word."""
     return [textwrap.fill(t, width=100, break_long_words=False, break_on_hyphens=False) for t in paragraphs if t]
+
+
+def _range_text(entry: dict[str, Any]) -> str:
+    span = entry["from"] if entry["from"] == entry["to"] else f"{entry['from']}–{entry['to']}"
+    reasons = f" ({', '.join(entry['reasons'])})" if entry["reasons"] else ""
+    return f"{span} {entry['verdict']}{reasons}"
 
 
 def _tf(value: bool) -> str:

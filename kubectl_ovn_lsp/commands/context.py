@@ -21,7 +21,7 @@ class CommandContext:
     notes: list[str] = field(default_factory=list)
 
     def add_notes(self, notes: tuple[str, ...] | list[str]) -> None:
-        self.notes += [n for n in notes if n not in self.notes]
+        self.notes += [n for n in dict.fromkeys(notes) if n not in self.notes]
 
 
 def connect(common: CommonOptions) -> CommandContext:

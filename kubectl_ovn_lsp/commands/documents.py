@@ -25,6 +25,7 @@ def kube_ovn_doc(settings: ControllerSettings, deployment_version: str | None) -
         "nonPrimaryCniMode": settings.non_primary_cni_mode,
         "detectedFrom": settings.detected_from,
         "deploymentVersion": deployment_version,  # the image tag the controller runs, whatever was overridden
+        "behaviourOf": settings.behaviour_of,  # the checked release whose behaviour is used (docs/contracts.md)
     }
 
 

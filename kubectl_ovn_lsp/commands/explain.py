@@ -63,7 +63,16 @@ def run(options: ExplainOptions, env: Environment) -> dict[str, Any]:
         raise BadInput(item.error)
     assert item.judgement is not None
     context.add_notes(item.judgement.notes)
-    return explanation(item, context.settings, lookup, context.notes, context.deployment_version)
+    document = explanation(item, context.settings, lookup, context.notes, context.deployment_version)
+    if workload and (common.controller.version == "all" or context.settings.version_assumed):
+        from kubectl_ovn_lsp.model.by_release import by_release
+        from kubectl_ovn_lsp.model.replay import NbIndex, snapshot_with_ports
+
+        snapshot, _ = snapshot_with_ports(plan.owner, plan.inventory, context.settings, NbIndex(lookup.ports))
+        table = by_release(snapshot, context.settings)
+        document["byRelease"] = [r.as_dict() for r in table.ranges]
+        document["advice"] += [table.fix] if table.fix else []
+    return document
 
 
 def _plan(context: CommandContext, options: ExplainOptions, now: datetime,

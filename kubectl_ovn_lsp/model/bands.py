@@ -13,24 +13,33 @@ import functools
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
+from kubectl_ovn_lsp.model.releases import resolve
 from kubectl_ovn_lsp.model.versions import Version, image_tag, parse_version
 
 
 @dataclass(frozen=True)
 class Since:
-    """On from the first release listed for the version's branch; branches newer than all entries inherit it."""
+    """On from the first release listed for the version's branch; branches newer than all entries inherit it.
+
+    `unreleased`: first releases that are not tagged yet, read on a release branch head (the next patch number
+    in its VERSION file). They apply only to a build of that branch head or a release past the newest checked
+    one (`head=True`, see releases.resolve); when the release is tagged and checked, move it into `firsts`.
+    """
 
     firsts: tuple[Version, ...]
+    unreleased: tuple[Version, ...] = ()
 
-    def applies(self, version: Version) -> bool:
-        for first in self.firsts:
+    def applies(self, version: Version, head: bool = False) -> bool:
+        entries = self.firsts + (self.unreleased if head else ())
+        for first in entries:
             if first.branch == version.branch:
                 return version >= first
         return version.branch > max(first.branch for first in self.firsts)
 
 
-def since(*texts: str) -> Since:
-    return Since(tuple(parse_version(t) for t in texts))  # type: ignore[misc]
+def since(*texts: str, unreleased: tuple[str, ...] = ()) -> Since:
+    return Since(tuple(parse_version(t) for t in texts),  # type: ignore[misc]
+                 tuple(parse_version(t) for t in unreleased))  # type: ignore[misc]
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,27 @@ SWITCHES: dict[str, Since] = {
     "ext_vpc_default_false": since("v1.14.5", "v1.15.0"),  # dbc6a9e91 / 351401009 --enable-external-vpc default
     "non_primary_cni_flag": since("v1.15.0"),  # --non-primary-cni-mode exists
     "ext_vpc_flag": since("v1.8.0"),  # before: the NB list always requires vendor=kube-ovn (ovn-nbctl.go:321)
-    "ipam_by_nad_type": since("v1.17.0"),  # master isKubeOVNIPAMNetwork; tags match only a <nad>.<ns> subnet
+    # master isKubeOVNIPAMNetwork; tags match only a <nad>.<ns> subnet. Unreleased on release-1.16: its head
+    # aa0776df0 (VERSION v1.16.3) has it (50ec00e16, #7180 backport), no tag yet; release-1.15 head does not.
+    "ipam_by_nad_type": since("v1.17.0", unreleased=("v1.16.3",)),
+    # #6965 "require subnet for attachment provider": "provider %s is not bound to any subnet" instead of falling
+    # back to the pod's default subnet (v1.15.18 pod.go:1891; master; release-1.16 head aae8da81e, untagged).
+    "attachment_subnet_required": since("v1.15.18", "v1.17.0", unreleased=("v1.16.3",)),
+    # What allocating a pod does to an existing port of the same name (CreateLogicalSwitchPort,
+    # pkg/ovs/ovn-nb-logical_switch_port.go): ≤v1.11 ovn-nbctl `--may-exist lsp-add` + `lsp-set-addresses` +
+    # external_ids incl. vendor (v1.11.24 ovn-nbctl-legacy.go:321-390) rewrote everything; v1.12.0 libovsdb:
+    "libovsdb_port_create": since("v1.12.0"),  # v1.12.0-v1.12.4: an existing port is left as it is
+    "port_update_in_place": since("v1.12.5", "v1.13.0"),  # #3700 8e0e4b17f: port_security + external_ids rewritten
+    "port_update_keeps_vendor": since("v1.12.7", "v1.13.0"),  # #3778 16b563e20: v1.12.5-6 drop vendor and ls
+    "port_update_sets_addresses": since("v1.12.15", "v1.13.0"),  # #4011 505c041d2/64452939c: addresses too
+    # Live-migration options (requested-chassis=<src>,<dst>, activation-strategy=rarp) per release: see
+    # model/migration.py for which ports each shape sets them on, and docs/upstream-findings.md §7.
+    "migrate_options_pod": since("v1.12.29", "v1.13.0"),  # ee560e8d4 #3767: pod.go, target pod, every net
+    "migrate_handler": since("v1.13.3", "v1.14.0"),  # 7b633257b #4773: kubevirt.go VMI-migration handler
+    "migrate_handler_all_nets": since("v1.13.15", "v1.14.0"),  # 01bfde741/936150dd2 #5388: every net, not none
+    "migrate_target_pod": since("v1.14.13"),  # 25504091e #5873: pod.go sets them for the target pod again
+    "migrate_primary_only": since("v1.14.21", "v1.15.0"),  # ec6279d2c #6066: phase Scheduling, <vmi>.<ns> only
+    "migrate_all_vm_ports": since("v1.15.9", "v1.16.0"),  # 5f2dec037/9d4330ef9 #6241: every port pod=<ns>/<vmi>
 }
 
 
@@ -134,7 +163,17 @@ class Behaviour:
     non_primary_cni_flag: bool
     ext_vpc_flag: bool
     ipam_by_nad_type: bool
-
+    attachment_subnet_required: bool
+    libovsdb_port_create: bool
+    port_update_in_place: bool
+    port_update_keeps_vendor: bool
+    port_update_sets_addresses: bool
+    migrate_options_pod: bool
+    migrate_handler: bool
+    migrate_handler_all_nets: bool
+    migrate_target_pod: bool
+    migrate_primary_only: bool
+    migrate_all_vm_ports: bool
 
     @property
     def ovn_predicate(self) -> str:
@@ -166,11 +205,13 @@ def band_by_letter(letter: str) -> Band:
 
 
 @functools.lru_cache(maxsize=256)
-def behaviour_for(version: Version | None) -> Behaviour:
-    """All switches for a release; None (unknown) behaves like the first release of the newest band."""
+def behaviour_for(version: Version | None, head: bool = False) -> Behaviour:
+    """All switches for a release; None (unknown) behaves like the first release of the newest band.
+
+    `head`: also the unreleased entries (a branch-head build, or a release newer than the newest checked)."""
     band = band_of(version)
     effective = version or band.first
-    return Behaviour(band=band.letter, **{name: rule.applies(effective) for name, rule in SWITCHES.items()})
+    return Behaviour(band=band.letter, **{name: rule.applies(effective, head) for name, rule in SWITCHES.items()})
 
 
 assert {f.name for f in fields(Behaviour)} - {"band"} == set(SWITCHES), "Behaviour/SWITCHES drift"
@@ -196,17 +237,21 @@ class ControllerSettings:
     detected_from: str  # "deployment" | "flags" | "assumed"
     gc_interval: int = DEFAULT_GC_INTERVAL
     notes: tuple[str, ...] = ()  # what was assumed, in plain words
+    head: bool = False  # unreleased switches apply (branch-head build, or newer than the newest checked release)
+    behaviour_of: str | None = None  # the checked release whose behaviour is used ("v1.16.2 + release-1.16 head")
+    version_assumed: bool = False  # the behaviour is a stand-in: unknown version, or not a checked release
+    explicit: frozenset[str] = frozenset()  # flags the command line or the Deployment decided (not defaults)
 
     @property
     def behaviour(self) -> Behaviour:
         if self.version is None:
-            return behaviour_for(band_by_letter(self.band).first)
-        return behaviour_for(self.version)
+            return behaviour_for(band_by_letter(self.band).first, self.head)
+        return behaviour_for(self.version, self.head)
 
 
-def flag_defaults(version: Version | None) -> dict[str, bool]:
+def flag_defaults(version: Version | None, head: bool = False) -> dict[str, bool]:
     """Controller flag defaults of that release (`config.go`), not install.sh/Helm values."""
-    b = behaviour_for(version)
+    b = behaviour_for(version, head)
     return {
         "keep_vm_ip": b.keep_vm_ip_default_true,
         "enable_external_vpc": not b.ext_vpc_default_false,
@@ -292,8 +337,11 @@ def settings_from_deployment(deployment: Mapping[str, Any] | None,
         source = "deployment"
     else:
         source = "assumed"
-    version = parse_version(version_text)
-    if version is None and version_text not in ("master", "main"):
+    resolved = resolve(version_text)
+    version = resolved.version
+    if resolved.note:
+        notes.append(resolved.note)
+    if version is None:
         if version_text is not None:
             notes.append(f"image tag {version_text!r} is not a release; assuming the newest band")
         else:
@@ -301,9 +349,11 @@ def settings_from_deployment(deployment: Mapping[str, Any] | None,
         source = "assumed"
     band = band_of(version)
     effective = version or band.first
-    defaults = flag_defaults(effective)
+    head = resolved.head or version is None
+    defaults = flag_defaults(effective, head)
 
     values: dict[str, bool] = {}
+    explicit: set[str] = set()
     for key, flag in (("keep_vm_ip", "keep-vm-ip"), ("enable_external_vpc", "enable-external-vpc"),
                       ("non_primary_cni_mode", "non-primary-cni-mode")):
         chosen = parse_go_bool(overrides.get(key))
@@ -311,8 +361,10 @@ def settings_from_deployment(deployment: Mapping[str, Any] | None,
             chosen = parse_go_bool(flags[flag])
             if chosen is None:
                 notes.append(f"--{flag}={flags[flag]} is not a boolean; using the release default")
+        if chosen is not None:
+            explicit.add(key)
         values[key] = defaults[key] if chosen is None else chosen
-    behaviour = behaviour_for(effective)
+    behaviour = behaviour_for(effective, head)
     for key, exists in (("keep_vm_ip", behaviour.name_by_pod),
                         ("non_primary_cni_mode", behaviour.non_primary_cni_flag)):
         if values[key] and not exists:
@@ -329,5 +381,8 @@ def settings_from_deployment(deployment: Mapping[str, Any] | None,
     return ControllerSettings(version=version, version_text=version_text, band=band.letter,
                               keep_vm_ip=values["keep_vm_ip"], enable_external_vpc=values["enable_external_vpc"],
                               non_primary_cni_mode=values["non_primary_cni_mode"], detected_from=source,
-                              gc_interval=gc_interval, notes=tuple(notes))
+                              gc_interval=gc_interval, notes=tuple(notes), head=head,
+                              behaviour_of=resolved.behaviour_of or (f"{band.first} (band {band.letter})"
+                                                                     if version is None else str(version)),
+                              version_assumed=resolved.assumed or version is None, explicit=frozenset(explicit))
 

@@ -7,19 +7,21 @@ deletes listed ∖ expected on the second run; "needed" separates a false alarm 
 
 from __future__ import annotations
 
+from kubectl_ovn_lsp.model import migration as mig
 from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.bands import ControllerSettings
+from kubectl_ovn_lsp.model.deletion import RESERVED_LABEL, deletion_reason, in_family, leftover_detail, \
+    missing_subnet, stale_detail
 from kubectl_ovn_lsp.model.port_rows import SOURCE_NB, Collected, Row, collect, has_allocation
-from kubectl_ovn_lsp.model.gc_vms import has_multus_default, vm_template_annotation
+from kubectl_ovn_lsp.model.gc_vms import has_multus_default
 from kubectl_ovn_lsp.model.nad import KIND_IPAM, KIND_KUBE_OVN, NadClass, classify_nad, network_of_provider
-from kubectl_ovn_lsp.model.naming import OVN_PROVIDER
+from kubectl_ovn_lsp.model.naming import OVN_PROVIDER, port_name
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, FALSE_POSITIVE, LOST, NO_PORT, OK, STALE, Judgement, \
     PortFinding, WorkloadSnapshot, worst
 from kubectl_ovn_lsp.model.verdicts import severity
 
 LOST_LINE = "lsp lost for pod {}, please delete the pod and retry"
-RESERVED_LABEL = "ovn.kubernetes.io/ip_reserved"
 
 
 def listed_by_gc(port: NbPort, enable_external_vpc: bool) -> bool:
@@ -33,22 +35,18 @@ def _attach_nb(col: Collected, snapshot: WorkloadSnapshot) -> dict[str, NbPort]:
     keys = {f"{snapshot.namespace}/{o}" for o in col.owners | col.alt_owners}
     found: dict[str, NbPort] = {}
     for port in snapshot.nb_ports:
-        if port.name in col.rows or port.pod_key in keys or _in_family(port.name, col):
+        if port.name in col.rows or port.pod_key in keys or in_family(port.name, col):
             found[port.name] = port
     for name, port in found.items():
         row = col.row(name)
         if not row.sources:
             row.sources.add(SOURCE_NB)
-        if _in_family(name, col):
+        if in_family(name, col):
             row.needed = True
         if not row.provider:
             row.provider, row.network = _reverse_provider(port, snapshot.namespace)
         row.logical_switch = port.logical_switch or row.logical_switch
     return found
-
-
-def _in_family(name: str, col: Collected) -> bool:
-    return any(name.startswith(base + ".") for base in col.family_bases)
 
 
 def _reverse_provider(port: NbPort, namespace: str) -> tuple[str, str]:
@@ -78,12 +76,17 @@ def judge(snapshot: WorkloadSnapshot, settings: ControllerSettings, collected: C
         if row.vm_spec and not never_ran and (not col.live_pod or row.awaiting_allocation):
             row.needed = True
     findings = []
+    migration = mig.running_migration(snapshot) if col.gc_active or col.behaviour.gc_lsp else None
+    primary = port_name(col.vm_name or col.owner, snapshot.namespace, OVN_PROVIDER)
+    vm_named = col.vm_name is not None and col.owner == col.vm_name
     for name in sorted(col.rows):
         row = col.rows[name]
         port = nb.get(name)
         vendor_filter = settings.enable_external_vpc or not col.behaviour.ext_vpc_flag
         listed = port is not None and listed_by_gc(port, vendor_filter)
         verdict, reason, detail = _verdict(row, port, listed, col, snapshot, settings, never_ran)
+        if verdict == OK and port is not None and listed and row.needed and migration is not None and vm_named:
+            verdict, reason, detail = mig.judge_port(mig.shape_of(col.behaviour), migration, port, primary)
         findings.append(PortFinding(
             name=name, provider=row.provider, network=row.network or network_of_provider(row.provider),
             sources=tuple(sorted(row.sources)), expected_by_gc=row.expected, in_nb=port is not None,
@@ -94,16 +97,32 @@ def judge(snapshot: WorkloadSnapshot, settings: ControllerSettings, collected: C
     delete = tuple(f.name for f in findings if f.listed_by_gc and not f.expected_by_gc and col.gc_active
                    and not _gc_skips_delete(nb[f.name], col))
     verdict = worst([f.verdict for f in findings])
-    ranked = sorted((f for f in findings if f.reason), key=lambda f: -severity(f.verdict))
-    reasons = [f.reason for f in ranked if severity(f.verdict) > 0]
-    notes = list(col.notes) + list(settings.notes) + _provider_mismatches(col)
+    ranked = sorted(findings, key=lambda f: -severity(f.verdict))
+    notes = list(col.notes) + list(settings.notes) + _provider_mismatches(col) + _no_port_notes(findings, snapshot)
     if delete and not col.behaviour.periodic_only:
         notes.append("this release runs GC twice at controller start: a restart deletes unexpected ports at once")
+    if migration is not None and not vm_named and col.vm_name is not None:
+        notes.append(f"live migration {migration.nodes} in progress; without keep-vm-ip each launcher pod has its own "
+                     "ports, and the VMI-migration handler (named after the VMI) does not set options on them")
+    assert all(f.verdict in (STALE, DELETION_RISK) for f in findings if f.name in delete), "wouldDelete vs verdicts"
     return Judgement(
         port_owner=col.owner, target_kind=col.target_kind, target_name=snapshot.target_name, pods=col.pods,
         ports=tuple(findings), lost_logged=lost, would_delete=delete,
         message="\n".join(LOST_LINE.format(n) for n in lost) or None, verdict=verdict,
-        advice=advice_for(verdict, reasons), notes=tuple(notes))
+        advice=advice_for(verdict, ranked), notes=tuple(notes))
+
+
+def _no_port_notes(findings: list[PortFinding], snapshot: WorkloadSnapshot) -> list[str]:
+    """Why a workload shows no ports at all (the table would only say "(no ports)")."""
+    if findings:
+        return []
+    if any((p.get("spec") or {}).get("hostNetwork") for p in snapshot.pods):
+        return [("no ports: a hostNetwork pod uses its node's network, Kube-OVN allocates no address and creates "
+                 "no logical switch port for it (its node's port node-<node> carries its traffic)")]
+    if not snapshot.pods:
+        return ["no ports: no pod runs for this workload and nothing names a port for it"]
+    return [("no ports: the pod asks Kube-OVN for no network (a Multus default network of another CNI, or "
+             "--non-primary-cni-mode without a kube-ovn attachment)")]
 
 
 def _future_vm_port_detail(col: Collected, never_ran: bool) -> str:
@@ -145,21 +164,27 @@ def _verdict(row: Row, port: NbPort | None, listed: bool, col: Collected, snapsh
                                            "in \"ovn\", which GC's HasSuffix test before v1.13 takes for OVN")
         return _false_positive(row, col, snapshot, settings, never_ran)
     if row.awaiting_allocation and not row.needed:
+        if listed and not _gc_skips_delete(port, col):  # type: ignore[arg-type]
+            return STALE, None, leftover_detail(row, port, col, snapshot, settings.enable_external_vpc)  # type: ignore[arg-type]
         return OK, None, ("the pod asks for this network but is not allocated for it yet (Pending, or allocation is "
                           "failing: see the kube-ovn-controller log); GC expects nothing until it is")
     if listed:
         if _gc_skips_delete(port, col):  # type: ignore[arg-type]
             return OK, None, "not expected by GC, but kept: releases before v1.14 never delete arp_proxy ports"
         if row.needed:
-            reason, detail = _deletion_reason(row, col, snapshot)
+            reason, detail = deletion_reason(row, col, snapshot)
             if col.behaviour.reserved_ip_label:
                 detail += f"; label its IP CR {RESERVED_LABEL}=true to keep the address"
             return DELETION_RISK, reason, detail
-        return STALE, None, _stale_detail(col)
+        return STALE, None, stale_detail(col)
     if in_nb:
         return OK, None, "present; GC's list filter ignores it (type or vendor), so GC neither logs nor deletes it"
     if row.needed:
-        reason, detail = _deletion_reason(row, col, snapshot)
+        subnet = missing_subnet(row, snapshot)
+        if subnet is not None:
+            return LOST, "LOST1", (f"missing from NB: the pod is allocated on Subnet {subnet}, which does not exist, so "
+                                   "no port can be created for it and GC does not expect one")
+        reason, detail = deletion_reason(row, col, snapshot)
         return LOST, reason, "missing from NB and not expected by GC: " + detail
     if row.no_port:
         return NO_PORT, None, _no_port_detail(row)
@@ -203,33 +228,6 @@ def _false_positive(row: Row, col: Collected, snapshot: WorkloadSnapshot, settin
     return FALSE_POSITIVE, None, "GC expects this name, but the workload does not use such a port"
 
 
-def _deletion_reason(row: Row, col: Collected, snapshot: WorkloadSnapshot) -> tuple[str | None, str]:
-    b = col.behaviour
-    vm_result = col.vm_result
-    if row.pod_entries and b.ovn_predicate == "exact" and row.provider.endswith("." + OVN_PROVIDER):
-        return "DEL3", ("v1.8.1–v1.8.18 expect only provider \"ovn\": this Kube-OVN attachment port is never "
-                        "expected and is deleted after two GC runs")
-    if vm_result is not None and row.network and not row.pod_entries:
-        bare = {n for n in vm_result.skipped_bare}
-        if row.network.split("/", 1)[-1] in bare:
-            return "DEL1", ("this VM is stopped and its spec names the network without a namespace; "
-                            "v1.12.0–v1.12.3 ignore a bare networkName, so GC deletes the port and its IP")
-        if vm_result.template_error is not None and snapshot.vm is not None:
-            empty = vm_template_annotation(snapshot.vm) == ""
-            code = "DEL2" if empty and b.nadutils_parser and not b.vm_empty_annotation_guard else None
-            return code, (f"GC failed to parse the VM template annotation ({vm_result.template_error}) and skipped "
-                          "the VM's networks, so it deletes this port of the stopped VM and its IP")
-    if _in_family(row.name, col):
-        return "FP4", ("a per-interface port (v1.16 repeated NAD) of a stopped VM: GC's VM path only knows the "
-                       "un-suffixed name, so it deletes this port")
-    whys = [e.why for e in row.pod_entries if not e.expected]
-    if whys:
-        return None, "GC does not expect it because " + "; ".join(dict.fromkeys(whys))
-    if snapshot.vm is not None and not row.pod_entries:
-        return None, "the VM is not running and this release's GC does not protect this port of a stopped VM"
-    return None, "GC does not expect this port although the workload uses it"
-
-
 def _filtered_detail(port: NbPort, col: Collected) -> str:
     if port.type != "":
         text = f"the port exists with type {port.type!r}; GC lists only type \"\" ports, so it logs it lost"
@@ -238,15 +236,6 @@ def _filtered_detail(port: NbPort, col: Collected) -> str:
                 "only kube-ovn-vendor ports, so it logs it lost")
     if col.behaviour.inspect_pod and not col.behaviour.inspect_unfiltered:
         text += "; before v1.12 inspectPod uses the same filter and re-allocates the pod every 20 s"
-    return text
-
-
-def _stale_detail(col: Collected) -> str:
-    text = "not expected by GC and not used by the workload: deleted on GC's second consecutive run"
-    if col.behaviour.reserved_ip_label:
-        text += f"; its IP CR too unless labelled {RESERVED_LABEL}=true"
-    else:
-        text += ", with its IP CR"
     return text
 
 
@@ -294,7 +283,8 @@ def _provider_mismatches(col: Collected) -> list[str]:
 
 
 def _present_detail(port: NbPort) -> str:
-    """During live migration every port of the VM names both chassis (spec §2)."""
+    """A port that names two chassis is being live-migrated. Which ports of a migrating VM should carry that
+    depends on the release (model/migration.py): `judge` re-checks needed ports while a migration runs."""
     chassis = port.options.get("requested-chassis", "")
     if "," in chassis:
         return f"present; live migration in progress (requested-chassis={chassis})"

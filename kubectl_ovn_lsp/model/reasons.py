@@ -41,5 +41,33 @@ REASONS: tuple[Reason, ...] = (
     Reason("DEL3", verdicts.DELETION_RISK.name, "v1.8.1–v1.8.18 never expect Kube-OVN attachment ports", "v1.9.0"),
     Reason("DEL4", verdicts.DELETION_RISK.name, "a port Kube-OVN did not create (no vendor=kube-ovn) that GC lists "
            "and deletes under --enable-external-vpc=false"),
+    Reason("DEL5", verdicts.DELETION_RISK.name, "a stopped VM's port in a release whose GC has no VM path "
+           "(getVmLsps)", "v1.8.7, v1.9.4, v1.10.1, v1.11.0"),
+    Reason("DEL6", verdicts.DELETION_RISK.name, "a stopped VM's port whose network GC's VM path does not read "
+           "(spec.networks before v1.12.0, or a template annotation it cannot parse)", "v1.12.0"),
+    Reason("DEL7", verdicts.DELETION_RISK.name, "a running StatefulSet pod GC thinks is going away (StatefulSet "
+           "gone, re-created or scaled below its ordinal)", "scaled-down case: v1.13.7, v1.14.0 (#5122)"),
+    Reason("DEL8", verdicts.DELETION_RISK.name, "the pod's Subnet (logical_switch annotation) does not exist, so GC "
+           "does not expect the port the pod uses"),
+    Reason("DEL9", verdicts.DELETION_RISK.name, "GC's OVN-subnet test rejects the provider of the pod's Subnet"),
+    Reason("LOST1", verdicts.LOST.name, "the pod is allocated on a Subnet that does not exist: no port, nothing "
+           "repairs it"),
+    Reason("MIG1", verdicts.DEGRADED.name, "live migration: the release sets the migration options only on "
+           "<vm>.<ns>, never on this attachment port", "v1.15.9, v1.16.0 (#6241)"),
+    Reason("MIG2", verdicts.DEGRADED.name, "live migration: the release's handler sets the migration options on no "
+           "port (needAllocateSubnets of the source pod is empty)", "v1.13.15, v1.14.0 (#5388)"),
+    Reason("MIG3", verdicts.DEGRADED.name, "live migration: the release sets the migration options on this port, "
+           "but NB lacks them (handler failing or not run, or --enable-live-migration-optimize=false)"),
 )
 BY_CODE: dict[str, Reason] = {r.code: r for r in REASONS}
+
+
+def table() -> list[tuple[str, int, str, str, str]]:
+    """One table of verdicts and codes (README, docs/contracts.md, a `reasons` command): per verdict, most severe
+    first, a row for the verdict itself (code "") and one per reason code qualifying it.
+    Rows: (verdict, exit code, code, meaning, fixed in)."""
+    rows: list[tuple[str, int, str, str, str]] = []
+    for v in sorted(verdicts.VERDICTS, key=lambda v: (-v.severity, v.exit_code == 1, v.name)):
+        rows.append((v.name, v.exit_code, "", v.meaning, ""))
+        rows += [(v.name, v.exit_code, r.code, r.summary, r.fixed_in) for r in REASONS if r.verdict == v.name]
+    return rows

@@ -22,7 +22,7 @@ from kubectl_ovn_lsp.model.inventory import NADS, NODES, PODS, STATEFULSETS, VIP
 from kubectl_ovn_lsp.model.orphans import OrphanKey, is_gc_relevant, judge_orphan, orphan_key
 from kubectl_ovn_lsp.model.owners import LAUNCHER_OWNER, NODE, ORPHAN, Owner, workload_owners
 from kubectl_ovn_lsp.model.judge import judge
-from kubectl_ovn_lsp.model.port_rows import collect
+from kubectl_ovn_lsp.model.port_rows import Collected, collect
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.snapshot import Judgement, WorkloadSnapshot
 from kubectl_ovn_lsp.model.verdicts import ERROR
@@ -92,6 +92,15 @@ def owner_snapshot(owner: Owner, inventory: Inventory, settings: ControllerSetti
     return snapshot
 
 
+def snapshot_with_ports(owner: Owner, inventory: Inventory, settings: ControllerSettings,
+                        nb: NbIndex) -> tuple[WorkloadSnapshot, Collected]:
+    """The owner's snapshot with the NB ports explain's query would select, and the rows collected for it."""
+    snapshot = owner_snapshot(owner, inventory, settings)
+    collected = collect(snapshot, settings)
+    names, keys = lookups.candidates_of(snapshot, collected)
+    return replace(snapshot, nb_ports=nb.select(names, keys)), collected
+
+
 def _unreadable_dependency(owner: Owner, inventory: Inventory, settings: ControllerSettings) -> str | None:
     """The kind this owner's verdict depends on that could not be read, if any (then it is an `error` item)."""
     kubevirt = [k for k in (VMS, VMIS) if k in inventory.unreadable]
@@ -109,10 +118,7 @@ def judge_owner(owner: Owner, inventory: Inventory, settings: ControllerSettings
         if missing:
             return Item(owner, error=f"{owner.kind.lower()} {owner.namespace}/{owner.name}: cannot be judged: "
                                      f"{missing} could not be read")
-        snapshot = owner_snapshot(owner, inventory, settings)
-        collected = collect(snapshot, settings)
-        names, keys = lookups.candidates_of(snapshot, collected)  # what explain's NB query selects
-        snapshot = replace(snapshot, nb_ports=nb.select(names, keys))
+        snapshot, collected = snapshot_with_ports(owner, inventory, settings, nb)
         return Item(owner, judge(snapshot, settings, collected))
     except ModelError as exc:
         return Item(owner, error=str(exc))

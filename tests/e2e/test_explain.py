@@ -88,7 +88,7 @@ def test_reported_case_document(tc4: Sandbox) -> None:
                                   "portOwner": "vm-a", "pods": ["virt-launcher-vm-a-7xk2p"]}
     assert document["kubeOvn"] == {"version": "v1.13.4", "band": "F", "keepVmIp": True, "enableExternalVpc": True,
                                    "nonPrimaryCniMode": False, "detectedFrom": "deployment",
-                                   "deploymentVersion": "v1.13.4"}
+                                   "deploymentVersion": "v1.13.4", "behaviourOf": "v1.13.4"}
     lost, present = document["ports"]
     assert lost["name"] == "vm-a.test-ns" and lost["expectedByGc"] and not lost["inNb"]
     assert lost["sources"] == ["vm-spec"] and lost["provider"] == "ovn"
@@ -180,7 +180,7 @@ def test_text_output_has_header_table_and_paragraph(tc4: Sandbox) -> None:
 def test_wide_and_no_headers(tc4: Sandbox) -> None:
     wide = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "-o", "wide").stdout
     header = next(line for line in wide.splitlines() if line.startswith("NAME"))
-    assert header.split()[-4:] == ["PROVIDER", "SWITCH", "ADDRESSES", "SOURCES"]
+    assert header.split()[-5:] == ["PROVIDER", "SWITCH", "ADDRESSES", "SOURCES", "DETAIL"]  # DETAIL last (#10)
     bare = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--no-headers").stdout
     assert bare.splitlines()[0].startswith("vm-a.test-ns ")
     assert "Target:" not in bare and "NAME" not in bare

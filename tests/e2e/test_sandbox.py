@@ -153,7 +153,8 @@ def test_up_twice_in_one_directory_is_refused(tmp_path) -> None:
 def test_list_shows_the_shipped_scenarios() -> None:
     proc = _plugin("sandbox", "list")
     names = [line.split()[0] for line in proc.stdout.splitlines()]
-    assert names == ["tc1", "tc2", "tc3", "tc4", "tc5", "tc8", "tc14"]
+    assert names == ["node-port-missing", "nonprimary-vm-migration", "sts-zombie-port", "tc1", "tc2", "tc3", "tc4",
+                     "tc5", "tc8", "tc14", "triage-gc-lines", "vm-deleted-orphan-ports"]
 
 
 def test_unknown_scenario_is_one_error_line(tmp_path) -> None:

@@ -12,6 +12,7 @@ from ovn_lsp_sandbox import derive_nb
 from ovn_lsp_sandbox.scenario_load import list_shipped, load_dump_dir, load_scenario, object_key
 
 SHIPPED = [name for name, _ in list_shipped()]
+FIELD_CASES = {"nonprimary-vm-migration", "sts-zombie-port"}  # public reports (issue #10): Pending pods on purpose
 
 
 def ports(scenario) -> dict:
@@ -28,7 +29,8 @@ def by_kind(scenario, kind: str) -> dict[str, dict]:
 
 
 def test_shipped_list() -> None:
-    assert SHIPPED == ["node-port-missing", "tc1", "tc2", "tc3", "tc4", "tc5", "tc8", "tc14", "vm-deleted-orphan-ports"]
+    assert SHIPPED == ["node-port-missing", "nonprimary-vm-migration", "sts-zombie-port", "tc1", "tc2", "tc3", "tc4",
+                       "tc5", "tc8", "tc14", "triage-gc-lines", "vm-deleted-orphan-ports"]
     assert all(desc for _, desc in list_shipped())
 
 
@@ -55,7 +57,11 @@ def test_shipped_scenario_is_consistent(name: str) -> None:
     # a real install: controller Deployment + Running pod, ovn-central leader pod, nodes, default subnets
     dep = present[("Deployment", "kube-system", "kube-ovn-controller")]
     container = dep["spec"]["template"]["spec"]["containers"][0]
-    assert container["name"] == "kube-ovn-controller" and container["image"].endswith(":v1.13.4")
+    running = {"triage-gc-lines": ":v1.14.2"}.get(name, ":v1.13.4")  # the release whose log lines it replays
+    assert container["name"] == "kube-ovn-controller" and container["image"].endswith(running)
+    controller_pods = [p for p in by_kind(sc, "Pod").values() if p["metadata"]["name"].startswith("kube-ovn-controller-")]
+    assert controller_pods and all(c["image"] == container["image"] for p in controller_pods
+                                   for c in p["spec"]["containers"] if c["name"] == "kube-ovn-controller")
     assert "--keep-vm-ip=true" in container["args"] and "--enable-external-vpc=true" in container["args"]
     pods = by_kind(sc, "Pod")
     central = [p for p in pods.values() if p["metadata"].get("labels", {}).get("app") == "ovn-central"]
@@ -65,6 +71,8 @@ def test_shipped_scenario_is_consistent(name: str) -> None:
     assert central[0]["spec"]["containers"][0]["name"] == "ovn-central"
     for pod in pods.values():
         status = pod["status"]
+        if status["phase"] == "Pending" and name in FIELD_CASES:  # the reported state: a pod that cannot start
+            continue
         assert status["phase"] == "Running" and status["podIP"] and status["hostIP"] and pod["spec"]["nodeName"]
         assert all(c["ready"] for c in status["containerStatuses"])
         assert {"type": "Ready", "status": "True"}.items() <= next(c for c in status["conditions"] if c["type"] == "Ready").items()

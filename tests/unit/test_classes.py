@@ -282,7 +282,7 @@ def test_tc4_on_v1_8_real_port_deleted_and_primary_logged(version):
 def test_malformed_template_annotation_in_band_h_is_not_del2():
     j = judge(tc5(running=False, template_annotation="a@b@c"), settings("v1.14.2", keep_vm_ip=True))
     p = port(j, "vm1.vmns.nad-a.vmns.ovn")
-    assert (p.verdict, p.reason) == ("deletion-risk", None) and "a@b@c" not in p.detail and "parse" in p.detail
+    assert (p.verdict, p.reason) == ("deletion-risk", "DEL6") and "a@b@c" not in p.detail and "parse" in p.detail
 
 
 def test_arp_proxy_port_not_deleted_before_v1_14():
@@ -355,8 +355,8 @@ def test_unneeded_port_hidden_by_filter_is_left_alone():
 def test_stopped_vm_before_getvmlsps_existed_loses_its_ports():
     """v1.8.3–v1.8.6 keep a stopped VM's ports (keep-vm-ip) but GC has no VM path yet: they are deleted."""
     j = judge(tc5(running=False), settings("v1.8.6", keep_vm_ip=True))
-    assert verdicts(j)["vm1.vmns"] == ("deletion-risk", None)
-    assert "does not protect" in port(j, "vm1.vmns").detail
+    assert verdicts(j)["vm1.vmns"] == ("deletion-risk", "DEL5")
+    assert "no VM path" in port(j, "vm1.vmns").detail
 
 
 def test_standalone_vmi_pod_named_after_vmi():

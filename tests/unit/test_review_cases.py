@@ -85,21 +85,21 @@ def sts_snapshot(name, sts):
 def test_statefulset_ordinals_start_per_release(version, verdict):
     """web-5 of a StatefulSet with replicas 3 starting at ordinal 5 is wanted; older GC thinks it scaled down."""
     j = judge(sts_snapshot("web-5", statefulset("web", "db", 3, start=5)), settings(version))
-    assert verdicts(j) == {"web-5.db": (verdict, None)}
+    assert verdicts(j) == {"web-5.db": (verdict, "DEL7" if verdict == "deletion-risk" else None)}
 
 
 @pytest.mark.parametrize("version,verdict", [("v1.13.6", "deletion-risk"), ("v1.13.7", "ok"), ("v1.14.0", "ok")])
 def test_alive_pod_of_a_scaled_down_statefulset(version, verdict):
     """#5122: before isStatefulSetPodToGC, a still-running pod beyond replicas loses its port."""
     j = judge(sts_snapshot("web-2", statefulset("web", "db", 2)), settings(version))
-    assert verdicts(j) == {"web-2.db": (verdict, None)}
+    assert verdicts(j) == {"web-2.db": (verdict, "DEL7" if verdict == "deletion-risk" else None)}
 
 
 @pytest.mark.parametrize("version,verdict", [("v1.12.18", "ok"), ("v1.12.19", "deletion-risk")])
 def test_statefulset_uid_check_per_release(version, verdict):
     """A StatefulSet re-created under the same name (other UID): only v1.12.19+ stops expecting the pod."""
     j = judge(sts_snapshot("web-0", statefulset("web", "db", 3, uid="re-created")), settings(version))
-    assert verdicts(j) == {"web-0.db": (verdict, None)}
+    assert verdicts(j) == {"web-0.db": (verdict, "DEL7" if verdict == "deletion-risk" else None)}
 
 
 @pytest.mark.parametrize("config_provider,noted", [("nad-a.vmns.ovn", False), ("", True), ("nad-a.vmns", True)])

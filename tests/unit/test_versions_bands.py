@@ -108,7 +108,37 @@ FLIPS = [
     ("non_primary_cni_flag", "v1.14.41", "v1.15.0"),
     ("ext_vpc_flag", "v1.7.3", "v1.8.0"),
     ("ipam_by_nad_type", "v1.16.2", "v1.17.0"),
+    ("attachment_subnet_required", "v1.15.17", "v1.15.18"),
+    ("attachment_subnet_required", "v1.16.2", "v1.17.0"),
+    ("libovsdb_port_create", "v1.11.24", "v1.12.0"),
+    ("port_update_sets_addresses", "v1.12.14", "v1.12.15"),
+    ("port_update_in_place", "v1.12.4", "v1.12.5"),
+    ("port_update_in_place", "v1.11.24", "v1.13.0"),
+    ("port_update_keeps_vendor", "v1.12.6", "v1.12.7"),
+    ("port_update_keeps_vendor", "v1.11.24", "v1.13.0"),
+    ("port_update_sets_addresses", "v1.11.24", "v1.13.0"),
+    ("migrate_options_pod", "v1.12.28", "v1.12.29"),
+    ("migrate_options_pod", "v1.11.24", "v1.13.0"),
+    ("migrate_handler", "v1.13.2", "v1.13.3"),
+    ("migrate_handler", "v1.12.35", "v1.14.0"),
+    ("migrate_handler_all_nets", "v1.13.14", "v1.13.15"),
+    ("migrate_handler_all_nets", "v1.12.35", "v1.14.0"),
+    ("migrate_target_pod", "v1.14.12", "v1.14.13"),
+    ("migrate_primary_only", "v1.14.20", "v1.14.21"),
+    ("migrate_primary_only", "v1.13.15", "v1.15.0"),
+    ("migrate_all_vm_ports", "v1.15.8", "v1.15.9"),
+    ("migrate_all_vm_ports", "v1.14.41", "v1.16.0"),
 ]
+
+
+@pytest.mark.parametrize("switch", ["ipam_by_nad_type", "attachment_subnet_required"])
+def test_unreleased_switches_apply_only_to_the_branch_head(switch):
+    """release-1.16's head (VERSION v1.16.3, untagged) has them: a head build or a newer v1.16.x, not v1.16.2."""
+    assert getattr(behaviour_for(parse_version("v1.16.2"), head=True), switch) is False
+    assert getattr(behaviour_for(parse_version("v1.16.3"), head=False), switch) is False
+    assert getattr(behaviour_for(parse_version("v1.16.3"), head=True), switch) is True
+    assert getattr(behaviour_for(parse_version("v1.16.9"), head=True), switch) is True
+    assert getattr(behaviour_for(parse_version("v1.15.25"), head=True), "ipam_by_nad_type") is False
 
 
 @pytest.mark.parametrize("switch,before,after", FLIPS)

@@ -1,0 +1,129 @@
+"""`byRelease`: the workload's verdict in every known Kube-OVN release, as merged ranges, and which release fixes it.
+
+For `--kube-ovn-version all`, and automatically when the version was assumed (unknown, or not a checked release):
+the user sees which releases log, delete or degrade what for this workload (audit-triage-contract.md, "explain
+targets"). Pure: the snapshot is judged once per distinct behaviour (releases whose `Behaviour` and effective
+flags are identical share one judgement), so ~210 releases cost a few dozen judgements.
+
+Flags per release: a flag the command line or the Deployment set (`ControllerSettings.explicit`) keeps its value
+wherever the release has that flag; an unset flag takes each release's own default (`--enable-external-vpc`
+flips to false in v1.14.5/v1.15.0, `--keep-vm-ip` to true in v1.12.0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from kubectl_ovn_lsp.model.bands import ControllerSettings, behaviour_for, flag_defaults
+from kubectl_ovn_lsp.model.errors import ModelError
+from kubectl_ovn_lsp.model.judge import judge
+from kubectl_ovn_lsp.model.releases import MASTER, display, known_releases
+from kubectl_ovn_lsp.model.snapshot import OK, WorkloadSnapshot
+from kubectl_ovn_lsp.model.versions import Version
+
+ERROR = "error"
+
+
+@dataclass(frozen=True)
+class ReleaseRange:
+    """Adjacent known releases (version order) with the same verdict and reason codes."""
+
+    first: Version
+    last: Version
+    band: str  # one letter, or "E–G" when the range spans bands
+    verdict: str
+    reasons: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"from": display(self.first), "to": display(self.last), "band": self.band, "verdict": self.verdict,
+                "reasons": list(self.reasons)}
+
+    @property
+    def text(self) -> str:
+        span = display(self.first) if self.first == self.last else f"{display(self.first)}–{display(self.last)}"
+        why = f" ({', '.join(self.reasons)})" if self.reasons else ""
+        return f"{span} {self.verdict}{why}"
+
+
+@dataclass(frozen=True)
+class ReleaseTable:
+    ranges: tuple[ReleaseRange, ...]
+    judgements: int  # how many distinct behaviours were judged
+    fix: str | None  # "which release fixes this workload?", one sentence; None when nothing needs fixing
+
+
+def settings_at(base: ControllerSettings, version: Version) -> ControllerSettings:
+    """The base settings moved to another release (flags as described in the module docstring)."""
+    head = version == MASTER
+    b = behaviour_for(version, head)
+    defaults = flag_defaults(version, head)
+
+    def flag(key: str, exists: bool = True) -> bool:
+        value = getattr(base, key) if key in base.explicit else defaults[key]
+        return bool(value and exists)
+
+    return replace(base, version=version, version_text=display(version), band=b.band, head=head,
+                   keep_vm_ip=flag("keep_vm_ip", b.name_by_pod), enable_external_vpc=flag("enable_external_vpc"),
+                   non_primary_cni_mode=flag("non_primary_cni_mode", b.non_primary_cni_flag), notes=(),
+                   behaviour_of=display(version), version_assumed=False)
+
+
+def _outcome(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> tuple[str, tuple[str, ...]]:
+    try:
+        j = judge(snapshot, settings)
+    except ModelError:
+        return ERROR, ()
+    return j.verdict, tuple(sorted({p.reason for p in j.ports if p.reason}))
+
+
+def by_release(snapshot: WorkloadSnapshot, base: ControllerSettings) -> ReleaseTable:
+    """Verdict and reason codes of the workload in every known release, merged into ranges."""
+    cache: dict[tuple[Any, ...], tuple[str, tuple[str, ...]]] = {}
+    rows: list[tuple[Version, str, tuple[str, tuple[str, ...]]]] = []
+    for version in known_releases():
+        s = settings_at(base, version)
+        key = (s.behaviour, s.keep_vm_ip, s.enable_external_vpc, s.non_primary_cni_mode)
+        if key not in cache:
+            cache[key] = _outcome(snapshot, s)
+        rows.append((version, s.band, cache[key]))
+    ranges: list[ReleaseRange] = []
+    for version, band, (verdict, reasons) in rows:
+        last = ranges[-1] if ranges else None
+        if last is not None and (last.verdict, last.reasons) == (verdict, reasons):
+            first_band = last.band.split("–")[0]
+            ranges[-1] = replace(last, last=version, band=first_band if first_band == band else f"{first_band}–{band}")
+        else:
+            ranges.append(ReleaseRange(version, version, band, verdict, reasons))
+    outcomes = {version: outcome for version, _, outcome in rows}
+    return ReleaseTable(tuple(ranges), len(cache), _fix(outcomes, base))
+
+
+def _fix(outcomes: dict[Version, tuple[str, tuple[str, ...]]], base: ControllerSettings) -> str | None:
+    """One sentence: the first fixed release on the running branch and the first from which every later one is ok."""
+    ordered = sorted(outcomes)
+    fine = {v for v in ordered if outcomes[v][0] == OK}
+    effective = base.version
+    if effective is not None and effective in outcomes and effective in fine:
+        return None
+    tail = None
+    for version in reversed(ordered):
+        if version not in fine:
+            break
+        tail = version
+    parts = []
+    if effective is not None and not base.version_assumed:
+        same = [v for v in ordered if v.branch == effective.branch and v > effective and v in fine]
+        if same and (tail is None or same[0] < tail):
+            parts.append(f"{same[0]} on release-{effective.major}.{effective.minor}")
+    if tail is not None:
+        parts.append(f"every release from {display(tail)} on")
+    if base.version_assumed:
+        what = f"ok in every release from {display(tail)} on" if tail is not None else "ok in no checked release"
+        return (f"The running release is not known for sure (behaviour of {base.behaviour_of} assumed): this workload "
+                f"is {what}; the other releases are listed by release.")
+    if not parts:
+        newest = outcomes[ordered[-1]]
+        return (f"Which release fixes this workload: none of the checked releases (master is "
+                f"{newest[0]}{' ' + ', '.join(newest[1]) if newest[1] else ''}); see byRelease.")
+    return "Which release fixes this workload: " + "; ".join(parts) + " (by release: see byRelease)."
