@@ -138,8 +138,10 @@ def _collect(path: Path, acc: dict, stack: tuple[Path, ...]) -> dict:
     if not isinstance(logs, dict):
         raise ValueError(f"{path}: logs must map '<ns>/<pod>[/<container>]' to text")
     for key, text in logs.items():
-        if not isinstance(key, str) or key.count("/") not in (1, 2) or not all(key.split("/")):
-            raise ValueError(f"{path}: logs key {key!r} is not '<ns>/<pod>' or '<ns>/<pod>/<container>'")
+        parts = key.split("/") if isinstance(key, str) else []
+        if not (len(parts) in (2, 3) or (len(parts) == 4 and parts[3] == "previous")) or not all(parts):
+            raise ValueError(f"{path}: logs key {key!r} is not '<ns>/<pod>', '<ns>/<pod>/<container>' or "
+                             "'<ns>/<pod>/<container>/previous'")
         acc["logs"][key] = str(text)
     for i, rule in enumerate(data.get("forbidden") or []):
         if not isinstance(rule, dict) or set(rule) - _RULE_KEYS:

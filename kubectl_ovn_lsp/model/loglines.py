@@ -9,6 +9,7 @@ year for a date later than now), and `year_assumed` says so. Every other line is
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -50,6 +51,16 @@ class LogScan:
     year_assumed: bool = False
 
 
+def rfc3339(text: str) -> datetime:
+    """RFC 3339 with up to nanoseconds (kubelet's RFC3339Nano); Python 3.10's fromisoformat takes 6 digits."""
+    text = text.replace("Z", "+00:00")
+    head, dot, rest = text.partition(".")
+    if dot:
+        digits = len(rest) - len(rest.lstrip("0123456789"))
+        text = f"{head}.{rest[:min(digits, 6)].ljust(6, '0')}{rest[digits:]}"
+    return datetime.fromisoformat(text)
+
+
 def _klog_time(match: re.Match[str], now: datetime) -> datetime | None:
     try:
         clock = datetime.strptime(match.group("time").split(".")[0], "%H:%M:%S")
@@ -63,8 +74,27 @@ def _klog_time(match: re.Match[str], now: datetime) -> datetime | None:
     return when
 
 
+def _unwrap_json(text: str) -> str:
+    """A log store's JSON line (`{"log": "E0319 …", "time": "2026-…"}`, also `message`/`msg` and
+    `timestamp`/`@timestamp`) as the `<time> <line>` text the other forms have; any other text unchanged."""
+    if not text.lstrip().startswith("{"):
+        return text
+    try:
+        record = json.loads(text)
+    except ValueError:
+        return text
+    if not isinstance(record, dict):
+        return text
+    line = next((record[k] for k in ("log", "message", "msg") if isinstance(record.get(k), str)), None)
+    if line is None:
+        return text
+    stamp = next((record[k] for k in ("time", "timestamp", "@timestamp") if isinstance(record.get(k), str)), "")
+    return f"{stamp} {line}" if _RFC3339_RE.match(f"{stamp} ") else line
+
+
 def parse_line(text: str, now: datetime) -> tuple[GcLine | None, bool]:
     """(the GC line, or None; whether the text is a klog line at all)."""
+    text = _unwrap_json(text)
     match = _KLOG_RE.search(text.rstrip("\r\n"))
     if match is None:
         return None, False
@@ -80,7 +110,7 @@ def parse_line(text: str, now: datetime) -> tuple[GcLine | None, bool]:
     when: datetime | None
     assumed = stamp is None
     if stamp:
-        when = datetime.fromisoformat(stamp.group("ts").replace("Z", "+00:00"))
+        when = rfc3339(stamp.group("ts")).astimezone(timezone.utc)
     else:
         when = _klog_time(match, now)
     return GcLine(LOST if lost else DELETED, found.group("name"), int(match.group("line")), when, assumed), True

@@ -122,7 +122,7 @@ def judge_events(events: NameEvents, index: OwnerIndex, replay: Replay) -> Triag
     if events.event == LOST:
         if finding is not None:
             return TriageItem(events, owner, finding.verdict, finding.reason, finding.detail, logged,
-                              advice_for(finding.verdict, [finding.reason] if finding.reason else []))
+                              advice_for(finding.verdict, [finding]))
         if owner is not None:
             return TriageItem(events, owner, OK, None, "the owner exists, but GC no longer expects this name: the "
                               "line is history (the workload changed since)", False, ())
@@ -132,7 +132,7 @@ def judge_events(events: NameEvents, index: OwnerIndex, replay: Replay) -> Triag
             and owner.kind != ORPHAN:
         detail = f"GC already deleted a port this {owner.kind} uses: {finding.detail}"
         return TriageItem(events, owner, DELETION_RISK, finding.reason, detail, False,
-                          advice_for(DELETION_RISK, [finding.reason] if finding.reason else []))
+                          advice_for(DELETION_RISK, [finding]))
     if finding is not None and finding.needed:
         detail = "GC deleted it, and the port exists again now (re-created since)"
     elif owner is not None and owner.kind != ORPHAN:

@@ -47,9 +47,17 @@ def check_exec_target(pod: dict[str, Any], container: str) -> None:
 
 
 def log_text(logs: dict[str, str], pod: dict[str, Any], container: str, params: dict[str, str]) -> str:
-    """Scenario log text for `<ns>/<pod>/<container>` (or `<ns>/<pod>`), honouring tailLines and limitBytes."""
+    """Scenario log text for `<ns>/<pod>/<container>` (or `<ns>/<pod>`), honouring tailLines and limitBytes;
+    `previous=true` reads `<ns>/<pod>/<container>/previous` and, like the kubelet, is a 400 when there is none.
+    (sinceSeconds is accepted and not applied: scenario logs carry no kubelet timestamps.)"""
     ns, name = pod["metadata"].get("namespace", ""), pod["metadata"]["name"]
-    text = logs.get(f"{ns}/{name}/{container}", logs.get(f"{ns}/{name}", ""))
+    if params.get("previous") in ("true", "1"):
+        previous = logs.get(f"{ns}/{name}/{container}/previous")
+        if previous is None:
+            raise errors.bad_request(f'previous terminated container "{container}" in pod "{name}" not found')
+        text = previous
+    else:
+        text = logs.get(f"{ns}/{name}/{container}", logs.get(f"{ns}/{name}", ""))
     tail = params.get("tailLines")
     if tail and tail.lstrip("-").isdigit() and int(tail) >= 0:
         lines = text.splitlines(keepends=True)
