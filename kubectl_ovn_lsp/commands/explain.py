@@ -63,7 +63,7 @@ def explain(args: argparse.Namespace) -> dict[str, Any]:
         judgement = model.judge(_with_ports(snapshot, lookup.ports), settings)
     except ModelError as exc:
         raise BadInput(str(exc)) from None
-    notes += [n for n in (*settings.notes, *judgement.notes) if n not in notes]
+    notes += [n for n in (*settings.notes, *judgement.notes, *lookup.notes) if n not in notes]
     vm_name = (workload.vm or {}).get("metadata", {}).get("name") or judgement.port_owner
     return build_document(judgement, settings, lookup, workload.name, namespace, notes, running, vm_name)
 

@@ -12,10 +12,10 @@ matters right after a leader dies. The IDL is only polled: it never opens a tran
 from __future__ import annotations
 
 import os
-import time
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.model.records import NbLookup, NbPort
 
 DB_NAME = "OVN_Northbound"
@@ -34,6 +34,11 @@ class NbUnreachable(NbDirectError):
 
 class NbSslConfigError(NbDirectError):
     """An `ssl:` remote without usable key/certificate/CA files."""
+
+
+class NbTlsError(NbDirectError):
+    """A TLS failure that waiting cannot fix: wrong CA, a client certificate the server rejects, a key that does
+    not match its certificate, unreadable TLS files."""
 
 
 class NbSchemaError(NbDirectError):
@@ -77,17 +82,19 @@ def _set_ssl(ssl: NbSslFiles | None) -> None:
     Stream.ssl_set_ca_cert_file(ssl.ca_cert)
 
 
-def _block(wait: Any, deadline: float) -> None:
+def _block(wait: Any, deadline: Deadline) -> None:
     """Sleep until the session has something to do or the deadline passes."""
     import ovs.poller
 
     poller = ovs.poller.Poller()
     wait(poller)
-    poller.timer_wait(max(0, int((deadline - time.monotonic()) * 1000)))
+    left = deadline.remaining()
+    if left is not None:
+        poller.timer_wait(max(0, int(left * 1000)))
     poller.block()
 
 
-def _fetch_schema(remotes: list[str], deadline: float, label: str, timeout: float) -> tuple[Any, str]:
+def _fetch_schema(remotes: list[str], deadline: Deadline, label: str) -> tuple[Any, str]:
     """`get_schema` from the first remote that answers, and that remote, bounded by `deadline` (ovsdbapp's
     helper blocks without a timeout). Fails fast when every remote has refused the connection."""
     import errno
@@ -106,7 +113,7 @@ def _fetch_schema(remotes: list[str], deadline: float, label: str, timeout: floa
     try:
         request = None
         seqno = None
-        while time.monotonic() < deadline:
+        while not deadline.expired():
             session.run()
             if session.is_connected() and session.get_seqno() != seqno:
                 seqno = session.get_seqno()
@@ -123,7 +130,7 @@ def _fetch_schema(remotes: list[str], deadline: float, label: str, timeout: floa
                 _block(lambda p: (session.wait(p), session.recv_wait(p)), deadline)
     finally:
         session.close()
-    raise NbUnreachable(f"NB {label} did not answer within {timeout:g} s")
+    raise NbUnreachable(f"NB {label} did not answer within {deadline.budget} (--request-timeout)")
 
 
 def _condition(names: Iterable[str], pod_keys: Iterable[str]) -> list:
@@ -138,21 +145,35 @@ def _row_to_port(row: Any) -> NbPort:
                   addresses=tuple(row.addresses), options=dict(row.options), uuid=str(row.uuid))
 
 
-def lookup_direct(remotes: str, names: Iterable[str], pod_keys: Iterable[str], timeout: float,
+def lookup_direct(remotes: str, names: Iterable[str], pod_keys: Iterable[str], timeout: "float | Deadline | None",
                   ssl: NbSslFiles | None = None) -> NbLookup:
     """Read the Logical_Switch_Ports named `names` or whose `external_ids:pod` is in `pod_keys`, from any
-    member of `remotes`. Raises NbUnreachable when nothing answers within `timeout` seconds."""
+    member of `remotes`. `timeout` is the command's Deadline (or seconds): raises NbUnreachable when nothing
+    answers before it runs out, NbTlsError at once when TLS cannot work."""
     names, pod_keys = list(names), list(pod_keys)
     if not names and not pod_keys:
         raise ValueError("lookup_direct needs at least one port name or pod key")
+    deadline = Deadline.of(timeout)
     parts = _check_remotes(remotes, ssl)
-    deadline = time.monotonic() + timeout
     label = ",".join(parts)
+    if ssl is not None:
+        from kubectl_ovn_lsp.nb import tls
+
+        tls.probe(parts, ssl, deadline)
+    try:
+        with deadline.guard(f"NB {label}"):
+            return _read(parts, label, names, pod_keys, deadline, ssl)
+    except OSError as exc:  # python-ovs lets some socket/TLS errors through its reconnect loop
+        raise NbUnreachable(f"NB {label}: {type(exc).__name__}: {' '.join(str(exc).split())}") from None
+
+
+def _read(parts: list[str], label: str, names: list[str], pod_keys: list[str], deadline: Deadline,
+          ssl: NbSslFiles | None) -> NbLookup:
     _set_ssl(ssl)
     from ovsdbapp.backend.ovs_idl.connection import OvsdbIdl
     from ovsdbapp.backend.ovs_idl.idlutils import create_schema_helper
 
-    schema_json, answered = _fetch_schema(parts, deadline, label, timeout)
+    schema_json, answered = _fetch_schema(parts, deadline, label)
     helper = create_schema_helper(schema_json)
     table = schema_json.get("tables", {}).get(TABLE, {}).get("columns", {})
     missing = [c for c in COLUMNS if c not in table]
@@ -165,8 +186,8 @@ def lookup_direct(remotes: str, names: Iterable[str], pod_keys: Iterable[str], t
     try:
         idl.cond_change(TABLE, _condition(names, pod_keys))
         while not (idl.state == idl.IDL_S_MONITORING and idl.change_seqno > 0):
-            if time.monotonic() >= deadline:
-                raise NbUnreachable(f"NB {label} did not answer within {timeout:g} s")
+            if deadline.expired():
+                raise NbUnreachable(f"NB {label} did not answer within {deadline.budget} (--request-timeout)")
             idl.run()
             if not (idl.state == idl.IDL_S_MONITORING and idl.change_seqno > 0):
                 _block(idl.wait, deadline)
