@@ -68,17 +68,17 @@ def check_files(files: NbSslFiles) -> ssl.SSLContext:
     try:
         context.load_verify_locations(files.ca_cert)
     except (ssl.SSLError, OSError) as exc:
-        raise NbTlsError(f"--nb-ca-cert {files.ca_cert}: not a usable CA certificate ({_ssl_words(exc)})") from None
+        raise NbTlsError(f"NB TLS: --nb-ca-cert {files.ca_cert}: not a usable CA certificate ({_ssl_words(exc)})") from None
     try:
         context.load_cert_chain(files.certificate, files.private_key)
     except ssl.SSLError as exc:
         if "KEY_VALUES_MISMATCH" in str(exc) or "key values mismatch" in str(exc):
-            raise NbTlsError(f"the private key {files.private_key} does not match the certificate "
+            raise NbTlsError(f"NB TLS: the private key {files.private_key} does not match the certificate "
                              f"{files.certificate}") from None
-        raise NbTlsError(f"--nb-certificate {files.certificate} / --nb-private-key {files.private_key}: "
+        raise NbTlsError(f"NB TLS: --nb-certificate {files.certificate} / --nb-private-key {files.private_key}: "
                          f"not a usable certificate and key ({_ssl_words(exc)})") from None
     except OSError as exc:
-        raise NbTlsError(f"cannot read the client certificate or key: {exc.strerror or exc}") from None
+        raise NbTlsError(f"NB TLS: cannot read the client certificate or key: {exc.strerror or exc}") from None
     return context
 
 
@@ -112,6 +112,8 @@ def _handshake(context: ssl.SSLContext, host: str, port: int, timeout: float | N
         except ssl.SSLCertVerificationError as exc:
             return ("TLS verification failed: the server's certificate is not signed by the CA in --nb-ca-cert "
                     f"({exc.verify_message})")
+        except ssl.SSLEOFError:
+            return "TLS: the server rejected the client certificate (it closed the connection during the handshake)"
         except ssl.SSLError as exc:
             words = _ssl_words(exc)
             if any(k in words.lower() for k in ("unknown ca", "bad certificate", "certificate required",
