@@ -62,7 +62,8 @@ def test_no_limit() -> None:
 
 def test_main_turns_the_flag_into_one_deadline(monkeypatch) -> None:
     seen = {}
-    monkeypatch.setattr(cli, "_load_handler", lambda spec: lambda args: seen.setdefault("t", args.request_timeout) and 0)
+    monkeypatch.setattr(cli, "_load_handler",
+                        lambda spec: lambda args: seen.setdefault("t", args.request_timeout) and 0)
     cli.main(["explain", "vm-a", "--request-timeout", "1m"])
     assert isinstance(seen["t"], Deadline) and seen["t"].seconds == 60 and not seen["t"].hard_stop
 
@@ -130,7 +131,8 @@ def test_malformed_kubeconfig_is_one_line(tmp_path, text: str, words: str) -> No
 def test_context_not_found_and_no_current_context(tmp_path) -> None:
     from kubernetes.client.configuration import Configuration
 
-    path = _write(tmp_path / "c", clusters=[{"name": "c", "cluster": {"server": "http://x"}}], contexts=[_ctx("a", "c")])
+    path = _write(tmp_path / "c", clusters=[{"name": "c", "cluster": {"server": "http://x"}}],
+                  contexts=[_ctx("a", "c")])
     files = kubeconfig.locate(path)
     with pytest.raises(KubeConfigError, match=r'context "in-b\\n" not found'):
         kubeconfig.load(files, "in-b\n", Configuration())
