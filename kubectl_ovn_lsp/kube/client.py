@@ -11,7 +11,6 @@ reads (`model/shapes.py`), so a malformed object is one line naming it, not a Ty
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import sys
@@ -296,7 +295,8 @@ def _status_error(code: int, body: bytes, method: str, path: str, host: str = ""
         verb, resource, where = _forbidden_parts(status, path)
         return Forbidden(verb=verb, resource=resource, where=where, server_message=message or "Forbidden")
     if code == 401:
-        return KubeApiError(method=method, path=path, code=code, reason="Unauthorized: check the kubeconfig credentials")
+        return KubeApiError(method=method, path=path, code=code,
+                            reason="Unauthorized: check the kubeconfig credentials")
     return KubeApiError(method=method, path=path, code=code, reason=message or status.get("reason") or "")
 
 

@@ -68,7 +68,8 @@ def check_files(files: NbSslFiles) -> ssl.SSLContext:
     try:
         context.load_verify_locations(files.ca_cert)
     except (ssl.SSLError, OSError) as exc:
-        raise NbTlsError(f"NB TLS: --nb-ca-cert {files.ca_cert}: not a usable CA certificate ({_ssl_words(exc)})") from None
+        raise NbTlsError(f"NB TLS: --nb-ca-cert {files.ca_cert}: not a usable CA certificate "
+                         f"({_ssl_words(exc)})") from None
     try:
         context.load_cert_chain(files.certificate, files.private_key)
     except ssl.SSLError as exc:
