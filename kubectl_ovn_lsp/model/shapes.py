@@ -64,6 +64,8 @@ SHAPES: dict[str, tuple[tuple[str, str], ...]] = {
     "Node": _META,
     "Secret": _META + (("data", "strmap"),),
 }
+NAMESPACED = frozenset({"Pod", "VirtualMachine", "VirtualMachineInstance", "NetworkAttachmentDefinition", "Deployment",
+                        "StatefulSet", "Secret"})
 _COMPILED: dict[str, list[tuple[tuple[str, ...], str, str]]] = {
     kind: [(tuple(path.replace("[]", ".[]").split(".")), path, expected) for path, expected in fields]
     for kind, fields in SHAPES.items()
@@ -94,6 +96,13 @@ def problems(kind: str, obj: Any) -> list[tuple[str, str, str]]:
     """Every (field, expected, got) that does not have the shape the model reads; [] for an unknown kind."""
     if not isinstance(obj, dict):
         return [("(object)", "a mapping", describe(obj))]
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict):  # every object the API serves has metadata and a name
+        return [("metadata", "a mapping", describe(meta))]
+    if not isinstance(meta.get("name"), str) or not meta["name"]:
+        return [("metadata.name", "a non-empty string", describe(meta.get("name")))]
+    if kind in NAMESPACED and (not isinstance(meta.get("namespace"), str) or not meta["namespace"]):
+        return [("metadata.namespace", "a non-empty string", describe(meta.get("namespace")))]
     out: list[tuple[str, str, str]] = []
     for segments, _path, expected in _COMPILED.get(kind, ()):
         for where, value in _walk(obj, segments, ""):
