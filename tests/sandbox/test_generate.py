@@ -51,7 +51,8 @@ def test_small_cluster_counts_and_consistency(pods: int, vms: int, lsps: int) ->
         owner = port_owner(pod, keep_vm_ip=True)
         for key in pod["metadata"]["annotations"]:
             if key.endswith(".kubernetes.io/logical_switch"):
-                expected.add(port_name(owner, pod["metadata"]["namespace"], key[: -len(".kubernetes.io/logical_switch")]))
+                provider = key[: -len(".kubernetes.io/logical_switch")]
+                expected.add(port_name(owner, pod["metadata"]["namespace"], provider))
     assert expected and expected <= set(names)
     owners = {f'{o["metadata"].get("namespace", "")}/{o["metadata"]["name"]}' for o in sc.objects
               if o["kind"] in ("Pod", "VirtualMachine")}
