@@ -3,9 +3,11 @@
 ovsdbapp provides the IDL class (`OvsdbIdl`) and the schema helper; we do not use its API/Connection layer: a
 full IDL sync of 50,000 ports takes ~20 s and 300 MB; ovsdbapp keeps one connection per API class (a second API
 object silently reuses the first) and runs a thread that must be stopped. Here one `ovs.db.idl.Idl` registers
-only the five columns read, on Logical_Switch_Port only, with a condition (OR of `name == x` and `external_ids includes {pod: key}`) sent in the first monitor request, so the
-server sends only matching rows (~0.2 s at 50,000 ports). `leader_only=False`: any raft member answers, which
-matters right after a leader dies. The IDL is only polled: it never opens a transaction, so it cannot write.
+only the five columns read, on Logical_Switch_Port only, with a condition (OR of `name == x` and
+`external_ids includes {pod: key}`) sent in the first monitor request, so the server sends only matching rows
+(~0.2 s at 50,000 ports). `leader_only=False`: any raft member answers, which matters right after a leader dies.
+The IDL is only polled: it never opens a transaction, so it cannot write. For `ssl:` a TLS probe (nb/tls.py)
+names a certificate problem before python-ovs would retry it until the deadline.
 `ovs` is imported lazily to keep CLI start-up fast.
 """
 
