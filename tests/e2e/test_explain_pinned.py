@@ -53,3 +53,23 @@ def test_kube_ovn_ns_names_the_ovn_namespace(tc4: Sandbox) -> None:
     assert proc.returncode == 4 and json.loads(proc.stdout)["kubeOvn"]["detectedFrom"] == "deployment"
     proc = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--ovn-namespace", "kube-system", KUBE_OVN_NS="test-ns")
     assert proc.returncode == 4, proc.stderr  # the flag wins over the variable
+
+
+def test_kubeconfig_list_and_context_from_the_second_file(tc4: Sandbox, tmp_path) -> None:
+    """KUBECONFIG=a:b with --context in-b works as with kubectl; without it, a's current context (dead) is used."""
+    real = yaml.safe_load(open(tc4.kubeconfig))
+    b = {**real, "contexts": [{"name": "in-b", "context": real["contexts"][0]["context"]}], "current-context": "in-b"}
+    a = {"apiVersion": "v1", "kind": "Config", "current-context": "in-a",
+         "clusters": [{"name": "dead", "cluster": {"server": "http://127.0.0.1:9"}}],
+         "users": [{"name": "nobody", "user": {}}],
+         "contexts": [{"name": "in-a", "context": {"cluster": "dead", "user": "nobody"}}]}
+    (tmp_path / "a").write_text(yaml.safe_dump(a))
+    (tmp_path / "b").write_text(yaml.safe_dump(b))
+    merged = f"{tmp_path / 'a'}:{tmp_path / 'b'}"
+    proc = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--context", "in-b", KUBECONFIG=merged)
+    assert proc.returncode == 4, proc.stderr
+    assert tc4.kubectl("get", "vm", "-n", "test-ns", "--context", "in-b", KUBECONFIG=merged).returncode == 0
+    proc = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", KUBECONFIG=merged)
+    assert proc.returncode == 1 and "127.0.0.1:9" in proc.stderr
+    proc = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--kubeconfig", str(tmp_path / "missing"))
+    assert proc.returncode == 1 and proc.stderr.startswith('error: kubeconfig: "') and "no such file" in proc.stderr
