@@ -143,6 +143,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         return 130
+    except BrokenPipeError:  # `sandbox list | head`
+        return 0
     except Exception as exc:  # the promise is one line, never a traceback
         if os.environ.get("KUBECTL_OVN_LSP_TRACEBACK"):
             raise
