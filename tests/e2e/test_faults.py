@@ -321,3 +321,5 @@ def test_zzz_report_worst_wall_time(capsys) -> None:
         fault, wall = max(FAULTS, key=lambda f: f[1])
         with capsys.disabled():
             print(f"\nfaults: {len(FAULTS)} runs, worst wall {wall:.2f}s ({fault})")
+            for name, seconds in sorted(FAULTS, key=lambda f: -f[1]):
+                print(f"  {seconds:5.2f}s  {name}")
