@@ -22,6 +22,19 @@ class ExitStatus(IntEnum):
     INTERRUPTED = 130
 
 
+def _escape_controls(value: str) -> str:
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in value)
+
+
+def quote_name(text: object) -> str:
+    """A user- or object-supplied string made safe inside `"…"` on the one `error:` line: control characters (a
+    newline in a name) are escaped as Go's %q would, and so are quotes, so the line can never split."""
+    return _escape_controls(str(text)).replace('"', '\\"')
+
+
+def one_line(text: str) -> str:
+    """The last line of defence for every message printed: control characters are shown escaped, never obeyed."""
+    return text if text.isprintable() else _escape_controls(text)
 
 
 class PluginError(Exception):
@@ -53,6 +66,10 @@ class KubeUnavailable(PluginError):
 
 class KubeConfigError(PluginError):
     message = "kubeconfig: %(reason)s"
+
+
+class NotKubernetesApi(PluginError):
+    message = "the server at %(server)s did not answer like a Kubernetes API: %(method)s %(path)s returned %(detail)s"
 
 
 class KubeApiError(PluginError):

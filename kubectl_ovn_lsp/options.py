@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Callable, Mapping, TextIO
+from typing import TYPE_CHECKING, Callable, Mapping, TextIO
+
+if TYPE_CHECKING:
+    from kubectl_ovn_lsp.deadline import Deadline
 
 
 @dataclass(frozen=True)
@@ -20,7 +23,7 @@ class KubeOptions:
     context: str | None = None
     namespace: str | None = None  # None: the context's namespace (an explicit -n is a constraint for port names)
     all_namespaces: bool = False
-    request_timeout: float | None = 10.0
+    request_timeout: float | Deadline | None = 10.0  # seconds, or the command's started Deadline; None: no limit
     verbose: bool = False
 
 

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from kubectl_ovn_lsp.errors import PluginError
+from kubectl_ovn_lsp.errors import PluginError, one_line
 from ovn_lsp_sandbox import runtime
 
 DEFAULT_DIR = ".sandbox"
@@ -138,11 +138,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except PluginError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(f"error: {one_line(str(exc))}\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         return 130
+    except BrokenPipeError:  # `sandbox list | head`
+        return 0
+    except Exception as exc:  # the promise is one line, never a traceback
+        if os.environ.get("KUBECTL_OVN_LSP_TRACEBACK"):
+            raise
+        sys.stderr.write(f"error: sandbox: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+                         "(set KUBECTL_OVN_LSP_TRACEBACK=1 for details)\n")
+        return 1
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator
 
-from kubectl_ovn_lsp.model import bands, nad
+from kubectl_ovn_lsp.model import bands, nad, shapes
 from kubectl_ovn_lsp.model.gc_pods import is_pod_alive
 from kubectl_ovn_lsp.model.naming import port_name, port_owner
 from ovn_lsp_sandbox.nb_content import PortSpec, SwitchSpec
@@ -39,7 +39,10 @@ def is_ovn_provider(provider: str | None) -> bool:
 
 
 def _kind(objects: Iterable[dict], kind: str) -> Iterator[dict]:
-    return (o for o in objects if o.get("kind") == kind)
+    """Objects of `kind` that Kube-OVN could read: one with a field of the wrong type (a replayed dump may hold
+    it) is served by the API server as it is, so the plugin can report it, but gets no NB content, as Kube-OVN's
+    informers could not decode it either."""
+    return (o for o in objects if o.get("kind") == kind and not shapes.problems(kind, o))
 
 
 def _meta(obj: dict) -> dict:

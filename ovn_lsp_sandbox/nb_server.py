@@ -112,8 +112,17 @@ def _member_paths(base: Path, index: int, clustered: bool) -> NbMember:
                     ctl=str(run_dir / CTL_NAME), log_file=str(root / "ovsdb-server-nb.log"), remote="")
 
 
+def server_binary() -> str:
+    """`ovsdb-server`: on PATH, else where Debian and Ubuntu put it (/usr/sbin is not on a user's PATH)."""
+    for candidate in (shutil.which("ovsdb-server"), "/usr/sbin/ovsdb-server", "/usr/local/sbin/ovsdb-server"):
+        if candidate and Path(candidate).is_file():
+            return candidate
+    raise NbServerError("ovsdb-server not found (on PATH or in /usr/sbin): install openvswitch-common "
+                        "(bash .ci/install does)")
+
+
 def _server_argv(m: NbMember, ssl: SslFiles | None) -> list[str]:
-    argv = ["ovsdb-server", "--detach", "--no-chdir", f"--pidfile={m.pidfile}", f"--log-file={m.log_file}",
+    argv = [server_binary(), "--detach", "--no-chdir", f"--pidfile={m.pidfile}", f"--log-file={m.log_file}",
             f"--unixctl={m.ctl}", f"--remote=punix:{m.unix_socket}"]
     if ssl:
         argv += ["--remote=pssl:0:127.0.0.1", f"--private-key={ssl.server_key}",

@@ -13,7 +13,7 @@ import sys
 from typing import Callable, Sequence
 
 from kubectl_ovn_lsp import __version__
-from kubectl_ovn_lsp.errors import ExitStatus, PluginError
+from kubectl_ovn_lsp.errors import ExitStatus, PluginError, one_line, quote_name
 
 PROG = "kubectl ovn-lsp"
 
@@ -45,14 +45,38 @@ def _bool(text: str) -> bool:
     raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
 
 
-def _positive_seconds(text: str) -> float:
+def _request_timeout(text: str) -> float | None:
+    """kubectl's forms (`10`, `10s`, `1m`, `1m30s`); `0` = no limit (None). Turned into the command's
+    `Deadline` right after parsing (see `main`), so the budget covers the whole command."""
+    from kubectl_ovn_lsp.deadline import BadDuration, parse_duration
+
     try:
-        value = float(text.rstrip("s"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected seconds, got {text!r}") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be greater than 0")
-    return value
+        return parse_duration(text)
+    except BadDuration as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _namespace(text: str) -> str:
+    """A namespace is a DNS-1123 label: checked here so `x;y` is a usage error naming the value, not a 404
+    ("the server could not find the requested resource") from deep inside a command."""
+    import re
+
+    if not re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", text) or len(text) > 63:
+        raise argparse.ArgumentTypeError(
+            f'"{quote_name(text)}" is not a valid namespace name (lower-case letters, digits and "-", at most 63)')
+    return text
+
+
+def _object_name(text: str) -> str:
+    """What any object name can be: non-empty, at most 253 characters, no control characters, no "/" or "%",
+    not "." or ".." (Kubernetes' path-segment rule; upper case and dots are allowed for custom resources)."""
+    if not text:
+        raise argparse.ArgumentTypeError("a name is required")
+    if len(text) > 253:
+        raise argparse.ArgumentTypeError(f"a name has at most 253 characters, got {len(text)}")
+    if not text.isprintable() or any(ch in text for ch in "/%") or text in (".", "..") or text != text.strip():
+        raise argparse.ArgumentTypeError(f'"{quote_name(text)}" is not a valid object name')
+    return text
 
 
 def _nb_target(text: str) -> str:
@@ -84,19 +108,24 @@ def _workload(text: str) -> str:
 
     prefix, slash, name = text.partition("/")
     if slash and (prefix.lower() not in TARGET_PREFIXES or not name or "/" in name):
-        raise argparse.ArgumentTypeError(f"expected NAME, pod/NAME, vm/NAME, vmi/NAME or node/NAME, got {text!r}")
-    if not text:
-        raise argparse.ArgumentTypeError("a name is required")
+        raise argparse.ArgumentTypeError(
+            f'expected NAME, pod/NAME, vm/NAME, vmi/NAME or node/NAME, got "{quote_name(text)}"')
+    if slash or len(text) <= 253 or "." not in text:
+        _object_name(name if slash else text)
+    elif len(text) > 512 or not text.isprintable() or "%" in text:  # a port name (owner + namespace + provider)
+        raise argparse.ArgumentTypeError(f'"{quote_name(text[:80])}…" is not a valid object or port name')
     return text
 
 
 def add_kube_flags(parser: argparse.ArgumentParser) -> None:
     """The kubectl flags every cluster-facing subcommand takes."""
-    parser.add_argument("-n", "--namespace", help="namespace of the workload (default: the context's namespace)")
+    parser.add_argument("-n", "--namespace",
+                        help="namespace of the workload (default: the context's namespace)")
     parser.add_argument("--context", help="kubeconfig context to use")
     parser.add_argument("--kubeconfig", help="path to the kubeconfig file")
-    parser.add_argument("--request-timeout", type=_positive_seconds, default=10.0, metavar="SECONDS",
-                        help="bound for every API call and the NB query (default 10)")
+    parser.add_argument("--request-timeout", type=_request_timeout, default=10.0, metavar="DURATION",
+                        help="bound for the whole command, retries included: 10, 10s, 1m; 0 = no limit "
+                        "(default 10s)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="print each Kubernetes request and the exact NB query on stderr")
 
@@ -136,7 +165,7 @@ def add_nb_flags(parser: argparse.ArgumentParser) -> None:
     nb.add_argument("--nb-ca-cert", metavar="FILE")
     nb.add_argument("--nb-tls-secret", action="store_true",
                     help="take the ssl: client key/cert/CA from Secret kube-ovn-tls in the OVN namespace")
-    nb.add_argument("--ovn-namespace", default=None,
+    nb.add_argument("--ovn-namespace", default=None, type=_namespace,
                     help="namespace of ovn-central and kube-ovn-controller (default $KUBE_OVN_NS or kube-system)")
 
 
@@ -221,13 +250,15 @@ def _add_audit(sub: argparse._SubParsersAction) -> None:
     audit.set_defaults(handler="kubectl_ovn_lsp.cli.handlers:audit")
 
 
-def _since(text: str) -> int:
-    from kubectl_ovn_lsp.cli.durations import parse_duration
+def _since(text: str) -> int | None:
+    """kubectl logs --since: a duration (`30m`, `6h`); 0 means no filter."""
+    from kubectl_ovn_lsp.deadline import BadDuration, parse_duration
 
     try:
-        return math.ceil(parse_duration(text))
-    except ValueError as exc:
+        seconds = parse_duration(text)
+    except BadDuration as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    return None if seconds is None else math.ceil(seconds)
 
 
 def _count(text: str) -> int:
@@ -273,18 +304,56 @@ def _load_handler(spec: str) -> Callable[[argparse.Namespace], int]:
     return getattr(importlib.import_module(module), function)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `kubectl-ovn_lsp`; returns the exit status instead of raising."""
+def _check_values(args: argparse.Namespace, parser: Parser) -> None:
+    """Namespaces that will be used must be valid: `-n` unless `-A` overrides it (as kubectl ignores it), and
+    $KUBE_OVN_NS, which stands in for --ovn-namespace."""
+    if getattr(args, "namespace", None) and not getattr(args, "all_namespaces", False):
+        try:
+            _namespace(args.namespace)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"argument -n/--namespace: {exc}")
+    env = os.environ.get("KUBE_OVN_NS")
+    if hasattr(args, "ovn_namespace") and args.ovn_namespace is None and env:
+        try:
+            _namespace(env)
+        except argparse.ArgumentTypeError as exc:
+            parser.error(f"$KUBE_OVN_NS: {exc}")
+
+
+def start_deadline(args: argparse.Namespace, hard_stop: bool) -> None:
+    """Replace the parsed `--request-timeout` seconds by the command's one `Deadline`, started now.
+
+    Commands pass `args.request_timeout` (a Deadline) to `KubeClient.connect` and the NB readers, which all
+    take the time that is left from it. `hard_stop`: the watchdog may end the process (only when running as
+    the program, never inside a test process)."""
+    from kubectl_ovn_lsp.deadline import Deadline
+
+    if hasattr(args, "request_timeout") and not isinstance(args.request_timeout, Deadline):
+        args.request_timeout = Deadline(args.request_timeout, hard_stop=hard_stop)
+
+
+def main(argv: Sequence[str] | None = None, *, hard_stop: bool | None = None) -> int:
+    """Entry point of `kubectl-ovn_lsp`; returns the exit status instead of raising.
+
+    `hard_stop` (default: only when argv comes from the command line) lets the deadline's watchdog end a
+    process whose network step ignores the time left."""
+    from kubectl_ovn_lsp.model.errors import ModelError
+
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        _check_values(args, parser)
     except SystemExit as exc:
         return int(exc.code or 0)
+    start_deadline(args, argv is None if hard_stop is None else hard_stop)
     try:
         return int(_load_handler(args.handler)(args))
     except PluginError as exc:
-        sys.stderr.write(f"error: {exc}\n")
+        sys.stderr.write(f"error: {one_line(str(exc))}\n")
         return int(exc.exit_status)
+    except ModelError as exc:  # a malformed object met outside a command's own handling
+        sys.stderr.write(f"error: {one_line(str(exc))}\n")
+        return int(ExitStatus.ERROR)
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
         return int(ExitStatus.INTERRUPTED)
@@ -293,7 +362,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the promise is one line, never a traceback
         if os.environ.get("KUBECTL_OVN_LSP_TRACEBACK"):
             raise
-        sys.stderr.write(f"error: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+        sys.stderr.write(f"error: internal error: {type(exc).__name__}: {one_line(' '.join(str(exc).split()))} "
                          "(set KUBECTL_OVN_LSP_TRACEBACK=1 for details)\n")
         return int(ExitStatus.ERROR)
 

@@ -28,8 +28,9 @@ def run(options: AuditOptions, env: Environment) -> dict[str, Any]:
     inventory = list_scope(context.client, namespace, env.now(), chunk_size=options.chunk_size,
                            progress=env.progress)
     env.progress("reading OVN NB…")
-    lookup = read_nb(context.client, common.nb, Selection(every_port=True), kube.request_timeout or 86400.0,
+    lookup = read_nb(context.client, common.nb, Selection(every_port=True), context.client.deadline,
                      verbose=kube.verbose, stderr=env.stderr)
+    context.add_notes(lookup.notes)
     env.progress(f"replaying GC over {len(inventory.pods)} pods and {len(lookup.ports)} ports…")
     result = replay(inventory, lookup.ports, context.settings)
     env.progress_done()

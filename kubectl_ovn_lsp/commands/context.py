@@ -27,8 +27,7 @@ class CommandContext:
 def connect(common: CommonOptions) -> CommandContext:
     """Client from the kubeconfig, settings from the Deployment in the OVN namespace (or assumed, with a note)."""
     kube = common.kube
-    timeout = kube.request_timeout or 86400.0  # 0 or None: no limit
-    client = KubeClient.connect(kube.kubeconfig, kube.context, timeout, kube.verbose)
+    client = KubeClient.connect(kube.kubeconfig, kube.context, kube.request_timeout, kube.verbose)
     notes: list[str] = []
     deployment = controller_deployment(client, common.nb.ovn_namespace, notes)
     settings = settings_from_deployment(deployment, common.controller.as_dict())

@@ -45,7 +45,7 @@ def run(options: ExplainOptions, env: Environment) -> dict[str, Any]:
 
     common = options.common
     context = connect(common)
-    timeout = common.kube.request_timeout or 86400.0
+    timeout = context.client.deadline  # one budget for the whole command (--request-timeout)
 
     def nb_read(selection: Selection) -> NbLookup:
         return read_nb(context.client, common.nb, selection, timeout, verbose=common.kube.verbose, stderr=env.stderr)
@@ -63,6 +63,7 @@ def run(options: ExplainOptions, env: Environment) -> dict[str, Any]:
         raise BadInput(item.error)
     assert item.judgement is not None
     context.add_notes(item.judgement.notes)
+    context.add_notes(lookup.notes)
     document = explanation(item, context.settings, lookup, context.notes, context.deployment_version)
     if workload and (common.controller.version == "all" or context.settings.version_assumed):
         from kubectl_ovn_lsp.model.by_release import by_release

@@ -100,8 +100,9 @@ def _judge(groups: list[Any], context: Any, common: Any, env: Environment, now: 
 
     inventory = list_scope(context.client, None, now, progress=env.progress)
     env.progress("reading OVN NB…")
-    lookup = read_nb(context.client, common.nb, Selection(every_port=True), common.kube.request_timeout or 86400.0,
+    lookup = read_nb(context.client, common.nb, Selection(every_port=True), context.client.deadline,
                      verbose=common.kube.verbose, stderr=env.stderr)
+    context.add_notes(lookup.notes)
     result = replay(inventory, lookup.ports, context.settings)
     env.progress_done()
     for plural, why in sorted(inventory.unreadable.items()):

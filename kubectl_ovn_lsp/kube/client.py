@@ -2,20 +2,24 @@
 
 The `kubernetes` client loads the kubeconfig (contexts, exec/OIDC auth plugins, in-cluster config)
 and signs requests; we skip its model classes: `CoreV1Api` alone pulls ~250 model modules (~1 s)
-and deserialising into them is slow at scale. Every call is bounded by `--request-timeout`.
+and deserialising into them is slow at scale. The whole command is bounded by one `Deadline`
+(`--request-timeout`): every request gets the time that is left and urllib3's retries are off (they made a
+3 s budget last 13 s against a hung server). Every object read is checked against the shapes the model
+reads (`model/shapes.py`), so a malformed object is one line naming it, not a TypeError later.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shlex
 import sys
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
+from urllib.parse import quote
 
+from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.errors import (
     Expired,
     Forbidden,
@@ -23,8 +27,10 @@ from kubectl_ovn_lsp.errors import (
     KubeConfigError,
     KubeUnavailable,
     NotFound,
-    Timeout,
+    NotKubernetesApi,
+    quote_name,
 )
+from kubectl_ovn_lsp.model import shapes
 
 SERVICE_ACCOUNT_NS = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
 CLOSE_CHANNEL = 255  # v5.channel.k8s.io: "the stream of channel N is closed"
@@ -41,12 +47,13 @@ class Resource:
     namespaced: bool = True
 
     def path(self, namespace: str | None = None, name: str | None = None, subresource: str = "") -> str:
+        """The REST path; namespace and name are percent-encoded, so no name can add a path or a query."""
         base = f"/api/{self.version}" if not self.group else f"/apis/{self.group}/{self.version}"
         if self.namespaced and namespace:
-            base += f"/namespaces/{namespace}"
+            base += f"/namespaces/{quote(namespace, safe='')}"
         base += f"/{self.plural}"
         if name:
-            base += f"/{name}"
+            base += f"/{quote(name, safe='')}"
         if subresource:
             base += f"/{subresource}"
         return base
@@ -71,44 +78,53 @@ class ExecResult:
 
 
 class KubeClient:
-    """A thin, read-only JSON client over the kubernetes package's configuration and transport."""
+    """A thin, read-only JSON client over the kubernetes package's configuration and transport.
 
-    def __init__(self, configuration: Any, namespace: str, timeout: float, verbose: bool = False) -> None:
+    `timeout` is the command's `Deadline` (or seconds, for a client of its own): every request, list page and
+    exec takes only the time that is left of it; `self.deadline` is there for the NB readers to share.
+    """
+
+    def __init__(self, configuration: Any, namespace: str, timeout: "float | Deadline | None",
+                 verbose: bool = False) -> None:
         from kubernetes.client.api_client import ApiClient
 
         self.configuration = configuration
+        self.configuration.retries = False  # one attempt per request: the deadline, not urllib3, decides
         self.namespace = namespace
-        self.timeout = timeout
+        self.deadline = Deadline.of(timeout)
         self.verbose = verbose
         self._api = ApiClient(configuration)
+
+    @property
+    def timeout(self) -> float | None:
+        """Seconds left of the command's budget (None: no limit)."""
+        return self.deadline.remaining()
 
     @classmethod
     def connect(
         cls,
         kubeconfig: str | None = None,
         context: str | None = None,
-        timeout: float = 10.0,
+        timeout: "float | Deadline | None" = 10.0,
         verbose: bool = False,
     ) -> "KubeClient":
-        """Load credentials as kubectl does: --kubeconfig, $KUBECONFIG, ~/.kube/config, then in-cluster."""
+        """Load credentials as kubectl does: --kubeconfig, else every file of $KUBECONFIG merged, else
+        ~/.kube/config, else in-cluster. Errors name the file (missing, not YAML, context not found)."""
         from kubernetes import config as kconfig
         from kubernetes.client.configuration import Configuration
 
+        from kubectl_ovn_lsp.kube import kubeconfig as files_of
+
         configuration = Configuration()
-        path = kubeconfig or _first_kubeconfig_path()
-        try:
-            if path:
-                kconfig.load_kube_config(
-                    config_file=path, context=context, client_configuration=configuration, persist_config=False
-                )
-                namespace = _context_namespace(kconfig, path, context)
-            else:
+        files = files_of.locate(kubeconfig)
+        if files.paths:
+            namespace = files_of.load(files, context, configuration)
+        else:
+            try:
                 kconfig.load_incluster_config(client_configuration=configuration)
-                namespace = _read_text(SERVICE_ACCOUNT_NS) or "default"
-        except kconfig.ConfigException as exc:
-            raise KubeConfigError(reason=_one_line(str(exc))) from None
-        except (OSError, ValueError, TypeError, KeyError) as exc:
-            raise KubeConfigError(reason=f"{path or 'in-cluster'}: {_one_line(str(exc))}") from None
+            except kconfig.ConfigException as exc:
+                raise KubeConfigError(reason=f"in-cluster: {_one_line(str(exc))}") from None
+            namespace = _read_text(SERVICE_ACCOUNT_NS) or "default"
         return cls(configuration, namespace, timeout, verbose)
 
     # -- REST ---------------------------------------------------------------------------------------
@@ -119,7 +135,8 @@ class KubeClient:
         try:
             return json.loads(body)
         except ValueError:
-            raise KubeApiError(method="GET", path=path, code=200, reason="response is not JSON") from None
+            raise NotKubernetesApi(server=self.configuration.host, method="GET", path=path,
+                                   detail="HTTP 200 with a body that is not JSON") from None
 
     def request_text(self, path: str, query: Iterable[tuple[str, str]] = ()) -> bytes:
         """GET a non-JSON resource (pod logs) as bytes; the caller decodes (logs may hold any bytes)."""
@@ -132,42 +149,57 @@ class KubeClient:
             "GET", path, query_params=list(query), header_params={"Accept": accept},
             auth_settings=["BearerToken"],
         )
+        from kubernetes.client.exceptions import ApiException
+
+        what = f"Kubernetes API GET {path}"
         started = time.monotonic()
         try:
-            response = self._api.call_api(method, url, headers, _request_timeout=self.timeout)
-            body = response.read()
+            with self.deadline.guard(what):
+                response = self._api.call_api(method, url, headers, _request_timeout=self.deadline.timeout(what))
+                body = response.read()
         except urllib3.exceptions.HTTPError as exc:
-            raise self._transport_error(exc, path) from None
+            raise self._transport_error(exc, what) from None
+        except ApiException as exc:  # the client wraps TLS failures: status 0, "SSLError\n<reason>"
+            raise KubeUnavailable(server=self.configuration.host, reason=_tls_reason(str(exc.reason))) from None
         self._trace(f"GET {url} {response.status} {1000 * (time.monotonic() - started):.0f}ms")
         if response.status >= 400:
-            raise _status_error(response.status, body, method, path)
+            raise _status_error(response.status, body, method, path, self.configuration.host)
         return bytes(body)
 
-    def _transport_error(self, exc: Exception, path: str) -> Exception:
+    def _transport_error(self, exc: Exception, what: str) -> Exception:
         """Refused vs timed out: urllib3 2 makes NewConnectionError a ConnectTimeoutError, so test it first."""
         import urllib3
 
         reason = getattr(exc, "reason", None) or exc
         if isinstance(reason, urllib3.exceptions.NewConnectionError):
             return KubeUnavailable(server=self.configuration.host, reason=_connection_reason(reason))
-        if isinstance(reason, urllib3.exceptions.TimeoutError):
-            return Timeout(what=f"Kubernetes API GET {path}", seconds=_fmt(self.timeout))
+        if isinstance(reason, (urllib3.exceptions.TimeoutError, TimeoutError)):
+            return self.deadline.error(what)
+        if isinstance(reason, urllib3.exceptions.SSLError):
+            return KubeUnavailable(server=self.configuration.host, reason=_tls_reason(str(reason)))
+        if isinstance(reason, urllib3.exceptions.ProtocolError):
+            return KubeUnavailable(server=self.configuration.host,
+                                   reason=f"the connection broke during {what} ({_connection_reason(reason)})")
         return KubeUnavailable(server=self.configuration.host, reason=_one_line(str(reason)))
 
     def get(self, resource: Resource, name: str, namespace: str | None = None) -> dict:
         """One object; 404 becomes NotFound naming kind, name and namespace like kubectl does."""
         ns = namespace if resource.namespaced else None
         try:
-            return self.request_json(resource.path(ns, name))
+            obj = self.request_json(resource.path(ns, name))
         except NotFound:
-            raise NotFound(kind=resource.kind.lower(), name=name, namespace=ns or "") from None
+            raise NotFound(kind=resource.kind.lower(), name=quote_name(name), namespace=quote_name(ns or "")) from None
+        shapes.check_object(resource.kind, obj)
+        return obj
 
     def find(self, resource: Resource, name: str, namespace: str | None = None) -> dict | None:
         """Like get, but a missing object or an API that is not served (CRD absent) is None."""
         try:
-            return self.request_json(resource.path(namespace if resource.namespaced else None, name))
+            obj = self.request_json(resource.path(namespace if resource.namespaced else None, name))
         except NotFound:
             return None
+        shapes.check_object(resource.kind, obj)
+        return obj
 
     def list(
         self,
@@ -183,12 +215,21 @@ class KubeClient:
             query.append(("labelSelector", label_selector))
         if field_selector:
             query.append(("fieldSelector", field_selector))
+        path = resource.path(namespace)
         try:
-            return list(self.request_json(resource.path(namespace), query).get("items") or [])
-        except NotFound:
+            document = self.request_json(path, query)
+        except NotFound as exc:
             if missing_ok:
                 return []
-            raise
+            where = f' in namespace "{quote_name(namespace)}"' if namespace and resource.namespaced else ""
+            raise NotFound(f"cannot list {resource.plural}{'.' + resource.group if resource.group else ''}{where}: "
+                           f"{exc}") from None
+        items = document.get("items") if isinstance(document, dict) else None
+        if not isinstance(items, list):
+            raise NotKubernetesApi(server=self.configuration.host, method="GET", path=path,
+                                   detail="a list without an items array")
+        shapes.check_objects(resource.kind, items)
+        return items
 
     def list_paged(
         self,
@@ -247,22 +288,25 @@ class KubeClient:
             "GET", path, query_params=query, auth_settings=["BearerToken"]
         )
         self._trace(f"EXEC {namespace}/{pod} -c {container} -- {shlex.join(argv)}")
+        what = f"exec in {namespace}/{pod}"
         started = time.monotonic()
         try:
-            client = websocket_call(
-                self.configuration, "GET", url, headers=_lower_keys(headers), _preload_content=False,
-                _request_timeout=self.timeout,
-            )
-            channels = _read_frames(client, started + self.timeout)
+            # The WebSocket upgrade itself has no timeout in the kubernetes client: the guard's watchdog bounds it.
+            with self.deadline.guard(what):
+                client = websocket_call(
+                    self.configuration, "GET", url, headers=_lower_keys(headers), _preload_content=False,
+                    _request_timeout=self.deadline.timeout(what),
+                )
+                channels = _read_frames(client, self.deadline, what)
         except ApiException as exc:
-            raise _exec_error(exc, namespace, pod, self.timeout, self.configuration.host) from None
+            raise _exec_error(exc, namespace, pod, self.deadline, self.configuration.host) from None
         except WebSocketBadStatusException as exc:
-            raise _status_error(exc.status_code, b"", "POST", path) from None
-        except WebSocketTimeoutException:
-            raise Timeout(what=f"exec in {namespace}/{pod}", seconds=_fmt(self.timeout)) from None
+            raise _status_error(exc.status_code, b"", "POST", path, self.configuration.host) from None
+        except (WebSocketTimeoutException, TimeoutError):
+            raise self.deadline.error(what) from None
         if channels is None:
             client.close()
-            raise Timeout(what=f"exec in {namespace}/{pod}", seconds=_fmt(self.timeout))
+            raise self.deadline.error(what)
         stdout, stderr, status_text = (_join_channel(channels, c) for c in (STDOUT_CHANNEL, STDERR_CHANNEL,
                                                                              ERROR_CHANNEL))
         self._trace(f"EXEC done {1000 * (time.monotonic() - started):.0f}ms")
@@ -273,8 +317,8 @@ class KubeClient:
             print(f"I kube: {line}", file=sys.stderr)
 
 
-def _read_frames(client: Any, deadline: float) -> dict[int, list[bytes]] | None:
-    """Every frame of the exec stream by channel, until the server closes it; None when `deadline` passes first.
+def _read_frames(client: Any, deadline: Deadline, what: str) -> dict[int, list[bytes]] | None:
+    """Every frame of the exec stream by channel, until the server closes it; None when the budget runs out.
 
     The kubernetes package's `run_forever` appends each frame to one growing string per channel, which costs
     quadratic copying for a large answer (~1.5 s for the 15 MB of a 50,000-port select); here frames are kept
@@ -284,10 +328,7 @@ def _read_frames(client: Any, deadline: float) -> dict[int, list[bytes]] | None:
 
     channels: dict[int, list[bytes]] = {}
     while True:
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            return None
-        client.sock.sock.settimeout(remaining)
+        client.sock.sock.settimeout(deadline.timeout(what))  # raises Timeout once the budget is spent
         try:
             op_code, frame = client.sock.recv_data_frame(True)
         except WebSocketTimeoutException:
@@ -311,30 +352,6 @@ def _join_channel(channels: dict[int, list[bytes]], channel: int) -> str:
     return joined.decode("utf-8", "replace")
 
 
-def _first_kubeconfig_path() -> str | None:
-    env = os.environ.get("KUBECONFIG")
-    if env:
-        # kubectl merges a path list; the client loads one file: take the first that exists.
-        for candidate in env.split(os.pathsep):
-            if candidate and os.path.exists(candidate):
-                return candidate
-        return env.split(os.pathsep)[0]
-    default = os.path.expanduser("~/.kube/config")
-    if os.path.exists(default):
-        return default
-    if os.environ.get("KUBERNETES_SERVICE_HOST"):
-        return None
-    return default  # let the loader report the missing file
-
-
-def _context_namespace(kconfig: Any, path: str, context: str | None) -> str:
-    contexts, current = kconfig.list_kube_config_contexts(config_file=path)
-    chosen = current
-    if context:
-        chosen = next((c for c in contexts if c.get("name") == context), None)
-    return ((chosen or {}).get("context") or {}).get("namespace") or "default"
-
-
 def _read_text(path: str) -> str | None:
     try:
         with open(path, encoding="utf-8") as handle:
@@ -343,14 +360,22 @@ def _read_text(path: str) -> str | None:
         return None
 
 
-def _status_error(code: int, body: bytes, method: str, path: str) -> Exception:
-    """Map a kube-apiserver Status reply to our error types, keeping the server's own message."""
+def _status_error(code: int, body: bytes, method: str, path: str, host: str = "") -> Exception:
+    """Map a kube-apiserver Status reply to our error types, keeping the server's own message.
+
+    A 404 without a Status body did not come from a Kubernetes API (a proxy, a wrong server URL): saying
+    "not found" would send the user looking for a workload that may well exist."""
     try:
         status = json.loads(body or b"{}")
     except ValueError:
+        status = None
+    if not isinstance(status, dict):
         status = {}
     message = _one_line(str(status.get("message") or ""))
     if code == 404:
+        if body and status.get("kind") != "Status":
+            return NotKubernetesApi(server=host, method=method, path=path,
+                                    detail="HTTP 404 without a Kubernetes Status (a proxy or a wrong server URL?)")
         return NotFound(message or "not found")
     if code == 403:
         verb, resource, where = _forbidden_parts(status, path)
@@ -358,7 +383,8 @@ def _status_error(code: int, body: bytes, method: str, path: str) -> Exception:
     if code == 410:
         return Expired(method=method, path=path, code=code, reason=message or "Expired")
     if code == 401:
-        return KubeApiError(method=method, path=path, code=code, reason="Unauthorized: check the kubeconfig credentials")
+        return KubeApiError(method=method, path=path, code=code,
+                            reason="Unauthorized: check the kubeconfig credentials")
     return KubeApiError(method=method, path=path, code=code, reason=message or status.get("reason") or "")
 
 
@@ -377,7 +403,7 @@ def _forbidden_parts(status: dict, path: str) -> tuple[str, str, str]:
     return verb, resource, where
 
 
-def _exec_error(exc: Any, namespace: str, pod: str, timeout: float, host: str) -> Exception:
+def _exec_error(exc: Any, namespace: str, pod: str, deadline: Deadline, host: str) -> Exception:
     """The Python client reports a refused upgrade as status 0 with the HTTP status and the Status
     JSON only inside `reason` ("Handshake status 403 Forbidden … {"kind":"Status",…}")."""
     reason = str(getattr(exc, "reason", exc))
@@ -386,9 +412,11 @@ def _exec_error(exc: Any, namespace: str, pod: str, timeout: float, host: str) -
     if handshake:
         start = reason.find('{"kind"')
         body = reason[start:reason.rfind("}") + 1].encode() if start >= 0 else b""
-        return _status_error(int(handshake.group(1)), body, "POST", PODS.path(namespace, pod, "exec"))
+        return _status_error(int(handshake.group(1)), body, "POST", PODS.path(namespace, pod, "exec"), host)
     if "timed out" in lowered or "timeout" in lowered:
-        return Timeout(what=f"exec in {namespace}/{pod}", seconds=_fmt(timeout))
+        return deadline.error(f"exec in {namespace}/{pod}")
+    if "ssl" in lowered or "certificate" in lowered:
+        return KubeUnavailable(server=host, reason=_tls_reason(reason))
     if "connection refused" in lowered or "name or service not known" in lowered:
         return KubeUnavailable(server=host, reason=_one_line(reason))
     return KubeApiError(method="exec", path=f"{namespace}/{pod}", code="-", reason=_one_line(reason))
@@ -421,6 +449,18 @@ def _connection_reason(exc: Exception) -> str:
     return _one_line(text)
 
 
+def _tls_reason(text: str) -> str:
+    """The cause of a TLS failure in a few words (the client's text repeats itself across lines)."""
+    lowered = text.lower()
+    if "certificate verify failed" in lowered:
+        detail = re.search(r"certificate verify failed: ([^(\]\n]+)", text)
+        return "TLS: the server's certificate was not signed by the CA in the kubeconfig" + (
+            f" ({detail.group(1).strip()})" if detail else "")
+    if "wrong version number" in lowered or "record layer failure" in lowered:
+        return "TLS: the server does not speak TLS here (an http:// server?)"
+    return "TLS: " + _one_line(text.replace("SSLError", "").strip())
+
+
 def _lower_keys(headers: dict) -> dict:
     return {key.lower(): value for key, value in headers.items()}
 
@@ -428,6 +468,3 @@ def _lower_keys(headers: dict) -> dict:
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
-
-def _fmt(seconds: float) -> str:
-    return f"{seconds:g}"

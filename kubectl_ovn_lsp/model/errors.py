@@ -32,3 +32,9 @@ class MultusParseError(ValueError):
     """Raised by the Multus parsers with Kube-OVN's own error text; `annotation` names the key when known."""
 
     annotation: str = ""
+
+
+class MalformedObject(ModelError):
+    """A field the model reads has the wrong type (a replayed dump or a CRD without a schema can hold it)."""
+
+    message = '{kind} {ref}: {field} must be {expected}, got {got}'

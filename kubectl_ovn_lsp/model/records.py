@@ -39,3 +39,4 @@ class NbLookup:
     via: str  # "exec" or "direct"
     endpoint: str  # "namespace/pod" for exec, the remote that answered for direct
     leader_only: bool
+    notes: tuple[str, ...] = ()  # what the reader must know (a member that failed, a fallback that was used)

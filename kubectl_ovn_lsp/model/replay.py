@@ -13,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Iterable
 
-from kubectl_ovn_lsp.model import lookups
+from kubectl_ovn_lsp.model import lookups, shapes
 from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.errors import ModelError
 from kubectl_ovn_lsp.model.gc_nodes import NODE_PREFIX, judge_node
 from kubectl_ovn_lsp.model.gc_pods import statefulset_owner
 from kubectl_ovn_lsp.model.inventory import NADS, NODES, PODS, STATEFULSETS, VIPS, VMIS, VMS, Inventory, owner_name
 from kubectl_ovn_lsp.model.orphans import OrphanKey, is_gc_relevant, judge_orphan, orphan_key
-from kubectl_ovn_lsp.model.owners import LAUNCHER_OWNER, NODE, ORPHAN, Owner, workload_owners
+from kubectl_ovn_lsp.model.owners import LAUNCHER_OWNER, NODE, ORPHAN, POD, VM, VMI, Owner, workload_owners
 from kubectl_ovn_lsp.model.judge import judge
 from kubectl_ovn_lsp.model.port_rows import Collected, collect
 from kubectl_ovn_lsp.model.records import NbPort
@@ -114,6 +114,9 @@ def _unreadable_dependency(owner: Owner, inventory: Inventory, settings: Control
 def judge_owner(owner: Owner, inventory: Inventory, settings: ControllerSettings, nb: NbIndex) -> Item:
     """One workload owner judged, or an `error` item naming what could not be judged."""
     try:
+        for kind, objects in ((POD, owner.pods), (VM, (owner.vm,) if owner.vm else ()),
+                              (VMI, (owner.vmi,) if owner.vmi else ())):
+            shapes.check_objects(kind, objects)  # MalformedObject names the object and the field
         missing = _unreadable_dependency(owner, inventory, settings) if inventory.unreadable else None
         if missing:
             return Item(owner, error=f"{owner.kind.lower()} {owner.namespace}/{owner.name}: cannot be judged: "

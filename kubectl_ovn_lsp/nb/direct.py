@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass
 from typing import Iterable
 
+from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.model.records import NbLookup
 from kubectl_ovn_lsp.nb.query import DB_NAME, NbQueryError, Selection, ports_of_results, selection_transaction
 
@@ -75,19 +76,24 @@ def _check_remotes(remotes: str, ssl: NbSslFiles | None) -> list[str]:
 
 
 def _tls_context(files: NbSslFiles) -> ssl_module.SSLContext:
+    """A client context from the key, certificate and CA files; NbSslConfigError names which file is unusable."""
     context = ssl_module.SSLContext(ssl_module.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False  # OVN certificates name the host by CN only, and python-ovs never checks it
     try:
         context.load_verify_locations(files.ca_cert)
     except (ssl_module.SSLError, OSError) as exc:
-        raise NbSslConfigError(f"CA certificate {files.ca_cert!r} is not usable: {_reason(exc)}") from None
+        raise NbSslConfigError(f"NB TLS: --nb-ca-cert {files.ca_cert}: not a usable CA certificate "
+                               f"({_reason(exc)})") from None
     try:
         context.load_cert_chain(files.certificate, files.private_key)
     except ssl_module.SSLError as exc:
         if "KEY_VALUES_MISMATCH" in str(exc) or "key values mismatch" in str(exc):
-            raise NbSslConfigError(f"private key {files.private_key!r} does not match certificate "
-                                   f"{files.certificate!r}") from None
-        raise NbSslConfigError(f"client certificate/key not usable: {_reason(exc)}") from None
+            raise NbSslConfigError(f"NB TLS: the private key {files.private_key} does not match the certificate "
+                                   f"{files.certificate}") from None
+        raise NbSslConfigError(f"NB TLS: --nb-certificate {files.certificate} / --nb-private-key "
+                               f"{files.private_key}: not a usable certificate and key ({_reason(exc)})") from None
+    except OSError as exc:
+        raise NbSslConfigError(f"NB TLS: cannot read the client certificate or key: {exc.strerror or exc}") from None
     return context
 
 
@@ -101,11 +107,15 @@ def _split(remote: str) -> tuple[str, str, int]:
     return scheme, host.strip("[]"), int(port)
 
 
-def _transact(remote: str, txn: list, deadline: float, context: ssl_module.SSLContext | None) -> list:
-    """Send one JSON-RPC `transact` (txn + abort) and return its result list; answers server `echo`s."""
+def _transact(remote: str, txn: list, deadline: float | None, context: ssl_module.SSLContext | None) -> list:
+    """Send one JSON-RPC `transact` (txn + abort) and return its result list; answers server `echo`s.
+    `deadline`: a time.monotonic() value, or None for no limit."""
+
+    def left() -> float | None:
+        return None if deadline is None else max(0.01, deadline - time.monotonic())
+
     scheme, host, port = _split(remote)
-    remaining = max(0.01, deadline - time.monotonic())
-    sock = socket.create_connection((host, port), timeout=remaining)
+    sock = socket.create_connection((host, port), timeout=left())
     try:
         if scheme == "ssl":
             assert context is not None
@@ -115,7 +125,7 @@ def _transact(remote: str, txn: list, deadline: float, context: ssl_module.SSLCo
         decoder = json.JSONDecoder()
         buffer = b""
         while True:
-            sock.settimeout(max(0.01, deadline - time.monotonic()))
+            sock.settimeout(left())
             chunk = sock.recv(RECV_SIZE)
             if not chunk:
                 raise ConnectionResetError(errno.ECONNRESET, "connection closed by the NB server")
@@ -140,26 +150,33 @@ def _transact(remote: str, txn: list, deadline: float, context: ssl_module.SSLCo
         sock.close()
 
 
-def read_direct(remotes: str, selection: Selection, timeout: float, ssl: NbSslFiles | None = None) -> NbLookup:
-    """Read the selection from the first member of `remotes` that answers. Raises NbUnreachable (refused by all, or
-    no answer within `timeout` seconds in total), NbTlsError, NbSslConfigError, NbSchemaError."""
+def read_direct(remotes: str, selection: Selection, timeout: float | Deadline | None,
+                ssl: NbSslFiles | None = None) -> NbLookup:
+    """Read the selection from the first member of `remotes` that answers, within the command's budget (a
+    Deadline, or seconds; None: no limit). Raises NbUnreachable (refused by all, or no answer in time),
+    NbTlsError, NbSslConfigError, NbSchemaError."""
     parts = _check_remotes(remotes, ssl)
     context = _tls_context(ssl) if ssl is not None and any(r.startswith("ssl:") for r in parts) else None
-    deadline = time.monotonic() + timeout
+    budget = Deadline.of(timeout)
     txn = selection_transaction(selection)
     failures: list[str] = []
     for index, remote in enumerate(parts):
-        left = len(parts) - index
+        what = f"NB {remote}"
+        left = budget.timeout(what)  # raises Timeout once the whole budget is spent
         # each member gets an equal share of what is left, so one hung member cannot eat the whole budget
-        attempt_deadline = time.monotonic() + max(0.01, (deadline - time.monotonic()) / left)
+        share = None if left is None else max(0.01, left / (len(parts) - index))
         try:
-            results = _transact(remote, txn, min(deadline, attempt_deadline), context)
+            with budget.guard(what):
+                results = _transact(remote, txn, None if share is None else time.monotonic() + share, context)
         except ssl_module.SSLCertVerificationError as exc:
-            raise NbTlsError(f"NB {remote}: server certificate verification failed ({exc.verify_message}): is "
-                             "--nb-ca-cert the CA that signed the NB server's certificate?") from None
-        except ssl_module.SSLError as exc:
-            raise NbTlsError(f"NB {remote}: TLS handshake failed: the server rejected the client certificate "
-                             f"({_reason(exc)}): is it signed by a CA the NB server trusts?") from None
+            raise NbTlsError(f"NB {remote}: TLS verification failed: the server's certificate is not signed by the "
+                             f"CA in --nb-ca-cert ({exc.verify_message})") from None
+        except (ssl_module.SSLError, ConnectionResetError, BrokenPipeError) as exc:
+            if not isinstance(exc, ssl_module.SSLError) and context is None:
+                failures.append(f"{remote}: {_os_reason(exc)}")
+                continue
+            raise NbTlsError(f"NB {remote}: TLS: the server rejected the client certificate ({_reason(exc)}): is it "
+                             "signed by a CA the NB server trusts?") from None
         except (socket.timeout, TimeoutError):
             failures.append(f"{remote}: no answer")
             continue
@@ -175,10 +192,11 @@ def read_direct(remotes: str, selection: Selection, timeout: float, ssl: NbSslFi
     label = ",".join(parts)
     if failures and all("connection refused" in f for f in failures):
         raise NbUnreachable(f"NB {label}: connection refused")
-    raise NbUnreachable(f"NB {label} did not answer within {timeout:g} s ({'; '.join(failures)})")
+    raise NbUnreachable(f"NB {label} did not answer within {budget.budget} (--request-timeout): "
+                        f"{'; '.join(failures)}")
 
 
-def lookup_direct(remotes: str, names: Iterable[str], pod_keys: Iterable[str], timeout: float,
+def lookup_direct(remotes: str, names: Iterable[str], pod_keys: Iterable[str], timeout: float | Deadline | None,
                   ssl: NbSslFiles | None = None) -> NbLookup:
     """The ports named `names` or whose `external_ids:pod` is in `pod_keys` (explain's selection)."""
     selection = Selection.of(names, pod_keys)

@@ -1,27 +1,50 @@
 """NB reads through `kubectl exec` into ovn-central, the way `kubectl ko nbctl` reaches the database.
 
-The leader is the pod labelled `ovn-nb-leader=true` (set by Kube-OVN's ovn-leader-checker); when no
-leader pod is Running and Ready we read from any ovn-central pod and say so (`leaderOnly: false`).
-Only one allowlisted argv is ever executed: `ovsdb-client query`, whose transaction ends in an abort.
+Which pod: every ovn-central pod runs an NB raft member, and any member answers a read. The pod labelled
+`ovn-nb-leader=true` (Kube-OVN's ovn-leader-checker) is preferred because its answer is known to come from the
+leader (`leaderOnly: true`). The order is: Ready leader, other Ready pods, then Running pods that are not Ready
+(a failing readiness probe does not stop the NB socket from answering). A pod whose read fails (a leader label
+left on a dead member, a container that is not running) is not the end: the next pod is tried and the
+answer's notes say what failed and where the read came from. A denial (RBAC) or the end of the command's
+time budget stops at once: another pod would not change either. Only one allowlisted argv is ever executed:
+`ovsdb-client query`, whose transaction ends in an abort.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Iterable
 
-from kubectl_ovn_lsp.nb import query as nb_query
+from kubectl_ovn_lsp.errors import KubeApiError, NbUnavailable, OvnCentralNotFound, PluginError, quote_name
 from kubectl_ovn_lsp.kube.client import PODS, KubeClient
-from kubectl_ovn_lsp.errors import NbUnavailable, OvnCentralNotFound
 from kubectl_ovn_lsp.model.records import NbLookup
+from kubectl_ovn_lsp.nb import query as nb_query
 
 CONTAINER = "ovn-central"
+LEADER_LABEL = "ovn-nb-leader"
 
 
-def _running_and_ready(pod: dict) -> bool:
+@dataclass(frozen=True)
+class Candidate:
+    """One ovn-central pod that may answer, in the order they are tried."""
+
+    name: str
+    leader: bool  # labelled ovn-nb-leader=true
+    ready: bool
+
+    @property
+    def describe(self) -> str:
+        role = "labelled NB leader" if self.leader else "not the labelled leader"
+        return f"{self.name} ({role}{'' if self.ready else ', Running but not Ready'})"
+
+
+def _running(pod: dict) -> bool:
     status = pod.get("status") or {}
-    if status.get("phase") != "Running" or (pod.get("metadata") or {}).get("deletionTimestamp"):
-        return False
-    conditions = {c.get("type"): c.get("status") for c in status.get("conditions") or []}
+    return status.get("phase") == "Running" and not (pod.get("metadata") or {}).get("deletionTimestamp")
+
+
+def _ready(pod: dict) -> bool:
+    conditions = {c.get("type"): c.get("status") for c in (pod.get("status") or {}).get("conditions") or []}
     return conditions.get("Ready", "True") == "True"
 
 
@@ -29,17 +52,16 @@ def _has_container(pod: dict) -> bool:
     return any(c.get("name") == CONTAINER for c in (pod.get("spec") or {}).get("containers") or [])
 
 
-def find_ovn_central(client: KubeClient, namespace: str) -> tuple[dict, bool]:
-    """The NB leader pod, else any usable ovn-central pod; returns (pod, is_leader)."""
-    leaders = client.list(PODS, namespace, label_selector="app=ovn-central,ovn-nb-leader=true")
-    for pod in sorted(leaders, key=lambda p: p["metadata"]["name"]):
-        if _running_and_ready(pod) and _has_container(pod):
-            return pod, True
-    others = client.list(PODS, namespace, label_selector="app=ovn-central")
-    for pod in sorted(others, key=lambda p: p["metadata"]["name"]):
-        if _running_and_ready(pod) and _has_container(pod):
-            return pod, False
-    raise OvnCentralNotFound(namespace=namespace)
+def ovn_central_candidates(client: KubeClient, namespace: str) -> list[Candidate]:
+    """Running ovn-central pods with the ovn-central container: Ready leader, Ready others, then not Ready."""
+    pods = client.list(PODS, namespace, label_selector="app=ovn-central")
+    found = []
+    for pod in pods:
+        if not (_running(pod) and _has_container(pod)):
+            continue
+        labels = (pod.get("metadata") or {}).get("labels") or {}
+        found.append(Candidate(pod["metadata"]["name"], labels.get(LEADER_LABEL) == "true", _ready(pod)))
+    return sorted(found, key=lambda c: (not c.ready, not c.leader, c.name))
 
 
 def lookup_via_exec(
@@ -50,18 +72,54 @@ def lookup_via_exec(
 
 
 def read_via_exec(client: KubeClient, ovn_namespace: str, selection: nb_query.Selection) -> NbLookup:
-    """Run the selection as one `ovsdb-client query` in the ovn-central pod (leader first)."""
-    pod, is_leader = find_ovn_central(client, ovn_namespace)
-    pod_name = pod["metadata"]["name"]
-    argv = nb_query.selection_argv(selection, timeout=client.timeout)
+    """Run the selection as one `ovsdb-client query`, trying the ovn-central pods in order until one answers."""
+    candidates = ovn_central_candidates(client, ovn_namespace)
+    if not candidates:
+        raise OvnCentralNotFound(namespace=quote_name(ovn_namespace))
+    failures: list[str] = []
+    for candidate in candidates:
+        try:
+            ports = _read(client, ovn_namespace, candidate.name, selection)
+        except (NbUnavailable, KubeApiError) as exc:
+            failures.append(f"{candidate.describe}: {_reason(exc, ovn_namespace, candidate.name)}")
+            continue
+        leader_only = candidate.leader and candidate.ready
+        return NbLookup(ports=ports, via="exec", endpoint=f"{ovn_namespace}/{candidate.name}",
+                        leader_only=leader_only, notes=tuple(_notes(candidate, candidates, failures)))
+    if len(failures) == 1:
+        raise NbUnavailable(endpoint=f"{ovn_namespace}/{candidates[0].name}", reason=failures[0].split(": ", 1)[1])
+    raise NbUnavailable(endpoint=f"{ovn_namespace} ({len(candidates)} ovn-central pods tried)",
+                        reason="; ".join(failures))
+
+
+def _read(client: KubeClient, namespace: str, pod: str, selection: nb_query.Selection) -> tuple:
+    argv = nb_query.selection_argv(selection, timeout=client.deadline.whole_seconds())
     nb_query.check_allowed_argv(argv)  # the only command this plugin ever runs in a pod
-    result = client.exec(ovn_namespace, pod_name, CONTAINER, argv)
-    endpoint = f"{ovn_namespace}/{pod_name}"
+    result = client.exec(namespace, pod, CONTAINER, argv)
+    endpoint = f"{namespace}/{pod}"
     if result.exit_code != 0:
         reason = " ".join((result.stderr or result.stdout).split()) or f"exit code {result.exit_code}"
         raise NbUnavailable(endpoint=endpoint, reason=f"ovsdb-client query failed: {reason}")
     try:
-        ports = nb_query.parse_query_output(result.stdout)
+        return nb_query.parse_query_output(result.stdout)
     except nb_query.NbQueryError as exc:
         raise NbUnavailable(endpoint=endpoint, reason=str(exc)) from None
-    return NbLookup(ports=tuple(ports), via="exec", endpoint=endpoint, leader_only=is_leader)
+
+
+def _reason(exc: PluginError, namespace: str, pod: str) -> str:
+    text = str(exc)
+    prefix = f"OVN NB at {namespace}/{pod}: "
+    return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def _notes(used: Candidate, candidates: list[Candidate], failures: list[str]) -> list[str]:
+    """What the reader must know when the answer is not from the Ready, labelled leader."""
+    notes = [f"NB read through {f.split(': ', 1)[0]} failed ({f.split(': ', 1)[1]})" for f in failures]
+    if used.leader and used.ready:
+        return notes
+    if failures:
+        notes.append(f"read from {used.describe} instead; the answer is not known to come from the raft leader")
+    elif not any(c.leader and c.ready for c in candidates):
+        notes.append(f"no Ready ovn-central pod is labelled {LEADER_LABEL}=true; read from {used.describe}, "
+                     "not known to be the raft leader")
+    return notes

@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.errors import NbUnavailable
 from kubectl_ovn_lsp.kube.client import KubeClient
 from kubectl_ovn_lsp.model.records import NbLookup
@@ -16,7 +17,7 @@ from kubectl_ovn_lsp.nb.query import Selection
 from kubectl_ovn_lsp.options import NbOptions
 
 
-def read_nb(client: KubeClient, options: NbOptions, selection: Selection, timeout: float, *,
+def read_nb(client: KubeClient, options: NbOptions, selection: Selection, timeout: float | Deadline | None, *,
             verbose: bool = False, stderr: TextIO = sys.stderr) -> NbLookup:
     """The ports of `selection` from NB, with where they came from (`via`, `endpoint`, `leaderOnly`)."""
     if options.target in ("auto", "exec"):

@@ -1,10 +1,16 @@
-"""Client TLS material for `--nb ssl:…`: from files on the command line, or from Secret kube-ovn-tls."""
+"""Client TLS material for `--nb ssl:…`: files on the command line, or Secret kube-ovn-tls written to a private
+temporary directory that is removed afterwards (also when the deadline's watchdog ends the process).
+
+What a TLS failure means is named by the direct reader itself (`nb/direct.py`), which shakes hands with the
+standard `ssl` module.
+"""
 
 from __future__ import annotations
 
 import base64
 import contextlib
 import os
+import shutil
 import tempfile
 from typing import Iterator
 
@@ -31,6 +37,7 @@ def client_files(options: NbOptions, client: KubeClient) -> Iterator[NbSslFiles 
         if missing:
             raise PluginError(f'secret {ovn_namespace}/{TLS_SECRET} has no key(s) {", ".join(missing)}')
         with tempfile.TemporaryDirectory(prefix="ovn-lsp-tls-") as tmp:
+            client.deadline.on_hard_stop(lambda: shutil.rmtree(tmp, ignore_errors=True))
             paths = {}
             for key in ("key", "cert", "cacert"):
                 path = os.path.join(tmp, key)

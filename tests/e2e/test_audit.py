@@ -181,7 +181,7 @@ def test_bad_objects_and_a_forbidden_kind_do_not_abort_the_audit(sandbox_factory
     assert verdicts == {"bad-multus": "error", "odd-annotations": "error", "vm1": "ok", "vm2": "ok"}
     errors = {i["target"]["name"]: i["error"] for i in document["items"] if i["verdict"] == "error"}
     assert "malformed k8s.v1.cni.cncf.io/networks annotation" in errors["bad-multus"]
-    assert errors["odd-annotations"].startswith("pod vmns/odd-annotations")
+    assert errors["odd-annotations"].startswith("Pod vmns/odd-annotations: metadata.annotations must be a mapping")
     assert document["summary"]["owners"] == {"error": 2, "ok": 2}
     assert [n for n in document["notes"] if n.startswith("could not list statefulsets")]
     only = _json(run_plugin(sandbox, "audit", "-n", "vmns", "-o", "json", "--only", "error"))

@@ -39,7 +39,6 @@ def test_ready_file_then_sigterm(tmp_path: Path, tls: bool) -> None:
         if not tls:
             with urllib.request.urlopen(ready["url"] + "/version", timeout=5) as resp:
                 assert json.load(resp)["major"] == "1"
-            assert elapsed < 2.0  # ~0.3 s measured; generous for a loaded CI machine
         else:
             assert Path(ready["ca"]).read_text().startswith("-----BEGIN CERTIFICATE-----")
     finally:

@@ -163,7 +163,9 @@ def test_a_malformed_owner_is_an_error_item_and_the_rest_is_judged() -> None:
     by_owner = {i.owner.name: i for i in result.items}
     assert by_owner["web-5f7c"].verdict == "ok"
     assert by_owner["bad"].verdict == "error" and "malformed" in by_owner["bad"].error
-    assert by_owner["weird"].verdict == "error" and by_owner["weird"].error.startswith("pod app/weird")
+    assert by_owner["weird"].verdict == "error"
+    assert by_owner["weird"].error == ('Pod app/weird: metadata.annotations must be a mapping of strings to strings, '
+                                       'got a string ("not-a-map")')
 
 
 def test_owner_candidates_of_port_names() -> None:

@@ -1,0 +1,173 @@
+"""One time budget for a whole command: `--request-timeout` as kubectl users read it.
+
+Why one object and not a number per call: a per-request timeout lets the kubernetes client's retries (urllib3
+tries a GET four times) and a chain of calls (discovery, lists, exec, NB) add up to many times what the user
+gave. A `Deadline` is created once per command, when the flags are parsed; every edge (Kubernetes API, exec,
+direct NB, TLS probes) asks it for the time that is *left* before each blocking step and gives up with
+`Timeout` when nothing is left. Library gaps that no timeout reaches (a hung DNS lookup, the WebSocket
+upgrade of `exec`, a server that trickles bytes) are covered by a watchdog: while a guarded step is in flight
+and the budget plus a small grace has passed, it prints the one `error:` line and ends the process.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+from kubectl_ovn_lsp.errors import Timeout
+
+MAX_SECONDS = 86400.0  # one day: a larger budget is a typo, not a wish
+HARD_STOP_GRACE = 1.0
+_DURATION_RE = re.compile(r"(?:(\d+(?:\.\d*)?|\.\d+)(h|ms|m|s))+")
+_PART_RE = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(h|ms|m|s)")
+_UNITS = {"h": 3600.0, "m": 60.0, "s": 1.0, "ms": 0.001}
+
+
+class BadDuration(ValueError):
+    """A `--request-timeout` value that is not a number of seconds or a Go duration within one day."""
+
+
+def parse_duration(text: str) -> float | None:
+    """kubectl's forms: `10` (seconds), `10s`, `1m`, `1m30s`, `500ms`, `1h`; `0` means no limit (None).
+
+    Negative, non-finite (`nan`, `inf`) and values above one day raise BadDuration: each of them would
+    otherwise build a deadline that is never checked or an exec argv the allowlist rejects.
+    """
+    value = text.strip()
+    if not value:
+        raise BadDuration("expected a duration such as 10, 10s or 1m, got ''")
+    if value.startswith("-") and value not in ("-0", "-0s"):
+        raise BadDuration(f"must not be negative, got {text!r}")
+    if _DURATION_RE.fullmatch(value.lstrip("+")):
+        seconds = sum(float(n) * _UNITS[u] for n, u in _PART_RE.findall(value))
+    else:
+        try:
+            seconds = float(value)
+        except ValueError:
+            raise BadDuration(f"expected a duration such as 10, 10s or 1m, got {text!r}") from None
+        if not math.isfinite(seconds):
+            raise BadDuration(f"expected a finite number of seconds, got {text!r}")
+    if seconds < 0:
+        raise BadDuration(f"must not be negative, got {text!r}")
+    if seconds > MAX_SECONDS:
+        raise BadDuration(f"must be at most one day (86400s, 24h), got {text!r}")
+    return None if seconds == 0 else seconds
+
+
+def format_seconds(seconds: float | None) -> str:
+    """`3s`, `1.5s`, `60s`; `no limit` for None."""
+    return "no limit" if seconds is None else f"{seconds:g}s"
+
+
+class Deadline:
+    """The time left of one command's budget; `seconds=None` is no limit (`--request-timeout 0`).
+
+    Edges call `timeout(what)` right before each blocking step (it raises `Timeout` once the budget is
+    spent) and run the step inside `guard(what)` so the watchdog can name it if a library ignores the time.
+    """
+
+    def __init__(self, seconds: float | None, *, hard_stop: bool = False, grace: float = HARD_STOP_GRACE,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds = seconds
+        self.hard_stop = hard_stop
+        self.grace = grace
+        self._clock = clock
+        self.started = clock()
+        self._in_flight: list[str] = []
+        self._cleanups: list[Callable[[], None]] = []
+        self._watchdog: threading.Timer | None = None
+
+    @classmethod
+    def of(cls, value: "float | Deadline | None") -> "Deadline":
+        """A Deadline as given, or a fresh one of `value` seconds (None or 0: no limit)."""
+        if isinstance(value, Deadline):
+            return value
+        return cls(float(value) if value else None)
+
+    @property
+    def unlimited(self) -> bool:
+        return self.seconds is None
+
+    @property
+    def budget(self) -> str:
+        """The budget as the user gave it, for messages: `3s`."""
+        return format_seconds(self.seconds)
+
+    def remaining(self) -> float | None:
+        """Seconds left (never negative), or None without a limit."""
+        if self.seconds is None:
+            return None
+        return max(0.0, self.seconds - (self._clock() - self.started))
+
+    def expired(self) -> bool:
+        left = self.remaining()
+        return left is not None and left <= 0
+
+    def error(self, what: str) -> Timeout:
+        """The one-line error for a step that did not finish within the budget."""
+        return Timeout(what=what, seconds=f"{self.seconds:g}" if self.seconds is not None else "∞")
+
+    def timeout(self, what: str, floor: float = 0.001) -> float | None:
+        """The time the next blocking step may take (at least `floor`), or None without a limit.
+        Raises Timeout naming `what` when the budget is already spent."""
+        left = self.remaining()
+        if left is None:
+            return None
+        if left <= 0:
+            raise self.error(what)
+        return max(floor, left)
+
+    def whole_seconds(self, cap: float = MAX_SECONDS) -> int:
+        """The remaining time rounded up to whole seconds (at least 1), for tools that take whole seconds
+        (`ovsdb-client --timeout=N`); `cap` without a limit."""
+        left = self.remaining()
+        return int(cap) if left is None else max(1, min(int(cap), math.ceil(left)))
+
+    def on_hard_stop(self, cleanup: Callable[[], None]) -> None:
+        """Run `cleanup` (e.g. remove a temp dir holding a key) if the watchdog has to end the process."""
+        self._cleanups.append(cleanup)
+
+    @contextmanager
+    def guard(self, what: str) -> Iterator[None]:
+        """Mark `what` as in flight; with `hard_stop`, the watchdog ends the process if it is still in flight
+        `grace` seconds after the budget ran out."""
+        self._in_flight.append(what)
+        self._arm()
+        try:
+            yield
+        finally:
+            self._in_flight.remove(what)
+
+    def cancel(self) -> None:
+        """Stop the watchdog (the command is done with the network)."""
+        if self._watchdog is not None:
+            self._watchdog.cancel()
+            self._watchdog = None
+
+    def _arm(self) -> None:
+        if not self.hard_stop or self.seconds is None or self._watchdog is not None:
+            return
+        left = self.remaining() or 0.0
+        self._watchdog = threading.Timer(left + self.grace, self._fire)
+        self._watchdog.daemon = True
+        self._watchdog.start()
+
+    def _fire(self) -> None:
+        if not self._in_flight:
+            return
+        try:
+            sys.stderr.write(f"error: {self.error(self._in_flight[-1])}\n")
+            sys.stderr.flush()
+            for cleanup in self._cleanups:
+                try:
+                    cleanup()
+                except Exception:  # noqa: BLE001 - best effort on the way out
+                    pass
+        finally:
+            os._exit(1)
