@@ -11,7 +11,6 @@ import os
 import sys
 from typing import Callable, Sequence
 
-from kubectl_ovn_lsp import __version__
 from kubectl_ovn_lsp.errors import ExitStatus, PluginError
 
 PROG = "kubectl ovn-lsp"
@@ -24,6 +23,20 @@ EXIT_CODES_HELP = """exit codes:
   4  false-positive: GC logs "lsp lost" but every port the workload has is present
   5  deletion-risk: GC will delete a port that the workload still needs
 """
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Every flag's help ends with its default, as kubectl's does; texts that already say it are left alone."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if not action.option_strings or "default" in text or action.default is argparse.SUPPRESS:
+            return text
+        if action.nargs == 0:
+            return f"{text} (default: {'true' if action.default else 'false'})"
+        if action.default is None:
+            return text
+        return f"{text} (default: %(default)s)"
 
 
 class Parser(argparse.ArgumentParser):
@@ -89,18 +102,22 @@ def _workload(text: str) -> str:
 
 def add_kube_flags(parser: argparse.ArgumentParser) -> None:
     """The kubectl flags every cluster-facing subcommand takes."""
-    parser.add_argument("-n", "--namespace", help="namespace of the workload (default: the context's namespace)")
-    parser.add_argument("--context", help="kubeconfig context to use")
-    parser.add_argument("--kubeconfig", help="path to the kubeconfig file")
+    parser.add_argument("-n", "--namespace",
+                        help="namespace of the workload (default: the context's namespace, else default)")
+    parser.add_argument("--context", help="kubeconfig context to use (default: the current context)")
+    parser.add_argument("--kubeconfig", metavar="FILE",
+                        help="kubeconfig file (default: the files in $KUBECONFIG, else ~/.kube/config)")
     parser.add_argument("--request-timeout", type=_positive_seconds, default=10.0, metavar="SECONDS",
-                        help="bound for every API call and the NB query (default 10)")
+                        help="bound for every API call and the NB query (default: 10)")
     parser.add_argument("-v", "--verbose", action="store_true",
                         help="print each Kubernetes request and the exact NB query on stderr")
 
 
 def add_output_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", choices=("text", "wide", "json", "yaml"), default="text")
-    parser.add_argument("--no-headers", action="store_true", help="omit table headers and the header block")
+    parser.add_argument("-o", "--output", choices=("text", "wide", "json", "yaml"), default="text",
+                        help="text: header, table and advice; wide: more columns; json/yaml: the stable document")
+    parser.add_argument("--no-headers", action="store_true",
+                        help="print the table rows only (no header block, column names or advice)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour verdict words (auto: on a terminal unless NO_COLOR is set)")
 
@@ -111,13 +128,42 @@ def build_parser() -> Parser:
         description="Explain Kube-OVN logical switch ports (LSPs) and the GC's \"lsp lost\" lines "
         "for pods and KubeVirt VMs, per Kube-OVN release. Read-only.",
         epilog=EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"kubectl-ovn_lsp {__version__}")
+    from kubectl_ovn_lsp.commands.version import VersionAction
+
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    sub.required = True
     _add_explain(sub)
+    _add_reference_commands(sub)
     return parser
+
+
+def _add_reference_commands(sub: argparse._SubParsersAction) -> None:
+    """version, reasons, completion: local commands that never talk to a cluster."""
+    version = sub.add_parser("version", help="print the plugin version and the Kube-OVN releases it knows",
+                             description="Print `kubectl ovn-lsp vX.Y.Z` and the Kube-OVN release bands the model "
+                             "replays.", formatter_class=HelpFormatter)
+    version.set_defaults(handler="kubectl_ovn_lsp.commands.version:run")
+    reasons = sub.add_parser("reasons", help="list every verdict and reason code with its meaning",
+                             description="Every verdict (with its exit code) and every reason code, one line each.",
+                             formatter_class=HelpFormatter)
+    reasons.add_argument("-o", "--output", choices=("text", "markdown", "json", "yaml"), default="text",
+                         help="text: two aligned tables; markdown: as in the README; json/yaml: the same as data")
+    reasons.set_defaults(handler="kubectl_ovn_lsp.commands.reasons:run")
+    completion = sub.add_parser(
+        "completion", help="set up shell completion (install the kubectl helper, or print a bash/zsh script)",
+        description="install: write the kubectl_complete-ovn_lsp helper that kubectl runs for "
+        "`kubectl ovn-lsp <TAB>` (needed after a krew install) next to the plugin, or into --dir. "
+        "bash|zsh: print a completion script for running kubectl-ovn_lsp directly.",
+        epilog="examples:\n  kubectl ovn-lsp completion install\n  source <(kubectl completion bash)   "
+        "# kubectl's own completion, once per shell\n  source <(kubectl-ovn_lsp completion zsh)",
+        formatter_class=HelpFormatter)
+    completion.add_argument("shell", choices=("install", "bash", "zsh"),
+                            help="install the helper, or print the script for bash or zsh")
+    completion.add_argument("--dir", help="where install writes the helper (default: the plugin's directory)")
+    completion.add_argument("--force", action="store_true", help="replace an existing helper")
+    completion.set_defaults(handler="kubectl_ovn_lsp.cli.completion_setup:run")
 
 
 def _add_explain(sub: argparse._SubParsersAction) -> None:
@@ -131,7 +177,7 @@ def _add_explain(sub: argparse._SubParsersAction) -> None:
         "  kubectl ovn-lsp explain pod/virt-launcher-vm-a-x7k2p -n test-ns -o json\n"
         "  kubectl ovn-lsp explain vm-a -n test-ns --nb tcp:10.0.0.5:6641 --kube-ovn-version v1.13.6\n\n"
         + EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     explain.add_argument("target", metavar="[pod/|vm/|vmi/]NAME", type=_workload,
                          help="a VirtualMachine, VirtualMachineInstance or Pod (unprefixed: VM, then VMI, then pod)")
@@ -142,18 +188,27 @@ def _add_explain(sub: argparse._SubParsersAction) -> None:
     nb.add_argument("--nb", default="auto", type=_nb_target, metavar="auto|exec|REMOTE",
                     help="exec: read-only query in the ovn-central pod (auto = exec); "
                     "tcp:H:P[,tcp:H:P…] or ssl:…: connect directly (raft members allowed)")
-    nb.add_argument("--nb-private-key", metavar="FILE")
-    nb.add_argument("--nb-certificate", metavar="FILE")
-    nb.add_argument("--nb-ca-cert", metavar="FILE")
+    nb.add_argument("--nb-private-key", metavar="FILE",
+                    help="client private key for an ssl: --nb (default: none; see --nb-tls-secret)")
+    nb.add_argument("--nb-certificate", metavar="FILE",
+                    help="client certificate for an ssl: --nb (default: none; see --nb-tls-secret)")
+    nb.add_argument("--nb-ca-cert", metavar="FILE",
+                    help="CA certificate that signed the NB server's certificate (default: none)")
     nb.add_argument("--nb-tls-secret", action="store_true",
                     help="take the ssl: client key/cert/CA from Secret kube-ovn-tls in the OVN namespace")
     nb.add_argument("--ovn-namespace", default=None,
                     help="namespace of ovn-central and kube-ovn-controller (default $KUBE_OVN_NS or kube-system)")
-    kube_ovn = explain.add_argument_group("Kube-OVN controller (default: detected from the kube-ovn-controller Deployment)")
-    kube_ovn.add_argument("--kube-ovn-version", metavar="vX.Y.Z", type=_kube_ovn_version)
-    kube_ovn.add_argument("--keep-vm-ip", type=_bool, metavar="true|false")
-    kube_ovn.add_argument("--enable-external-vpc", type=_bool, metavar="true|false")
-    kube_ovn.add_argument("--non-primary-cni-mode", type=_bool, metavar="true|false")
+    kube_ovn = explain.add_argument_group(
+        "Kube-OVN controller (default: detected from the kube-ovn-controller Deployment)")
+    detected = "(default: detected from the kube-ovn-controller Deployment)"
+    kube_ovn.add_argument("--kube-ovn-version", metavar="vX.Y.Z", type=_kube_ovn_version,
+                          help=f"replay this release's GC (`kubectl ovn-lsp version` lists them) {detected}")
+    kube_ovn.add_argument("--keep-vm-ip", type=_bool, metavar="true|false",
+                          help=f"the controller's --keep-vm-ip: ports named after the VM {detected}")
+    kube_ovn.add_argument("--enable-external-vpc", type=_bool, metavar="true|false",
+                          help=f"the controller's --enable-external-vpc: which ports GC lists {detected}")
+    kube_ovn.add_argument("--non-primary-cni-mode", type=_bool, metavar="true|false",
+                          help=f"the controller's --non-primary-cni-mode {detected}")
     add_output_flags(explain)
     explain.set_defaults(handler="kubectl_ovn_lsp.commands.explain:run")
 
@@ -167,11 +222,22 @@ def _load_handler(spec: str) -> Callable[[argparse.Namespace], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `kubectl-ovn_lsp`; returns the exit status instead of raising."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == ["__complete"]:  # the completion protocol, for the helper `completion install` writes
+        from kubectl_ovn_lsp.cli.complete import main as complete
+
+        return complete(words[1:])
     parser = build_parser()
+    if not words:  # like kubectl: a bare command prints its help
+        parser.print_help()
+        return int(ExitStatus.OK)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if getattr(args, "handler", None) is None:
+        parser.print_help()
+        return int(ExitStatus.OK)
     try:
         return int(_load_handler(args.handler)(args))
     except PluginError as exc:
