@@ -76,7 +76,8 @@ def krew_violations(name: str, plugin: dict) -> list[str]:
         if not selector or (selector.get("matchLabels") is None and not selector.get("matchExpressions")):
             problems.append("empty selector")
         else:
-            keys = list(selector.get("matchLabels") or {}) + [e.get("key") for e in selector.get("matchExpressions") or []]
+            keys = list(selector.get("matchLabels") or {})
+            keys += [e.get("key") for e in selector.get("matchExpressions") or []]
             if any(k not in ("os", "arch") for k in keys):
                 problems.append(f"selector keys {keys}")
             if "matchLabels" in selector and not selector["matchLabels"]:
