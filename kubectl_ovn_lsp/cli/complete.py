@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+
 TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
 if TYPE_CHECKING:
     from collections.abc import Sequence

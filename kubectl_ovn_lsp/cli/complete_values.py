@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+
 TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping

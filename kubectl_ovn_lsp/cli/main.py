@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
-if TYPE_CHECKING:  # typing's containers cost import time on every TAB (completion builds this parser)
-    from collections.abc import Callable, Sequence
 
 from kubectl_ovn_lsp.errors import ExitStatus, PluginError
+
+TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` imports typing (~2 ms) on every TAB: completion builds
+if TYPE_CHECKING:  # this parser, so this module stays light
+    from collections.abc import Callable, Sequence
 
 PROG = "kubectl ovn-lsp"
 

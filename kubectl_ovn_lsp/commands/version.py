@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+
+from kubectl_ovn_lsp import __version__
+
 TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
 if TYPE_CHECKING:
     from typing import TextIO
-
-from kubectl_ovn_lsp import __version__
 
 
 def version_text() -> str:
