@@ -80,3 +80,15 @@ def test_wide_rows_have_spaces_only_in_the_last_column(tc4: Sandbox) -> None:
     assert "00:00:00:9B:3D:E1,172.20.0.5" in "\n".join(rows)
     bare = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "-o", "wide", "--no-headers").stdout.splitlines()
     assert len(bare) == 2 and len({len(r.split()) for r in bare}) == 1
+
+
+def test_readme_table_is_the_reasons_command() -> None:
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sys.path.insert(0, str(root / "tools"))
+    import readme_tables
+
+    readme = (root / "README.md").read_text()
+    assert readme_tables.render(readme) == readme, "README is stale: run python3 tools/readme_tables.py"
