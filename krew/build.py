@@ -92,31 +92,23 @@ def requirements() -> list[str]:
 def pins(requirements_: list[str]) -> list[str]:
     """`name==version` for the requirement closure as installed in the Python running the build."""
     seen: dict[str, str] = {}
-    todo = [re.split(r"[<>=!~ \[;]", r, maxsplit=1)[0] for r in requirements_]
+    todo = [(re.split(r"[<>=!~ \[;]", r, maxsplit=1)[0], False) for r in requirements_]
     while todo:
-        name = todo.pop()
+        name, conditional = todo.pop()
         key = name.lower().replace("_", "-")
         if key in seen:
             continue
         try:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
+            if conditional:  # e.g. `exceptiongroup; python_version < "3.11"`: not for this Python
+                continue
             raise SystemExit(f"error: {name} is not installed in {sys.executable}; pip install -e . first") from None
         seen[key] = dist.version
         for requirement in dist.requires or []:
-            if _applies(requirement):
-                todo.append(re.split(r"[<>=!~ \[;(]", requirement, maxsplit=1)[0])
+            if "extra ==" not in requirement.replace('extra=="', 'extra == "'):
+                todo.append((re.split(r"[<>=!~ \[;(]", requirement, maxsplit=1)[0], ";" in requirement))
     return sorted(f"{name}=={ver}" for name, ver in seen.items())
-
-
-def _applies(requirement: str) -> bool:
-    """Whether a dependency line applies to the Python running the build (no extras, markers evaluated)."""
-    if ";" not in requirement:
-        return True
-    from packaging.requirements import Requirement
-
-    marker = Requirement(requirement).marker
-    return marker is None or marker.evaluate({"extra": ""})
 
 
 def _pip(*args: str) -> None:

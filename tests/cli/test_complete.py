@@ -167,3 +167,35 @@ def test_unreachable_cluster_is_silent(tc4: Sandbox, tmp_path: Path) -> None:
     proc = tc4.kubectl("__complete", "ovn-lsp", "explain", "", KUBECONFIG=str(dead))
     assert proc.returncode == 0 and proc.stdout.splitlines()[-1] == ":4"
     assert [line for line in proc.stdout.splitlines()[:-1]] == []
+
+
+def test_completion_install_writes_a_helper_that_runs_the_plugin(tmp_path: Path, monkeypatch, capsys) -> None:
+    from kubectl_ovn_lsp.cli import completion_setup
+
+    plugin = tmp_path / "bin" / "kubectl-ovn_lsp"
+    plugin.parent.mkdir()
+    plugin.write_text(f"#!/bin/sh\nexec {sys.executable} -m kubectl_ovn_lsp \"$@\"\n")
+    plugin.chmod(0o755)
+    monkeypatch.setenv("KUBECTL_OVN_LSP_EXECUTABLE", str(plugin))
+    monkeypatch.setenv("PATH", f"{plugin.parent}{os.pathsep}{os.environ['PATH']}")
+    assert completion_setup.install(None, False, sys.stdout) == 0
+    helper = plugin.parent / "kubectl_complete-ovn_lsp"
+    assert capsys.readouterr().out.startswith(f"wrote {helper}\n")
+    proc = subprocess.run([str(helper), "explain", "--keep-vm-ip", ""], capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])))
+    assert proc.stdout == "true\nfalse\n:4\n"
+    assert completion_setup.install(None, False, sys.stdout) == 0  # ours: rewritten
+    helper.write_text("#!/bin/sh\necho someone else's\n")
+    assert completion_setup.install(None, False, sys.stdout) == 0
+    assert "already exists" in capsys.readouterr().out and "someone else" in helper.read_text()
+
+
+def test_completion_scripts_for_the_binary_run_directly() -> None:
+    from kubectl_ovn_lsp.cli import main as cli
+
+    for shell, marker in (("bash", "complete -F _kubectl_ovn_lsp kubectl-ovn_lsp"),
+                          ("zsh", "compdef _kubectl_ovn_lsp kubectl-ovn_lsp")):
+        proc = subprocess.run([sys.executable, "-m", "kubectl_ovn_lsp", "completion", shell], capture_output=True,
+                              text=True, check=True)
+        assert marker in proc.stdout
+    assert cli.main(["__complete", "reasons", "-o", "y"]) == 0

@@ -201,6 +201,19 @@ def test_completion_install_gives_krew_users_completion(tc4: Sandbox, krew_insta
     assert proc.stdout.splitlines() == ["vm-a", "virt-launcher-vm-a-7xk2p", "node/node1", "node/node2", ":4"]
 
 
+def test_launcher_follows_relative_symlinks_without_readlink_f(tmp_path: Path, krew_install: dict) -> None:
+    """krew links absolutely; users and other managers link relatively, through several hops."""
+    real = os.path.realpath(Path(krew_install["bin"]) / "kubectl-ovn_lsp")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "hop").symlink_to(os.path.relpath(real, tmp_path / "a"))
+    (tmp_path / "kubectl-ovn_lsp").symlink_to("a/hop")
+    code = [line for line in Path(real).read_text().splitlines() if not line.lstrip().startswith("#")]
+    assert not [line for line in code if "readlink -f" in line]
+    proc = subprocess.run([str(tmp_path / "kubectl-ovn_lsp"), "version"], capture_output=True, text=True,
+                          env={"PATH": krew_install["PATH"]})
+    assert proc.returncode == 0 and proc.stdout.startswith("kubectl ovn-lsp v"), proc.stderr
+
+
 def test_too_old_python_is_one_error_line(tmp_path: Path, krew_install: dict) -> None:
     fake = tmp_path / "python3"
     fake.write_text(f"#!/bin/sh\nexec {sys.executable} \"$@\"\n")
