@@ -28,7 +28,7 @@ NO_FILE = ":4"
 FILES = ":0"
 DIRECTORIES = ":16"
 NO_SPACE_NO_FILE = ":6"
-KUBECTL_TIMEOUT = 5.0
+KUBECTL_TIMEOUT = 3.0  # a TAB that waits longer is worse than no candidates
 
 
 # kinds a workload name may be prefixed with, and the resource kubectl lists for each

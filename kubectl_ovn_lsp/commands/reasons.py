@@ -35,7 +35,7 @@ def text() -> str:
     verdict_rows = [["VERDICT", "EXIT", "MEANING"]]
     verdict_rows += [[v["verdict"], str(v["exitCode"]), v["meaning"]] for v in doc["verdicts"]]
     reason_rows = [["REASON", "VERDICT", "MEANING"]]
-    reason_rows += [[r["code"], r["verdict"], r["meaning"] + (f" (fixed in {r['fixedIn']})" if r["fixedIn"] else "")]
+    reason_rows += [[r["code"], r["verdict"], r["meaning"] + (f"; fixed in {r['fixedIn']}" if r["fixedIn"] else "")]
                     for r in doc["reasons"]]
     return "\n".join(_columns(verdict_rows) + [""] + _columns(reason_rows)) + "\n"
 
