@@ -1,135 +1,202 @@
 """`kubectl_complete-ovn_lsp`: the completion helper kubectl runs for `kubectl ovn-lsp <TAB>`.
 
-kubectl calls it with the words typed after the plugin name, the last one being the partial word,
-and expects one candidate per line and a final `:4` (ShellCompDirectiveNoFileComp). argcomplete does
-the argparse walk in-process through its environment protocol; dynamic values (namespaces, contexts,
-workload names) come from the cluster with a short timeout and fail silent.
+kubectl calls it with the words typed after the plugin name, the last one being the partial word, and reads
+one candidate per line (optionally `candidate<TAB>description`) and a final directive line (cobra's protocol:
+`:4` no file completion, `:0` let the shell complete file names, `:6` also no space after the candidate).
+
+Why not argcomplete: it lists every flag for an empty word (a single TAB in bash then types `-`) and it
+costs an import. This walks the argparse parser itself, so every subcommand and flag the parser gains is
+completed without a list to keep in step; values come from the parser (choices, `a|b` metavars) and from the
+table in `complete_values.py`. Nothing here imports `kubernetes`: cluster values come from `kubectl` itself.
+Any error means no candidates, never output on stderr: completion must stay silent in the user's shell.
 """
 
 from __future__ import annotations
 
-import io
-import os
+import argparse
 import sys
-from typing import Any, Iterable, Sequence
+
+TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 NO_FILE_COMPLETION = ":4"
-COMPLETION_TIMEOUT = 3.0
+FILE_COMPLETION = ":0"
+NO_SPACE_NO_FILE = ":6"
 
 
-def _client(parsed_args: Any) -> Any:
-    from kubectl_ovn_lsp.kube.client import KubeClient
+class Position:
+    """Where the completed words leave the parser: the (sub)parser reached, what was given, what is pending.
 
-    return KubeClient.connect(getattr(parsed_args, "kubeconfig", None), getattr(parsed_args, "context", None),
-                              COMPLETION_TIMEOUT)
+    A plain class, not a dataclass: importing `dataclasses` costs ~5 ms, a tenth of a TAB's budget.
+    """
 
-
-def namespaces(prefix: str, parsed_args: Any, **_: Any) -> list[str]:
-    from kubectl_ovn_lsp.kube.client import Resource
-
-    items = _client(parsed_args).list(Resource("Namespace", "namespaces", namespaced=False))
-    return [i["metadata"]["name"] for i in items if i["metadata"]["name"].startswith(prefix)]
-
-
-def contexts(prefix: str, parsed_args: Any, **_: Any) -> list[str]:
-    import yaml
-
-    path = getattr(parsed_args, "kubeconfig", None) or (os.environ.get("KUBECONFIG") or "").split(os.pathsep)[0]
-    path = path or os.path.expanduser("~/.kube/config")
-    with open(path, encoding="utf-8") as handle:
-        config = yaml.safe_load(handle) or {}
-    return [c["name"] for c in config.get("contexts") or [] if c.get("name", "").startswith(prefix)]
+    def __init__(self, parser: argparse.ArgumentParser) -> None:
+        self.parser = parser
+        self.chosen_subcommand = False
+        self.positionals_done = 0
+        self.pending: argparse.Action | None = None  # an option whose value is the partial word
+        self.only_positionals = False  # after `--`
+        self.used: set[str] = set()  # dests of the options given
+        self.values: dict[str, str] = {}  # dest -> value given (the last one wins)
 
 
-def workloads(prefix: str, parsed_args: Any, **_: Any) -> list[str]:
-    """VM names first (the common case), then `pod/` names; a typed `pod/` or `vm/` prefix narrows it."""
-    from kubectl_ovn_lsp.kube.client import PODS, VMIS, VMS
-
-    client = _client(parsed_args)
-    namespace = getattr(parsed_args, "namespace", None) or client.namespace
-    kind, _, rest = prefix.rpartition("/")
-    sources = {"vm": VMS, "vmi": VMIS, "pod": PODS}
-    chosen = [kind] if kind in sources else ["vm", "pod"]
-    out = []
-    for key in chosen:
-        for item in client.list(sources[key], namespace, missing_ok=True):
-            name = item["metadata"]["name"]
-            candidate = name if (key == "vm" and not kind) else f"{key}/{name}"
-            if candidate.startswith(prefix) or name.startswith(rest):
-                out.append(candidate)
-    return [c for c in out if c.startswith(prefix)]
-
-
-def attach_completers(parser: Any) -> None:
-    """Wire dynamic completers onto the parser's actions by destination name."""
-    by_dest = {"namespace": namespaces, "context": contexts, "target": workloads}
-    for action in _all_actions(parser):
-        if action.dest in by_dest:
-            action.completer = _quiet(by_dest[action.dest])
-
-
-def _quiet(function: Any) -> Any:
-    def completer(**kwargs: Any) -> list[str]:
-        try:
-            return function(**kwargs)
-        except Exception:  # completion must never print errors into the user's shell
-            return []
-
-    return completer
-
-
-def _all_actions(parser: Any) -> Iterable[Any]:
-    import argparse
-
+def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction | None:
     for action in parser._actions:
-        yield action
         if isinstance(action, argparse._SubParsersAction):
-            for sub in action.choices.values():
-                yield from _all_actions(sub)
+            return action
+    return None
 
 
-def candidates(words: Sequence[str]) -> list[str]:
-    """Completions for `kubectl ovn-lsp <words…>`, the last word being the partial one."""
-    import argcomplete
-
-    from kubectl_ovn_lsp.cli.main import build_parser
-    from kubectl_ovn_lsp.cli.environ import temporary_environ
-
-    parser = build_parser()
-    attach_completers(parser)
-    line = " ".join(["kubectl-ovn_lsp", *words])
-    environ = {
-        "_ARGCOMPLETE": "1",
-        "COMP_LINE": line,
-        "COMP_POINT": str(len(line)),
-        "_ARGCOMPLETE_IFS": "\n",
-        "_ARGCOMPLETE_SUPPRESS_SPACE": "1",
-    }
-    buffer = io.StringIO()
-
-    def stop(code: int = 0) -> None:
-        raise _Done()
-
-    with temporary_environ(**environ):
-        try:
-            argcomplete.autocomplete(parser, exit_method=stop, output_stream=buffer, append_space=False,
-                                     default_completer=lambda **_: [])
-        except _Done:
-            pass
-    return [c for c in buffer.getvalue().split("\n") if c]
+def _positionals(parser: argparse.ArgumentParser) -> list[argparse.Action]:
+    return [a for a in parser._actions if not a.option_strings and not isinstance(a, argparse._SubParsersAction)]
 
 
-class _Done(Exception):
-    pass
+def takes_value(action: argparse.Action) -> bool:
+    """store_true, count, help, version take none; everything else takes one word here."""
+    return action.nargs != 0
+
+
+def _option(position: Position, word: str) -> None:
+    """Record an option word (`--flag`, `--flag=value`, `-n`, `-nNS`, `-Av`)."""
+    table = position.parser._option_string_actions
+    name, equals, value = word.partition("=")
+    action = table.get(name)
+    if action is not None:
+        position.used.add(action.dest)
+        if takes_value(action):
+            if equals:
+                position.values[action.dest] = value
+            else:
+                position.pending = action
+        else:
+            position.values[action.dest] = "true"
+        return
+    if word.startswith("--"):
+        return
+    for index, letter in enumerate(word[1:], start=1):  # short options bundled: -Av, -nNS
+        action = table.get(f"-{letter}")
+        if action is None:
+            return
+        position.used.add(action.dest)
+        if takes_value(action):
+            rest = word[index + 1:]
+            if rest:
+                position.values[action.dest] = rest
+            else:
+                position.pending = action
+            return
+        position.values[action.dest] = "true"
+
+
+def walk(parser: argparse.ArgumentParser, words: Sequence[str]) -> Position:
+    """Follow the completed words through the parser and its subparsers, as argparse would parse them."""
+    position = Position(parser)
+    for word in words:
+        if position.pending is not None:
+            position.values[position.pending.dest] = word
+            position.pending = None
+        elif word == "--" and not position.only_positionals:
+            position.only_positionals = True
+        elif word.startswith("-") and word != "-" and not position.only_positionals:
+            _option(position, word)
+        else:
+            sub = _subparsers(position.parser)
+            if sub is not None and not position.chosen_subcommand:
+                if word in sub.choices:
+                    position.parser = sub.choices[word]
+                    position.chosen_subcommand = _subparsers(position.parser) is None
+                    position.positionals_done = 0
+                continue
+            positionals = _positionals(position.parser)
+            if position.positionals_done < len(positionals):
+                position.values[positionals[position.positionals_done].dest] = word
+            position.positionals_done += 1
+    return position
+
+
+def _flags(position: Position, partial: str) -> list[str]:
+    """Option strings of the parser reached, each with its help; options already given are left out."""
+    out = []
+    for action in position.parser._actions:
+        repeatable = isinstance(action, (argparse._AppendAction, argparse._CountAction))
+        if not action.option_strings or (action.dest in position.used and not repeatable):
+            continue
+        if action.help == argparse.SUPPRESS:
+            continue
+        description = _first_sentence(action.help or "")
+        for option in action.option_strings:
+            if option.startswith(partial):
+                out.append(f"{option}\t{description}" if description else option)
+    return out
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(text.replace("%%", "%").split())
+    return text.split("; ")[0][:80]
+
+
+def _subcommands(sub: argparse._SubParsersAction, partial: str) -> list[str]:
+    helps = {a.dest: a.help or "" for a in sub._choices_actions}
+    # `sandbox` is not ours: kubectl itself offers it, having found the kubectl-ovn_lsp-sandbox plugin
+    return [f"{name}\t{_first_sentence(helps.get(name, ''))}" if helps.get(name) else name
+            for name in sub.choices if name.startswith(partial)]
+
+
+def candidates(words: Sequence[str], parser: argparse.ArgumentParser | None = None) -> tuple[list[str], str]:
+    """(candidates, directive) for `kubectl ovn-lsp <words…>`, the last word being the partial one."""
+    from kubectl_ovn_lsp.cli import complete_values
+
+    if parser is None:
+        from kubectl_ovn_lsp.cli.main import build_parser
+
+        parser = build_parser()
+    *done, partial = list(words) or [""]
+    position = walk(parser, done)
+    if position.pending is not None:
+        return complete_values.values_for(position.pending, partial, position.values)
+    if partial.startswith("--") and "=" in partial and not position.only_positionals:
+        name, _, value = partial.partition("=")
+        action = position.parser._option_string_actions.get(name)
+        if action is None or not takes_value(action):
+            return [], NO_FILE_COMPLETION
+        found, directive = complete_values.values_for(action, value, position.values)
+        return [f"{name}={c}" for c in found], directive
+    if partial.startswith("-") and not position.only_positionals:
+        return _flags(position, partial), NO_FILE_COMPLETION
+    sub = _subparsers(position.parser)
+    if sub is not None and not position.chosen_subcommand:
+        return _subcommands(sub, partial), NO_FILE_COMPLETION
+    positional = _next_positional(position)
+    if positional is None:
+        return [], NO_FILE_COMPLETION
+    return complete_values.values_for(positional, partial, position.values)
+
+
+def _next_positional(position: Position) -> argparse.Action | None:
+    positionals = _positionals(position.parser)
+    if position.positionals_done < len(positionals):
+        return positionals[position.positionals_done]
+    return None
+
+
+def write(found: list[str], directive: str, stream=None) -> None:  # type: ignore[no-untyped-def]
+    """The protocol's output: one candidate per line, then the directive line."""
+    stream = stream or sys.stdout
+    stream.write("".join(f"{c}\n" for c in found) + directive + "\n")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `kubectl_complete-ovn_lsp` (and of `kubectl-ovn_lsp __complete`); always exits 0."""
     words = list(sys.argv[1:] if argv is None else argv)
-    if not words:
-        words = [""]
-    for candidate in candidates(words):
-        print(candidate)
-    print(NO_FILE_COMPLETION)
+    try:
+        found, directive = candidates(words or [""])
+    except Exception:  # completion never prints errors into the user's shell
+        found, directive = [], NO_FILE_COMPLETION
+    try:
+        write(found, directive)
+    except BrokenPipeError:
+        pass
     return 0
 
 

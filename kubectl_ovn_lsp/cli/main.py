@@ -10,10 +10,12 @@ import argparse
 import math
 import os
 import sys
-from typing import Callable, Sequence
 
-from kubectl_ovn_lsp import __version__
 from kubectl_ovn_lsp.errors import ExitStatus, PluginError, one_line, quote_name
+
+TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` imports typing (~2 ms) on every TAB: completion builds
+if TYPE_CHECKING:  # this parser, so this module stays light
+    from collections.abc import Callable, Sequence
 
 PROG = "kubectl ovn-lsp"
 
@@ -26,6 +28,20 @@ EXIT_CODES_HELP = """exit codes:
   5  deletion-risk: GC will delete a port that the workload still needs
   6  degraded: a port GC keeps is not in the state the running release sets for what the workload does now
 """
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Every flag's help ends with its default, as kubectl's does; texts that already say it are left alone."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if not action.option_strings or "default" in text or action.default is argparse.SUPPRESS:
+            return text
+        if action.nargs == 0:
+            return f"{text} (default: {'true' if action.default else 'false'})"
+        if action.default is None:
+            return text
+        return f"{text} (default: %(default)s)"
 
 
 class Parser(argparse.ArgumentParser):
@@ -120,9 +136,10 @@ def _workload(text: str) -> str:
 def add_kube_flags(parser: argparse.ArgumentParser) -> None:
     """The kubectl flags every cluster-facing subcommand takes."""
     parser.add_argument("-n", "--namespace",
-                        help="namespace of the workload (default: the context's namespace)")
-    parser.add_argument("--context", help="kubeconfig context to use")
-    parser.add_argument("--kubeconfig", help="path to the kubeconfig file")
+                        help="namespace of the workload (default: the context's namespace, else default)")
+    parser.add_argument("--context", help="kubeconfig context to use (default: the current context)")
+    parser.add_argument("--kubeconfig", metavar="FILE",
+                        help="kubeconfig file (default: the files in $KUBECONFIG, else ~/.kube/config)")
     parser.add_argument("--request-timeout", type=_request_timeout, default=10.0, metavar="DURATION",
                         help="bound for the whole command, retries included: 10, 10s, 1m; 0 = no limit "
                         "(default 10s)")
@@ -131,8 +148,10 @@ def add_kube_flags(parser: argparse.ArgumentParser) -> None:
 
 
 def add_output_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--output", choices=("text", "wide", "json", "yaml"), default="text")
-    parser.add_argument("--no-headers", action="store_true", help="omit table headers and the header block")
+    parser.add_argument("-o", "--output", choices=("text", "wide", "json", "yaml"), default="text",
+                        help="text: header, table and advice; wide: more columns; json/yaml: the stable document")
+    parser.add_argument("--no-headers", action="store_true",
+                        help="print the table rows only (no header block, column names or advice)")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto",
                         help="colour verdict words (auto: on a terminal unless NO_COLOR is set)")
 
@@ -143,15 +162,44 @@ def build_parser() -> Parser:
         description="Explain Kube-OVN logical switch ports (LSPs) and the GC's \"lsp lost\" lines "
         "for pods and KubeVirt VMs, per Kube-OVN release. Read-only.",
         epilog=EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"kubectl-ovn_lsp {__version__}")
+    from kubectl_ovn_lsp.commands.version import VersionAction
+
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    sub.required = True
     _add_explain(sub)
     _add_audit(sub)
     _add_triage(sub)
+    _add_reference_commands(sub)
     return parser
+
+
+def _add_reference_commands(sub: argparse._SubParsersAction) -> None:
+    """version, reasons, completion: local commands that never talk to a cluster."""
+    version = sub.add_parser("version", help="print the plugin version and the Kube-OVN releases it knows",
+                             description="Print `kubectl ovn-lsp vX.Y.Z` and the Kube-OVN release bands the model "
+                             "replays.", formatter_class=HelpFormatter)
+    version.set_defaults(handler="kubectl_ovn_lsp.commands.version:run")
+    reasons = sub.add_parser("reasons", help="list every verdict and reason code with its meaning",
+                             description="Every verdict (with its exit code) and every reason code, one line each.",
+                             formatter_class=HelpFormatter)
+    reasons.add_argument("-o", "--output", choices=("text", "markdown", "json", "yaml"), default="text",
+                         help="text: two aligned tables; markdown: as in the README; json/yaml: the same as data")
+    reasons.set_defaults(handler="kubectl_ovn_lsp.commands.reasons:run")
+    completion = sub.add_parser(
+        "completion", help="set up shell completion (install the kubectl helper, or print a bash/zsh script)",
+        description="install: write the kubectl_complete-ovn_lsp helper that kubectl runs for "
+        "`kubectl ovn-lsp <TAB>` (needed after a krew install) next to the plugin, or into --dir. "
+        "bash|zsh: print a completion script for running kubectl-ovn_lsp directly.",
+        epilog="examples:\n  kubectl ovn-lsp completion install\n  source <(kubectl completion bash)   "
+        "# kubectl's own completion, once per shell\n  source <(kubectl-ovn_lsp completion zsh)",
+        formatter_class=HelpFormatter)
+    completion.add_argument("shell", choices=("install", "bash", "zsh"),
+                            help="install the helper, or print the script for bash or zsh")
+    completion.add_argument("--dir", help="where install writes the helper (default: the plugin's directory)")
+    completion.add_argument("--force", action="store_true", help="replace an existing helper")
+    completion.set_defaults(handler="kubectl_ovn_lsp.cli.completion_setup:run")
 
 
 def add_nb_flags(parser: argparse.ArgumentParser) -> None:
@@ -160,9 +208,12 @@ def add_nb_flags(parser: argparse.ArgumentParser) -> None:
     nb.add_argument("--nb", default="auto", type=_nb_target, metavar="auto|exec|REMOTE",
                     help="exec: read-only query in the ovn-central pod (auto = exec); "
                     "tcp:H:P[,tcp:H:P…] or ssl:…: connect directly (raft members allowed)")
-    nb.add_argument("--nb-private-key", metavar="FILE")
-    nb.add_argument("--nb-certificate", metavar="FILE")
-    nb.add_argument("--nb-ca-cert", metavar="FILE")
+    nb.add_argument("--nb-private-key", metavar="FILE",
+                    help="client private key for an ssl: --nb (default: none; see --nb-tls-secret)")
+    nb.add_argument("--nb-certificate", metavar="FILE",
+                    help="client certificate for an ssl: --nb (default: none; see --nb-tls-secret)")
+    nb.add_argument("--nb-ca-cert", metavar="FILE",
+                    help="CA certificate that signed the NB server's certificate (default: none)")
     nb.add_argument("--nb-tls-secret", action="store_true",
                     help="take the ssl: client key/cert/CA from Secret kube-ovn-tls in the OVN namespace")
     nb.add_argument("--ovn-namespace", default=None, type=_namespace,
@@ -173,10 +224,16 @@ def add_controller_flags(parser: argparse.ArgumentParser) -> None:
     """Overrides of what the kube-ovn-controller Deployment says."""
     kube_ovn = parser.add_argument_group(
         "Kube-OVN controller (default: detected from the kube-ovn-controller Deployment)")
-    kube_ovn.add_argument("--kube-ovn-version", metavar="vX.Y.Z|all", type=_kube_ovn_version)
-    kube_ovn.add_argument("--keep-vm-ip", type=_bool, metavar="true|false")
-    kube_ovn.add_argument("--enable-external-vpc", type=_bool, metavar="true|false")
-    kube_ovn.add_argument("--non-primary-cni-mode", type=_bool, metavar="true|false")
+    detected = "(default: detected from the kube-ovn-controller Deployment)"
+    kube_ovn.add_argument("--kube-ovn-version", metavar="vX.Y.Z|all", type=_kube_ovn_version,
+                          help="replay this release's GC (`kubectl ovn-lsp version` lists them; all: every release "
+                          f"as byRelease) {detected}")
+    kube_ovn.add_argument("--keep-vm-ip", type=_bool, metavar="true|false",
+                          help=f"the controller's --keep-vm-ip: ports named after the VM {detected}")
+    kube_ovn.add_argument("--enable-external-vpc", type=_bool, metavar="true|false",
+                          help=f"the controller's --enable-external-vpc: which ports GC lists {detected}")
+    kube_ovn.add_argument("--non-primary-cni-mode", type=_bool, metavar="true|false",
+                          help=f"the controller's --non-primary-cni-mode {detected}")
 
 
 def _add_explain(sub: argparse._SubParsersAction) -> None:
@@ -193,7 +250,7 @@ def _add_explain(sub: argparse._SubParsersAction) -> None:
         "  kubectl ovn-lsp explain pod/virt-launcher-vm-a-x7k2p -n test-ns -o json\n"
         "  kubectl ovn-lsp explain vm-a -n test-ns --nb tcp:10.0.0.5:6641 --kube-ovn-version v1.13.6\n\n"
         + EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     explain.add_argument("target", metavar="[pod/|vm/|vmi/|node/]NAME|PORT", type=_workload,
                          help="a VirtualMachine, VirtualMachineInstance, Pod or node, or a port name "
@@ -235,13 +292,14 @@ def _add_audit(sub: argparse._SubParsersAction) -> None:
         "GC for the running Kube-OVN release and report each owner with a verdict other than ok.",
         epilog="examples:\n  kubectl ovn-lsp audit -n test-ns\n  kubectl ovn-lsp audit -A --only lost,deletion-risk\n"
         "  kubectl ovn-lsp audit -A -o json\n\n" + EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     add_kube_flags(audit)
     audit.add_argument("-A", "--all-namespaces", action="store_true",
                        help="every namespace, plus nodes and ports without a namespace")
     audit.add_argument("--only", type=_verdict_list, metavar="VERDICT[,VERDICT…]",
-                       help="show only owners with a port of these verdicts (error: owners that could not be judged)")
+                       help="show only owners with a port of these verdicts (error: owners that could not be judged); "
+                       "summaries and the exit code still count every owner (default: every owner)")
     audit.add_argument("--chunk-size", type=_chunk_size, default=500, metavar="N",
                        help="list objects N at a time, like kubectl (default 500; 0: one request per kind)")
     add_nb_flags(audit)
@@ -281,16 +339,17 @@ def _add_triage(sub: argparse._SubParsersAction) -> None:
         epilog="examples:\n  kubectl ovn-lsp triage\n  kubectl ovn-lsp triage --since 1h\n"
         "  kubectl logs -n kube-system deploy/kube-ovn-controller | kubectl ovn-lsp triage -f -\n"
         "  kubectl ovn-lsp triage -f controller.log -o json\n\n" + EXIT_CODES_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     add_kube_flags(triage)
     triage.add_argument("-f", "--filename", dest="file", metavar="FILE|-",
                         help="read a saved log (kubectl logs, with or without --timestamps; a container runtime "
-                        "log file; a log store's export) instead of the controller pods; - is standard input")
+                        "log file; a log store's export) instead of the controller pods; - is standard input "
+                        "(default: the logs of every kube-ovn-controller pod)")
     triage.add_argument("--since", type=_since, metavar="DURATION",
-                        help="only lines newer than this (e.g. 30m, 6h), like kubectl logs --since")
-    triage.add_argument("--tail", type=_count, metavar="N", help="only the last N lines of each log")
-    triage.add_argument("--limit-bytes", type=_count, metavar="N", help="at most N bytes of each log")
+                        help="only lines newer than this (e.g. 30m, 6h), like kubectl logs --since (default: all)")
+    triage.add_argument("--tail", type=_count, metavar="N", help="only the last N lines of each log (default: all)")
+    triage.add_argument("--limit-bytes", type=_count, metavar="N", help="at most N bytes of each log (default: no limit)")
     add_nb_flags(triage)
     add_controller_flags(triage)
     add_output_flags(triage)
@@ -337,14 +396,25 @@ def main(argv: Sequence[str] | None = None, *, hard_stop: bool | None = None) ->
 
     `hard_stop` (default: only when argv comes from the command line) lets the deadline's watchdog end a
     process whose network step ignores the time left."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if words[:1] == ["__complete"]:  # the completion protocol, for the helper `completion install` writes
+        from kubectl_ovn_lsp.cli.complete import main as complete
+
+        return complete(words[1:])
     from kubectl_ovn_lsp.model.errors import ModelError
 
     parser = build_parser()
+    if not words:  # like kubectl: a bare command prints its help
+        parser.print_help()
+        return int(ExitStatus.OK)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
         _check_values(args, parser)
     except SystemExit as exc:
         return int(exc.code or 0)
+    if getattr(args, "handler", None) is None:
+        parser.print_help()
+        return int(ExitStatus.OK)
     start_deadline(args, argv is None if hard_stop is None else hard_stop)
     try:
         return int(_load_handler(args.handler)(args))

@@ -40,6 +40,11 @@ def emit_explanation(document: dict[str, Any], output: OutputOptions, stream: Te
 
 
 def explanation_text(document: dict[str, Any], wide: bool = False, headers: bool = True, colour: bool = False) -> str:
+    """Header block, table, advice paragraph; `headers=False` (`--no-headers`) prints the table rows only.
+
+    Like kubectl's tables, no cell but the last column's holds a space, so `awk` and `cut` split every row
+    into the same fields.
+    """
     from tabulate import tabulate
 
     lines: list[str] = []
@@ -63,12 +68,14 @@ def explanation_text(document: dict[str, Any], wide: bool = False, headers: bool
             row += [
                 port["provider"] or "-",
                 port["logicalSwitch"] or "-",
-                ", ".join(port["addresses"]) or "-",
+                _addresses(port["addresses"]),
                 ",".join(port["sources"]) or "-",
                 port.get("detail") or "-",  # last: the only column with spaces (issue #10)
             ]
         rows.append(row)
     table = tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True)
+    if not headers:
+        return table + "\n" if rows else ""
     lines.append(table if rows else "(no ports)")
     if not wide:
         lines += _detail_lines(document)
@@ -90,8 +97,13 @@ def _detail_lines(document: dict[str, Any]) -> list[str]:
 
 def _yes_no(in_nb: bool, listed: bool) -> str:
     if in_nb and not listed:
-        return "yes (hidden from GC)"
+        return "yes,hidden-from-gc"
     return "yes" if in_nb else "no"
+
+
+def _addresses(addresses: list[str]) -> str:
+    """NB `addresses` entries (`MAC IP…`) as one field: words joined by `,`, entries by `;`."""
+    return ";".join(",".join(entry.split()) for entry in addresses if entry.strip()) or "-"
 
 
 def _header(document: dict[str, Any], colour: bool) -> list[str]:

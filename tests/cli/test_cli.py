@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 
@@ -90,7 +88,7 @@ def _complete_raw(sandbox: Sandbox, *words: str) -> list[str]:
 def _complete(sandbox: Sandbox, *words: str) -> list[str]:
     lines = _complete_raw(sandbox, *words)
     assert lines[-1] == ":4"
-    return lines[:-1]
+    return [line.split("\t")[0] for line in lines[:-1]]
 
 
 def test_completion_of_subcommands_and_flags(tc4: Sandbox) -> None:
@@ -113,8 +111,11 @@ def test_completion_of_contexts_and_scenarios(tc4: Sandbox) -> None:
 
 
 def test_version_through_kubectl(tc4: Sandbox) -> None:
-    proc = tc4.kubectl("ovn-lsp", "--version")
-    assert proc.returncode == 0 and proc.stdout.startswith("kubectl-ovn_lsp ")
+    from kubectl_ovn_lsp import __version__
+
+    for argv in (["--version"], ["version"]):
+        proc = tc4.kubectl("ovn-lsp", *argv)
+        assert proc.returncode == 0 and proc.stdout.splitlines()[0] == f"kubectl ovn-lsp v{__version__}"
 
 
 @pytest.mark.parametrize("argv", [
