@@ -125,7 +125,7 @@ def _workload(text: str) -> str:
     prefix, slash, name = text.partition("/")
     if slash and (prefix.lower() not in TARGET_PREFIXES or not name or "/" in name):
         raise argparse.ArgumentTypeError(
-            f'expected NAME, pod/NAME, vm/NAME, vmi/NAME or node/NAME, got "{quote_name(text)}"')
+            f'expected NAME, pod/NAME, vm/NAME, vmi/NAME, node/NAME or vip/NAME, got "{quote_name(text)}"')
     if slash or len(text) <= 253 or "." not in text:
         _object_name(name if slash else text)
     elif len(text) > 512 or not text.isprintable() or "%" in text:  # a port name (owner + namespace + provider)

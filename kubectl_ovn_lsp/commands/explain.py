@@ -14,7 +14,7 @@ from typing import Any, Callable
 from kubectl_ovn_lsp.commands.context import CommandContext, connect
 from kubectl_ovn_lsp.errors import BadInput, NotFound, PluginError
 from kubectl_ovn_lsp.model.inventory import Inventory
-from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, Owner, pod_scoped, workload_owners
+from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, VIP, Owner, pod_scoped, workload_owners
 from kubectl_ovn_lsp.model.records import NbLookup
 from kubectl_ovn_lsp.nb.query import Selection
 from kubectl_ovn_lsp.options import Environment, ExplainOptions
@@ -52,7 +52,7 @@ def run(options: ExplainOptions, env: Environment) -> dict[str, Any]:
 
     plan = _plan(context, options, env.now(), nb_read)
     lookup = nb_read(plan.selection)
-    workload = plan.owner.kind not in (NODE, ORPHAN)
+    workload = plan.owner.kind not in (NODE, ORPHAN, VIP)
     result = replay(plan.inventory, lookup.ports, context.settings, owners=[plan.owner] if workload else [])
     item = next((i for i in result.items if (i.owner.kind, i.owner.namespace, i.owner.name)
                  == (plan.owner.kind, plan.owner.namespace, plan.owner.name)), None)
@@ -84,6 +84,8 @@ def _plan(context: CommandContext, options: ExplainOptions, now: datetime,
     kind, name = resolve.parse_target(options.target)
     if kind == NODE:
         return _node_plan(context, name, now)
+    if kind == VIP:
+        return _vip_plan(context, name, now)
     namespace = kube.namespace or client.namespace
     try:
         if kube.all_namespaces:
@@ -139,6 +141,16 @@ def _node_plan(context: CommandContext, name: str, now: datetime) -> Plan:
 
     inventory = node_inventory(context.client, name, now)
     return Plan(inventory, Owner(NODE, "", name), Selection.of([node_port_name(name), *inventory.ovn_eips], []))
+
+
+def _vip_plan(context: CommandContext, name: str, now: datetime) -> Plan:
+    from kubectl_ovn_lsp.kube.resolve import vip_inventory
+    from kubectl_ovn_lsp.model.gc_vips import vip_namespace, vip_port_name
+
+    inventory = vip_inventory(context.client, name, now)
+    vip = inventory.vips[name]
+    port, _ = vip_port_name(vip, inventory.subnets)
+    return Plan(inventory, Owner(VIP, vip_namespace(vip), name), Selection.of([port], []))
 
 
 def _orphan_plan(namespace: str, name: str, now: datetime, nb_read: Callable[[Selection], NbLookup],

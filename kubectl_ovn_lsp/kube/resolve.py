@@ -12,7 +12,7 @@ from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS
 from datetime import datetime
 
 from kubectl_ovn_lsp.errors import Forbidden, NotFound, PluginError
-from kubectl_ovn_lsp.kube.inventory import OVN_EIPS
+from kubectl_ovn_lsp.kube.inventory import OVN_EIPS, VIPS
 from kubectl_ovn_lsp.model.inventory import Inventory, by_name, owner_name
 from kubectl_ovn_lsp.model.owners import TARGET_PREFIXES
 
@@ -20,7 +20,7 @@ PREFIXES = TARGET_PREFIXES
 
 
 class UnknownKind(PluginError):
-    message = 'unknown kind "%(prefix)s" in "%(target)s": use pod/, vm/, vmi/ or node/'
+    message = 'unknown kind "%(prefix)s" in "%(target)s": use pod/, vm/, vmi/, node/ or vip/'
 
 
 @dataclass
@@ -177,6 +177,12 @@ def node_inventory(client: KubeClient, name: str, now: datetime) -> Inventory:
     node = client.get(NODES, name)
     eip = client.find(OVN_EIPS, name)
     return Inventory(now=now, nodes={name: node}, ovn_eips={name: eip} if eip else {})
+
+
+def vip_inventory(client: KubeClient, name: str, now: datetime) -> Inventory:
+    """One Vip (404 → 'vip "x" not found') and the Subnets its port's provider comes from."""
+    vip = client.get(VIPS, name)
+    return Inventory(now=now, vips={name: vip}, subnets=by_name(client.list(SUBNETS, missing_ok=True)))
 
 
 def exists(client: KubeClient, namespace: str, name: str) -> bool:

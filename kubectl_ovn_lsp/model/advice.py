@@ -51,6 +51,9 @@ ADVICE: dict[str, str] = {
              "Kube-OVN allocates it on an existing Subnet."),
     "DEL9": ("GC's subnet test in this release rejects the provider of the Subnet this pod is allocated on, so it "
              "deletes {port} while the pod uses it. Give the Subnet an OVN provider (\"ovn\" or <nad>.<ns>.ovn)."),
+    "DEL10": ("GC deletes {port}, the port of a Vip that still exists: this release keeps only the ports of Vips "
+              "with a type (v1.14.0+) or ports with options:arp_proxy=true (before v1.14). Give the Vip a type, "
+              "or expect its port to be re-created and deleted."),
     "LOST1": ("The pod is allocated on Subnet {subnet}, which does not exist: Kube-OVN cannot create {port} and "
               "nothing repairs it. Re-create Subnet {subnet}, or delete the pod so it is allocated on an existing "
               "Subnet."),

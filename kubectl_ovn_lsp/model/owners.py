@@ -23,6 +23,7 @@ TARGET_PREFIXES = {
     "vm": VM, "vms": VM, "virtualmachine": VM, "virtualmachines": VM,
     "vmi": VMI, "vmis": VMI, "virtualmachineinstance": VMI, "virtualmachineinstances": VMI,
     "node": NODE, "nodes": NODE, "no": NODE,
+    "vip": VIP, "vips": VIP,
 }
 
 

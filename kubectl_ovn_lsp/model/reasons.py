@@ -50,6 +50,8 @@ REASONS: tuple[Reason, ...] = (
     Reason("DEL8", verdicts.DELETION_RISK.name, "the pod's Subnet (logical_switch annotation) does not exist, so GC "
            "does not expect the port the pod uses"),
     Reason("DEL9", verdicts.DELETION_RISK.name, "GC's OVN-subnet test rejects the provider of the pod's Subnet"),
+    Reason("DEL10", verdicts.DELETION_RISK.name, "the port of an existing Vip that this release does not exempt "
+           "from GC (typed Vips from v1.14.0; arp_proxy ports before)"),
     Reason("LOST1", verdicts.LOST.name, "the pod is allocated on a Subnet that does not exist: no port, nothing "
            "repairs it"),
     Reason("MIG1", verdicts.DEGRADED.name, "live migration: the release sets the migration options only on "

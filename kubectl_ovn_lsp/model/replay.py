@@ -18,9 +18,11 @@ from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.errors import ModelError
 from kubectl_ovn_lsp.model.gc_nodes import NODE_PREFIX, judge_node
 from kubectl_ovn_lsp.model.gc_pods import statefulset_owner
-from kubectl_ovn_lsp.model.inventory import NADS, NODES, PODS, STATEFULSETS, VIPS, VMIS, VMS, Inventory, owner_name
+from kubectl_ovn_lsp.model.inventory import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VIPS, VMIS, VMS, Inventory, \
+    owner_name
 from kubectl_ovn_lsp.model.orphans import OrphanKey, is_gc_relevant, judge_orphan, orphan_key
-from kubectl_ovn_lsp.model.owners import LAUNCHER_OWNER, NODE, ORPHAN, POD, VM, VMI, Owner, workload_owners
+from kubectl_ovn_lsp.model.gc_vips import judge_vip, vip_namespace
+from kubectl_ovn_lsp.model.owners import LAUNCHER_OWNER, NODE, ORPHAN, POD, VIP, VM, VMI, Owner, workload_owners
 from kubectl_ovn_lsp.model.judge import judge
 from kubectl_ovn_lsp.model.port_rows import Collected, collect
 from kubectl_ovn_lsp.model.records import NbPort
@@ -108,6 +110,8 @@ def _unreadable_dependency(owner: Owner, inventory: Inventory, settings: Control
         return ", ".join(kubevirt)
     if NADS in inventory.unreadable and lookups.nad_references(owner.pods, owner.vm, owner.namespace, settings):
         return NADS
+    if SUBNETS in inventory.unreadable:  # whether GC expects a port depends on its Subnet's provider
+        return SUBNETS
     return None
 
 
@@ -136,6 +140,13 @@ def replay(inventory: Inventory, nb_ports: Iterable[NbPort], settings: Controlle
     nb = NbIndex(nb_ports)
     items = [judge_owner(o, inventory, settings, nb) for o in (workload_owners(inventory) if owners is None
                                                                 else owners)]
+    for name in sorted(inventory.vips):
+        vip = inventory.vips[name]
+        vip_owner = Owner(VIP, vip_namespace(vip), name)
+        try:
+            items.append(Item(vip_owner, judge_vip(vip, nb.by_name, inventory.subnets, settings)))
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:
+            items.append(Item(vip_owner, error=f"vip {name}: malformed object ({type(exc).__name__}: {exc})"))
     eips = set(inventory.ovn_eips)
     for name in sorted(inventory.nodes):
         node_owner = Owner(NODE, "", name)

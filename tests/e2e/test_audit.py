@@ -16,8 +16,9 @@ import pytest
 
 from tests.sandboxes import Sandbox, run_plugin
 
-SCENARIOS = ("tc1", "tc2", "tc3", "tc4", "tc5", "tc8", "tc14", "node-port-missing", "vm-deleted-orphan-ports")
 HERE = Path(__file__).parent / "scenarios"
+SCENARIOS = ("tc1", "tc2", "tc3", "tc4", "tc5", "tc8", "tc14", "node-port-missing", "vm-deleted-orphan-ports",
+             "nonprimary-vm-migration", "sts-zombie-port", "triage-gc-lines", str(HERE / "vips.yaml"))
 COMPARED = ("target", "ports", "gc", "verdict")
 EXPLAIN_PREFIX = {"Pod": "pod/", "VirtualMachine": "vm/", "VirtualMachineInstance": "vmi/", "Node": "node/",
                   "Vip": "vip/", "Orphan": ""}
@@ -50,12 +51,12 @@ def _check_items_against_explain(sandbox: Sandbox, *nb: str) -> list[dict]:
     return items
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: Path(s).stem)
 def test_every_audit_item_is_what_explain_says_via_exec(sandbox_factory, scenario: str) -> None:
     _check_items_against_explain(sandbox_factory(scenario))
 
 
-@pytest.mark.parametrize("scenario", ("tc4", "node-port-missing", "vm-deleted-orphan-ports"))
+@pytest.mark.parametrize("scenario", ("tc4", "node-port-missing", "vm-deleted-orphan-ports", str(HERE / "vips.yaml")))
 def test_every_audit_item_is_what_explain_says_via_tcp(sandbox_factory, scenario: str) -> None:
     sandbox = sandbox_factory(scenario)
     items = _check_items_against_explain(sandbox, "--nb", sandbox.nb_remotes)
@@ -187,3 +188,17 @@ def test_bad_objects_and_a_forbidden_kind_do_not_abort_the_audit(sandbox_factory
     only = _json(run_plugin(sandbox, "audit", "-n", "vmns", "-o", "json", "--only", "error"))
     assert [i["target"]["name"] for i in only["items"]] == ["bad-multus", "odd-annotations"]
     assert only["summary"] == document["summary"]  # --only filters what is shown, never what is counted
+
+
+@pytest.mark.parametrize("version, kept, deleted", [("v1.13.4", "vip-arp", "vip-typed"),  # arp_proxy keeps
+                                                    ("v1.14.2", "vip-typed", "vip-arp")])  # a type keeps
+def test_vip_ports_gc_keeps_per_release(sandbox_factory, version: str, kept: str, deleted: str) -> None:
+    sandbox = sandbox_factory(str(HERE / "vips.yaml"))
+    proc = run_plugin(sandbox, "audit", "-n", "app", "-o", "json", "--kube-ovn-version", version)
+    assert proc.returncode == 5, proc.stderr
+    vips = {i["target"]["name"]: (i["verdict"], [(p["name"], p["verdict"], p["reason"]) for p in i["ports"]])
+            for i in _json(proc)["items"] if i["target"]["kind"] == "Vip"}
+    assert vips == {kept: ("ok", [(f"{kept}.app", "ok", None)]),
+                    deleted: ("deletion-risk", [(f"{deleted}.app", "deletion-risk", "DEL10")]),
+                    "vip-free": ("ok", [("vip-free.app", "no-port", None)])}
+    assert _json(proc)["gc"]["wouldDelete"] == [f"{deleted}.app"]

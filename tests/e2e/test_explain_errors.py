@@ -67,7 +67,7 @@ def test_unknown_prefix_is_a_usage_error(tc4: Sandbox) -> None:
     proc = run_plugin(tc4, "explain", "svc/x", "-n", "test-ns")
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.startswith("error: argument [pod/|vm/|vmi/|node/]NAME|PORT: expected NAME, pod/NAME, vm/NAME, "
-                                  "vmi/NAME or node/NAME")
+                                  "vmi/NAME, node/NAME or vip/NAME")
 
 
 def test_malformed_multus_annotation(broken: Sandbox) -> None:

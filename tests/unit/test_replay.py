@@ -187,3 +187,31 @@ def test_every_kube_ovn_port_name_reads_back_to_its_owner(owner: str, namespace:
     """Whatever the owner (dots allowed) and provider, the split that formed the name is among the readings."""
     name = port_name(owner, namespace, provider)
     assert PortOwnerCandidate(namespace, owner, provider) in owner_candidates(name)
+
+
+def _vip(name: str, vip_type: str = "", subnet: str = "ovn-default") -> dict:
+    return {"apiVersion": "kubeovn.io/v1", "kind": "Vip", "metadata": {"name": name},
+            "spec": {"namespace": "app", "subnet": subnet, "type": vip_type}}
+
+
+@pytest.mark.parametrize("version, typed, arp_proxy, verdict", [
+    ("v1.13.4", True, False, "deletion-risk"), ("v1.13.4", False, True, "ok"),  # before v1.14: arp_proxy keeps
+    ("v1.14.0", True, False, "ok"), ("v1.14.0", False, True, "deletion-risk"),  # from v1.14.0: a type keeps
+])
+def test_vip_ports_are_kept_by_the_rule_of_the_release(version: str, typed: bool, arp_proxy: bool,
+                                                         verdict: str) -> None:
+    port = nb_port("v1.app", "app", "v1", options={"arp_proxy": "true"} if arp_proxy else {})
+    s = settings(version, keep_vm_ip=True, enable_external_vpc=True)
+    inventory = Inventory(now=NOW, vips={"v1": _vip("v1", "switch_lb_vip" if typed else "")},
+                          subnets={"ovn-default": {"metadata": {"name": "ovn-default"}, "spec": {"provider": "ovn"}}})
+    [item] = replay(inventory, [port], s).items
+    assert (item.owner.kind, item.owner.namespace, item.owner.name) == ("Vip", "app", "v1")
+    assert _ports(item) == {"v1.app": (verdict, "DEL10" if verdict == "deletion-risk" else None)}
+
+
+def test_a_vip_on_an_attachment_subnet_names_its_port_with_the_provider() -> None:
+    from kubectl_ovn_lsp.model.gc_vips import vip_port_name
+
+    subnets = {"sub-b": {"metadata": {"name": "sub-b"}, "spec": {"provider": "net-b.fns.ovn"}}}
+    assert vip_port_name(_vip("v2", subnet="sub-b"), subnets) == ("v2.app.net-b.fns.ovn", "net-b.fns.ovn")
+    assert vip_port_name(_vip("v3", subnet="gone"), subnets) == ("v3.app", "ovn")
