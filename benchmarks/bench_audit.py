@@ -21,26 +21,66 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import generated_sandbox, median, run_measured  # noqa: E402
 
-SELECT_ALL = json.dumps(["OVN_Northbound", {"op": "select", "table": "Logical_Switch_Port", "where": [],
-                                            "columns": ["_uuid", "name", "type", "external_ids", "addresses",
-                                                        "options"]}])
+SELECT_ALL = json.dumps(
+    [
+        "OVN_Northbound",
+        {
+            "op": "select",
+            "table": "Logical_Switch_Port",
+            "where": [],
+            "columns": ["_uuid", "name", "type", "external_ids", "addresses", "options"],
+        },
+    ]
+)
 
 
 def floor_commands(env: dict[str, str]) -> list[list[str]]:
-    central = subprocess.run(["kubectl", "get", "pods", "-n", "kube-system", "-l", "app=ovn-central",
-                              "-o", "jsonpath={.items[0].metadata.name}"], env=env, capture_output=True, text=True,
-                             check=True).stdout
-    return [["kubectl", "get", "pods", "-A", "-o", "json"], ["kubectl", "get", "vm,vmi", "-A", "-o", "json"],
-            ["kubectl", "exec", "-n", "kube-system", central, "-c", "ovn-central", "--", "ovsdb-client", "query",
-             "unix:/var/run/ovn/ovnnb_db.sock", SELECT_ALL]]
+    central = subprocess.run(
+        [
+            "kubectl",
+            "get",
+            "pods",
+            "-n",
+            "kube-system",
+            "-l",
+            "app=ovn-central",
+            "-o",
+            "jsonpath={.items[0].metadata.name}",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return [
+        ["kubectl", "get", "pods", "-A", "-o", "json"],
+        ["kubectl", "get", "vm,vmi", "-A", "-o", "json"],
+        [
+            "kubectl",
+            "exec",
+            "-n",
+            "kube-system",
+            central,
+            "-c",
+            "ovn-central",
+            "--",
+            "ovsdb-client",
+            "query",
+            "unix:/var/run/ovn/ovnnb_db.sock",
+            SELECT_ALL,
+        ],
+    ]
 
 
 def requests_of_one_audit(env: dict[str, str]) -> dict[str, int]:
     proc = subprocess.run(["kubectl-ovn_lsp", "audit", "-A", "-v"], env=env, capture_output=True, text=True)
     lines = [line for line in proc.stderr.splitlines() if line.startswith("I kube: ")]
     lists = [line for line in lines if re.search(r"[?&]limit=", line)]
-    return {"requests": len(lines), "paged list requests": len(lists),
-            "exec": sum(1 for line in lines if line.startswith("I kube: EXEC ") and "done" not in line)}
+    return {
+        "requests": len(lines),
+        "paged list requests": len(lists),
+        "exec": sum(1 for line in lines if line.startswith("I kube: EXEC ") and "done" not in line),
+    }
 
 
 def measure(spec: str, runs: int) -> dict[str, object]:
@@ -59,23 +99,34 @@ def measure(spec: str, runs: int) -> dict[str, object]:
             wall, rss = run_measured(audit_tcp, env, ok_codes=(0, 3, 4, 5))
             t_times.append(wall)
             t_rss.append(rss)
-        return {"spec": spec, "up": up, "floor": median(f_times), "audit": median(a_times), "rss": max(a_rss),
-                "tcp": median(t_times), "tcp_rss": max(t_rss), "requests": requests_of_one_audit(env)}
+        return {
+            "spec": spec,
+            "up": up,
+            "floor": median(f_times),
+            "audit": median(a_times),
+            "rss": max(a_rss),
+            "tcp": median(t_times),
+            "tcp_rss": max(t_rss),
+            "requests": requests_of_one_audit(env),
+        }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--specs", nargs="+", default=["pods=1000,vms=200,lsps=5000",
-                                                       "pods=10000,vms=2000,lsps=50000"])
+    parser.add_argument("--specs", nargs="+", default=["pods=1000,vms=200,lsps=5000", "pods=10000,vms=2000,lsps=50000"])
     args = parser.parse_args()
     for spec in args.specs:
         r = measure(spec, args.runs)
         print(f"--generate {r['spec']} (up in {r['up']:.1f}s), runs={args.runs}")
-        print(f"  floor  median {r['floor']:.2f}s (kubectl get pods -A -o json + get vm,vmi -A -o json + exec "
-              "ovsdb-client query of every LSP)")
-        print(f"  audit  median {r['audit']:.2f}s, peak RSS {r['rss']:.0f} MB, ratio audit/floor "
-              f"{r['audit'] / r['floor']:.2f}x (exec)")  # type: ignore[operator]
+        print(
+            f"  floor  median {r['floor']:.2f}s (kubectl get pods -A -o json + get vm,vmi -A -o json + exec "
+            "ovsdb-client query of every LSP)"
+        )
+        print(
+            f"  audit  median {r['audit']:.2f}s, peak RSS {r['rss']:.0f} MB, ratio audit/floor "
+            f"{r['audit'] / r['floor']:.2f}x (exec)"
+        )  # type: ignore[operator]
         print(f"  audit --nb tcp: median {r['tcp']:.2f}s, peak RSS {r['tcp_rss']:.0f} MB")
         print(f"  API requests of one audit: {r['requests']}")
     return 0

@@ -48,8 +48,7 @@ def timed(argv: list[str], env: dict[str, str]) -> float:
 def completion_table(env: dict[str, str], namespace: str, runs: int, label: str) -> None:
     baseline = ["kubectl", "__complete", "get", "pods", "-n", namespace, ""]
     cases = {**STATIC, **NAMES}
-    argvs = {name: ["kubectl", "__complete", *[w.format(ns=namespace) for w in words]]
-             for name, words in cases.items()}
+    argvs = {name: ["kubectl", "__complete", *[w.format(ns=namespace) for w in words]] for name, words in cases.items()}
     for argv in [baseline, *argvs.values()]:  # warm caches (discovery, page cache, bytecode)
         timed(argv, env)
     times: dict[str, list[float]] = {name: [] for name in ["baseline", *argvs]}
@@ -58,8 +57,10 @@ def completion_table(env: dict[str, str], namespace: str, runs: int, label: str)
         for name, argv in argvs.items():
             times[name].append(timed(argv, env))
     base = statistics.median(times["baseline"])
-    print(f"\ncompletion ({label}), medians of {runs} interleaved runs; baseline "
-          f"`kubectl __complete get pods -n {namespace} ''` = {base * 1000:.0f} ms")
+    print(
+        f"\ncompletion ({label}), medians of {runs} interleaved runs; baseline "
+        f"`kubectl __complete get pods -n {namespace} ''` = {base * 1000:.0f} ms"
+    )
     for name in argvs:
         median = statistics.median(times[name])
         kind, target = ("static", 2.0) if name in STATIC else ("names", 3.0)
@@ -67,8 +68,10 @@ def completion_table(env: dict[str, str], namespace: str, runs: int, label: str)
 
 
 def startup_table(envs: dict[str, dict[str, str]], namespace: str, target: str, runs: int) -> None:
-    commands = {"version": ["kubectl", "ovn-lsp", "version"],
-                "explain": ["kubectl", "ovn-lsp", "explain", target, "-n", namespace, "-o", "json"]}
+    commands = {
+        "version": ["kubectl", "ovn-lsp", "version"],
+        "explain": ["kubectl", "ovn-lsp", "explain", target, "-n", namespace, "-o", "json"],
+    }
     print(f"\nstart-up, medians of {runs} warm runs (wall, through kubectl)")
     for label, env in envs.items():
         for name, argv in commands.items():
@@ -100,8 +103,9 @@ def krew_install(archive: Path, root: Path, env: dict[str, str]) -> dict[str, st
         tar.extractall(store, filter="tar")
     (root / "bin").mkdir()
     (root / "bin" / "kubectl-ovn_lsp").symlink_to(store / "kubectl-ovn_lsp")
-    path = [str(root / "bin")] + [p for p in env["PATH"].split(os.pathsep)
-                                  if not (Path(p) / "kubectl-ovn_lsp").exists()]
+    path = [str(root / "bin")] + [
+        p for p in env["PATH"].split(os.pathsep) if not (Path(p) / "kubectl-ovn_lsp").exists()
+    ]
     krew_env = dict(env, PATH=os.pathsep.join(path))
     subprocess.run(["kubectl", "ovn-lsp", "completion", "install"], env=krew_env, check=True, capture_output=True)
     return krew_env
@@ -109,14 +113,18 @@ def krew_install(archive: Path, root: Path, env: dict[str, str]) -> dict[str, st
 
 def first_runs(archive: Path, tmp: Path, env: dict[str, str], namespace: str, target: str, fresh: int) -> None:
     """The first command after a fresh install pays for Python's bytecode cache."""
-    for name, argv in {"version": ["kubectl", "ovn-lsp", "version"],
-                       "explain": ["kubectl", "ovn-lsp", "explain", target, "-n", namespace, "-o", "json"]}.items():
+    for name, argv in {
+        "version": ["kubectl", "ovn-lsp", "version"],
+        "explain": ["kubectl", "ovn-lsp", "explain", target, "-n", namespace, "-o", "json"],
+    }.items():
         samples = []
         for _ in range(fresh):
             krew_env = krew_install(archive, tmp / "fresh", env)
             samples.append(timed(argv, krew_env))
-        print(f"  krew     {name:8s} {statistics.median(samples) * 1000:6.0f} ms  first run after a fresh install "
-              f"(median of {fresh})")
+        print(
+            f"  krew     {name:8s} {statistics.median(samples) * 1000:6.0f} ms  first run after a fresh install "
+            f"(median of {fresh})"
+        )
 
 
 def main() -> int:
@@ -131,8 +139,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-completion-") as name:
         tmp = Path(name)
-        subprocess.run(["kubectl-ovn_lsp-sandbox", "up", args.scenario, "--dir", str(tmp / "sb")], check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["kubectl-ovn_lsp-sandbox", "up", args.scenario, "--dir", str(tmp / "sb")], check=True, capture_output=True
+        )
         try:
             state = json.loads((tmp / "sb" / "state.json").read_text())
             env = dict(os.environ, KUBECONFIG=state["kubeconfig"], KUBECACHEDIR=str(tmp / "cache"), NO_COLOR="1")

@@ -29,8 +29,9 @@ OK = (0, 3, 4, 5, 6)
 def baseline_env(env: dict[str, str], commit: str, tmp: Path) -> dict[str, str]:
     """An environment whose `kubectl-ovn_lsp` is the plugin at `commit`."""
     tree = tmp / "baseline"
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), commit], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), commit], check=True, capture_output=True
+    )
     bindir = tmp / "bin"
     bindir.mkdir()
     launcher = bindir / "kubectl-ovn_lsp"
@@ -41,10 +42,15 @@ def baseline_env(env: dict[str, str], commit: str, tmp: Path) -> dict[str, str]:
 
 def pick_target(env: dict[str, str]) -> dict[str, str]:
     """A VM of the generated cluster and its launcher pod."""
-    pods = json.loads(subprocess.run(
-        ["kubectl", "get", "pods", "-A", "-l", "kubevirt.io=virt-launcher", "-o", "json"],
-        env=env, capture_output=True, text=True, check=True,
-    ).stdout)["items"]
+    pods = json.loads(
+        subprocess.run(
+            ["kubectl", "get", "pods", "-A", "-l", "kubevirt.io=virt-launcher", "-o", "json"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )["items"]
     pod = pods[len(pods) // 2]
     vm = next(r["name"] for r in pod["metadata"]["ownerReferences"] if r["kind"] == "VirtualMachineInstance")
     return {"ns": pod["metadata"]["namespace"], "pod": pod["metadata"]["name"], "vm": vm}
@@ -62,14 +68,40 @@ def main() -> int:
         try:
             target = pick_target(env)
             central = subprocess.run(
-                ["kubectl", "get", "pods", "-n", "kube-system", "-l", "app=ovn-central,ovn-nb-leader=true",
-                 "-o", "jsonpath={.items[0].metadata.name}"], env=env, capture_output=True, text=True, check=True,
+                [
+                    "kubectl",
+                    "get",
+                    "pods",
+                    "-n",
+                    "kube-system",
+                    "-l",
+                    "app=ovn-central,ovn-nb-leader=true",
+                    "-o",
+                    "jsonpath={.items[0].metadata.name}",
+                ],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
             ).stdout
             explain = ["kubectl", "ovn-lsp", "explain", f"vm/{target['vm']}", "-n", target["ns"], "-o", "json"]
             manual = [
                 ["kubectl", "get", "pod", target["pod"], "-n", target["ns"], "-o", "json"],
-                ["kubectl", "exec", "-n", "kube-system", central, "-c", "ovn-central", "--", "ovn-nbctl",
-                 "--format=json", "find", "Logical_Switch_Port", f"external_ids:pod={target['ns']}/{target['vm']}"],
+                [
+                    "kubectl",
+                    "exec",
+                    "-n",
+                    "kube-system",
+                    central,
+                    "-c",
+                    "ovn-central",
+                    "--",
+                    "ovn-nbctl",
+                    "--format=json",
+                    "find",
+                    "Logical_Switch_Port",
+                    f"external_ids:pod={target['ns']}/{target['vm']}",
+                ],
             ]
             for argv, e in [(explain, env), (explain, base_env)] + [(step, env) for step in manual]:
                 run_measured(argv, e, OK)  # warm the discovery cache and the page cache for every side
@@ -80,8 +112,10 @@ def main() -> int:
                 by_hand.append(sum(run_measured(step, env)[0] for step in manual))
                 helps.append(run_measured(["kubectl", "ovn-lsp", "--help"], env)[0])
         finally:
-            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(Path(tmp) / "baseline")],
-                           capture_output=True)
+            subprocess.run(
+                ["git", "-C", str(REPO), "worktree", "remove", "--force", str(Path(tmp) / "baseline")],
+                capture_output=True,
+            )
 
     e, b, m, h = (median(x) for x in (now, base, by_hand, helps))
     print(f"sandbox up --generate {args.spec}: {up:.2f}s")

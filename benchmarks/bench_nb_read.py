@@ -16,8 +16,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -40,10 +40,16 @@ def synthetic(total: int) -> list[SwitchSpec]:
             n = s * per + i
             ns, pod = f"ns-{n // 2 % 200}", f"pod-{n // 2}"
             name = f"{pod}.{ns}" if n % 2 == 0 else f"{pod}.{ns}.subnet-{s}.{ns}.ovn"
-            ports.append(PortSpec(
-                name=name, addresses=[f"00:00:{n >> 24 & 255:02x}:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:"
-                                      f"{n & 255:02x} 10.{s}.{i >> 8 & 255}.{i & 255}"],
-                external_ids={"vendor": "kube-ovn", "ls": f"subnet-{s}", "pod": f"{ns}/{pod}"}))
+            ports.append(
+                PortSpec(
+                    name=name,
+                    addresses=[
+                        f"00:00:{n >> 24 & 255:02x}:{n >> 16 & 255:02x}:{n >> 8 & 255:02x}:"
+                        f"{n & 255:02x} 10.{s}.{i >> 8 & 255}.{i & 255}"
+                    ],
+                    external_ids={"vendor": "kube-ovn", "ls": f"subnet-{s}", "pod": f"{ns}/{pod}"},
+                )
+            )
         switches.append(SwitchSpec(name=f"subnet-{s}", external_ids={"vendor": "kube-ovn"}, ports=ports))
     return switches
 
@@ -59,21 +65,35 @@ def bench_reads(server: NbServer, runs: int, total: int) -> None:
     ns, pod = f"ns-{n // 2 % 200}", f"pod-{n // 2}"
     names, keys = [f"{pod}.{ns}"], [f"{ns}/{pod}"]
     argv = build_query_argv(names, keys, timeout=10, endpoint=f"unix:{server.unix_socket}")
-    fresh = [sys.executable, "-c",
-             "import sys; sys.path.insert(0, %r)\n"
-             "from kubectl_ovn_lsp.nb.direct import lookup_direct\n"
-             "print(len(lookup_direct(%r, %r, %r, 10).ports))" % (str(Path(__file__).resolve().parents[1]),
-                                                                  server.remotes, names, keys)]
-    nbctl = ["ovn-nbctl", f"--db=unix:{server.unix_socket}", "--format=csv", "--data=bare", "--no-heading",
-             "--columns=name,type,external_ids", "find", "Logical_Switch_Port", f"external_ids:pod={keys[0]}"]
+    fresh = [
+        sys.executable,
+        "-c",
+        f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
+        "from kubectl_ovn_lsp.nb.direct import lookup_direct\n"
+        f"print(len(lookup_direct({server.remotes!r}, {names!r}, {keys!r}, 10).ports))",
+    ]
+    nbctl = [
+        "ovn-nbctl",
+        f"--db=unix:{server.unix_socket}",
+        "--format=csv",
+        "--data=bare",
+        "--no-heading",
+        "--columns=name,type,external_ids",
+        "find",
+        "Logical_Switch_Port",
+        f"external_ids:pod={keys[0]}",
+    ]
     methods: dict[str, Callable[[], int]] = {
         "nb_direct (in process)": lambda: len(lookup_direct(server.remotes, names, keys, 10).ports),
-        "nb_direct (fresh python)": lambda: int(subprocess.run(fresh, capture_output=True, text=True,
-                                                               check=True).stdout),
-        "ovsdb-client query argv": lambda: len(parse_query_output(
-            subprocess.run(argv, capture_output=True, text=True, check=True).stdout)),
-        "ovn-nbctl find": lambda: len(subprocess.run(nbctl, capture_output=True, text=True,
-                                                     check=True).stdout.splitlines()),
+        "nb_direct (fresh python)": lambda: int(
+            subprocess.run(fresh, capture_output=True, text=True, check=True).stdout
+        ),
+        "ovsdb-client query argv": lambda: len(
+            parse_query_output(subprocess.run(argv, capture_output=True, text=True, check=True).stdout)
+        ),
+        "ovn-nbctl find": lambda: len(
+            subprocess.run(nbctl, capture_output=True, text=True, check=True).stdout.splitlines()
+        ),
     }
     times: dict[str, list[float]] = {k: [] for k in methods}
     for _ in range(runs):  # interleaved, so drift hits every method alike

@@ -13,8 +13,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -25,13 +25,15 @@ def generated_sandbox(spec: str) -> Iterator[tuple[dict[str, str], dict, float]]
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         state_dir = Path(tmp) / "sb"
         started = time.perf_counter()
-        subprocess.run(["kubectl-ovn_lsp-sandbox", "up", "--generate", spec, "--dir", str(state_dir)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["kubectl-ovn_lsp-sandbox", "up", "--generate", spec, "--dir", str(state_dir)],
+            check=True,
+            capture_output=True,
+        )
         up = time.perf_counter() - started
         try:
             state = json.loads((state_dir / "state.json").read_text())
-            env = dict(os.environ, KUBECONFIG=state["kubeconfig"], KUBECACHEDIR=str(Path(tmp) / "cache"),
-                       NO_COLOR="1")
+            env = dict(os.environ, KUBECONFIG=state["kubeconfig"], KUBECACHEDIR=str(Path(tmp) / "cache"), NO_COLOR="1")
             yield env, state, up
         finally:
             subprocess.run(["kubectl-ovn_lsp-sandbox", "down", "--dir", str(state_dir)], capture_output=True)

@@ -38,8 +38,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's release location: the archive is published as RELEASE_URL/v<version>/<archive name>.
-RELEASE_URL = os.environ.get("KUBECTL_OVN_LSP_RELEASE_URL",
-                             "https://github.com/kubectl-ovn-lsp/kubectl-ovn-lsp/releases/download")
+RELEASE_URL = os.environ.get(
+    "KUBECTL_OVN_LSP_RELEASE_URL", "https://github.com/kubectl-ovn-lsp/kubectl-ovn-lsp/releases/download"
+)
 HOMEPAGE = "https://github.com/kubectl-ovn-lsp/kubectl-ovn-lsp"
 PYTHONS = ("3.11", "3.12", "3.13", "3.14")
 PLATFORMS = {  # krew os/arch -> pip platform tags (manylinux2014 = glibc 2.17)
@@ -49,11 +50,19 @@ SANDBOX_ONLY = {"aiohttp"}  # setup.cfg lists it for the sandbox's API server
 # kubernetes ships an asyncio client (kubernetes/aio, 42 MB) that the plugin never imports; these projects exist
 # only for it. Leaving them out takes the archive from 33 MB to about a third; the installed-archive test runs
 # explain through exec and direct NB with them absent, so an import of any of them would fail that test.
-ASYNC_ONLY_PROJECTS = {"aiohttp", "aiohttp-retry", "aiohappyeyeballs", "aiosignal", "frozenlist", "multidict",
-                       "yarl", "propcache"}
+ASYNC_ONLY_PROJECTS = {
+    "aiohttp",
+    "aiohttp-retry",
+    "aiohappyeyeballs",
+    "aiosignal",
+    "frozenlist",
+    "multidict",
+    "yarl",
+    "propcache",
+}
 SKIPPED_PATHS = ("kubernetes/aio/", "distutils-precedence.pth")
 FIXED_MTIME = 315532800  # 1980-01-01: reproducible archives
-SHORT_DESCRIPTION = "Explain Kube-OVN LSPs and GC \"lsp lost\" log lines"
+SHORT_DESCRIPTION = 'Explain Kube-OVN LSPs and GC "lsp lost" log lines'
 DESCRIPTION = """\
 For one pod or KubeVirt VM, derives every OVN logical switch port name
 exactly as Kube-OVN does, looks them up in the OVN Northbound DB (read-only,
@@ -112,8 +121,9 @@ def pins(requirements_: list[str]) -> list[str]:
 
 
 def _pip(*args: str) -> None:
-    proc = subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", *args],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "--disable-pip-version-check", *args], capture_output=True, text=True
+    )
     if proc.returncode != 0:
         errors = [line for line in proc.stderr.splitlines() if line.startswith("ERROR")] or proc.stderr.splitlines()
         raise SystemExit(f"error: pip {args[0]} failed: {' '.join(errors[-2:])}")
@@ -128,8 +138,23 @@ def fetch_wheels(pinned: list[str], platform: str, python: str, cache: Path) -> 
     target = cache / f"{platform.replace('/', '-')}-cp{python.replace('.', '')}"
     target.mkdir(parents=True, exist_ok=True)
     platform_args = [arg for tag in PLATFORMS[platform] for arg in ("--platform", tag)]
-    args = ["download", "-q", "--only-binary=:all:", *platform_args, "--python-version", python,
-            "--implementation", "cp", "--find-links", str(local), "-c", str(constraints), "-d", str(target), *pinned]
+    args = [
+        "download",
+        "-q",
+        "--only-binary=:all:",
+        *platform_args,
+        "--python-version",
+        python,
+        "--implementation",
+        "cp",
+        "--find-links",
+        str(local),
+        "-c",
+        str(constraints),
+        "-d",
+        str(target),
+        *pinned,
+    ]
     try:
         _pip(*args)
     except SystemExit:
@@ -170,7 +195,7 @@ def assemble(stage: Path, wheel_dirs: dict[str, Path]) -> None:
     """Lay out the archive tree in `stage` (see the module docstring)."""
     lib = stage / "lib"
     by_python = {python: sorted(p.name for p in directory.glob("*.whl")) for python, directory in wheel_dirs.items()}
-    shared = set.intersection(*(set(w for w in names if _is_pure(w)) for names in by_python.values()))
+    shared = set.intersection(*({w for w in names if _is_pure(w)} for names in by_python.values()))
     first = next(iter(wheel_dirs.values()))
     for wheel in sorted(shared):
         unpack_wheel(first / wheel, lib / "common")
@@ -180,8 +205,11 @@ def assemble(stage: Path, wheel_dirs: dict[str, Path]) -> None:
         for wheel in names:
             if wheel not in shared:
                 unpack_wheel(wheel_dirs[python] / wheel, lib / tag)
-    shutil.copytree(ROOT / "kubectl_ovn_lsp", lib / "common" / "kubectl_ovn_lsp",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        ROOT / "kubectl_ovn_lsp",
+        lib / "common" / "kubectl_ovn_lsp",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+    )
     shutil.copy(ROOT / "krew" / "launch.py", lib / "launch.py")
     launcher = (ROOT / "krew" / "launcher.sh").read_text()
     for name, entry in (("kubectl-ovn_lsp", "plugin"), ("kubectl_complete-ovn_lsp", "complete")):
@@ -206,8 +234,7 @@ def write_tarball(stage: Path, target: Path) -> str:
                     tar.addfile(info, handle)
             else:
                 tar.addfile(info)
-    with open(target, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9,
-                                                  filename="") as gz:
+    with open(target, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=9, filename="") as gz:
         gz.write(buffer.getvalue())
     return hashlib.sha256(target.read_bytes()).hexdigest()
 
@@ -219,14 +246,18 @@ def manifest(plugin_version: str, platforms: dict[str, tuple[str, str]]) -> str:
     entries = []
     for platform, (archive, sha256) in platforms.items():
         os_name, arch = platform.split("/")
-        entries.append({
-            "selector": {"matchLabels": {"os": os_name, "arch": arch}},
-            "uri": f"{RELEASE_URL}/v{plugin_version}/{archive}",
-            "sha256": sha256,
-            "bin": "kubectl-ovn_lsp",
-            "files": [{"from": name, "to": "."} for name in
-                      ("kubectl-ovn_lsp", "kubectl_complete-ovn_lsp", "lib", "LICENSE")],
-        })
+        entries.append(
+            {
+                "selector": {"matchLabels": {"os": os_name, "arch": arch}},
+                "uri": f"{RELEASE_URL}/v{plugin_version}/{archive}",
+                "sha256": sha256,
+                "bin": "kubectl-ovn_lsp",
+                "files": [
+                    {"from": name, "to": "."}
+                    for name in ("kubectl-ovn_lsp", "kubectl_complete-ovn_lsp", "lib", "LICENSE")
+                ],
+            }
+        )
     document = {
         "apiVersion": "krew.googlecontainertools.github.com/v1alpha2",
         "kind": "Plugin",
@@ -240,6 +271,7 @@ def manifest(plugin_version: str, platforms: dict[str, tuple[str, str]]) -> str:
             "platforms": entries,
         },
     }
+
     class Dumper(yaml.SafeDumper):
         pass
 
@@ -264,19 +296,26 @@ def build(out: Path, cache: Path, pythons: tuple[str, ...] = PYTHONS, platform: 
         sha256 = write_tarball(stage, out / archive)
     text = manifest(plugin_version, {platform: (archive, sha256)})
     (out / "ovn-lsp.yaml").write_text(text)
-    return {"archive": out / archive, "sha256": sha256, "manifest": out / "ovn-lsp.yaml",
-            "size": (out / archive).stat().st_size}
+    return {
+        "archive": out / archive,
+        "sha256": sha256,
+        "manifest": out / "ovn-lsp.yaml",
+        "size": (out / archive).stat().st_size,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="krew/build.py", description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=str(ROOT / "dist"), help="output directory (default: dist/)")
-    parser.add_argument("--cache", default=os.environ.get("KUBECTL_OVN_LSP_WHEEL_CACHE",
-                                                          os.path.expanduser("~/.cache/kubectl-ovn-lsp/wheels")),
-                        help="wheel cache (default: $KUBECTL_OVN_LSP_WHEEL_CACHE or ~/.cache/kubectl-ovn-lsp/wheels)")
+    parser.add_argument(
+        "--cache",
+        default=os.environ.get("KUBECTL_OVN_LSP_WHEEL_CACHE", os.path.expanduser("~/.cache/kubectl-ovn-lsp/wheels")),
+        help="wheel cache (default: $KUBECTL_OVN_LSP_WHEEL_CACHE or ~/.cache/kubectl-ovn-lsp/wheels)",
+    )
     parser.add_argument("--pythons", default=",".join(PYTHONS), help="CPython versions (default: %(default)s)")
-    parser.add_argument("--write-manifest", metavar="FILE",
-                        help="also write the manifest here (a release: krew/ovn-lsp.yaml)")
+    parser.add_argument(
+        "--write-manifest", metavar="FILE", help="also write the manifest here (a release: krew/ovn-lsp.yaml)"
+    )
     args = parser.parse_args(argv)
     result = build(Path(args.out), Path(args.cache), tuple(args.pythons.split(",")))
     if args.write_manifest:

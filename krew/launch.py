@@ -18,9 +18,11 @@ def main():
         if entry == "complete":
             sys.stdout.write(":4\n")
             return 0
-        sys.stderr.write("error: this kubectl ovn-lsp build runs on Python %s, but %s is Python %d.%d; "
-                         "set KUBECTL_OVN_LSP_PYTHON to such an interpreter\n"
-                         % (", ".join(built), sys.executable or "python3", sys.version_info[0], sys.version_info[1]))
+        sys.stderr.write(
+            "error: this kubectl ovn-lsp build runs on Python %s, but %s is Python %d.%d; "
+            "set KUBECTL_OVN_LSP_PYTHON to such an interpreter\n"
+            % (", ".join(built), sys.executable or "python3", sys.version_info[0], sys.version_info[1])
+        )
         return 1
     sys.path[:0] = [compiled, os.path.join(lib, "common")]
     if entry == "complete":

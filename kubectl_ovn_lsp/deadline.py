@@ -11,14 +11,15 @@ and the budget plus a small grace has passed, it prints the one `error:` line an
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 import re
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Callable, Iterator
 
 from kubectl_ovn_lsp.errors import Timeout
 
@@ -72,8 +73,14 @@ class Deadline:
     spent) and run the step inside `guard(what)` so the watchdog can name it if a library ignores the time.
     """
 
-    def __init__(self, seconds: float | None, *, hard_stop: bool = False, grace: float = HARD_STOP_GRACE,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        seconds: float | None,
+        *,
+        hard_stop: bool = False,
+        grace: float = HARD_STOP_GRACE,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.seconds = seconds
         self.hard_stop = hard_stop
         self.grace = grace
@@ -84,7 +91,7 @@ class Deadline:
         self._watchdog: threading.Timer | None = None
 
     @classmethod
-    def of(cls, value: "float | Deadline | None") -> "Deadline":
+    def of(cls, value: float | Deadline | None) -> Deadline:
         """A Deadline as given, or a fresh one of `value` seconds (None or 0: no limit)."""
         if isinstance(value, Deadline):
             return value
@@ -165,9 +172,7 @@ class Deadline:
             sys.stderr.write(f"error: {self.error(self._in_flight[-1])}\n")
             sys.stderr.flush()
             for cleanup in self._cleanups:
-                try:
+                with contextlib.suppress(Exception):  # best effort on the way out
                     cleanup()
-                except Exception:  # noqa: BLE001 - best effort on the way out
-                    pass
         finally:
             os._exit(1)

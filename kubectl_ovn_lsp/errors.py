@@ -55,8 +55,7 @@ class NotFound(PluginError):
 
 class Forbidden(PluginError):
     message = (
-        'forbidden: cannot %(verb)s %(resource)s%(where)s (%(server_message)s); '
-        "ask for RBAC %(verb)s on %(resource)s"
+        "forbidden: cannot %(verb)s %(resource)s%(where)s (%(server_message)s); ask for RBAC %(verb)s on %(resource)s"
     )
 
 

@@ -7,9 +7,10 @@ the plugin, so every layer may use it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Callable, Mapping, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
     from kubectl_ovn_lsp.deadline import Deadline
@@ -50,8 +51,12 @@ class ControllerOverrides:
 
     def as_dict(self) -> dict[str, object]:
         """The overrides `bands.settings_from_deployment` takes (`all` means: the detected version)."""
-        return {"version": None if self.version == "all" else self.version, "keep_vm_ip": self.keep_vm_ip,
-                "enable_external_vpc": self.enable_external_vpc, "non_primary_cni_mode": self.non_primary_cni_mode}
+        return {
+            "version": None if self.version == "all" else self.version,
+            "keep_vm_ip": self.keep_vm_ip,
+            "enable_external_vpc": self.enable_external_vpc,
+            "non_primary_cni_mode": self.non_primary_cni_mode,
+        }
 
 
 @dataclass(frozen=True)

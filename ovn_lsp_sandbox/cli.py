@@ -12,8 +12,8 @@ import json
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from kubectl_ovn_lsp.errors import PluginError, one_line
 from ovn_lsp_sandbox import runtime
@@ -35,7 +35,9 @@ def up(args: argparse.Namespace) -> int:
     started = time.monotonic()
     state_dir = _state_dir(args)
     if runtime.is_running(state_dir):
-        raise SandboxError(detail=f"already running in {state_dir}; run `kubectl ovn-lsp sandbox down --dir {state_dir}`")
+        raise SandboxError(
+            detail=f"already running in {state_dir}; run `kubectl ovn-lsp sandbox down --dir {state_dir}`"
+        )
     try:
         if args.generate:
             from ovn_lsp_sandbox import generate
@@ -55,8 +57,10 @@ def up(args: argparse.Namespace) -> int:
         raise SandboxError(detail=str(exc)) from None
     elapsed = time.monotonic() - started
     kubeconfig = state["kubeconfig"]
-    print(f'Sandbox "{scenario.name}" is up in {state_dir} ({elapsed:.1f}s): '
-          f'{len(scenario.objects)} objects, NB {state["nb"]["remotes"]}')
+    print(
+        f'Sandbox "{scenario.name}" is up in {state_dir} ({elapsed:.1f}s): '
+        f"{len(scenario.objects)} objects, NB {state['nb']['remotes']}"
+    )
     print(f"  export KUBECONFIG={kubeconfig}")
     print("  kubectl get pods -A")
     for hint in state.get("hints") or []:
@@ -108,13 +112,17 @@ def build_parser() -> Parser:
     )
     actions = sandbox.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
     actions.required = True
-    up_parser = actions.add_parser("up", help="start a sandbox from a scenario, a dump directory, or --generate",
-                                   epilog="examples:\n  kubectl ovn-lsp sandbox up tc4\n"
-                                   "  kubectl ovn-lsp sandbox up ./customer-dump --dir /tmp/case-123\n"
-                                   "  kubectl ovn-lsp sandbox up --generate pods=10000,vms=2000,lsps=50000",
-                                   formatter_class=argparse.RawDescriptionHelpFormatter)
-    up_parser.add_argument("scenario", nargs="?",
-                           help="shipped scenario name (see `sandbox list`), a YAML file, or a dump directory")
+    up_parser = actions.add_parser(
+        "up",
+        help="start a sandbox from a scenario, a dump directory, or --generate",
+        epilog="examples:\n  kubectl ovn-lsp sandbox up tc4\n"
+        "  kubectl ovn-lsp sandbox up ./customer-dump --dir /tmp/case-123\n"
+        "  kubectl ovn-lsp sandbox up --generate pods=10000,vms=2000,lsps=50000",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    up_parser.add_argument(
+        "scenario", nargs="?", help="shipped scenario name (see `sandbox list`), a YAML file, or a dump directory"
+    )
     up_parser.add_argument("--dir", default=None, help="state directory (default ./.sandbox)")
     up_parser.add_argument("--generate", metavar="pods=N,vms=N,lsps=N", help="build a large synthetic cluster instead")
     up_parser.add_argument("--nb-cluster", type=int, choices=(1, 3), default=1, help="NB raft cluster size")
@@ -148,8 +156,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the promise is one line, never a traceback
         if os.environ.get("KUBECTL_OVN_LSP_TRACEBACK"):
             raise
-        sys.stderr.write(f"error: sandbox: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
-                         "(set KUBECTL_OVN_LSP_TRACEBACK=1 for details)\n")
+        sys.stderr.write(
+            f"error: sandbox: internal error: {type(exc).__name__}: {' '.join(str(exc).split())} "
+            "(set KUBECTL_OVN_LSP_TRACEBACK=1 for details)\n"
+        )
         return 1
 
 

@@ -8,7 +8,7 @@ scenario file or a dump directory as well as a shipped scenario name.
 from __future__ import annotations
 
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 ACTIONS = ("up", "down", "list")
 UP_FLAGS = ("--dir", "--generate", "--nb-cluster", "--nb-ssl", "--tls")

@@ -17,8 +17,9 @@ Pure functions over plain object dicts. What Kube-OVN does, and what is reproduc
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from kubectl_ovn_lsp.model import bands, nad, shapes
 from kubectl_ovn_lsp.model.gc_pods import is_pod_alive
@@ -57,8 +58,7 @@ def _ann(obj: dict) -> dict:
 
 def keep_vm_ip_from(objects: Iterable[dict]) -> bool:
     """`--keep-vm-ip` as the kube-ovn-controller Deployment sets it (args, else the release default)."""
-    deployment = next((d for d in _kind(objects, "Deployment") if _meta(d).get("name") == "kube-ovn-controller"),
-                      None)
+    deployment = next((d for d in _kind(objects, "Deployment") if _meta(d).get("name") == "kube-ovn-controller"), None)
     return bands.settings_from_deployment(deployment).keep_vm_ip
 
 
@@ -154,7 +154,9 @@ def _migration_options(pods: list[dict], objects: list[dict]) -> dict[str, str]:
     return {}
 
 
-def derive_switches(objects: list[dict], keep_vm_ip: bool | None = None, nets: list[dict] | None = None) -> list[SwitchSpec]:
+def derive_switches(
+    objects: list[dict], keep_vm_ip: bool | None = None, nets: list[dict] | None = None
+) -> list[SwitchSpec]:
     """The Logical_Switches and Logical_Switch_Ports Kube-OVN would have created for these objects.
 
     `nets`: `pod_networks(objects, keep_vm_ip)` when the caller already has it (saves a pass on big clusters).
@@ -191,14 +193,27 @@ def derive_switches(objects: list[dict], keep_vm_ip: bool | None = None, nets: l
         sw.ports.append(
             PortSpec(
                 name=f"node-{_meta(node)['name']}",
-                addresses=_addresses(ann.get("ovn.kubernetes.io/mac_address", ""), ann.get("ovn.kubernetes.io/ip_address", "")),
+                addresses=_addresses(
+                    ann.get("ovn.kubernetes.io/mac_address", ""), ann.get("ovn.kubernetes.io/ip_address", "")
+                ),
                 external_ids={"ls": ls, "vendor": VENDOR},
             )
         )
     return list(switches.values())
 
 
-def ip_cr(name: str, subnet: str, ip: str, mac: str, *, pod_name: str, namespace: str, node: str, pod_type: str = "", created: str = "") -> dict:
+def ip_cr(
+    name: str,
+    subnet: str,
+    ip: str,
+    mac: str,
+    *,
+    pod_name: str,
+    namespace: str,
+    node: str,
+    pod_type: str = "",
+    created: str = "",
+) -> dict:
     """An `ips.kubeovn.io` object as `createOrUpdateIPCR` writes it."""
     if "," not in ip:
         v4, v6 = ("", ip) if ":" in ip else (ip, "")
@@ -241,17 +256,28 @@ def derive_ips(objects: list[dict], keep_vm_ip: bool | None = None, nets: list[d
             continue
         pod = net["pod"]
         out[net["name"]] = ip_cr(
-            net["name"], net["subnet"], net["ip"], net["mac"],
-            pod_name=net["owner"], namespace=net["namespace"], node=(pod.get("spec") or {}).get("nodeName", ""),
-            pod_type="VirtualMachine" if net["vm"] else "", created=_meta(pod).get("creationTimestamp", ""),
+            net["name"],
+            net["subnet"],
+            net["ip"],
+            net["mac"],
+            pod_name=net["owner"],
+            namespace=net["namespace"],
+            node=(pod.get("spec") or {}).get("nodeName", ""),
+            pod_type="VirtualMachine" if net["vm"] else "",
+            created=_meta(pod).get("creationTimestamp", ""),
         )
     for node in _kind(objects, "Node"):
         ann, name = _ann(node), _meta(node)["name"]
         if ann.get("ovn.kubernetes.io/allocated") == "true" and ann.get("ovn.kubernetes.io/ip_address"):
             out[f"node-{name}"] = ip_cr(
-                f"node-{name}", ann.get("ovn.kubernetes.io/logical_switch") or JOIN_SWITCH,
-                ann["ovn.kubernetes.io/ip_address"], ann.get("ovn.kubernetes.io/mac_address", ""),
-                pod_name=name, namespace="", node=name, created=_meta(node).get("creationTimestamp", ""),
+                f"node-{name}",
+                ann.get("ovn.kubernetes.io/logical_switch") or JOIN_SWITCH,
+                ann["ovn.kubernetes.io/ip_address"],
+                ann.get("ovn.kubernetes.io/mac_address", ""),
+                pod_name=name,
+                namespace="",
+                node=name,
+                created=_meta(node).get("creationTimestamp", ""),
             )
     return list(out.values())
 

@@ -46,8 +46,9 @@ def parse_generate_spec(spec: str) -> dict[str, int]:
         key, sep, value = part.partition("=")
         key = key.strip()
         if not sep or key not in KEYS:
-            raise ValueError(f"--generate: expected pods=N,vms=N,lsps=N[,orphans=N,loglines=N,lognames=N,seed=N], "
-                             f"got {part!r}")
+            raise ValueError(
+                f"--generate: expected pods=N,vms=N,lsps=N[,orphans=N,loglines=N,lognames=N,seed=N], got {part!r}"
+            )
         try:
             out[key] = int(value.replace("_", ""))
         except ValueError:
@@ -89,7 +90,9 @@ class _Gen:
         return f"{prefix}.{n >> 8}.{n & 255}"
 
 
-def _net_annotations(ann: dict, provider: str, subnet: str, cidr: str, ip: str, mac: str, ovn: bool, vm: str = "") -> None:
+def _net_annotations(
+    ann: dict, provider: str, subnet: str, cidr: str, ip: str, mac: str, ovn: bool, vm: str = ""
+) -> None:
     p = f"{provider}.kubernetes.io"
     ann[f"{p}/allocated"] = "true"
     ann[f"{p}/cidr"] = cidr
@@ -106,70 +109,191 @@ def _net_annotations(ann: dict, provider: str, subnet: str, cidr: str, ip: str, 
 
 
 def _namespace(name: str, uid: str) -> dict:
-    return {"apiVersion": "v1", "kind": "Namespace",
-            "metadata": {"name": name, "uid": uid, "creationTimestamp": CREATED, "labels": {"kubernetes.io/metadata.name": name},
-                         "annotations": {"ovn.kubernetes.io/cidr": "10.16.0.0/16", "ovn.kubernetes.io/exclude_ips": "10.16.0.1",
-                                         "ovn.kubernetes.io/logical_switch": "ovn-default"}},
-            "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Namespace",
+        "metadata": {
+            "name": name,
+            "uid": uid,
+            "creationTimestamp": CREATED,
+            "labels": {"kubernetes.io/metadata.name": name},
+            "annotations": {
+                "ovn.kubernetes.io/cidr": "10.16.0.0/16",
+                "ovn.kubernetes.io/exclude_ips": "10.16.0.1",
+                "ovn.kubernetes.io/logical_switch": "ovn-default",
+            },
+        },
+        "spec": {"finalizers": ["kubernetes"]},
+        "status": {"phase": "Active"},
+    }
 
 
 def _subnet(name: str, cidr: str, provider: str, uid: str) -> dict:
     gw = cidr.rsplit(".", 2)[0] + ".0.1"
-    return {"apiVersion": "kubeovn.io/v1", "kind": "Subnet",
-            "metadata": {"name": name, "uid": uid, "creationTimestamp": CREATED, "finalizers": ["kube-ovn-controller"]},
-            "spec": {"cidrBlock": cidr, "default": False, "enableLb": True, "excludeIps": [gw], "gateway": gw, "gatewayNode": "",
-                     "gatewayType": "distributed", "natOutgoing": False, "private": False, "protocol": "IPv4",
-                     "provider": provider, **({"vpc": "ovn-cluster"} if derive_nb.is_ovn_provider(provider) else {})},
-            "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "ResetLogicalSwitchAclSuccess",
-                                       "lastUpdateTime": CREATED, "lastTransitionTime": CREATED}]}}
+    return {
+        "apiVersion": "kubeovn.io/v1",
+        "kind": "Subnet",
+        "metadata": {"name": name, "uid": uid, "creationTimestamp": CREATED, "finalizers": ["kube-ovn-controller"]},
+        "spec": {
+            "cidrBlock": cidr,
+            "default": False,
+            "enableLb": True,
+            "excludeIps": [gw],
+            "gateway": gw,
+            "gatewayNode": "",
+            "gatewayType": "distributed",
+            "natOutgoing": False,
+            "private": False,
+            "protocol": "IPv4",
+            "provider": provider,
+            **({"vpc": "ovn-cluster"} if derive_nb.is_ovn_provider(provider) else {}),
+        },
+        "status": {
+            "conditions": [
+                {
+                    "type": "Ready",
+                    "status": "True",
+                    "reason": "ResetLogicalSwitchAclSuccess",
+                    "lastUpdateTime": CREATED,
+                    "lastTransitionTime": CREATED,
+                }
+            ]
+        },
+    }
 
 
 def _nad(name: str, uid: str, config: dict) -> dict:
-    return {"apiVersion": "k8s.cni.cncf.io/v1", "kind": "NetworkAttachmentDefinition",
-            "metadata": {"name": name, "namespace": "default", "uid": uid, "generation": 1, "creationTimestamp": CREATED},
-            "spec": {"config": json.dumps(config)}}
+    return {
+        "apiVersion": "k8s.cni.cncf.io/v1",
+        "kind": "NetworkAttachmentDefinition",
+        "metadata": {"name": name, "namespace": "default", "uid": uid, "generation": 1, "creationTimestamp": CREATED},
+        "spec": {"config": json.dumps(config)},
+    }
 
 
 def _node(i: int, uid: str, n_ip: int, mac: str) -> dict:
     name = f"node{i}"
-    return {"apiVersion": "v1", "kind": "Node",
-            "metadata": {"name": name, "uid": uid, "creationTimestamp": CREATED,
-                         "labels": {"kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64"},
-                         "annotations": {"ovn.kubernetes.io/allocated": "true", "ovn.kubernetes.io/cidr": "100.64.0.0/16",
-                                         "ovn.kubernetes.io/gateway": "100.64.0.1", "ovn.kubernetes.io/ip_address": f"100.64.{n_ip >> 8}.{n_ip & 255}",
-                                         "ovn.kubernetes.io/logical_switch": "join", "ovn.kubernetes.io/mac_address": mac,
-                                         "ovn.kubernetes.io/port_name": f"node-{name}"}},
-            "spec": {"podCIDR": f"10.244.{i % 256}.0/24"},
-            "status": {"addresses": [{"type": "InternalIP", "address": f"192.168.{10 + i // 250}.{10 + i % 250}"},
-                                     {"type": "Hostname", "address": name}],
-                       "conditions": [{"type": "Ready", "status": "True", "reason": "KubeletReady",
-                                       "message": "kubelet is posting ready status", "lastHeartbeatTime": READY, "lastTransitionTime": CREATED}],
-                       "nodeInfo": {"kubeletVersion": "v1.30.6", "containerRuntimeVersion": "containerd://1.7.22",
-                                    "osImage": "Debian GNU/Linux 12 (bookworm)", "kernelVersion": "6.1.0-27-amd64",
-                                    "architecture": "amd64", "operatingSystem": "linux"}}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Node",
+        "metadata": {
+            "name": name,
+            "uid": uid,
+            "creationTimestamp": CREATED,
+            "labels": {"kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64"},
+            "annotations": {
+                "ovn.kubernetes.io/allocated": "true",
+                "ovn.kubernetes.io/cidr": "100.64.0.0/16",
+                "ovn.kubernetes.io/gateway": "100.64.0.1",
+                "ovn.kubernetes.io/ip_address": f"100.64.{n_ip >> 8}.{n_ip & 255}",
+                "ovn.kubernetes.io/logical_switch": "join",
+                "ovn.kubernetes.io/mac_address": mac,
+                "ovn.kubernetes.io/port_name": f"node-{name}",
+            },
+        },
+        "spec": {"podCIDR": f"10.244.{i % 256}.0/24"},
+        "status": {
+            "addresses": [
+                {"type": "InternalIP", "address": f"192.168.{10 + i // 250}.{10 + i % 250}"},
+                {"type": "Hostname", "address": name},
+            ],
+            "conditions": [
+                {
+                    "type": "Ready",
+                    "status": "True",
+                    "reason": "KubeletReady",
+                    "message": "kubelet is posting ready status",
+                    "lastHeartbeatTime": READY,
+                    "lastTransitionTime": CREATED,
+                }
+            ],
+            "nodeInfo": {
+                "kubeletVersion": "v1.30.6",
+                "containerRuntimeVersion": "containerd://1.7.22",
+                "osImage": "Debian GNU/Linux 12 (bookworm)",
+                "kernelVersion": "6.1.0-27-amd64",
+                "architecture": "amd64",
+                "operatingSystem": "linux",
+            },
+        },
+    }
 
 
-def _pod(name: str, ns: str, uid: str, labels: dict, ann: dict, owner: dict, node: dict, ip: str,
-         containers: list[str], image: str, restart: str = "Always") -> dict:
+def _pod(
+    name: str,
+    ns: str,
+    uid: str,
+    labels: dict,
+    ann: dict,
+    owner: dict,
+    node: dict,
+    ip: str,
+    containers: list[str],
+    image: str,
+    restart: str = "Always",
+) -> dict:
     host_ip = node["status"]["addresses"][0]["address"]
-    return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": name, "namespace": ns, "uid": uid, "creationTimestamp": CREATED, "labels": labels,
-                         "annotations": ann, "ownerReferences": [owner]},
-            "spec": {"containers": [{"name": c, "image": image, "imagePullPolicy": "IfNotPresent", "resources": {}} for c in containers],
-                     "dnsPolicy": "ClusterFirst", "nodeName": node["metadata"]["name"], "restartPolicy": restart,
-                     "schedulerName": "default-scheduler", "serviceAccountName": "default", "terminationGracePeriodSeconds": 30},
-            "status": {"phase": "Running", "qosClass": "BestEffort", "hostIP": host_ip, "hostIPs": [{"ip": host_ip}],
-                       "podIP": ip, "podIPs": [{"ip": ip}], "startTime": CREATED,
-                       "conditions": [{"type": t, "status": "True", "lastTransitionTime": READY}
-                                      for t in ("Initialized", "Ready", "ContainersReady", "PodScheduled")],
-                       "containerStatuses": [{"name": c, "image": image, "imageID": "", "containerID": "", "ready": True,
-                                              "started": True, "restartCount": 0, "state": {"running": {"startedAt": READY}}}
-                                             for c in containers]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": name,
+            "namespace": ns,
+            "uid": uid,
+            "creationTimestamp": CREATED,
+            "labels": labels,
+            "annotations": ann,
+            "ownerReferences": [owner],
+        },
+        "spec": {
+            "containers": [
+                {"name": c, "image": image, "imagePullPolicy": "IfNotPresent", "resources": {}} for c in containers
+            ],
+            "dnsPolicy": "ClusterFirst",
+            "nodeName": node["metadata"]["name"],
+            "restartPolicy": restart,
+            "schedulerName": "default-scheduler",
+            "serviceAccountName": "default",
+            "terminationGracePeriodSeconds": 30,
+        },
+        "status": {
+            "phase": "Running",
+            "qosClass": "BestEffort",
+            "hostIP": host_ip,
+            "hostIPs": [{"ip": host_ip}],
+            "podIP": ip,
+            "podIPs": [{"ip": ip}],
+            "startTime": CREATED,
+            "conditions": [
+                {"type": t, "status": "True", "lastTransitionTime": READY}
+                for t in ("Initialized", "Ready", "ContainersReady", "PodScheduled")
+            ],
+            "containerStatuses": [
+                {
+                    "name": c,
+                    "image": image,
+                    "imageID": "",
+                    "containerID": "",
+                    "ready": True,
+                    "started": True,
+                    "restartCount": 0,
+                    "state": {"running": {"startedAt": READY}},
+                }
+                for c in containers
+            ],
+        },
+    }
 
 
 def _ref(obj: dict) -> dict:
-    return {"apiVersion": obj["apiVersion"], "kind": obj["kind"], "name": obj["metadata"]["name"],
-            "uid": obj["metadata"]["uid"], "controller": True, "blockOwnerDeletion": True}
+    return {
+        "apiVersion": obj["apiVersion"],
+        "kind": obj["kind"],
+        "name": obj["metadata"]["name"],
+        "uid": obj["metadata"]["uid"],
+        "controller": True,
+        "blockOwnerDeletion": True,
+    }
 
 
 def _plan(pods: int, vms: int, lsps: int, n_nodes: int, orphans: int = 0) -> tuple[int, int]:
@@ -189,8 +313,15 @@ def _plan(pods: int, vms: int, lsps: int, n_nodes: int, orphans: int = 0) -> tup
     raise ValueError(f"--generate: lsps={lsps} needs more than 150 attachments per pod or VM; add pods or VMs")
 
 
-def generate(pods: int = 10000, vms: int = 2000, lsps: int = 50000, seed: int = 1, orphans: int | None = None,
-             loglines: int = 0, lognames: int = 2000) -> Scenario:
+def generate(
+    pods: int = 10000,
+    vms: int = 2000,
+    lsps: int = 50000,
+    seed: int = 1,
+    orphans: int | None = None,
+    loglines: int = 0,
+    lognames: int = 2000,
+) -> Scenario:
     """A synthetic cluster with exactly `pods` workload pods, `vms` VMs and `lsps` Logical_Switch_Ports, of which
     `2 × orphans` are ports of deleted VMs (default: one deleted VM per 500 ports) and every 20th node's port is
     missing; with `loglines`, the controller log holds that many GC lines over `lognames` port names.
@@ -228,16 +359,50 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
 
     attach = [(f"attach-{i}", f"10.{100 + i}") for i in range(n_nads)]
     for name, prefix in attach:
-        objects.append(_nad(name, g.uid(), {"cniVersion": "0.3.1", "type": "kube-ovn", "server_socket": "/run/openvswitch/kube-ovn-daemon.sock",
-                                            "provider": f"{name}.default.ovn"}))
+        objects.append(
+            _nad(
+                name,
+                g.uid(),
+                {
+                    "cniVersion": "0.3.1",
+                    "type": "kube-ovn",
+                    "server_socket": "/run/openvswitch/kube-ovn-daemon.sock",
+                    "provider": f"{name}.default.ovn",
+                },
+            )
+        )
         objects.append(_subnet(name, f"{prefix}.0.0/16", f"{name}.default.ovn", g.uid()))
-    objects.append(_nad("macvlan", g.uid(), {"cniVersion": "0.3.1", "type": "macvlan", "master": "eth0", "mode": "bridge",
-                                             "ipam": {"type": "kube-ovn", "server_socket": "/run/openvswitch/kube-ovn-daemon.sock",
-                                                      "provider": "macvlan.default"}}))
+    objects.append(
+        _nad(
+            "macvlan",
+            g.uid(),
+            {
+                "cniVersion": "0.3.1",
+                "type": "macvlan",
+                "master": "eth0",
+                "mode": "bridge",
+                "ipam": {
+                    "type": "kube-ovn",
+                    "server_socket": "/run/openvswitch/kube-ovn-daemon.sock",
+                    "provider": "macvlan.default",
+                },
+            },
+        )
+    )
     objects.append(_subnet("macvlan", "172.30.0.0/16", "macvlan.default", g.uid()))
     if vms >= MULTUS_DEFAULT_EVERY:
-        objects.append(_nad("vm-default", g.uid(), {"cniVersion": "0.3.1", "type": "kube-ovn", "server_socket": "/run/openvswitch/kube-ovn-daemon.sock",
-                                                    "provider": "vm-default.default.ovn"}))
+        objects.append(
+            _nad(
+                "vm-default",
+                g.uid(),
+                {
+                    "cniVersion": "0.3.1",
+                    "type": "kube-ovn",
+                    "server_socket": "/run/openvswitch/kube-ovn-daemon.sock",
+                    "provider": "vm-default.default.ovn",
+                },
+            )
+        )
         objects.append(_subnet("vm-default", "10.99.0.0/16", "vm-default.default.ovn", g.uid()))
 
     def attachments(unit: int) -> list[tuple[str, str]]:
@@ -253,16 +418,48 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
         if i % PODS_PER_DEPLOY == 0 or i % PODS_PER_NS == 0:
             app = f"app-{i // PODS_PER_DEPLOY:04d}"
             h = g.suffix(9)
-            deploy = {"apiVersion": "apps/v1", "kind": "Deployment",
-                      "metadata": {"name": app, "namespace": ns, "uid": g.uid(), "generation": 1, "creationTimestamp": CREATED},
-                      "spec": {"replicas": PODS_PER_DEPLOY, "selector": {"matchLabels": {"app": app}},
-                               "template": {"metadata": {"labels": {"app": app}}, "spec": {"containers": [{"name": "app", "image": "docker.io/library/nginx:1.27"}]}}},
-                      "status": {"replicas": PODS_PER_DEPLOY, "readyReplicas": PODS_PER_DEPLOY, "availableReplicas": PODS_PER_DEPLOY, "observedGeneration": 1}}
-            rs = {"apiVersion": "apps/v1", "kind": "ReplicaSet",
-                  "metadata": {"name": f"{app}-{h}", "namespace": ns, "uid": g.uid(), "creationTimestamp": CREATED,
-                               "labels": {"app": app, "pod-template-hash": h}, "ownerReferences": [_ref(deploy)]},
-                  "spec": {"replicas": PODS_PER_DEPLOY, "selector": {"matchLabels": {"app": app, "pod-template-hash": h}}},
-                  "status": {"replicas": PODS_PER_DEPLOY, "readyReplicas": PODS_PER_DEPLOY}}
+            deploy = {
+                "apiVersion": "apps/v1",
+                "kind": "Deployment",
+                "metadata": {
+                    "name": app,
+                    "namespace": ns,
+                    "uid": g.uid(),
+                    "generation": 1,
+                    "creationTimestamp": CREATED,
+                },
+                "spec": {
+                    "replicas": PODS_PER_DEPLOY,
+                    "selector": {"matchLabels": {"app": app}},
+                    "template": {
+                        "metadata": {"labels": {"app": app}},
+                        "spec": {"containers": [{"name": "app", "image": "docker.io/library/nginx:1.27"}]},
+                    },
+                },
+                "status": {
+                    "replicas": PODS_PER_DEPLOY,
+                    "readyReplicas": PODS_PER_DEPLOY,
+                    "availableReplicas": PODS_PER_DEPLOY,
+                    "observedGeneration": 1,
+                },
+            }
+            rs = {
+                "apiVersion": "apps/v1",
+                "kind": "ReplicaSet",
+                "metadata": {
+                    "name": f"{app}-{h}",
+                    "namespace": ns,
+                    "uid": g.uid(),
+                    "creationTimestamp": CREATED,
+                    "labels": {"app": app, "pod-template-hash": h},
+                    "ownerReferences": [_ref(deploy)],
+                },
+                "spec": {
+                    "replicas": PODS_PER_DEPLOY,
+                    "selector": {"matchLabels": {"app": app, "pod-template-hash": h}},
+                },
+                "status": {"replicas": PODS_PER_DEPLOY, "readyReplicas": PODS_PER_DEPLOY},
+            }
             objects += [deploy, rs]
         ip = g.ip("ovn-default", "10.16")
         ann: dict[str, str] = {}
@@ -272,12 +469,26 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
             _net_annotations(ann, f"{name}.default.ovn", name, f"{prefix}.0.0/16", g.ip(name, prefix), g.mac(), True)
         if i % MACVLAN_EVERY == MACVLAN_EVERY - 1:
             nets.append("default/macvlan")
-            _net_annotations(ann, "macvlan.default", "macvlan", "172.30.0.0/16", g.ip("macvlan", "172.30"), g.mac(), False)
+            _net_annotations(
+                ann, "macvlan.default", "macvlan", "172.30.0.0/16", g.ip("macvlan", "172.30"), g.mac(), False
+            )
         if nets:
             ann["k8s.v1.cni.cncf.io/networks"] = ",".join(nets)
         labels = rs["metadata"]["labels"]
-        objects.append(_pod(g.unique(f"{rs['metadata']['name']}-", ns), ns, g.uid(), dict(labels), ann, _ref(rs),
-                            nodes[i % n_nodes], ip, ["app"], "docker.io/library/nginx:1.27"))
+        objects.append(
+            _pod(
+                g.unique(f"{rs['metadata']['name']}-", ns),
+                ns,
+                g.uid(),
+                dict(labels),
+                ann,
+                _ref(rs),
+                nodes[i % n_nodes],
+                ip,
+                ["app"],
+                "docker.io/library/nginx:1.27",
+            )
+        )
 
     # ------------------------------------------------------------ VMs
     for ns_i in range(math.ceil(vms / PODS_PER_NS)):
@@ -286,7 +497,11 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
         ns, name, unit = f"vms-{v // PODS_PER_NS:02d}", f"vm-{v:05d}", pods + v
         node = nodes[unit % n_nodes]
         multus_default = v % MULTUS_DEFAULT_EVERY == MULTUS_DEFAULT_EVERY - 1
-        ann = {"kubectl.kubernetes.io/default-container": "compute", "kubevirt.io/domain": name, "kubevirt.io/vm-generation": "1"}
+        ann = {
+            "kubectl.kubernetes.io/default-container": "compute",
+            "kubevirt.io/domain": name,
+            "kubevirt.io/vm-generation": "1",
+        }
         interfaces, networks, attach_json = [{"name": "default", "bridge": {}}], [], []
         if multus_default:
             ip = g.ip("vm-default", "10.99")
@@ -304,27 +519,74 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
             _net_annotations(ann, f"{nad}.default.ovn", nad, f"{prefix}.0.0/16", g.ip(nad, prefix), g.mac(), True, name)
         if attach_json:
             ann["k8s.v1.cni.cncf.io/networks"] = json.dumps(attach_json, separators=(",", ":"))
-        tmpl = {"domain": {"devices": {"interfaces": interfaces, "disks": [{"name": "containerdisk", "disk": {"bus": "virtio"}}]},
-                           "resources": {"requests": {"memory": "1Gi"}}},
-                "networks": networks,
-                "volumes": [{"name": "containerdisk", "containerDisk": {"image": "quay.io/kubevirt/cirros-container-disk-demo:v1.3.1"}}]}
-        vm = {"apiVersion": "kubevirt.io/v1", "kind": "VirtualMachine",
-              "metadata": {"name": name, "namespace": ns, "uid": g.uid(), "generation": 1, "creationTimestamp": CREATED},
-              "spec": {"runStrategy": "Always", "template": {"metadata": {"labels": {"kubevirt.io/domain": name}}, "spec": tmpl}},
-              "status": {"created": True, "ready": True, "printableStatus": "Running", "runStrategy": "Always",
-                         "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": READY}]}}
-        vmi = {"apiVersion": "kubevirt.io/v1", "kind": "VirtualMachineInstance",
-               "metadata": {"name": name, "namespace": ns, "uid": g.uid(), "creationTimestamp": CREATED,
-                            "labels": {"kubevirt.io/domain": name, "kubevirt.io/nodeName": node["metadata"]["name"]},
-                            "ownerReferences": [_ref(vm)]},
-               "spec": tmpl,
-               "status": {"phase": "Running", "nodeName": node["metadata"]["name"],
-                          "interfaces": [{"name": "default", "interfaceName": "eth0", "ipAddress": ip, "ipAddresses": [ip]}],
-                          "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": READY}]}}
-        labels = {"kubevirt.io": "virt-launcher", "kubevirt.io/created-by": vmi["metadata"]["uid"], "kubevirt.io/domain": name,
-                  "kubevirt.io/nodeName": node["metadata"]["name"], "vm.kubevirt.io/name": name}
-        launcher = _pod(g.unique(f"virt-launcher-{name}-", ns), ns, g.uid(), labels, ann, _ref(vmi), node, ip,
-                        ["compute", "volumecontainerdisk"], "quay.io/kubevirt/virt-launcher:v1.3.1", restart="Never")
+        tmpl = {
+            "domain": {
+                "devices": {"interfaces": interfaces, "disks": [{"name": "containerdisk", "disk": {"bus": "virtio"}}]},
+                "resources": {"requests": {"memory": "1Gi"}},
+            },
+            "networks": networks,
+            "volumes": [
+                {
+                    "name": "containerdisk",
+                    "containerDisk": {"image": "quay.io/kubevirt/cirros-container-disk-demo:v1.3.1"},
+                }
+            ],
+        }
+        vm = {
+            "apiVersion": "kubevirt.io/v1",
+            "kind": "VirtualMachine",
+            "metadata": {"name": name, "namespace": ns, "uid": g.uid(), "generation": 1, "creationTimestamp": CREATED},
+            "spec": {
+                "runStrategy": "Always",
+                "template": {"metadata": {"labels": {"kubevirt.io/domain": name}}, "spec": tmpl},
+            },
+            "status": {
+                "created": True,
+                "ready": True,
+                "printableStatus": "Running",
+                "runStrategy": "Always",
+                "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": READY}],
+            },
+        }
+        vmi = {
+            "apiVersion": "kubevirt.io/v1",
+            "kind": "VirtualMachineInstance",
+            "metadata": {
+                "name": name,
+                "namespace": ns,
+                "uid": g.uid(),
+                "creationTimestamp": CREATED,
+                "labels": {"kubevirt.io/domain": name, "kubevirt.io/nodeName": node["metadata"]["name"]},
+                "ownerReferences": [_ref(vm)],
+            },
+            "spec": tmpl,
+            "status": {
+                "phase": "Running",
+                "nodeName": node["metadata"]["name"],
+                "interfaces": [{"name": "default", "interfaceName": "eth0", "ipAddress": ip, "ipAddresses": [ip]}],
+                "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": READY}],
+            },
+        }
+        labels = {
+            "kubevirt.io": "virt-launcher",
+            "kubevirt.io/created-by": vmi["metadata"]["uid"],
+            "kubevirt.io/domain": name,
+            "kubevirt.io/nodeName": node["metadata"]["name"],
+            "vm.kubevirt.io/name": name,
+        }
+        launcher = _pod(
+            g.unique(f"virt-launcher-{name}-", ns),
+            ns,
+            g.uid(),
+            labels,
+            ann,
+            _ref(vmi),
+            node,
+            ip,
+            ["compute", "volumecontainerdisk"],
+            "quay.io/kubevirt/virt-launcher:v1.3.1",
+            restart="Never",
+        )
         vmi["status"]["activePods"] = {launcher["metadata"]["uid"]: node["metadata"]["name"]}
         objects += [vm, vmi, launcher]
 
@@ -338,20 +600,39 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
     total = sum(len(sw.ports) for sw in switches)
     if total != lsps:  # the plan and the derivation disagree: a bug here, not a user error
         raise AssertionError(f"generated {total} ports, expected {lsps}")
-    return Scenario(name=f"generated-p{pods}-v{vms}-l{lsps}", description=f"synthetic: {pods} pods, {vms} VMs, {lsps} LSPs (seed {seed})",
-                    objects=objects, logs=_controller_log(base.logs, objects, loglines, lognames, lost_nodes,
-                                                          [p.name for ports in gone.values() for p in ports]),
-                    nb_switches=switches)
+    return Scenario(
+        name=f"generated-p{pods}-v{vms}-l{lsps}",
+        description=f"synthetic: {pods} pods, {vms} VMs, {lsps} LSPs (seed {seed})",
+        objects=objects,
+        logs=_controller_log(
+            base.logs, objects, loglines, lognames, lost_nodes, [p.name for ports in gone.values() for p in ports]
+        ),
+        nb_switches=switches,
+    )
 
 
-def _controller_log(logs: dict[str, str], objects: list[dict], loglines: int = 0, lognames: int = 0,
-                    lost_nodes: list[str] = (), deleted: list[str] = ()) -> dict[str, str]:  # type: ignore[assignment]
+def _controller_log(
+    logs: dict[str, str],
+    objects: list[dict],
+    loglines: int = 0,
+    lognames: int = 0,
+    lost_nodes: list[str] = (),
+    deleted: list[str] = (),
+) -> dict[str, str]:  # type: ignore[assignment]
     """The base controller log plus what v1.13.4 GC logs every 6 min: #5087 for each Multus-default-only VM
     (or, with `loglines`, that many GC lines: generate_gc.controller_log)."""
-    lost = [f"{o['metadata']['name']}.{o['metadata']['namespace']}" for o in objects
-            if o["kind"] == "VirtualMachine" and any((n.get("multus") or {}).get("default") for n in o["spec"]["template"]["spec"]["networks"])]
-    lines = [f"E1127 {9 + (54 + 6 * c) // 60:02d}:{(54 + 6 * c) % 60:02d}:00.{117000 + 13 * i:06d}       1 gc.go:430] "
-             f"lsp lost for pod {name}, please delete the pod and retry" for c in range(7) for i, name in enumerate(lost)]
+    lost = [
+        f"{o['metadata']['name']}.{o['metadata']['namespace']}"
+        for o in objects
+        if o["kind"] == "VirtualMachine"
+        and any((n.get("multus") or {}).get("default") for n in o["spec"]["template"]["spec"]["networks"])
+    ]
+    lines = [
+        f"E1127 {9 + (54 + 6 * c) // 60:02d}:{(54 + 6 * c) % 60:02d}:00.{117000 + 13 * i:06d}       1 gc.go:430] "
+        f"lsp lost for pod {name}, please delete the pod and retry"
+        for c in range(7)
+        for i, name in enumerate(lost)
+    ]
     out = dict(logs)
     key = next(k for k in out if k.startswith("kube-system/kube-ovn-controller-"))
     if loglines:

@@ -24,11 +24,20 @@ def orphan_ports(count: int, mac: object, ip: object) -> dict[str, list[PortSpec
     for k in range(count):
         vm, ns = f"gone-{k:05d}", "vms-00"
         ids = {"pod": f"{ns}/{vm}", "vendor": "kube-ovn"}
-        out["ovn-default"].append(PortSpec(f"{vm}.{ns}", addresses=[f"{mac()} {ip('ovn-default', '10.16')}"],  # type: ignore[operator]
-                                           external_ids={**ids, "ls": "ovn-default"}))
-        out["attach-0"].append(PortSpec(f"{vm}.{ns}.attach-0.default.ovn",
-                                        addresses=[f"{mac()} {ip('attach-0', '10.100')}"],  # type: ignore[operator]
-                                        external_ids={**ids, "ls": "attach-0"}))
+        out["ovn-default"].append(
+            PortSpec(
+                f"{vm}.{ns}",
+                addresses=[f"{mac()} {ip('ovn-default', '10.16')}"],  # type: ignore[operator]
+                external_ids={**ids, "ls": "ovn-default"},
+            )
+        )
+        out["attach-0"].append(
+            PortSpec(
+                f"{vm}.{ns}.attach-0.default.ovn",
+                addresses=[f"{mac()} {ip('attach-0', '10.100')}"],  # type: ignore[operator]
+                external_ids={**ids, "ls": "attach-0"},
+            )
+        )
     return out
 
 
@@ -55,7 +64,7 @@ def controller_log(lines: int, distinct: int, lost: list[str], deleted: list[str
     while len(names) < distinct:
         names.append(("deleted", f"old-pod-{k:05d}.tenant-00"))
         k += 1
-    names = names[:max(distinct, 1)]
+    names = names[: max(distinct, 1)]
     out = []
     for i in range(lines):
         seconds = 9 * 3600 + i // 10

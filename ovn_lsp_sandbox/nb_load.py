@@ -58,8 +58,7 @@ def build_load_transaction(switches: list[SwitchSpec]) -> list:
     for s_index, sw in enumerate(switches):
         refs = []
         for port in sw.ports:
-            ops.append({"op": "insert", "table": "Logical_Switch_Port", "row": _port_row(port),
-                        "uuid-name": f"p{n}"})
+            ops.append({"op": "insert", "table": "Logical_Switch_Port", "row": _port_row(port), "uuid-name": f"p{n}"})
             refs.append(["named-uuid", f"p{n}"])
             n += 1
         row: dict = {"name": sw.name, "ports": ["set", refs]}
@@ -150,5 +149,6 @@ def load_switches(unix_socket: str | Path, switches: list[SwitchSpec], timeout: 
     except OSError as exc:
         raise NbLoadError(f"NB load over {unix_socket} failed: {exc}") from exc
     check_reply(reply, ops)
-    return LoadResult(switches=len(switches), ports=sum(len(s.ports) for s in switches),
-                      seconds=round(time.monotonic() - t0, 3))
+    return LoadResult(
+        switches=len(switches), ports=sum(len(s.ports) for s in switches), seconds=round(time.monotonic() - t0, 3)
+    )

@@ -80,8 +80,14 @@ class NbServer:
     def from_dict(cls, data: dict) -> NbServer:
         ssl = SslFiles.from_dict(data["ssl"]) if data.get("ssl") else None
         members = [NbMember(**m) for m in data["members"]]
-        return cls(dir=data["dir"], members=members, clustered=data.get("clustered", False),
-                   leader=data.get("leader", 0), ssl=ssl, start_seconds=data.get("start_seconds", 0.0))
+        return cls(
+            dir=data["dir"],
+            members=members,
+            clustered=data.get("clustered", False),
+            leader=data.get("leader", 0),
+            ssl=ssl,
+            start_seconds=data.get("start_seconds", 0.0),
+        )
 
 
 def _run(argv: list[str], what: str) -> str:
@@ -107,9 +113,17 @@ def _member_paths(base: Path, index: int, clustered: bool) -> NbMember:
     root = base / f"nb{index}" if clustered else base
     run_dir = root / "run"
     run_dir.mkdir(parents=True, exist_ok=True)
-    return NbMember(index=index, run_dir=str(run_dir), db_file=str(root / "ovnnb_db.db"),
-                    pidfile=str(run_dir / PID_NAME), pid=0, unix_socket=str(run_dir / SOCKET_NAME),
-                    ctl=str(run_dir / CTL_NAME), log_file=str(root / "ovsdb-server-nb.log"), remote="")
+    return NbMember(
+        index=index,
+        run_dir=str(run_dir),
+        db_file=str(root / "ovnnb_db.db"),
+        pidfile=str(run_dir / PID_NAME),
+        pid=0,
+        unix_socket=str(run_dir / SOCKET_NAME),
+        ctl=str(run_dir / CTL_NAME),
+        log_file=str(root / "ovsdb-server-nb.log"),
+        remote="",
+    )
 
 
 def server_binary() -> str:
@@ -117,16 +131,28 @@ def server_binary() -> str:
     for candidate in (shutil.which("ovsdb-server"), "/usr/sbin/ovsdb-server", "/usr/local/sbin/ovsdb-server"):
         if candidate and Path(candidate).is_file():
             return candidate
-    raise NbServerError("ovsdb-server not found (on PATH or in /usr/sbin): install openvswitch-common "
-                        "(bash .ci/install does)")
+    raise NbServerError(
+        "ovsdb-server not found (on PATH or in /usr/sbin): install openvswitch-common (bash .ci/install does)"
+    )
 
 
 def _server_argv(m: NbMember, ssl: SslFiles | None) -> list[str]:
-    argv = [server_binary(), "--detach", "--no-chdir", f"--pidfile={m.pidfile}", f"--log-file={m.log_file}",
-            f"--unixctl={m.ctl}", f"--remote=punix:{m.unix_socket}"]
+    argv = [
+        server_binary(),
+        "--detach",
+        "--no-chdir",
+        f"--pidfile={m.pidfile}",
+        f"--log-file={m.log_file}",
+        f"--unixctl={m.ctl}",
+        f"--remote=punix:{m.unix_socket}",
+    ]
     if ssl:
-        argv += ["--remote=pssl:0:127.0.0.1", f"--private-key={ssl.server_key}",
-                 f"--certificate={ssl.server_cert}", f"--ca-cert={ssl.cacert}"]
+        argv += [
+            "--remote=pssl:0:127.0.0.1",
+            f"--private-key={ssl.server_key}",
+            f"--certificate={ssl.server_cert}",
+            f"--ca-cert={ssl.cacert}",
+        ]
     else:
         argv.append("--remote=ptcp:0:127.0.0.1")
     return argv + [m.db_file]
@@ -150,14 +176,27 @@ def _prepare_dbs(members: list[NbMember], db_file: str | None) -> None:
         return
     _run(["ovsdb-tool", "create-cluster", first.db_file, source, first.raft_address], "ovsdb-tool create-cluster")
     for m in members[1:]:
-        _run(["ovsdb-tool", "join-cluster", m.db_file, DB_NAME, m.raft_address, first.raft_address],
-             "ovsdb-tool join-cluster")
+        _run(
+            ["ovsdb-tool", "join-cluster", m.db_file, DB_NAME, m.raft_address, first.raft_address],
+            "ovsdb-tool join-cluster",
+        )
 
 
 def _launch(members: list[NbMember], ssl: SslFiles | None) -> None:
     """Start all members in parallel; `--detach` returns once each daemon has opened its DB."""
-    procs = [(m, subprocess.Popen(_server_argv(m, ssl), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                  stderr=subprocess.PIPE, text=True)) for m in members]
+    procs = [
+        (
+            m,
+            subprocess.Popen(
+                _server_argv(m, ssl),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+        )
+        for m in members
+    ]
     for m, proc in procs:
         _, err = proc.communicate(timeout=_START_TIMEOUT)
         if proc.returncode != 0:
@@ -176,15 +215,23 @@ def _wait_ports(members: list[NbMember], scheme: str, deadline: float) -> None:
                 pending.remove(m)
         if pending:
             if time.monotonic() > deadline:
-                raise NbServerError(f"ovsdb-server nb{pending[0].index} never reported its port "
-                                    f"(see {pending[0].log_file})")
+                raise NbServerError(
+                    f"ovsdb-server nb{pending[0].index} never reported its port (see {pending[0].log_file})"
+                )
             time.sleep(0.005)
 
 
 def _cluster_status(members: list[NbMember]) -> list[str]:
     """`cluster/status` of every member, asked in parallel ("" for a member that does not answer)."""
-    procs = [subprocess.Popen(["ovs-appctl", "-T", "2", "-t", m.ctl, "cluster/status", DB_NAME],
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) for m in members]
+    procs = [
+        subprocess.Popen(
+            ["ovs-appctl", "-T", "2", "-t", m.ctl, "cluster/status", DB_NAME],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        for m in members
+    ]
     return [p.communicate()[0] if p.wait() == 0 else "" for p in procs]
 
 
@@ -196,8 +243,9 @@ def _wait_cluster(members: list[NbMember], deadline: float) -> int:
         if all("Status: cluster member" in s for s in statuses) and leaders:
             return leaders[0]
         if time.monotonic() > deadline:
-            raise NbServerError("raft cluster did not form: " + "; ".join(
-                f"nb{i}: {_status_line(s)}" for i, s in enumerate(statuses)))
+            raise NbServerError(
+                "raft cluster did not form: " + "; ".join(f"nb{i}: {_status_line(s)}" for i, s in enumerate(statuses))
+            )
         time.sleep(0.02)
 
 
@@ -208,8 +256,9 @@ def _status_line(status: str) -> str:
     return "no answer"
 
 
-def start_nb(directory: str | Path, cluster_size: int = 1, ssl: bool = False,
-             db_file: str | Path | None = None) -> NbServer:
+def start_nb(
+    directory: str | Path, cluster_size: int = 1, ssl: bool = False, db_file: str | Path | None = None
+) -> NbServer:
     """Start an NB under `directory`: standalone (1) or raft (3), optionally over mutual TLS, optionally
     from a standalone or clustered DB file. Stops what it started if any step fails."""
     if cluster_size < 1:
@@ -233,7 +282,7 @@ def start_nb(directory: str | Path, cluster_size: int = 1, ssl: bool = False,
         for wave in waves:
             _launch(wave, server.ssl)
             if clustered:
-                server.leader = _wait_cluster(members[:wave[-1].index + 1], deadline)
+                server.leader = _wait_cluster(members[: wave[-1].index + 1], deadline)
         _wait_ports(members, "ssl" if ssl else "tcp", deadline)
     except BaseException:
         stop_nb(server.to_dict())

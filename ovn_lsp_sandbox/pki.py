@@ -47,8 +47,23 @@ def _issue(pki: Path, name: str, cn: str, ext: str) -> tuple[str, str]:
     key, csr, cert, extfile = (pki / f"{name}{s}" for s in ("-key.pem", ".csr", "-cert.pem", ".ext"))
     extfile.write_text(ext)
     _openssl("req", "-new", *_EC, "-keyout", str(key), "-out", str(csr), "-subj", f"/CN={cn}")
-    _openssl("x509", "-req", "-in", str(csr), "-CA", str(pki / "cacert.pem"), "-CAkey", str(pki / "ca-key.pem"),
-             "-CAcreateserial", "-days", _DAYS, "-out", str(cert), "-extfile", str(extfile))
+    _openssl(
+        "x509",
+        "-req",
+        "-in",
+        str(csr),
+        "-CA",
+        str(pki / "cacert.pem"),
+        "-CAkey",
+        str(pki / "ca-key.pem"),
+        "-CAcreateserial",
+        "-days",
+        _DAYS,
+        "-out",
+        str(cert),
+        "-extfile",
+        str(extfile),
+    )
     key.chmod(0o600)
     return str(cert), str(key)
 
@@ -57,10 +72,27 @@ def generate_pki(directory: str | Path) -> SslFiles:
     """Write CA, server and client certificates under `directory` (created if missing)."""
     pki = Path(directory)
     pki.mkdir(parents=True, exist_ok=True)
-    _openssl("req", "-x509", *_EC, "-keyout", str(pki / "ca-key.pem"), "-out", str(pki / "cacert.pem"),
-             "-days", _DAYS, "-subj", "/CN=kube-ovn-sandbox-ca")
+    _openssl(
+        "req",
+        "-x509",
+        *_EC,
+        "-keyout",
+        str(pki / "ca-key.pem"),
+        "-out",
+        str(pki / "cacert.pem"),
+        "-days",
+        _DAYS,
+        "-subj",
+        "/CN=kube-ovn-sandbox-ca",
+    )
     server_cert, server_key = _issue(
-        pki, "server", "ovn-nb", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n")
+        pki, "server", "ovn-nb", "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
+    )
     client_cert, client_key = _issue(pki, "client", "kube-ovn", "extendedKeyUsage=clientAuth\n")
-    return SslFiles(cacert=str(pki / "cacert.pem"), server_cert=server_cert, server_key=server_key,
-                    client_cert=client_cert, client_key=client_key)
+    return SslFiles(
+        cacert=str(pki / "cacert.pem"),
+        server_cert=server_cert,
+        server_key=server_key,
+        client_cert=client_cert,
+        client_key=client_key,
+    )

@@ -3,6 +3,7 @@ so "alive" means running (not a zombie) and still the program we started, judged
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import time
@@ -31,10 +32,8 @@ def terminate(pids: list[tuple[int, str, str | None]], sig: int = signal.SIGTERM
     """Signal each (pid, needle, comm) that is still ours and wait; returns the pids still running after `timeout`."""
     targets = [(pid, needle, comm) for pid, needle, comm in pids if is_ours(pid, needle, comm)]
     for pid, _, _ in targets:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(pid, sig)
-        except ProcessLookupError:
-            pass
     deadline = time.monotonic() + timeout
     while targets and time.monotonic() < deadline:
         targets = [t for t in targets if is_ours(*t)]

@@ -38,15 +38,18 @@ def is_running(state_dir: Path) -> bool:
     return procs.is_ours(state.get("apiserver", {}).get("pid", 0), APISERVER_MODULE)
 
 
-def start(scenario: Scenario, state_dir: Path, nb_cluster: int = 1, nb_ssl: bool = False, api_tls: bool = False) -> dict:
+def start(
+    scenario: Scenario, state_dir: Path, nb_cluster: int = 1, nb_ssl: bool = False, api_tls: bool = False
+) -> dict:
     """Start NB and API server for `scenario`; returns the state written to `state.json`."""
     from ovn_lsp_sandbox import nb_load, nb_server
 
     state_dir.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(state_dir / "nb", ignore_errors=True)  # a previous run's databases (never the user's: we copy)
     try:
-        nb = nb_server.start_nb(state_dir / "nb", cluster_size=nb_cluster, ssl=nb_ssl,
-                                db_file=scenario.nb_database_file)
+        nb = nb_server.start_nb(
+            state_dir / "nb", cluster_size=nb_cluster, ssl=nb_ssl, db_file=scenario.nb_database_file
+        )
     except (nb_server.NbServerError, OSError) as exc:
         raise StartError(f"NB ovsdb-server: {exc}") from None
     state = {"scenario": scenario.name, "nb": nb.to_dict(), "apiserver": {}}
@@ -152,6 +155,7 @@ def _apiserver_config(scenario: Scenario, objects: list[dict], nb: object, state
 
 def _tls_secret(ssl: object) -> dict:
     """Secret kube-ovn-tls as install.sh creates it (keys cacert, cert, key)."""
+
     def b64(path: str) -> str:
         return base64.b64encode(Path(path).read_bytes()).decode()
 
@@ -159,8 +163,12 @@ def _tls_secret(ssl: object) -> dict:
         "apiVersion": "v1",
         "kind": "Secret",
         "type": "Opaque",
-        "metadata": {"name": "kube-ovn-tls", "namespace": "kube-system", "uid": "5e1c2a80-0000-4000-8000-00000000a1b2",
-                     "creationTimestamp": "2026-11-01T00:00:00Z"},
+        "metadata": {
+            "name": "kube-ovn-tls",
+            "namespace": "kube-system",
+            "uid": "5e1c2a80-0000-4000-8000-00000000a1b2",
+            "creationTimestamp": "2026-11-01T00:00:00Z",
+        },
         "data": {"cacert": b64(ssl.cacert), "cert": b64(ssl.client_cert), "key": b64(ssl.client_key)},  # type: ignore[attr-defined]
     }
 
@@ -173,9 +181,19 @@ def _spawn_apiserver(config: dict, state_dir: Path) -> subprocess.Popen:
         json.dump(config, handle, separators=(",", ":"))
     with open(state_dir / "apiserver.log", "ab") as log:
         return subprocess.Popen(
-            [sys.executable, "-m", APISERVER_MODULE, "--config", str(config_path),
-             "--ready-file", str(state_dir / "apiserver.ready")],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                APISERVER_MODULE,
+                "--config",
+                str(config_path),
+                "--ready-file",
+                str(state_dir / "apiserver.ready"),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
         )
 
 
@@ -205,8 +223,12 @@ def _write_kubeconfig(state_dir: Path, url: str, config: dict) -> str:
         "kind": "Config",
         "clusters": [{"name": "ovn-lsp-sandbox", "cluster": cluster}],
         "users": [{"name": "sandbox-user", "user": {"token": config["token"]}}],
-        "contexts": [{"name": "ovn-lsp-sandbox",
-                      "context": {"cluster": "ovn-lsp-sandbox", "user": "sandbox-user", "namespace": "default"}}],
+        "contexts": [
+            {
+                "name": "ovn-lsp-sandbox",
+                "context": {"cluster": "ovn-lsp-sandbox", "user": "sandbox-user", "namespace": "default"},
+            }
+        ],
         "current-context": "ovn-lsp-sandbox",
         "preferences": {},
     }

@@ -110,7 +110,9 @@ def _read_yaml(path: Path) -> dict:
         raise ValueError(f"{path}: a scenario must be a mapping with objects/logs/nb")
     unknown = set(data) - _TOP_KEYS
     if unknown:
-        raise ValueError(f"{path}: unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(_TOP_KEYS))})")
+        raise ValueError(
+            f"{path}: unknown key(s) {', '.join(sorted(unknown))} (allowed: {', '.join(sorted(_TOP_KEYS))})"
+        )
     return data
 
 
@@ -140,8 +142,10 @@ def _collect(path: Path, acc: dict, stack: tuple[Path, ...]) -> dict:
     for key, text in logs.items():
         parts = key.split("/") if isinstance(key, str) else []
         if not (len(parts) in (2, 3) or (len(parts) == 4 and parts[3] == "previous")) or not all(parts):
-            raise ValueError(f"{path}: logs key {key!r} is not '<ns>/<pod>', '<ns>/<pod>/<container>' or "
-                             "'<ns>/<pod>/<container>/previous'")
+            raise ValueError(
+                f"{path}: logs key {key!r} is not '<ns>/<pod>', '<ns>/<pod>/<container>' or "
+                "'<ns>/<pod>/<container>/previous'"
+            )
         acc["logs"][key] = str(text)
     for i, rule in enumerate(data.get("forbidden") or []):
         if not isinstance(rule, dict) or set(rule) - _RULE_KEYS:
@@ -209,7 +213,9 @@ def merge_switches(derived: list[SwitchSpec], explicit: list[SwitchSpec]) -> lis
     return list(out.values())
 
 
-def build_nb(objects: list[dict], derive: bool, omit: list[str], switches: list[SwitchSpec], where: str) -> list[SwitchSpec]:
+def build_nb(
+    objects: list[dict], derive: bool, omit: list[str], switches: list[SwitchSpec], where: str
+) -> list[SwitchSpec]:
     """Derived switches (if asked) minus `omit`, merged with the explicit ones."""
     derived = derive_nb.derive_switches(objects) if derive else []
     missing = set(omit) - {p.name for sw in derived for p in sw.ports}
@@ -305,7 +311,9 @@ def load_dump_dir(directory: str | Path) -> Scenario:
         elif _is_nb_file(path):
             with path.open("rb") as fh:
                 if fh.readline(64).startswith(b"OVSDB CLUSTER"):
-                    raise ValueError(f"{path}: clustered NB database; convert it with 'ovsdb-tool cluster-to-standalone'")
+                    raise ValueError(
+                        f"{path}: clustered NB database; convert it with 'ovsdb-tool cluster-to-standalone'"
+                    )
             nb_files.append(path)
         elif path.suffix in (".yaml", ".yml", ".json"):
             for d, doc in enumerate(_docs(path)):

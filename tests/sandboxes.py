@@ -35,8 +35,9 @@ class Sandbox:
         return env
 
     def kubectl(self, *args: str, timeout: float = 60, **extra_env: str) -> subprocess.CompletedProcess:
-        return subprocess.run(["kubectl", *args], capture_output=True, text=True, timeout=timeout,
-                              env=self.env(**extra_env))
+        return subprocess.run(
+            ["kubectl", *args], capture_output=True, text=True, timeout=timeout, env=self.env(**extra_env)
+        )
 
 
 def run_plugin(sandbox: Sandbox, *args: str, timeout: float = 60, **extra_env: str) -> subprocess.CompletedProcess:

@@ -35,8 +35,11 @@ def owner_names() -> st.SearchStrategy[str]:
 @st.composite
 def network_element(draw: st.DrawFn) -> tuple[str, str, str]:
     """(namespace or "", NAD name, interface or "") of one Multus network selection."""
-    return (draw(st.one_of(st.just(""), dns_label())), draw(dns_label()),
-            draw(st.one_of(st.just(""), dns_label(max_size=8))))
+    return (
+        draw(st.one_of(st.just(""), dns_label())),
+        draw(dns_label()),
+        draw(st.one_of(st.just(""), dns_label(max_size=8))),
+    )
 
 
 def text_annotation(elements: list[tuple[str, str, str]]) -> str:
@@ -59,25 +62,38 @@ def json_annotation(elements: list[tuple[str, str, str]]) -> str:
 
 def json_values(max_leaves: int = 12) -> st.SearchStrategy[Any]:
     """Any JSON value (what a replayed dump may hold where an object or a string is expected)."""
-    scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False, width=16),
-                        st.text(max_size=8))
-    return st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=3),
-                                                            st.dictionaries(st.text(max_size=6), children,
-                                                                            max_size=3)),
-                        max_leaves=max_leaves)
+    scalars = st.one_of(
+        st.none(), st.booleans(), st.integers(-5, 5), st.floats(allow_nan=False, width=16), st.text(max_size=8)
+    )
+    return st.recursive(
+        scalars,
+        lambda children: st.one_of(
+            st.lists(children, max_size=3), st.dictionaries(st.text(max_size=6), children, max_size=3)
+        ),
+        max_leaves=max_leaves,
+    )
 
 
 @st.composite
 def nad_config(draw: st.DrawFn) -> str:
     """A NAD's spec.config: valid kube-ovn, macvlan with kube-ovn IPAM, conflists, and arbitrary JSON or text."""
     name, ns = draw(dns_label()), draw(dns_label())
-    plugin = draw(st.one_of(
-        st.fixed_dictionaries({"type": st.just("kube-ovn"), "provider": st.just(f"{name}.{ns}.ovn")}),
-        st.fixed_dictionaries({"type": st.sampled_from(["macvlan", "bridge", "ipvlan"]),
-                               "ipam": st.fixed_dictionaries({"type": st.sampled_from(["kube-ovn", "host-local"]),
-                                                              "provider": st.just(f"{name}.{ns}")})}),
-        st.dictionaries(st.sampled_from(["type", "ipam", "plugins", "provider", "name"]), json_values(6), max_size=4),
-    ))
+    plugin = draw(
+        st.one_of(
+            st.fixed_dictionaries({"type": st.just("kube-ovn"), "provider": st.just(f"{name}.{ns}.ovn")}),
+            st.fixed_dictionaries(
+                {
+                    "type": st.sampled_from(["macvlan", "bridge", "ipvlan"]),
+                    "ipam": st.fixed_dictionaries(
+                        {"type": st.sampled_from(["kube-ovn", "host-local"]), "provider": st.just(f"{name}.{ns}")}
+                    ),
+                }
+            ),
+            st.dictionaries(
+                st.sampled_from(["type", "ipam", "plugins", "provider", "name"]), json_values(6), max_size=4
+            ),
+        )
+    )
     shape = draw(st.sampled_from(["plain", "conflist", "json", "text"]))
     if shape == "plain":
         return json.dumps(plugin)

@@ -14,6 +14,7 @@ Any error means no candidates, never output on stderr: completion must stay sile
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
@@ -80,7 +81,7 @@ def _option(position: Position, word: str) -> None:
             return
         position.used.add(action.dest)
         if takes_value(action):
-            rest = word[index + 1:]
+            rest = word[index + 1 :]
             if rest:
                 position.values[action.dest] = rest
             else:
@@ -139,8 +140,11 @@ def _first_sentence(text: str) -> str:
 def _subcommands(sub: argparse._SubParsersAction, partial: str) -> list[str]:
     helps = {a.dest: a.help or "" for a in sub._choices_actions}
     # `sandbox` is not ours: kubectl itself offers it, having found the kubectl-ovn_lsp-sandbox plugin
-    return [f"{name}\t{_first_sentence(helps.get(name, ''))}" if helps.get(name) else name
-            for name in sub.choices if name.startswith(partial)]
+    return [
+        f"{name}\t{_first_sentence(helps.get(name, ''))}" if helps.get(name) else name
+        for name in sub.choices
+        if name.startswith(partial)
+    ]
 
 
 def candidates(words: Sequence[str], parser: argparse.ArgumentParser | None = None) -> tuple[list[str], str]:
@@ -193,10 +197,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         found, directive = candidates(words or [""])
     except Exception:  # completion never prints errors into the user's shell
         found, directive = [], NO_FILE_COMPLETION
-    try:
+    with contextlib.suppress(BrokenPipeError):
         write(found, directive)
-    except BrokenPipeError:
-        pass
     return 0
 
 

@@ -33,14 +33,20 @@ KUBECTL_TIMEOUT = 3.0  # a TAB that waits longer is worse than no candidates
 
 # kinds a workload name may be prefixed with, and the resource kubectl lists for each
 KIND_RESOURCES = {
-    "pod": "pods", "pods": "pods", "po": "pods",
-    "vm": "virtualmachines.v1.kubevirt.io", "vms": "virtualmachines.v1.kubevirt.io",
-    "vmi": "virtualmachineinstances.v1.kubevirt.io", "vmis": "virtualmachineinstances.v1.kubevirt.io",
-    "node": "nodes", "nodes": "nodes", "no": "nodes",
+    "pod": "pods",
+    "pods": "pods",
+    "po": "pods",
+    "vm": "virtualmachines.v1.kubevirt.io",
+    "vms": "virtualmachines.v1.kubevirt.io",
+    "vmi": "virtualmachineinstances.v1.kubevirt.io",
+    "vmis": "virtualmachineinstances.v1.kubevirt.io",
+    "node": "nodes",
+    "nodes": "nodes",
+    "no": "nodes",
 }
 
 
-def run_kubectl(args: list[str], values: "Mapping[str, str]") -> tuple[str, int]:
+def run_kubectl(args: list[str], values: Mapping[str, str]) -> tuple[str, int]:
     """Run `kubectl ARGS` with the user's kubeconfig/context; (stdout, exit code), ("", -1) on any failure."""
     import subprocess
 
@@ -51,14 +57,20 @@ def run_kubectl(args: list[str], values: "Mapping[str, str]") -> tuple[str, int]
         argv.append(f"--context={values['context']}")
     argv.append(f"--request-timeout={int(KUBECTL_TIMEOUT)}s")
     try:
-        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              timeout=KUBECTL_TIMEOUT + 1, text=True)
+        proc = subprocess.run(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            timeout=KUBECTL_TIMEOUT + 1,
+            text=True,
+        )
     except (OSError, subprocess.SubprocessError):
         return "", -1
     return proc.stdout, proc.returncode
 
 
-def _scope(values: "Mapping[str, str]") -> list[str]:
+def _scope(values: Mapping[str, str]) -> list[str]:
     if values.get("all_namespaces") == "true":
         return ["--all-namespaces"]
     if values.get("namespace"):
@@ -76,7 +88,7 @@ def _names(output: str) -> list[tuple[str, str]]:
     return out
 
 
-def workloads(action: argparse.Action, partial: str, values: "Mapping[str, str]") -> tuple[list[str], str]:
+def workloads(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:
     """Names first: VMs and pods unprefixed (as NAME accepts them), then `node/NAME`; `KIND/` narrows to a kind."""
     prefix, slash, rest = partial.partition("/")
     if slash:
@@ -85,8 +97,9 @@ def workloads(action: argparse.Action, partial: str, values: "Mapping[str, str]"
             return [], NO_FILE
         output, _ = run_kubectl(["get", resource, "-o", "name", *_scope(values)], values)
         return [f"{prefix}/{name}" for _, name in _names(output) if name.startswith(rest)], NO_FILE
-    output, code = run_kubectl(["get", "virtualmachines.v1.kubevirt.io,pods,nodes", "-o", "name", *_scope(values)],
-                               values)
+    output, code = run_kubectl(
+        ["get", "virtualmachines.v1.kubevirt.io,pods,nodes", "-o", "name", *_scope(values)], values
+    )
     if code != 0 and not output:  # no KubeVirt CRDs (or nodes forbidden): ask for less
         output, code = run_kubectl(["get", "pods,nodes", "-o", "name", *_scope(values)], values)
         if code != 0 and not output:
@@ -99,7 +112,7 @@ def workloads(action: argparse.Action, partial: str, values: "Mapping[str, str]"
     return found, NO_FILE
 
 
-def kubeconfig_files(values: "Mapping[str, str]") -> list[str]:
+def kubeconfig_files(values: Mapping[str, str]) -> list[str]:
     """The files kubectl reads: `--kubeconfig`, else every `$KUBECONFIG` entry, else ~/.kube/config."""
     if values.get("kubeconfig"):
         return [os.path.expanduser(values["kubeconfig"])]
@@ -128,22 +141,27 @@ def merged_contexts(files: list[str]) -> dict[str, dict[str, Any]]:
     return merged
 
 
-def contexts(action: argparse.Action, partial: str, values: "Mapping[str, str]") -> tuple[list[str], str]:
+def contexts(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:
     names = merged_contexts(kubeconfig_files(values))
     return [n for n in names if n.startswith(partial)], NO_FILE
 
 
-def namespaces(action: argparse.Action, partial: str, values: "Mapping[str, str]") -> tuple[list[str], str]:
+def namespaces(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:
     """Namespaces the cluster lists; when listing is refused, those the kubeconfig contexts name."""
     output, _ = run_kubectl(["get", "namespaces", "-o", "name"], values)
     found = [name for _, name in _names(output)]
     if not found:
-        found = sorted({c.get("namespace") for c in merged_contexts(kubeconfig_files(values)).values()
-                        if isinstance(c, dict) and c.get("namespace")})
+        found = sorted(
+            {
+                str(c.get("namespace"))
+                for c in merged_contexts(kubeconfig_files(values)).values()
+                if isinstance(c, dict) and c.get("namespace")
+            }
+        )
     return [n for n in found if n.startswith(partial)], NO_FILE
 
 
-def releases(action: argparse.Action, partial: str, values: "Mapping[str, str]") -> tuple[list[str], str]:
+def releases(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:
     """The Kube-OVN releases the model knows, newest first, plus the words the flag's type accepts."""
     from kubectl_ovn_lsp.model.releases import MASTER, known_releases
 
@@ -151,7 +169,7 @@ def releases(action: argparse.Action, partial: str, values: "Mapping[str, str]")
     return [w for w in words if w.startswith(partial) and _accepted(action, w)], NO_FILE
 
 
-def verdict_list(action: argparse.Action, partial: str, values: "Mapping[str, str]") -> tuple[list[str], str]:
+def verdict_list(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:
     """`--only lost,st<TAB>`: the verdict words not yet in the comma list; no space, another may follow."""
     from kubectl_ovn_lsp.model.verdicts import VERDICTS
 
@@ -161,19 +179,19 @@ def verdict_list(action: argparse.Action, partial: str, values: "Mapping[str, st
     return [head + v.name for v in VERDICTS if v.name.startswith(last) and v.name not in given], NO_SPACE_NO_FILE
 
 
-def files(action: argparse.Action, partial: str, values: "Mapping[str, str]") -> tuple[list[str], str]:
+def files(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:
     return [], FILES
 
 
-def directories(action: argparse.Action, partial: str, values: "Mapping[str, str]") -> tuple[list[str], str]:
+def directories(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:
     return [], DIRECTORIES
 
 
-def free_form(action: argparse.Action, partial: str, values: "Mapping[str, str]") -> tuple[list[str], str]:
+def free_form(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:
     return [], NO_FILE
 
 
-RULES: "dict[str, Callable[..., tuple[list[str], str]]]" = {
+RULES: dict[str, Callable[..., tuple[list[str], str]]] = {
     "target": workloads,
     "namespace": namespaces,
     "ovn_namespace": namespaces,
@@ -208,7 +226,7 @@ def covered(action: argparse.Action) -> bool:
     return action.dest in RULES or action.dest in FREE_FORM or bool(literal_alternatives(action))
 
 
-def values_for(action: argparse.Action, partial: str, values: "Mapping[str, str]") -> tuple[list[str], str]:
+def values_for(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:
     """Candidates and directive for the value of one argument."""
     rule = RULES.get(action.dest)
     if rule is not None:
@@ -224,4 +242,3 @@ def _accepted(action: argparse.Action, word: str) -> bool:
     except (argparse.ArgumentTypeError, TypeError, ValueError):
         return False
     return True
-

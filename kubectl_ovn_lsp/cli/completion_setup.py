@@ -42,8 +42,10 @@ def plugin_path() -> str:
 
 
 def helper_text(plugin: str) -> str:
-    return (f"#!/bin/sh\n{MARKER}: kubectl runs it for `kubectl ovn-lsp <TAB>`\n"
-            f"exec {shlex.quote(plugin)} __complete \"$@\"\n")
+    return (
+        f"#!/bin/sh\n{MARKER}: kubectl runs it for `kubectl ovn-lsp <TAB>`\n"
+        f'exec {shlex.quote(plugin)} __complete "$@"\n'
+    )
 
 
 def _on_path(directory: str) -> bool:
@@ -72,13 +74,16 @@ def install(directory: str | None, force: bool, out: TextIO) -> int:
         os.chmod(target + ".tmp", 0o755)
         os.replace(target + ".tmp", target)
     except OSError as exc:
-        raise CompletionInstallError(detail=f"cannot write {target}: {exc.strerror or exc}; "
-                                     "choose a directory on PATH with --dir") from None
+        raise CompletionInstallError(
+            detail=f"cannot write {target}: {exc.strerror or exc}; choose a directory on PATH with --dir"
+        ) from None
     out.write(f"wrote {target}\n")
     if not _on_path(target_dir):
         out.write(f"note: {target_dir} is not on PATH; kubectl finds {HELPER} only on PATH\n")
-    out.write("kubectl completes `kubectl ovn-lsp <TAB>` through it once kubectl's own completion is loaded "
-              "(source <(kubectl completion bash) or zsh)\n")
+    out.write(
+        "kubectl completes `kubectl ovn-lsp <TAB>` through it once kubectl's own completion is loaded "
+        "(source <(kubectl completion bash) or zsh)\n"
+    )
     return 0
 
 

@@ -8,17 +8,31 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Mapping
+from collections.abc import Mapping
 
-from kubectl_ovn_lsp.options import (AuditOptions, CommonOptions, ControllerOverrides, Environment, ExplainOptions,
-                                     KubeOptions, NbOptions, OutputOptions, TriageOptions)
+from kubectl_ovn_lsp.options import (
+    AuditOptions,
+    CommonOptions,
+    ControllerOverrides,
+    Environment,
+    ExplainOptions,
+    KubeOptions,
+    NbOptions,
+    OutputOptions,
+    TriageOptions,
+)
 
 DEFAULT_OVN_NAMESPACE = "kube-system"
 
 
 def environment() -> Environment:
-    return Environment(stdout=sys.stdout, stderr=sys.stderr, stdin=sys.stdin, environ=dict(os.environ),
-                       stderr_is_tty=bool(getattr(sys.stderr, "isatty", lambda: False)()))
+    return Environment(
+        stdout=sys.stdout,
+        stderr=sys.stderr,
+        stdin=sys.stdin,
+        environ=dict(os.environ),
+        stderr_is_tty=bool(getattr(sys.stderr, "isatty", lambda: False)()),
+    )
 
 
 def use_colour(choice: str, environ: Mapping[str, str], stdout_is_tty: bool) -> bool:
@@ -33,17 +47,33 @@ def use_colour(choice: str, environ: Mapping[str, str], stdout_is_tty: bool) -> 
 def common(args: argparse.Namespace, env: Environment) -> CommonOptions:
     ovn_namespace = getattr(args, "ovn_namespace", None) or env.environ.get("KUBE_OVN_NS") or DEFAULT_OVN_NAMESPACE
     return CommonOptions(
-        kube=KubeOptions(kubeconfig=args.kubeconfig, context=args.context, namespace=args.namespace,
-                         all_namespaces=bool(getattr(args, "all_namespaces", False)),
-                         request_timeout=args.request_timeout, verbose=args.verbose),
-        nb=NbOptions(target=args.nb, private_key=args.nb_private_key, certificate=args.nb_certificate,
-                     ca_cert=args.nb_ca_cert, tls_secret=args.nb_tls_secret, ovn_namespace=ovn_namespace),
-        controller=ControllerOverrides(version=args.kube_ovn_version, keep_vm_ip=args.keep_vm_ip,
-                                       enable_external_vpc=args.enable_external_vpc,
-                                       non_primary_cni_mode=args.non_primary_cni_mode),
-        output=OutputOptions(format=args.output, no_headers=args.no_headers,
-                             colour=use_colour(args.color, env.environ,
-                                               bool(getattr(env.stdout, "isatty", lambda: False)()))),
+        kube=KubeOptions(
+            kubeconfig=args.kubeconfig,
+            context=args.context,
+            namespace=args.namespace,
+            all_namespaces=bool(getattr(args, "all_namespaces", False)),
+            request_timeout=args.request_timeout,
+            verbose=args.verbose,
+        ),
+        nb=NbOptions(
+            target=args.nb,
+            private_key=args.nb_private_key,
+            certificate=args.nb_certificate,
+            ca_cert=args.nb_ca_cert,
+            tls_secret=args.nb_tls_secret,
+            ovn_namespace=ovn_namespace,
+        ),
+        controller=ControllerOverrides(
+            version=args.kube_ovn_version,
+            keep_vm_ip=args.keep_vm_ip,
+            enable_external_vpc=args.enable_external_vpc,
+            non_primary_cni_mode=args.non_primary_cni_mode,
+        ),
+        output=OutputOptions(
+            format=args.output,
+            no_headers=args.no_headers,
+            colour=use_colour(args.color, env.environ, bool(getattr(env.stdout, "isatty", lambda: False)())),
+        ),
     )
 
 
@@ -56,5 +86,6 @@ def audit_options(args: argparse.Namespace, env: Environment) -> AuditOptions:
 
 
 def triage_options(args: argparse.Namespace, env: Environment) -> TriageOptions:
-    return TriageOptions(file=args.file, since_seconds=args.since, tail=args.tail, limit_bytes=args.limit_bytes,
-                         common=common(args, env))
+    return TriageOptions(
+        file=args.file, since_seconds=args.since, tail=args.tail, limit_bytes=args.limit_bytes, common=common(args, env)
+    )

@@ -50,6 +50,7 @@ def triage(args: argparse.Namespace) -> int:
     document = command.run(options, env)
     render_triage.emit(document, options.common.output, env.stdout)
     if document["summary"]["lines"] == 0:
-        env.stderr.write("no 'lsp lost' or 'gc logical switch port' line matched"
-                         f" ({document['summary']['skipped']} other lines)\n")
+        env.stderr.write(
+            f"no 'lsp lost' or 'gc logical switch port' line matched ({document['summary']['skipped']} other lines)\n"
+        )
     return exit_code(document["verdict"])

@@ -13,7 +13,6 @@ from typing import Any, TextIO
 from kubectl_ovn_lsp.options import OutputOptions
 
 
-
 def paint(word: str, enabled: bool) -> str:
     from kubectl_ovn_lsp.model.verdicts import BY_NAME
 
@@ -35,8 +34,9 @@ def emit_explanation(document: dict[str, Any], output: OutputOptions, stream: Te
     if output.format in ("json", "yaml"):
         dump_structured(document, output.format, stream)
         return
-    stream.write(explanation_text(document, wide=output.format == "wide", headers=not output.no_headers,
-                                  colour=output.colour))
+    stream.write(
+        explanation_text(document, wide=output.format == "wide", headers=not output.no_headers, colour=output.colour)
+    )
 
 
 def explanation_text(document: dict[str, Any], wide: bool = False, headers: bool = True, colour: bool = False) -> str:
@@ -90,8 +90,15 @@ def _detail_lines(document: dict[str, Any]) -> list[str]:
     for port in document["ports"]:
         detail = port.get("detail") or ""
         if detail and detail != "present":
-            out.append(textwrap.fill(f"  {port['name']}: {detail}", width=100, subsequent_indent="    ",
-                                     break_long_words=False, break_on_hyphens=False))
+            out.append(
+                textwrap.fill(
+                    f"  {port['name']}: {detail}",
+                    width=100,
+                    subsequent_indent="    ",
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+            )
     return [""] + out if out else []
 
 
@@ -114,7 +121,8 @@ def _header(document: dict[str, Any], colour: bool) -> list[str]:
     version = kube_ovn["version"] or "unknown"
     running = kube_ovn.get("deploymentVersion")
     source = {
-        "deployment": f"from --kube-ovn-version; the Deployment runs {running}" if running and running != version
+        "deployment": f"from --kube-ovn-version; the Deployment runs {running}"
+        if running and running != version
         else "from the kube-ovn-controller Deployment",
         "flags": "from the command line",
         "assumed": "ASSUMED: not detected, newest band used",

@@ -14,8 +14,9 @@ def emit(document: dict[str, Any], output: OutputOptions, stream: TextIO) -> Non
     if output.format in ("json", "yaml"):
         dump_structured(document, output.format, stream)
         return
-    stream.write(audit_text(document, wide=output.format == "wide", headers=not output.no_headers,
-                            colour=output.colour))
+    stream.write(
+        audit_text(document, wide=output.format == "wide", headers=not output.no_headers, colour=output.colour)
+    )
 
 
 def _attention(item: dict[str, Any]) -> bool:
@@ -35,8 +36,16 @@ def audit_text(document: dict[str, Any], wide: bool = False, headers: bool = Tru
         reasons = sorted({p["reason"] for p in item["ports"] if p["reason"]})
         shown = item["ports"] if wide else [p for p in item["ports"] if p["verdict"] not in ("ok", "no-port")]
         ports = ",".join(f"{p['name']}={p['verdict']}" for p in shown) or item.get("error") or "-"
-        rows.append([target["namespace"] or "-", target["kind"], target["name"], paint(item["verdict"], colour),
-                     ",".join(reasons) or "-", ports])
+        rows.append(
+            [
+                target["namespace"] or "-",
+                target["kind"],
+                target["name"],
+                paint(item["verdict"], colour),
+                ",".join(reasons) or "-",
+                ports,
+            ]
+        )
     lines = []
     if rows:
         lines.append(tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True))

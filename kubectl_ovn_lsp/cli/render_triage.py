@@ -12,8 +12,9 @@ def emit(document: dict[str, Any], output: OutputOptions, stream: TextIO) -> Non
     if output.format in ("json", "yaml"):
         dump_structured(document, output.format, stream)
         return
-    stream.write(triage_text(document, wide=output.format == "wide", headers=not output.no_headers,
-                             colour=output.colour))
+    stream.write(
+        triage_text(document, wide=output.format == "wide", headers=not output.no_headers, colour=output.colour)
+    )
 
 
 def _owner(item: dict[str, Any]) -> str:
@@ -32,8 +33,15 @@ def triage_text(document: dict[str, Any], wide: bool = False, headers: bool = Tr
         columns += ["GC LINES", "STILL LOGGED", "DETAIL"]
     rows = []
     for item in document["items"]:
-        row = [item["port"], item["event"], str(item["count"]), item["lastSeen"] or "-", _owner(item),
-               paint(item["verdict"], colour), item["reason"] or "-"]
+        row = [
+            item["port"],
+            item["event"],
+            str(item["count"]),
+            item["lastSeen"] or "-",
+            _owner(item),
+            paint(item["verdict"], colour),
+            item["reason"] or "-",
+        ]
         if wide:
             row += [",".join(item["gcLines"]), "yes" if item["stillLogged"] else "no", item["detail"]]
         rows.append(row)
@@ -44,7 +52,10 @@ def triage_text(document: dict[str, Any], wide: bool = False, headers: bool = Tr
         advice = list(dict.fromkeys(a for item in document["items"] for a in item["advice"]))
         summary = document["summary"]
         verdicts = ", ".join(f"{v} {n}" for v, n in summary["verdicts"].items()) or "none"
-        lines += ["", f"{summary['lines']} GC lines about {summary['ports']} ports ({verdicts}); "
-                      f"{summary['skipped']} other lines skipped"]
+        lines += [
+            "",
+            f"{summary['lines']} GC lines about {summary['ports']} ports ({verdicts}); "
+            f"{summary['skipped']} other lines skipped",
+        ]
         lines += wrap(advice) + wrap([f"Note: {n}" for n in document.get("notes") or []])
     return "\n".join(lines) + "\n" if lines else ""

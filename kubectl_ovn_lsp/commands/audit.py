@@ -25,18 +25,26 @@ def run(options: AuditOptions, env: Environment) -> dict[str, Any]:
     context = connect(common)
     kube = common.kube
     namespace = None if kube.all_namespaces else (kube.namespace or context.client.namespace)
-    inventory = list_scope(context.client, namespace, env.now(), chunk_size=options.chunk_size,
-                           progress=env.progress)
+    inventory = list_scope(context.client, namespace, env.now(), chunk_size=options.chunk_size, progress=env.progress)
     env.progress("reading OVN NB…")
-    lookup = read_nb(context.client, common.nb, Selection(every_port=True), context.client.deadline,
-                     verbose=kube.verbose, stderr=env.stderr)
+    lookup = read_nb(
+        context.client,
+        common.nb,
+        Selection(every_port=True),
+        context.client.deadline,
+        verbose=kube.verbose,
+        stderr=env.stderr,
+    )
     context.add_notes(lookup.notes)
     env.progress(f"replaying GC over {len(inventory.pods)} pods and {len(lookup.ports)} ports…")
     result = replay(inventory, lookup.ports, context.settings)
     env.progress_done()
     for plural, why in sorted(inventory.unreadable.items()):
-        effect = ("StatefulSet pods are judged as if their StatefulSet still wants them" if plural == "statefulsets"
-                  else "owners that depend on it are error items, and no port is called an orphan because of it")
+        effect = (
+            "StatefulSet pods are judged as if their StatefulSet still wants them"
+            if plural == "statefulsets"
+            else "owners that depend on it are error items, and no port is called an orphan because of it"
+        )
         context.add_notes([f"could not list {plural} ({why}); {effect}"])
     items = [i for i in result.items if namespace is None or i.owner.namespace == namespace]
     docs = [item_doc(i) for i in items]

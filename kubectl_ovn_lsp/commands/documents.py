@@ -64,22 +64,37 @@ def target_doc(item: Item) -> dict[str, Any]:
 
 
 def gc_doc(judgement: Judgement) -> dict[str, Any]:
-    return {"lostLogged": list(judgement.lost_logged), "wouldDelete": list(judgement.would_delete),
-            "message": judgement.message}
+    return {
+        "lostLogged": list(judgement.lost_logged),
+        "wouldDelete": list(judgement.would_delete),
+        "message": judgement.message,
+    }
 
 
 def item_doc(item: Item) -> dict[str, Any]:
     """One owner as `audit` lists it (and as `explain` returns it, plus the header fields)."""
     if item.judgement is None:
-        return {"target": target_doc(item), "ports": [], "gc": {"lostLogged": [], "wouldDelete": [], "message": None},
-                "verdict": item.verdict, "advice": [], "error": item.error}
+        return {
+            "target": target_doc(item),
+            "ports": [],
+            "gc": {"lostLogged": [], "wouldDelete": [], "message": None},
+            "verdict": item.verdict,
+            "advice": [],
+            "error": item.error,
+        }
     judgement = item.judgement
-    return {"target": target_doc(item), "ports": [port_doc(p) for p in judgement.ports], "gc": gc_doc(judgement),
-            "verdict": judgement.verdict, "advice": list(judgement.advice)}
+    return {
+        "target": target_doc(item),
+        "ports": [port_doc(p) for p in judgement.ports],
+        "gc": gc_doc(judgement),
+        "verdict": judgement.verdict,
+        "advice": list(judgement.advice),
+    }
 
 
-def explanation(item: Item, settings: ControllerSettings, lookup: NbLookup, notes: list[str],
-                deployment_version: str | None) -> dict[str, Any]:
+def explanation(
+    item: Item, settings: ControllerSettings, lookup: NbLookup, notes: list[str], deployment_version: str | None
+) -> dict[str, Any]:
     """The `Explanation` document of one owner."""
     body = item_doc(item)
     return {

@@ -7,9 +7,10 @@ same replay `audit` runs, and returns that owner's `Explanation` document.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from kubectl_ovn_lsp.commands.context import CommandContext, connect
 from kubectl_ovn_lsp.errors import BadInput, NotFound, PluginError
@@ -54,11 +55,20 @@ def run(options: ExplainOptions, env: Environment) -> dict[str, Any]:
     lookup = nb_read(plan.selection)
     workload = plan.owner.kind not in (NODE, ORPHAN, VIP)
     result = replay(plan.inventory, lookup.ports, context.settings, owners=[plan.owner] if workload else [])
-    item = next((i for i in result.items if (i.owner.kind, i.owner.namespace, i.owner.name)
-                 == (plan.owner.kind, plan.owner.namespace, plan.owner.name)), None)
+    item = next(
+        (
+            i
+            for i in result.items
+            if (i.owner.kind, i.owner.namespace, i.owner.name)
+            == (plan.owner.kind, plan.owner.namespace, plan.owner.name)
+        ),
+        None,
+    )
     if item is None:  # an orphan key whose ports are gone by now
-        raise NotFound(f'no pod, virtualmachine, virtualmachineinstance or port owned by "{plan.owner.name}" '
-                       f'in namespace "{plan.owner.namespace}"')
+        raise NotFound(
+            f'no pod, virtualmachine, virtualmachineinstance or port owned by "{plan.owner.name}" '
+            f'in namespace "{plan.owner.namespace}"'
+        )
     if item.error is not None:
         raise BadInput(item.error)
     assert item.judgement is not None
@@ -76,8 +86,9 @@ def run(options: ExplainOptions, env: Environment) -> dict[str, Any]:
     return document
 
 
-def _plan(context: CommandContext, options: ExplainOptions, now: datetime,
-          nb_read: Callable[[Selection], NbLookup]) -> Plan:
+def _plan(
+    context: CommandContext, options: ExplainOptions, now: datetime, nb_read: Callable[[Selection], NbLookup]
+) -> Plan:
     from kubectl_ovn_lsp.kube import resolve
 
     client, kube = context.client, options.common.kube
@@ -153,8 +164,9 @@ def _vip_plan(context: CommandContext, name: str, now: datetime) -> Plan:
     return Plan(inventory, Owner(VIP, vip_namespace(vip), name), Selection.of([port], []))
 
 
-def _orphan_plan(namespace: str, name: str, now: datetime, nb_read: Callable[[Selection], NbLookup],
-                 not_found: NotFound) -> Plan:
+def _orphan_plan(
+    namespace: str, name: str, now: datetime, nb_read: Callable[[Selection], NbLookup], not_found: NotFound
+) -> Plan:
     """No VM, VMI or pod of that name: its ports may still be in NB (`external_ids:pod=<ns>/<name>`)."""
     selection = Selection.of([], [f"{namespace}/{name}"])
     if not nb_read(selection).ports:
@@ -162,8 +174,14 @@ def _orphan_plan(namespace: str, name: str, now: datetime, nb_read: Callable[[Se
     return Plan(Inventory(now=now), Owner(ORPHAN, namespace, name), selection)
 
 
-def _port_plan(context: CommandContext, port: str, given_namespace: str | None, now: datetime,
-               nb_read: Callable[[Selection], NbLookup], not_found: NotFound) -> Plan:
+def _port_plan(
+    context: CommandContext,
+    port: str,
+    given_namespace: str | None,
+    now: datetime,
+    nb_read: Callable[[Selection], NbLookup],
+    not_found: NotFound,
+) -> Plan:
     """A port name as GC logs it: its NB row names the owner (`external_ids:pod`); a lost port's name is split
     into (owner, namespace) readings and the ones whose owner exists are kept (docs/contracts.md)."""
     from kubectl_ovn_lsp.kube import resolve
@@ -200,7 +218,10 @@ def _port_plan(context: CommandContext, port: str, given_namespace: str | None, 
         raise Ambiguous(port=port, owners=", ".join(f"{ns}/{o} (ports only)" for ns, o in keyed))
     if keyed:
         namespace, owner_name = keyed[0]
-        return Plan(Inventory(now=now), Owner(ORPHAN, namespace, owner_name),
-                    Selection.of([], [f"{namespace}/{owner_name}"]))
-    raise NotFound(f'no pod, virtualmachine or virtualmachineinstance owns port "{port}", and NB has no port of '
-                   "any owner it could name") from None
+        return Plan(
+            Inventory(now=now), Owner(ORPHAN, namespace, owner_name), Selection.of([], [f"{namespace}/{owner_name}"])
+        )
+    raise NotFound(
+        f'no pod, virtualmachine or virtualmachineinstance owns port "{port}", and NB has no port of '
+        "any owner it could name"
+    ) from None

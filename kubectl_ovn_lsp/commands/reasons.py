@@ -19,8 +19,9 @@ def document() -> dict[str, Any]:
 
     return {
         "verdicts": [{"verdict": v.name, "exitCode": v.exit_code, "meaning": v.meaning} for v in VERDICTS],
-        "reasons": [{"code": r.code, "verdict": r.verdict, "meaning": r.summary, "fixedIn": r.fixed_in or None}
-                    for r in REASONS],
+        "reasons": [
+            {"code": r.code, "verdict": r.verdict, "meaning": r.summary, "fixedIn": r.fixed_in or None} for r in REASONS
+        ],
     }
 
 
@@ -35,8 +36,10 @@ def text() -> str:
     verdict_rows = [["VERDICT", "EXIT", "MEANING"]]
     verdict_rows += [[v["verdict"], str(v["exitCode"]), v["meaning"]] for v in doc["verdicts"]]
     reason_rows = [["REASON", "VERDICT", "MEANING"]]
-    reason_rows += [[r["code"], r["verdict"], r["meaning"] + (f"; fixed in {r['fixedIn']}" if r["fixedIn"] else "")]
-                    for r in doc["reasons"]]
+    reason_rows += [
+        [r["code"], r["verdict"], r["meaning"] + (f"; fixed in {r['fixedIn']}" if r["fixedIn"] else "")]
+        for r in doc["reasons"]
+    ]
     return "\n".join(_columns(verdict_rows) + [""] + _columns(reason_rows)) + "\n"
 
 
@@ -46,8 +49,10 @@ def markdown() -> str:
     lines = ["| verdict | exit code | meaning |", "|---|---|---|"]
     lines += [f"| `{v['verdict']}` | {v['exitCode']} | {_md(v['meaning'])} |" for v in doc["verdicts"]]
     lines += ["", "| reason | verdict | meaning | fixed in |", "|---|---|---|---|"]
-    lines += [f"| `{r['code']}` | `{r['verdict']}` | {_md(r['meaning'])} | {_md(r['fixedIn'] or '-')} |"
-              for r in doc["reasons"]]
+    lines += [
+        f"| `{r['code']}` | `{r['verdict']}` | {_md(r['meaning'])} | {_md(r['fixedIn'] or '-')} |"
+        for r in doc["reasons"]
+    ]
     return "\n".join(lines) + "\n"
 
 

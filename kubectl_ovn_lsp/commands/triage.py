@@ -13,7 +13,9 @@ from kubectl_ovn_lsp.options import Environment, TriageOptions
 
 
 class NotALog(PluginError):
-    message = "%(source)s holds no kube-ovn-controller log line (klog format, e.g. 'E0319 09:14:58.247743 7 gc.go:430] …')"
+    message = (
+        "%(source)s holds no kube-ovn-controller log line (klog format, e.g. 'E0319 09:14:58.247743 7 gc.go:430] …')"
+    )
 
 
 class UnreadableFile(PluginError):
@@ -35,7 +37,7 @@ def _read_source(options: TriageOptions, env: Environment) -> str:
     text = data.decode("utf-8", "replace")
     lines = text.splitlines(keepends=True)
     if options.tail is not None and options.tail >= 0:
-        text = "".join(lines[len(lines) - options.tail:]) if options.tail else ""
+        text = "".join(lines[len(lines) - options.tail :]) if options.tail else ""
     if options.limit_bytes is not None:
         text = text.encode()[: options.limit_bytes].decode("utf-8", "ignore")
     return text
@@ -43,7 +45,7 @@ def _read_source(options: TriageOptions, env: Environment) -> str:
 
 def run(options: TriageOptions, env: Environment) -> dict[str, Any]:
     """The `Triage` document; `document["summary"]["lines"] == 0` means no GC line matched."""
-    from kubectl_ovn_lsp.commands.documents import API_VERSION, kube_ovn_doc, nb_doc
+    from kubectl_ovn_lsp.commands.documents import API_VERSION, kube_ovn_doc
     from kubectl_ovn_lsp.model import loglines, triage
     from kubectl_ovn_lsp.model.verdicts import worst
 
@@ -56,8 +58,13 @@ def run(options: TriageOptions, env: Environment) -> dict[str, Any]:
     else:
         from kubectl_ovn_lsp.kube.logs import read_controller_logs
 
-        logs = read_controller_logs(context.client, common.nb.ovn_namespace, since_seconds=options.since_seconds,
-                                    tail=options.tail, limit_bytes=options.limit_bytes)
+        logs = read_controller_logs(
+            context.client,
+            common.nb.ovn_namespace,
+            since_seconds=options.since_seconds,
+            tail=options.tail,
+            limit_bytes=options.limit_bytes,
+        )
         source = {"pods": logs.sources}
         texts = logs.texts
         context.add_notes(logs.notes)
@@ -72,8 +79,12 @@ def run(options: TriageOptions, env: Environment) -> dict[str, Any]:
         items, nb = _judge(groups, context, common, env, now)
         context.add_notes(triage.line_notes(items, context.settings))
     if scan.year_assumed:
-        context.add_notes([f"klog lines carry no year or zone; {now.year} and UTC assumed (the previous year for "
-                           "a date later than now)"])
+        context.add_notes(
+            [
+                f"klog lines carry no year or zone; {now.year} and UTC assumed (the previous year for "
+                "a date later than now)"
+            ]
+        )
     docs = [_item_doc(i) for i in items]
     return {
         "apiVersion": API_VERSION,
@@ -81,8 +92,12 @@ def run(options: TriageOptions, env: Environment) -> dict[str, Any]:
         "source": source,
         "kubeOvn": kube_ovn_doc(context.settings, context.deployment_version),
         "nb": nb,
-        "summary": {"lines": len(scan.lines), "skipped": scan.skipped, "ports": len(items),
-                    "verdicts": dict(sorted(Counter(d["verdict"] for d in docs).items()))},
+        "summary": {
+            "lines": len(scan.lines),
+            "skipped": scan.skipped,
+            "ports": len(items),
+            "verdicts": dict(sorted(Counter(d["verdict"] for d in docs).items())),
+        },
         "items": docs,
         "verdict": worst([d["verdict"] for d in docs]),
         "notes": context.notes,
@@ -100,8 +115,14 @@ def _judge(groups: list[Any], context: Any, common: Any, env: Environment, now: 
 
     inventory = list_scope(context.client, None, now, progress=env.progress)
     env.progress("reading OVN NB…")
-    lookup = read_nb(context.client, common.nb, Selection(every_port=True), context.client.deadline,
-                     verbose=common.kube.verbose, stderr=env.stderr)
+    lookup = read_nb(
+        context.client,
+        common.nb,
+        Selection(every_port=True),
+        context.client.deadline,
+        verbose=common.kube.verbose,
+        stderr=env.stderr,
+    )
     context.add_notes(lookup.notes)
     result = replay(inventory, lookup.ports, context.settings)
     env.progress_done()
@@ -124,8 +145,9 @@ def _item_doc(item: Any) -> dict[str, Any]:
         "firstSeen": _stamp(item.events.first_seen),
         "lastSeen": _stamp(item.events.last_seen),
         "gcLines": [f"gc.go:{n}" for n in item.events.gc_lines],
-        "releases": [{"from": r.first, "to": r.last, **({"andNewer": True} if r.and_newer else {})}
-                     for r in item.releases],
+        "releases": [
+            {"from": r.first, "to": r.last, **({"andNewer": True} if r.and_newer else {})} for r in item.releases
+        ],
         "owner": None if owner is None else {"kind": owner.kind, "namespace": owner.namespace, "name": owner.name},
         "verdict": item.verdict,
         "reason": item.reason,

@@ -10,13 +10,15 @@ reads (`model/shapes.py`), so a malformed object is one line naming it, not a Ty
 
 from __future__ import annotations
 
+import builtins
 import json
 import re
 import shlex
 import sys
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import quote
 
 from kubectl_ovn_lsp.deadline import Deadline
@@ -84,8 +86,9 @@ class KubeClient:
     exec takes only the time that is left of it; `self.deadline` is there for the NB readers to share.
     """
 
-    def __init__(self, configuration: Any, namespace: str, timeout: "float | Deadline | None",
-                 verbose: bool = False) -> None:
+    def __init__(
+        self, configuration: Any, namespace: str, timeout: float | Deadline | None, verbose: bool = False
+    ) -> None:
         from kubernetes.client.api_client import ApiClient
 
         self.configuration = configuration
@@ -105,9 +108,9 @@ class KubeClient:
         cls,
         kubeconfig: str | None = None,
         context: str | None = None,
-        timeout: "float | Deadline | None" = 10.0,
+        timeout: float | Deadline | None = 10.0,
         verbose: bool = False,
-    ) -> "KubeClient":
+    ) -> KubeClient:
         """Load credentials as kubectl does: --kubeconfig, else every file of $KUBECONFIG merged, else
         ~/.kube/config, else in-cluster. Errors name the file (missing, not YAML, context not found)."""
         from kubernetes import config as kconfig
@@ -135,8 +138,9 @@ class KubeClient:
         try:
             return json.loads(body)
         except ValueError:
-            raise NotKubernetesApi(server=self.configuration.host, method="GET", path=path,
-                                   detail="HTTP 200 with a body that is not JSON") from None
+            raise NotKubernetesApi(
+                server=self.configuration.host, method="GET", path=path, detail="HTTP 200 with a body that is not JSON"
+            ) from None
 
     def request_text(self, path: str, query: Iterable[tuple[str, str]] = ()) -> bytes:
         """GET a non-JSON resource (pod logs) as bytes; the caller decodes (logs may hold any bytes)."""
@@ -146,7 +150,10 @@ class KubeClient:
         import urllib3
 
         method, url, headers, _, _ = self._api.param_serialize(
-            "GET", path, query_params=list(query), header_params={"Accept": accept},
+            "GET",
+            path,
+            query_params=list(query),
+            header_params={"Accept": accept},
             auth_settings=["BearerToken"],
         )
         from kubernetes.client.exceptions import ApiException
@@ -178,8 +185,10 @@ class KubeClient:
         if isinstance(reason, urllib3.exceptions.SSLError):
             return KubeUnavailable(server=self.configuration.host, reason=_tls_reason(str(reason)))
         if isinstance(reason, urllib3.exceptions.ProtocolError):
-            return KubeUnavailable(server=self.configuration.host,
-                                   reason=f"the connection broke during {what} ({_connection_reason(reason)})")
+            return KubeUnavailable(
+                server=self.configuration.host,
+                reason=f"the connection broke during {what} ({_connection_reason(reason)})",
+            )
         return KubeUnavailable(server=self.configuration.host, reason=_one_line(str(reason)))
 
     def get(self, resource: Resource, name: str, namespace: str | None = None) -> dict:
@@ -222,12 +231,14 @@ class KubeClient:
             if missing_ok:
                 return []
             where = f' in namespace "{quote_name(namespace)}"' if namespace and resource.namespaced else ""
-            raise NotFound(f"cannot list {resource.plural}{'.' + resource.group if resource.group else ''}{where}: "
-                           f"{exc}") from None
+            raise NotFound(
+                f"cannot list {resource.plural}{'.' + resource.group if resource.group else ''}{where}: {exc}"
+            ) from None
         items = document.get("items") if isinstance(document, dict) else None
         if not isinstance(items, list):
-            raise NotKubernetesApi(server=self.configuration.host, method="GET", path=path,
-                                   detail="a list without an items array")
+            raise NotKubernetesApi(
+                server=self.configuration.host, method="GET", path=path, detail="a list without an items array"
+            )
         shapes.check_objects(resource.kind, items)
         return items
 
@@ -240,7 +251,7 @@ class KubeClient:
         label_selector: str | None = None,
         missing_ok: bool = False,
         keep: Callable[[dict], dict] | None = None,
-    ) -> list[dict]:
+    ) -> builtins.list[dict]:
         """Every item of a list, `limit` per request, following each `metadata.continue` (client-go's pager).
 
         A page may hold fewer items than `limit`; only an empty `continue` ends the list. When a continue token
@@ -275,7 +286,7 @@ class KubeClient:
 
     # -- exec ---------------------------------------------------------------------------------------
 
-    def exec(self, namespace: str, pod: str, container: str, argv: list[str]) -> ExecResult:
+    def exec(self, namespace: str, pod: str, container: str, argv: builtins.list[str]) -> ExecResult:
         """Run argv (no shell) in a container over the exec WebSocket; returns output and exit code."""
         from kubernetes.client.exceptions import ApiException
         from kubernetes.stream.ws_client import ERROR_CHANNEL, STDERR_CHANNEL, STDOUT_CHANNEL, websocket_call
@@ -294,7 +305,11 @@ class KubeClient:
             # The WebSocket upgrade itself has no timeout in the kubernetes client: the guard's watchdog bounds it.
             with self.deadline.guard(what):
                 client = websocket_call(
-                    self.configuration, "GET", url, headers=_lower_keys(headers), _preload_content=False,
+                    self.configuration,
+                    "GET",
+                    url,
+                    headers=_lower_keys(headers),
+                    _preload_content=False,
                     _request_timeout=self.deadline.timeout(what),
                 )
                 channels = _read_frames(client, self.deadline, what)
@@ -307,8 +322,9 @@ class KubeClient:
         if channels is None:
             client.close()
             raise self.deadline.error(what)
-        stdout, stderr, status_text = (_join_channel(channels, c) for c in (STDOUT_CHANNEL, STDERR_CHANNEL,
-                                                                             ERROR_CHANNEL))
+        stdout, stderr, status_text = (
+            _join_channel(channels, c) for c in (STDOUT_CHANNEL, STDERR_CHANNEL, ERROR_CHANNEL)
+        )
         self._trace(f"EXEC done {1000 * (time.monotonic() - started):.0f}ms")
         return ExecResult(stdout, stderr, _exit_code_from_status(status_text, namespace, pod))
 
@@ -374,8 +390,12 @@ def _status_error(code: int, body: bytes, method: str, path: str, host: str = ""
     message = _one_line(str(status.get("message") or ""))
     if code == 404:
         if body and status.get("kind") != "Status":
-            return NotKubernetesApi(server=host, method=method, path=path,
-                                    detail="HTTP 404 without a Kubernetes Status (a proxy or a wrong server URL?)")
+            return NotKubernetesApi(
+                server=host,
+                method=method,
+                path=path,
+                detail="HTTP 404 without a Kubernetes Status (a proxy or a wrong server URL?)",
+            )
         return NotFound(message or "not found")
     if code == 403:
         verb, resource, where = _forbidden_parts(status, path)
@@ -383,8 +403,9 @@ def _status_error(code: int, body: bytes, method: str, path: str, host: str = ""
     if code == 410:
         return Expired(method=method, path=path, code=code, reason=message or "Expired")
     if code == 401:
-        return KubeApiError(method=method, path=path, code=code,
-                            reason="Unauthorized: check the kubeconfig credentials")
+        return KubeApiError(
+            method=method, path=path, code=code, reason="Unauthorized: check the kubeconfig credentials"
+        )
     return KubeApiError(method=method, path=path, code=code, reason=message or status.get("reason") or "")
 
 
@@ -411,7 +432,7 @@ def _exec_error(exc: Any, namespace: str, pod: str, deadline: Deadline, host: st
     handshake = re.search(r"Handshake status (\d{3})", reason)
     if handshake:
         start = reason.find('{"kind"')
-        body = reason[start:reason.rfind("}") + 1].encode() if start >= 0 else b""
+        body = reason[start : reason.rfind("}") + 1].encode() if start >= 0 else b""
         return _status_error(int(handshake.group(1)), body, "POST", PODS.path(namespace, pod, "exec"), host)
     if "timed out" in lowered or "timeout" in lowered:
         return deadline.error(f"exec in {namespace}/{pod}")
@@ -437,8 +458,12 @@ def _exit_code_from_status(status_text: str, namespace: str, pod: str) -> int:
     for cause in (status.get("details") or {}).get("causes") or []:
         if cause.get("reason") == "ExitCode":
             return int(cause.get("message", "1"))
-    raise KubeApiError(method="exec", path=f"{namespace}/{pod}", code=status.get("code", "-"),
-                       reason=_one_line(status.get("message") or "exec failed"))
+    raise KubeApiError(
+        method="exec",
+        path=f"{namespace}/{pod}",
+        code=status.get("code", "-"),
+        reason=_one_line(status.get("message") or "exec failed"),
+    )
 
 
 def _connection_reason(exc: Exception) -> str:
@@ -455,7 +480,8 @@ def _tls_reason(text: str) -> str:
     if "certificate verify failed" in lowered:
         detail = re.search(r"certificate verify failed: ([^(\]\n]+)", text)
         return "TLS: the server's certificate was not signed by the CA in the kubeconfig" + (
-            f" ({detail.group(1).strip()})" if detail else "")
+            f" ({detail.group(1).strip()})" if detail else ""
+        )
     if "wrong version number" in lowered or "record layer failure" in lowered:
         return "TLS: the server does not speak TLS here (an http:// server?)"
     return "TLS: " + _one_line(text.replace("SSLError", "").strip())
@@ -467,4 +493,3 @@ def _lower_keys(headers: dict) -> dict:
 
 def _one_line(text: str) -> str:
     return " ".join(text.split())
-

@@ -8,8 +8,8 @@ not served (KubeVirt or Kube-OVN CRD absent) is empty. Kubernetes is read before
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from kubectl_ovn_lsp.errors import Forbidden
 from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VMIS, VMS, KubeClient, Resource
@@ -20,8 +20,14 @@ OVN_EIPS = Resource("OvnEip", "ovn-eips", "kubeovn.io", namespaced=False)
 CRD_KINDS = {VMS.plural, VMIS.plural, NADS.plural, SUBNETS.plural, VIPS.plural, OVN_EIPS.plural}
 
 
-def list_scope(client: KubeClient, namespace: str | None, now: datetime, *, chunk_size: int = 500,
-               progress: Callable[[str], None] = lambda _: None) -> Inventory:
+def list_scope(
+    client: KubeClient,
+    namespace: str | None,
+    now: datetime,
+    *,
+    chunk_size: int = 500,
+    progress: Callable[[str], None] = lambda _: None,
+) -> Inventory:
     """Every object GC reads for the scope: `namespace`, or the whole cluster (None, nodes included).
 
     NADs, Subnets, Vips and OvnEips are always listed cluster-wide (a pod may use a NAD of another namespace).
@@ -33,8 +39,7 @@ def list_scope(client: KubeClient, namespace: str | None, now: datetime, *, chun
         progress(f"listing {resource.plural}…")
         keep = {PODS.plural: slim_pod, NODES.plural: slim_node}.get(resource.plural, slim)
         try:
-            return client.list_paged(resource, ns, limit=chunk_size, missing_ok=resource.plural in CRD_KINDS,
-                                     keep=keep)
+            return client.list_paged(resource, ns, limit=chunk_size, missing_ok=resource.plural in CRD_KINDS, keep=keep)
         except Forbidden as exc:
             unreadable[resource.plural] = str(exc)
             return []
@@ -53,6 +58,16 @@ def list_scope(client: KubeClient, namespace: str | None, now: datetime, *, chun
     eips = read(OVN_EIPS, None)
     if namespace is not None:
         vips = [v for v in vips if ((v.get("spec") or {}).get("namespace") or "") == namespace]
-    return Inventory(now=now, pods=tuple(pods), vms=by_key(vms), vmis=by_key(vmis), nads=by_key(nads),
-                     subnets=by_name(subnets), statefulsets=by_key(statefulsets), nodes=by_name(nodes),
-                     vips=by_name(vips), ovn_eips=by_name(eips), unreadable=unreadable)
+    return Inventory(
+        now=now,
+        pods=tuple(pods),
+        vms=by_key(vms),
+        vmis=by_key(vmis),
+        nads=by_key(nads),
+        subnets=by_name(subnets),
+        statefulsets=by_key(statefulsets),
+        nodes=by_name(nodes),
+        vips=by_name(vips),
+        ovn_eips=by_name(eips),
+        unreadable=unreadable,
+    )

@@ -50,8 +50,9 @@ def locate(explicit: str | None, environ: dict[str, str] | None = None) -> Kubec
         return KubeconfigFiles((default,), DEFAULT_PATH)
     if env.get("KUBERNETES_SERVICE_HOST"):
         return KubeconfigFiles((), "in-cluster")
-    raise KubeConfigError(reason=f"no kubeconfig: {DEFAULT_PATH} does not exist and $KUBECONFIG is not set "
-                                 "(use --kubeconfig FILE)")
+    raise KubeConfigError(
+        reason=f"no kubeconfig: {DEFAULT_PATH} does not exist and $KUBECONFIG is not set (use --kubeconfig FILE)"
+    )
 
 
 def read_file(path: str) -> dict[str, Any]:
@@ -85,8 +86,9 @@ def read_file(path: str) -> dict[str, Any]:
                 raise KubeConfigError(reason=f"{_q(path)}: {key}[{index}] needs a string name")
             body = item.get(key[:-1])
             if body is not None and not isinstance(body, dict):
-                raise KubeConfigError(reason=f"{_q(path)}: {key}[{index}].{key[:-1]} must be a mapping, "
-                                             f"got {_type(body)}")
+                raise KubeConfigError(
+                    reason=f"{_q(path)}: {key}[{index}].{key[:-1]} must be a mapping, got {_type(body)}"
+                )
     current = data.get("current-context")
     if current is not None and not isinstance(current, str):
         raise KubeConfigError(reason=f"{_q(path)}: current-context must be a string, got {_type(current)}")
@@ -147,8 +149,15 @@ def _q(text: str) -> str:
 
 
 def _type(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string", int: "a number", float: "a number",
-            bool: "a boolean", type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        dict: "a mapping",
+        list: "a list",
+        str: "a string",
+        int: "a number",
+        float: "a number",
+        bool: "a boolean",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)
 
 
 def _one_line(text: str) -> str:

@@ -17,8 +17,10 @@ SELECTOR = f"app={CONTROLLER}"
 
 
 class NoControllerPods(PluginError):
-    message = ('no kube-ovn-controller pod (label %(selector)s) in namespace "%(namespace)s": set --ovn-namespace, '
-               "or read a saved log with -f FILE")
+    message = (
+        'no kube-ovn-controller pod (label %(selector)s) in namespace "%(namespace)s": set --ovn-namespace, '
+        "or read a saved log with -f FILE"
+    )
 
 
 @dataclass
@@ -31,20 +33,32 @@ class ControllerLogs:
 def _container(pod: dict) -> tuple[str, int]:
     containers = [c.get("name", "") for c in (pod.get("spec") or {}).get("containers") or []]
     name = CONTROLLER if CONTROLLER in containers else (containers[0] if containers else CONTROLLER)
-    restarts = sum(int(s.get("restartCount") or 0) for s in (pod.get("status") or {}).get("containerStatuses") or []
-                   if s.get("name") == name)
+    restarts = sum(
+        int(s.get("restartCount") or 0)
+        for s in (pod.get("status") or {}).get("containerStatuses") or []
+        if s.get("name") == name
+    )
     return name, restarts
 
 
-def read_controller_logs(client: KubeClient, namespace: str, *, since_seconds: int | None = None,
-                         tail: int | None = None, limit_bytes: int | None = None) -> ControllerLogs:
+def read_controller_logs(
+    client: KubeClient,
+    namespace: str,
+    *,
+    since_seconds: int | None = None,
+    tail: int | None = None,
+    limit_bytes: int | None = None,
+) -> ControllerLogs:
     """The logs of every kube-ovn-controller pod (`sinceSeconds`, `tailLines`, `limitBytes` as kubectl passes them)."""
     pods = client.list(PODS, namespace, label_selector=SELECTOR)
     if not pods:
         raise NoControllerPods(selector=SELECTOR, namespace=namespace)
     out = ControllerLogs()
-    query = [(k, str(v)) for k, v in (("sinceSeconds", since_seconds), ("tailLines", tail),
-                                       ("limitBytes", limit_bytes)) if v is not None]
+    query = [
+        (k, str(v))
+        for k, v in (("sinceSeconds", since_seconds), ("tailLines", tail), ("limitBytes", limit_bytes))
+        if v is not None
+    ]
     for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
         name = pod["metadata"]["name"]
         container, restarts = _container(pod)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
-from kubectl_ovn_lsp.kube.client import DEPLOYMENTS, NADS, SUBNETS, KubeClient
 from kubectl_ovn_lsp.errors import Forbidden
+from kubectl_ovn_lsp.kube.client import DEPLOYMENTS, NADS, SUBNETS, KubeClient
 
 CONTROLLER = "kube-ovn-controller"
 

@@ -7,11 +7,10 @@ same record `audit` fills with paged lists, so both run the same replay.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-
-from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VMIS, VMS, KubeClient, Resource
 from datetime import datetime
 
 from kubectl_ovn_lsp.errors import Forbidden, NotFound, PluginError
+from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VMIS, VMS, KubeClient, Resource
 from kubectl_ovn_lsp.kube.inventory import OVN_EIPS, VIPS
 from kubectl_ovn_lsp.model.inventory import Inventory, by_name, owner_name
 from kubectl_ovn_lsp.model.owners import TARGET_PREFIXES
@@ -60,12 +59,12 @@ def resolve(client: KubeClient, target: str, namespace: str) -> ResolvedWorkload
     if kind == "Pod":
         return _from_pod(client, client.get(PODS, name, namespace), namespace)
     denied: list[Forbidden] = []  # without KubeVirt RBAC a plain pod must still resolve
-    vm = _find_unless_denied(client, VMS, name, namespace, denied)
-    if vm is not None:
-        return _from_vm_name(client, name, namespace, vm)
-    vmi = _find_unless_denied(client, VMIS, name, namespace, denied)
-    if vmi is not None:
-        return _from_vmi(client, name, namespace, vmi)
+    found_vm = _find_unless_denied(client, VMS, name, namespace, denied)
+    if found_vm is not None:
+        return _from_vm_name(client, name, namespace, found_vm)
+    found_vmi = _find_unless_denied(client, VMIS, name, namespace, denied)
+    if found_vmi is not None:
+        return _from_vmi(client, name, namespace, found_vmi)
     pod = client.find(PODS, name, namespace)
     if pod is None:
         if denied:
@@ -74,8 +73,9 @@ def resolve(client: KubeClient, target: str, namespace: str) -> ResolvedWorkload
     return _from_pod(client, pod, namespace)
 
 
-def _find_unless_denied(client: KubeClient, resource: Resource, name: str, namespace: str,
-                        denied: list[Forbidden]) -> dict | None:
+def _find_unless_denied(
+    client: KubeClient, resource: Resource, name: str, namespace: str, denied: list[Forbidden]
+) -> dict | None:
     try:
         return client.find(resource, name, namespace)
     except Forbidden as exc:
@@ -90,7 +90,9 @@ class Ambiguous(PluginError):
 def locate_namespace(client: KubeClient, target: str) -> str:
     """For `-A`: the one namespace holding the target (VMs first, then VMIs, then pods, as resolution does)."""
     kind, name = parse_target(target)
-    order = {"VirtualMachine": [VMS], "VirtualMachineInstance": [VMIS], "Pod": [PODS]}.get(kind or "", [VMS, VMIS, PODS])
+    order = {"VirtualMachine": [VMS], "VirtualMachineInstance": [VMIS], "Pod": [PODS]}.get(
+        kind or "", [VMS, VMIS, PODS]
+    )
     denied: list[Forbidden] = []
     for resource in order:
         try:
@@ -127,14 +129,16 @@ def _from_pod(client: KubeClient, pod: dict, namespace: str) -> ResolvedWorkload
     if vmi_name:
         vmi = client.find(VMIS, vmi_name, namespace)
         vm = client.find(VMS, vmi_name, namespace)
-        workload = ResolvedWorkload("Pod", pod["metadata"]["name"], namespace, vm=vm, vmi=vmi,
-                                    named_pod=pod["metadata"]["name"])
+        workload = ResolvedWorkload(
+            "Pod", pod["metadata"]["name"], namespace, vm=vm, vmi=vmi, named_pod=pod["metadata"]["name"]
+        )
         workload = _with_pods(client, workload, vmi_name)
         if not any(p["metadata"]["name"] == pod["metadata"]["name"] for p in workload.pods):
             workload.pods.append(pod)
         return workload
-    workload = ResolvedWorkload("Pod", pod["metadata"]["name"], namespace, pods=[pod],
-                                named_pod=pod["metadata"]["name"])
+    workload = ResolvedWorkload(
+        "Pod", pod["metadata"]["name"], namespace, pods=[pod], named_pod=pod["metadata"]["name"]
+    )
     _add_statefulsets(client, workload)
     return workload
 
@@ -160,16 +164,24 @@ def _add_statefulsets(client: KubeClient, workload: ResolvedWorkload) -> None:
 _owner = owner_name
 
 
-def workload_inventory(client: KubeClient, workload: ResolvedWorkload, nad_keys: list[tuple[str, str]],
-                       now: datetime) -> Inventory:
+def workload_inventory(
+    client: KubeClient, workload: ResolvedWorkload, nad_keys: list[tuple[str, str]], now: datetime
+) -> Inventory:
     """The few objects one workload's replay reads: its VM/VMI/pods, StatefulSets, the NADs it references
     (None when missing) and every Subnet."""
     vms = {(workload.namespace, workload.vm["metadata"]["name"]): workload.vm} if workload.vm else {}
     vmis = {(workload.namespace, workload.vmi["metadata"]["name"]): workload.vmi} if workload.vmi else {}
     nads = {(ns, name): client.find(NADS, name, ns) for ns, name in sorted(set(nad_keys))}
     subnets = by_name(client.list(SUBNETS, missing_ok=True))
-    return Inventory(now=now, pods=tuple(workload.pods), vms=vms, vmis=vmis, nads=nads, subnets=subnets,
-                     statefulsets=dict(workload.statefulsets))
+    return Inventory(
+        now=now,
+        pods=tuple(workload.pods),
+        vms=vms,
+        vmis=vmis,
+        nads=nads,
+        subnets=subnets,
+        statefulsets=dict(workload.statefulsets),
+    )
 
 
 def node_inventory(client: KubeClient, name: str, now: datetime) -> Inventory:

@@ -5,78 +5,124 @@ Kept apart from the rules so wording can be reviewed without reading the decisio
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from kubectl_ovn_lsp.model.snapshot import DEGRADED, DELETION_RISK, FALSE_POSITIVE, LOST, OK, STALE, PortFinding
 
 ADVICE: dict[str, str] = {
-    "FP1": ("Harmless: the VM's network is intact; GC adds <vm>.<ns> for every VM, even one whose only network is "
-            "a Multus default network. Fixed in v1.13.6 and v1.14.0 (kubeovn/kube-ovn#5106); no v1.12 release has "
-            "the fix. Do not delete the pod: it does not help."),
-    "FP2": ("Harmless: GC's VM path appends .ovn to every Multus network of a VM without checking the NAD type, so "
-            "an IPAM-only or non-Kube-OVN attachment is reported lost. Still open upstream; ignore the line."),
-    "FP3": ("Harmless: the VM has never run, so none of its ports exist yet, but GC expects them from the VM object. "
-            "The line stops once the VM starts; ignore it or delete an unused VM object."),
-    "FP4": ("GC does not know the v1.16 per-interface names of a NAD attached twice: the un-suffixed name is logged "
-            "lost (harmless), and the suffixed ports of a stopped VM are not protected from deletion."),
-    "FP5": ("Harmless: with --non-primary-cni-mode the VM has no default-network port, but GC still expects <vm>.<ns>. "
-            "Still open upstream; ignore the line."),
-    "FP6": ("The port exists but GC's list filter hides it (type is not empty, or external_ids:vendor=kube-ovn is "
-            "missing while --enable-external-vpc=true), so GC logs it lost on every cycle. Set "
-            "external_ids:vendor=kube-ovn on the port, or run with --enable-external-vpc=false if you do not use it."),
-    "FP7": ("Harmless: a hostNetwork pod carries allocated/logical_switch annotations, so GC expects a port it never "
-            "gets. Fixed in v1.15.0; remove the stray annotations to silence it."),
-    "FP8": ("Harmless: an IPAM-only attachment (an IP from Kube-OVN, no OVN port) is mistaken for an OVN network by "
-            "this release's subnet test. Fixed in v1.13.0 (three-field provider rule)."),
-    "FP9": ("Probably transient: the pod was allocated moments ago; inspectPod re-creates a missing port within about "
-            "20 s. Check again after the next GC cycle."),
-    "DEL1": ("GC deletes the Multus port (and its IP) of a stopped VM whose spec uses a bare networkName; the VM gets "
-             "a new address when it starts. Fixed in v1.12.4 and v1.13.0 (kubeovn/kube-ovn#3378): upgrade, or write "
-             "networkName as <namespace>/<name>."),
-    "DEL2": ("GC deletes the Multus ports and IPs of a stopped VM that has no Multus annotation on its template "
-             "(kubeovn/kube-ovn#5556). Fixed in v1.14.5 and v1.15.0 (#5557): upgrade, or keep the VM running."),
-    "DEL3": ("GC in v1.8.1–v1.8.18 never expects Kube-OVN Multus attachment ports and deletes them after two runs. "
-             "Fixed in v1.9.0: upgrade."),
-    "DEL5": ("This release's GC has no VM path, so the ports a stopped VM keeps are deleted with their IPs; the VM "
-             "gets new addresses when it starts. Fixed in v1.8.7, v1.9.4, v1.10.1 and v1.11.0 (getVmLsps): upgrade, "
-             "or keep the VM running."),
-    "DEL6": ("GC's VM path in this release does not read the network that names {port}, so the stopped VM loses "
-             "that port and its IP. Releases from v1.12.0 read spec.networks (v1.12.4 also bare names): upgrade, or "
-             "name the network in the template's k8s.v1.cni.cncf.io/networks annotation, or keep the VM running."),
-    "DEL7": ("GC ignores this running StatefulSet pod (its StatefulSet is gone, being deleted, re-created, or scaled "
-             "below its ordinal) and deletes {port} while the pod still uses it. A scaled-down pod that still runs is "
-             "kept from v1.13.7 and v1.14.0 (#5122); otherwise finish the StatefulSet change so the pod is replaced."),
-    "DEL8": ("The pod is allocated on Subnet {subnet}, which does not exist (or its logical_switch annotation is "
-             "missing): GC does not expect {port} and deletes it. Re-create Subnet {subnet}, or delete the pod so "
-             "Kube-OVN allocates it on an existing Subnet."),
-    "DEL9": ("GC's subnet test in this release rejects the provider of the Subnet this pod is allocated on, so it "
-             "deletes {port} while the pod uses it. Give the Subnet an OVN provider (\"ovn\" or <nad>.<ns>.ovn)."),
-    "DEL10": ("GC deletes {port}, the port of a Vip that still exists: this release keeps only the ports of Vips "
-              "with a type (v1.14.0+) or ports with options:arp_proxy=true (before v1.14). Give the Vip a type, "
-              "or expect its port to be re-created and deleted."),
-    "LOST1": ("The pod is allocated on Subnet {subnet}, which does not exist: Kube-OVN cannot create {port} and "
-              "nothing repairs it. Re-create Subnet {subnet}, or delete the pod so it is allocated on an existing "
-              "Subnet."),
-    "MIG1": ("The live migration cannot carry {port}: this release sets the migration options "
-             "(requested-chassis=<src>,<dst>, activation-strategy=rarp) only on <vm>.<ns>, never on an attachment "
-             "port, so the VM's NIC on that network stays bound to the source node until the migration ends. Fixed "
-             "in v1.15.9 and v1.16.0 (kubeovn/kube-ovn#6241): upgrade before migrating VMs with attachments."),
-    "MIG2": ("The live migration cannot carry {port}: the VMI-migration handler of v1.13.3–v1.13.14 sets the "
-             "migration options on no port (kubeovn/kube-ovn#5388, 'fix migrate down time'), so the VM loses its "
-             "network until the migration ends. Fixed in v1.13.15 and v1.14.0: upgrade."),
-    "MIG3": ("{port} lacks the migration options this release sets during a live migration: the handler has not "
-             "run or is failing (look for 'migrate options' in the kube-ovn-controller log), or the controller runs "
-             "with --enable-live-migration-optimize=false."),
+    "FP1": (
+        "Harmless: the VM's network is intact; GC adds <vm>.<ns> for every VM, even one whose only network is "
+        "a Multus default network. Fixed in v1.13.6 and v1.14.0 (kubeovn/kube-ovn#5106); no v1.12 release has "
+        "the fix. Do not delete the pod: it does not help."
+    ),
+    "FP2": (
+        "Harmless: GC's VM path appends .ovn to every Multus network of a VM without checking the NAD type, so "
+        "an IPAM-only or non-Kube-OVN attachment is reported lost. Still open upstream; ignore the line."
+    ),
+    "FP3": (
+        "Harmless: the VM has never run, so none of its ports exist yet, but GC expects them from the VM object. "
+        "The line stops once the VM starts; ignore it or delete an unused VM object."
+    ),
+    "FP4": (
+        "GC does not know the v1.16 per-interface names of a NAD attached twice: the un-suffixed name is logged "
+        "lost (harmless), and the suffixed ports of a stopped VM are not protected from deletion."
+    ),
+    "FP5": (
+        "Harmless: with --non-primary-cni-mode the VM has no default-network port, but GC still expects <vm>.<ns>. "
+        "Still open upstream; ignore the line."
+    ),
+    "FP6": (
+        "The port exists but GC's list filter hides it (type is not empty, or external_ids:vendor=kube-ovn is "
+        "missing while --enable-external-vpc=true), so GC logs it lost on every cycle. Set "
+        "external_ids:vendor=kube-ovn on the port, or run with --enable-external-vpc=false if you do not use it."
+    ),
+    "FP7": (
+        "Harmless: a hostNetwork pod carries allocated/logical_switch annotations, so GC expects a port it never "
+        "gets. Fixed in v1.15.0; remove the stray annotations to silence it."
+    ),
+    "FP8": (
+        "Harmless: an IPAM-only attachment (an IP from Kube-OVN, no OVN port) is mistaken for an OVN network by "
+        "this release's subnet test. Fixed in v1.13.0 (three-field provider rule)."
+    ),
+    "FP9": (
+        "Probably transient: the pod was allocated moments ago; inspectPod re-creates a missing port within about "
+        "20 s. Check again after the next GC cycle."
+    ),
+    "DEL1": (
+        "GC deletes the Multus port (and its IP) of a stopped VM whose spec uses a bare networkName; the VM gets "
+        "a new address when it starts. Fixed in v1.12.4 and v1.13.0 (kubeovn/kube-ovn#3378): upgrade, or write "
+        "networkName as <namespace>/<name>."
+    ),
+    "DEL2": (
+        "GC deletes the Multus ports and IPs of a stopped VM that has no Multus annotation on its template "
+        "(kubeovn/kube-ovn#5556). Fixed in v1.14.5 and v1.15.0 (#5557): upgrade, or keep the VM running."
+    ),
+    "DEL3": (
+        "GC in v1.8.1–v1.8.18 never expects Kube-OVN Multus attachment ports and deletes them after two runs. "
+        "Fixed in v1.9.0: upgrade."
+    ),
+    "DEL5": (
+        "This release's GC has no VM path, so the ports a stopped VM keeps are deleted with their IPs; the VM "
+        "gets new addresses when it starts. Fixed in v1.8.7, v1.9.4, v1.10.1 and v1.11.0 (getVmLsps): upgrade, "
+        "or keep the VM running."
+    ),
+    "DEL6": (
+        "GC's VM path in this release does not read the network that names {port}, so the stopped VM loses "
+        "that port and its IP. Releases from v1.12.0 read spec.networks (v1.12.4 also bare names): upgrade, or "
+        "name the network in the template's k8s.v1.cni.cncf.io/networks annotation, or keep the VM running."
+    ),
+    "DEL7": (
+        "GC ignores this running StatefulSet pod (its StatefulSet is gone, being deleted, re-created, or scaled "
+        "below its ordinal) and deletes {port} while the pod still uses it. A scaled-down pod that still runs is "
+        "kept from v1.13.7 and v1.14.0 (#5122); otherwise finish the StatefulSet change so the pod is replaced."
+    ),
+    "DEL8": (
+        "The pod is allocated on Subnet {subnet}, which does not exist (or its logical_switch annotation is "
+        "missing): GC does not expect {port} and deletes it. Re-create Subnet {subnet}, or delete the pod so "
+        "Kube-OVN allocates it on an existing Subnet."
+    ),
+    "DEL9": (
+        "GC's subnet test in this release rejects the provider of the Subnet this pod is allocated on, so it "
+        'deletes {port} while the pod uses it. Give the Subnet an OVN provider ("ovn" or <nad>.<ns>.ovn).'
+    ),
+    "DEL10": (
+        "GC deletes {port}, the port of a Vip that still exists: this release keeps only the ports of Vips "
+        "with a type (v1.14.0+) or ports with options:arp_proxy=true (before v1.14). Give the Vip a type, "
+        "or expect its port to be re-created and deleted."
+    ),
+    "LOST1": (
+        "The pod is allocated on Subnet {subnet}, which does not exist: Kube-OVN cannot create {port} and "
+        "nothing repairs it. Re-create Subnet {subnet}, or delete the pod so it is allocated on an existing "
+        "Subnet."
+    ),
+    "MIG1": (
+        "The live migration cannot carry {port}: this release sets the migration options "
+        "(requested-chassis=<src>,<dst>, activation-strategy=rarp) only on <vm>.<ns>, never on an attachment "
+        "port, so the VM's NIC on that network stays bound to the source node until the migration ends. Fixed "
+        "in v1.15.9 and v1.16.0 (kubeovn/kube-ovn#6241): upgrade before migrating VMs with attachments."
+    ),
+    "MIG2": (
+        "The live migration cannot carry {port}: the VMI-migration handler of v1.13.3–v1.13.14 sets the "
+        "migration options on no port (kubeovn/kube-ovn#5388, 'fix migrate down time'), so the VM loses its "
+        "network until the migration ends. Fixed in v1.13.15 and v1.14.0: upgrade."
+    ),
+    "MIG3": (
+        "{port} lacks the migration options this release sets during a live migration: the handler has not "
+        "run or is failing (look for 'migrate options' in the kube-ovn-controller log), or the controller runs "
+        "with --enable-live-migration-optimize=false."
+    ),
 }
 
 GENERIC: dict[str, str] = {
-    LOST: ("A port the workload needs is missing from NB. For a live pod, inspectPod re-creates it within about 20 s "
-           "(v1.9+); if it stays missing, check the kube-ovn-controller log for inspection or allocation errors, "
-           "then delete the pod so it is re-allocated."),
+    LOST: (
+        "A port the workload needs is missing from NB. For a live pod, inspectPod re-creates it within about 20 s "
+        "(v1.9+); if it stays missing, check the kube-ovn-controller log for inspection or allocation errors, "
+        "then delete the pod so it is re-allocated."
+    ),
     DELETION_RISK: "GC will delete a port this workload still needs on its next run after the current one.",
     FALSE_POSITIVE: "GC's 'lsp lost' line for this workload is a false positive: nothing it really has is missing.",
     DEGRADED: "A port exists and GC keeps it, but it is not in the state this release gives it for what the "
-              "workload is doing now.",
+    "workload is doing now.",
     OK: "Consistent: GC logs nothing for this workload and deletes nothing it needs.",
 }
 
@@ -97,7 +143,9 @@ def advice_for(verdict: str, findings: Iterable[PortFinding]) -> tuple[str, ...]
         return tuple(out)
     stale = [f.name for f in findings if f.verdict == STALE]
     if verdict == OK and stale:
-        line = (f"Consistent for what the workload uses: GC logs nothing for it; it deletes only {', '.join(stale)}, "
-                "which nothing uses now (stale: see the detail).")
+        line = (
+            f"Consistent for what the workload uses: GC logs nothing for it; it deletes only {', '.join(stale)}, "
+            "which nothing uses now (stale: see the detail)."
+        )
         return (line,)
     return (GENERIC.get(verdict, GENERIC[OK]),)

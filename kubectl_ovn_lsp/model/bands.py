@@ -10,8 +10,9 @@ compares versions: it asks `Behaviour`.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from typing import Any
 
 from kubectl_ovn_lsp.model.releases import resolve
 from kubectl_ovn_lsp.model.versions import Version, image_tag, parse_version
@@ -38,8 +39,15 @@ class Since:
 
 
 def since(*texts: str, unreleased: tuple[str, ...] = ()) -> Since:
-    return Since(tuple(parse_version(t) for t in texts),  # type: ignore[misc]
-                 tuple(parse_version(t) for t in unreleased))  # type: ignore[misc]
+    return Since(tuple(_release(t) for t in texts), tuple(_release(t) for t in unreleased))
+
+
+def _release(text: str) -> Version:
+    """A release the tables name; a typo in them is a bug here, so it fails at import."""
+    version = parse_version(text)
+    if version is None:
+        raise ValueError(f"not a release: {text!r}")
+    return version
 
 
 @dataclass(frozen=True)
@@ -304,14 +312,16 @@ def controller_flags(argv: list[str]) -> dict[str, str]:
 
 def _controller_container(deployment: Mapping[str, Any]) -> Mapping[str, Any] | None:
     containers = (((deployment.get("spec") or {}).get("template") or {}).get("spec") or {}).get("containers") or []
-    for container in containers:
+    found: list[Mapping[str, Any]] = [c for c in containers if isinstance(c, Mapping)]
+    for container in found:
         if container.get("name") == CONTROLLER_CONTAINER:
             return container
-    return containers[0] if containers else None
+    return found[0] if found else None
 
 
-def settings_from_deployment(deployment: Mapping[str, Any] | None,
-                             overrides: Mapping[str, Any] | None = None) -> ControllerSettings:
+def settings_from_deployment(
+    deployment: Mapping[str, Any] | None, overrides: Mapping[str, Any] | None = None
+) -> ControllerSettings:
     """Version and flags from the kube-ovn-controller Deployment; each non-None override wins.
 
     `overrides` keys: version, keep_vm_ip, enable_external_vpc, non_primary_cni_mode, gc_interval (bools may be
@@ -323,8 +333,9 @@ def settings_from_deployment(deployment: Mapping[str, Any] | None,
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     notes: list[str] = []
     container = _controller_container(deployment) if deployment else None
-    flags = controller_flags(list(container.get("command") or []) + list(container.get("args") or [])) \
-        if container else {}
+    flags = (
+        controller_flags(list(container.get("command") or []) + list(container.get("args") or [])) if container else {}
+    )
 
     version_text: str | None = None
     if "version" in overrides:
@@ -354,8 +365,11 @@ def settings_from_deployment(deployment: Mapping[str, Any] | None,
 
     values: dict[str, bool] = {}
     explicit: set[str] = set()
-    for key, flag in (("keep_vm_ip", "keep-vm-ip"), ("enable_external_vpc", "enable-external-vpc"),
-                      ("non_primary_cni_mode", "non-primary-cni-mode")):
+    for key, flag in (
+        ("keep_vm_ip", "keep-vm-ip"),
+        ("enable_external_vpc", "enable-external-vpc"),
+        ("non_primary_cni_mode", "non-primary-cni-mode"),
+    ):
         chosen = parse_go_bool(overrides.get(key))
         if chosen is None and flag in flags:
             chosen = parse_go_bool(flags[flag])
@@ -365,8 +379,10 @@ def settings_from_deployment(deployment: Mapping[str, Any] | None,
             explicit.add(key)
         values[key] = defaults[key] if chosen is None else chosen
     behaviour = behaviour_for(effective, head)
-    for key, exists in (("keep_vm_ip", behaviour.name_by_pod),
-                        ("non_primary_cni_mode", behaviour.non_primary_cni_flag)):
+    for key, exists in (
+        ("keep_vm_ip", behaviour.name_by_pod),
+        ("non_primary_cni_mode", behaviour.non_primary_cni_flag),
+    ):
         if values[key] and not exists:
             values[key] = False
             notes.append(f"--{key.replace('_', '-')} does not exist in {version_text}; treated as false")
@@ -378,11 +394,19 @@ def settings_from_deployment(deployment: Mapping[str, Any] | None,
             gc_interval = int(str(raw_interval).rstrip("s"))
         except ValueError:
             notes.append(f"--gc-interval={raw_interval} is not a number; assuming {DEFAULT_GC_INTERVAL}")
-    return ControllerSettings(version=version, version_text=version_text, band=band.letter,
-                              keep_vm_ip=values["keep_vm_ip"], enable_external_vpc=values["enable_external_vpc"],
-                              non_primary_cni_mode=values["non_primary_cni_mode"], detected_from=source,
-                              gc_interval=gc_interval, notes=tuple(notes), head=head,
-                              behaviour_of=resolved.behaviour_of or (f"{band.first} (band {band.letter})"
-                                                                     if version is None else str(version)),
-                              version_assumed=resolved.assumed or version is None, explicit=frozenset(explicit))
-
+    return ControllerSettings(
+        version=version,
+        version_text=version_text,
+        band=band.letter,
+        keep_vm_ip=values["keep_vm_ip"],
+        enable_external_vpc=values["enable_external_vpc"],
+        non_primary_cni_mode=values["non_primary_cni_mode"],
+        detected_from=source,
+        gc_interval=gc_interval,
+        notes=tuple(notes),
+        head=head,
+        behaviour_of=resolved.behaviour_of
+        or (f"{band.first} (band {band.letter})" if version is None else str(version)),
+        version_assumed=resolved.assumed or version is None,
+        explicit=frozenset(explicit),
+    )

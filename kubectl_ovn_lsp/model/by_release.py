@@ -36,8 +36,13 @@ class ReleaseRange:
     reasons: tuple[str, ...]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"from": display(self.first), "to": display(self.last), "band": self.band, "verdict": self.verdict,
-                "reasons": list(self.reasons)}
+        return {
+            "from": display(self.first),
+            "to": display(self.last),
+            "band": self.band,
+            "verdict": self.verdict,
+            "reasons": list(self.reasons),
+        }
 
     @property
     def text(self) -> str:
@@ -63,10 +68,19 @@ def settings_at(base: ControllerSettings, version: Version) -> ControllerSetting
         value = getattr(base, key) if key in base.explicit else defaults[key]
         return bool(value and exists)
 
-    return replace(base, version=version, version_text=display(version), band=b.band, head=head,
-                   keep_vm_ip=flag("keep_vm_ip", b.name_by_pod), enable_external_vpc=flag("enable_external_vpc"),
-                   non_primary_cni_mode=flag("non_primary_cni_mode", b.non_primary_cni_flag), notes=(),
-                   behaviour_of=display(version), version_assumed=False)
+    return replace(
+        base,
+        version=version,
+        version_text=display(version),
+        band=b.band,
+        head=head,
+        keep_vm_ip=flag("keep_vm_ip", b.name_by_pod),
+        enable_external_vpc=flag("enable_external_vpc"),
+        non_primary_cni_mode=flag("non_primary_cni_mode", b.non_primary_cni_flag),
+        notes=(),
+        behaviour_of=display(version),
+        version_assumed=False,
+    )
 
 
 def _outcome(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> tuple[str, tuple[str, ...]]:
@@ -120,10 +134,14 @@ def _fix(outcomes: dict[Version, tuple[str, tuple[str, ...]]], base: ControllerS
         parts.append(f"every release from {display(tail)} on")
     if base.version_assumed:
         what = f"ok in every release from {display(tail)} on" if tail is not None else "ok in no checked release"
-        return (f"The running release is not known for sure (behaviour of {base.behaviour_of} assumed): this workload "
-                f"is {what}; the other releases are listed by release.")
+        return (
+            f"The running release is not known for sure (behaviour of {base.behaviour_of} assumed): this workload "
+            f"is {what}; the other releases are listed by release."
+        )
     if not parts:
         newest = outcomes[ordered[-1]]
-        return (f"Which release fixes this workload: none of the checked releases (master is "
-                f"{newest[0]}{' ' + ', '.join(newest[1]) if newest[1] else ''}); see byRelease.")
+        return (
+            f"Which release fixes this workload: none of the checked releases (master is "
+            f"{newest[0]}{' ' + ', '.join(newest[1]) if newest[1] else ''}); see byRelease."
+        )
     return "Which release fixes this workload: " + "; ".join(parts) + " (by release: see byRelease)."

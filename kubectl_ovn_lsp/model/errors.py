@@ -20,12 +20,14 @@ class ModelError(Exception):
 
 
 class MalformedMultusAnnotation(ModelError):
-    message = 'pod {namespace}/{pod} has a malformed {annotation} annotation ({value!r}): {error}'
+    message = "pod {namespace}/{pod} has a malformed {annotation} annotation ({value!r}): {error}"
 
 
 class MissingNad(ModelError):
-    message = ('network-attachment-definition "{nad_name}" not found in namespace "{nad_namespace}" '
-               '(referenced by pod {namespace}/{pod})')
+    message = (
+        'network-attachment-definition "{nad_name}" not found in namespace "{nad_namespace}" '
+        "(referenced by pod {namespace}/{pod})"
+    )
 
 
 class MultusParseError(ValueError):
@@ -37,4 +39,4 @@ class MultusParseError(ValueError):
 class MalformedObject(ModelError):
     """A field the model reads has the wrong type (a replayed dump or a CRD without a schema can hold it)."""
 
-    message = '{kind} {ref}: {field} must be {expected}, got {got}'
+    message = "{kind} {ref}: {field} must be {expected}, got {got}"

@@ -8,21 +8,26 @@ every cycle (kubeovn/kube-ovn#7322: node port gone after an NB raft recovery).
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.gc_list import LOST_LINE, gc_active, gc_lists, skips_delete
 from kubectl_ovn_lsp.model.gc_pods import node_port_names
 from kubectl_ovn_lsp.model.records import NbPort
-from kubectl_ovn_lsp.model.snapshot import LOST, NO_PORT, OK, STALE, FALSE_POSITIVE, Judgement, PortFinding, worst
+from kubectl_ovn_lsp.model.snapshot import FALSE_POSITIVE, LOST, NO_PORT, OK, STALE, Judgement, PortFinding, worst
 
 NODE_PREFIX = "node-"
 NODE_NETWORK = "join"
-LOST_ADVICE = ("GC logs this node port lost on every cycle and never re-creates it: kube-ovn-controller creates "
-               "node-<node> only when it handles the Node (handleAddNode), which it does for every Node when it "
-               "starts. Restart kube-ovn-controller (or re-add the Node); do not delete pods for it.")
-STALE_ADVICE = ("GC deletes this node port: the Node is not (yet) marked ovn.kubernetes.io/allocated=true, so GC does "
-                "not expect it. kube-ovn-controller re-creates it when it allocates the node.")
+LOST_ADVICE = (
+    "GC logs this node port lost on every cycle and never re-creates it: kube-ovn-controller creates "
+    "node-<node> only when it handles the Node (handleAddNode), which it does for every Node when it "
+    "starts. Restart kube-ovn-controller (or re-add the Node); do not delete pods for it."
+)
+STALE_ADVICE = (
+    "GC deletes this node port: the Node is not (yet) marked ovn.kubernetes.io/allocated=true, so GC does "
+    "not expect it. kube-ovn-controller re-creates it when it allocates the node."
+)
 OK_ADVICE = "Consistent: GC logs nothing for this node and deletes nothing it needs."
 
 
@@ -30,8 +35,9 @@ def node_port_name(node_name: str) -> str:
     return NODE_PREFIX + node_name
 
 
-def judge_node(node: Mapping[str, Any], ports: Mapping[str, NbPort], eip_names: Iterable[str],
-               settings: ControllerSettings) -> Judgement:
+def judge_node(
+    node: Mapping[str, Any], ports: Mapping[str, NbPort], eip_names: Iterable[str], settings: ControllerSettings
+) -> Judgement:
     """The node's port(s): expected by GC?, in NB?, listed? → ok / lost / false-positive (FP6) / stale / no-port."""
     name = str((node.get("metadata") or {}).get("name") or "")
     eips = set(eip_names)
@@ -44,32 +50,62 @@ def judge_node(node: Mapping[str, Any], ports: Mapping[str, NbPort], eip_names: 
         listed = port is not None and gc_lists(port, settings)
         wanted = port_name in expected and active
         verdict, reason, detail = _verdict(port, listed, wanted, port_name in expected, active, settings)
-        findings.append(PortFinding(
-            name=port_name, provider="ovn", network=NODE_NETWORK, sources=("node",), expected_by_gc=wanted,
-            in_nb=port is not None, listed_by_gc=listed, logical_switch=port.logical_switch if port else None,
-            addresses=tuple(port.addresses) if port else (), verdict=verdict, reason=reason, detail=detail,
-            needed=port_name in expected))
+        findings.append(
+            PortFinding(
+                name=port_name,
+                provider="ovn",
+                network=NODE_NETWORK,
+                sources=("node",),
+                expected_by_gc=wanted,
+                in_nb=port is not None,
+                listed_by_gc=listed,
+                logical_switch=port.logical_switch if port else None,
+                addresses=tuple(port.addresses) if port else (),
+                verdict=verdict,
+                reason=reason,
+                detail=detail,
+                needed=port_name in expected,
+            )
+        )
     lost = tuple(f.name for f in findings if f.expected_by_gc and not f.listed_by_gc)
     delete = tuple(f.name for f in findings if f.verdict == STALE)
     verdict = worst([f.verdict for f in findings])
-    advice = {LOST: LOST_ADVICE, FALSE_POSITIVE: _fp6_advice()}.get(verdict) or (
-        STALE_ADVICE if delete else OK_ADVICE)
-    return Judgement(port_owner=node_port_name(name), target_kind="Node", target_name=name, pods=(),
-                     ports=tuple(findings), lost_logged=lost, would_delete=delete,
-                     message="\n".join(LOST_LINE.format(n) for n in lost) or None, verdict=verdict,
-                     advice=(advice,))
+    advice = {LOST: LOST_ADVICE, FALSE_POSITIVE: _fp6_advice()}.get(verdict) or (STALE_ADVICE if delete else OK_ADVICE)
+    return Judgement(
+        port_owner=node_port_name(name),
+        target_kind="Node",
+        target_name=name,
+        pods=(),
+        ports=tuple(findings),
+        lost_logged=lost,
+        would_delete=delete,
+        message="\n".join(LOST_LINE.format(n) for n in lost) or None,
+        verdict=verdict,
+        advice=(advice,),
+    )
 
 
-def _verdict(port: NbPort | None, listed: bool, wanted: bool, allocated: bool, active: bool,
-             settings: ControllerSettings) -> tuple[str, str | None, str]:
+def _verdict(
+    port: NbPort | None, listed: bool, wanted: bool, allocated: bool, active: bool, settings: ControllerSettings
+) -> tuple[str, str | None, str]:
     if wanted:
         if listed:
             return OK, None, "present"
         if port is not None:
-            return FALSE_POSITIVE, "FP6", ("the port exists but GC's list filter hides it (type "
-                                           f"{port.type!r} or no external_ids:vendor=kube-ovn), so GC logs it lost")
-        return LOST, None, "GC expects this node port and NB lacks it; nothing re-creates it until the controller " \
-                           "handles the Node again"
+            return (
+                FALSE_POSITIVE,
+                "FP6",
+                (
+                    "the port exists but GC's list filter hides it (type "
+                    f"{port.type!r} or no external_ids:vendor=kube-ovn), so GC logs it lost"
+                ),
+            )
+        return (
+            LOST,
+            None,
+            "GC expects this node port and NB lacks it; nothing re-creates it until the controller "
+            "handles the Node again",
+        )
     if port is None:
         if allocated:
             return LOST, None, "missing from NB (GC is not running, so it logs nothing)"

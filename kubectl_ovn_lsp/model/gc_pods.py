@@ -7,9 +7,10 @@ what the operator needs to read.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from kubectl_ovn_lsp.model.bands import Behaviour
 from kubectl_ovn_lsp.model.nad import is_ovn_provider, subnet_provider
@@ -54,24 +55,32 @@ def is_pod_alive(pod: Mapping[str, Any], now: datetime) -> bool:
         return False
     if phase == "Failed" and restart == "Never":
         return False
-    if phase == "Failed" and status.get("reason") == "Evicted":
-        return False
-    return True
+    return not (phase == "Failed" and status.get("reason") == "Evicted")
 
 
 def statefulset_owner(pod: Mapping[str, Any]) -> tuple[str, str] | None:
     """`isStatefulSetPod`: (name, uid) of an apps/* StatefulSet owner whose name prefixes the pod name."""
     meta = pod.get("metadata") or {}
     for owner in meta.get("ownerReferences") or []:
-        if owner.get("kind") == "StatefulSet" and str(owner.get("apiVersion", "")).startswith("apps/") \
-                and str(meta.get("name", "")).startswith(str(owner.get("name", ""))):
+        if (
+            owner.get("kind") == "StatefulSet"
+            and str(owner.get("apiVersion", "")).startswith("apps/")
+            and str(meta.get("name", "")).startswith(str(owner.get("name", "")))
+        ):
             return str(owner.get("name")), str(owner.get("uid", ""))
     return None
 
 
-def statefulset_pod_gone(pod: Mapping[str, Any], sts: Mapping[str, Any] | None, uid: str, *,
-                         require_dead: bool, now: datetime, check_uid: bool = True,
-                         ordinals_start: bool = True) -> str | None:
+def statefulset_pod_gone(
+    pod: Mapping[str, Any],
+    sts: Mapping[str, Any] | None,
+    uid: str,
+    *,
+    require_dead: bool,
+    now: datetime,
+    check_uid: bool = True,
+    ordinals_start: bool = True,
+) -> str | None:
     """`isStatefulSetPodToDel` (require_dead=False) / `…ToGC` (True): why GC drops the pod, or None.
 
     `check_uid` and `ordinals_start` follow the release (UID check v1.12.19+/v1.13.0+; `spec.ordinals.start`
@@ -94,8 +103,9 @@ def statefulset_pod_gone(pod: Mapping[str, Any], sts: Mapping[str, Any] | None, 
     return None
 
 
-def pod_skip_reason(pod: Mapping[str, Any], statefulsets: Mapping[tuple[str, str], Any],
-                    behaviour: Behaviour, now: datetime) -> str | None:
+def pod_skip_reason(
+    pod: Mapping[str, Any], statefulsets: Mapping[tuple[str, str], Any], behaviour: Behaviour, now: datetime
+) -> str | None:
     """Why GC's pod loop ignores this pod (so none of its names are expected), or None if it looks at it."""
     if behaviour.hostnetwork_skip and (pod.get("spec") or {}).get("hostNetwork"):
         return "hostNetwork pods are skipped (v1.15.0+)"
@@ -104,8 +114,15 @@ def pod_skip_reason(pod: Mapping[str, Any], statefulsets: Mapping[tuple[str, str
         found = statefulsets.get((pod["metadata"].get("namespace", ""), sts[0]), _UNKNOWN)
         if found is _UNKNOWN:
             return None  # not collected: assume the StatefulSet still wants the pod
-        gone = statefulset_pod_gone(pod, found, sts[1], require_dead=behaviour.sts_to_gc, now=now,
-                                    check_uid=behaviour.sts_uid_check, ordinals_start=behaviour.sts_ordinals_start)
+        gone = statefulset_pod_gone(
+            pod,
+            found,
+            sts[1],
+            require_dead=behaviour.sts_to_gc,
+            now=now,
+            check_uid=behaviour.sts_uid_check,
+            ordinals_start=behaviour.sts_ordinals_start,
+        )
         return f"the pod is a StatefulSet pod and {gone}" if gone else None
     if not is_pod_alive(pod, now):
         return "the pod is not alive (completed, failed, evicted or past its deletion grace period)"
@@ -115,13 +132,19 @@ def pod_skip_reason(pod: Mapping[str, Any], statefulsets: Mapping[tuple[str, str
 def allocated_providers(pod: Mapping[str, Any]) -> list[str]:
     """Providers from `<p>.kubernetes.io/allocated=="true"` keys (GC uses Contains + ReplaceAll)."""
     annotations = (pod.get("metadata") or {}).get("annotations") or {}
-    return sorted(k.replace(ALLOCATED_SUFFIX, "") for k, v in annotations.items()
-                  if ALLOCATED_SUFFIX in k and v == "true")
+    return sorted(
+        k.replace(ALLOCATED_SUFFIX, "") for k, v in annotations.items() if ALLOCATED_SUFFIX in k and v == "true"
+    )
 
 
-def gc_pod_entries(pod: Mapping[str, Any], owner: str, subnets: Mapping[str, Mapping[str, Any]],
-                   statefulsets: Mapping[tuple[str, str], Any], behaviour: Behaviour,
-                   now: datetime) -> list[GcPodEntry]:
+def gc_pod_entries(
+    pod: Mapping[str, Any],
+    owner: str,
+    subnets: Mapping[str, Mapping[str, Any]],
+    statefulsets: Mapping[tuple[str, str], Any],
+    behaviour: Behaviour,
+    now: datetime,
+) -> list[GcPodEntry]:
     """Every allocated provider of the pod, with GC's decision for the name it forms."""
     meta = pod.get("metadata") or {}
     namespace = meta.get("namespace", "")
@@ -133,13 +156,13 @@ def gc_pod_entries(pod: Mapping[str, Any], owner: str, subnets: Mapping[str, Map
         expected, why = _provider_expected(ls, subnets, behaviour)
         if skip:
             expected, why = False, skip
-        out.append(GcPodEntry(port_name(owner, namespace, provider), provider, meta.get("name", ""), ls,
-                              expected, why))
+        out.append(GcPodEntry(port_name(owner, namespace, provider), provider, meta.get("name", ""), ls, expected, why))
     return out
 
 
-def _provider_expected(ls: str | None, subnets: Mapping[str, Mapping[str, Any]],
-                       behaviour: Behaviour) -> tuple[bool, str]:
+def _provider_expected(
+    ls: str | None, subnets: Mapping[str, Mapping[str, Any]], behaviour: Behaviour
+) -> tuple[bool, str]:
     if behaviour.ovn_predicate == "none":
         return True, "v1.8.0 expects every allocated provider"
     if not ls:
@@ -155,8 +178,9 @@ def _provider_expected(ls: str | None, subnets: Mapping[str, Mapping[str, Any]],
     return True, f"subnet {ls} is an OVN subnet"
 
 
-def node_port_names(nodes: Iterable[Mapping[str, Any]], ovn_eip_names: Iterable[str],
-                    behaviour: Behaviour) -> list[str]:
+def node_port_names(
+    nodes: Iterable[Mapping[str, Any]], ovn_eip_names: Iterable[str], behaviour: Behaviour
+) -> list[str]:
     """`node-<n>` for nodes GC expects a join port for, plus node names that have an OvnEip."""
     eips = set(ovn_eip_names)
     out = []

@@ -8,7 +8,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.bands import ControllerSettings
@@ -33,8 +34,12 @@ def vip_port_name(vip: Mapping[str, Any], subnets: Mapping[str, Mapping[str, Any
     return (base if provider == OVN_PROVIDER else f"{base}.{provider}"), provider
 
 
-def judge_vip(vip: Mapping[str, Any], ports: Mapping[str, NbPort], subnets: Mapping[str, Mapping[str, Any]],
-              settings: ControllerSettings) -> Judgement:
+def judge_vip(
+    vip: Mapping[str, Any],
+    ports: Mapping[str, NbPort],
+    subnets: Mapping[str, Mapping[str, Any]],
+    settings: ControllerSettings,
+) -> Judgement:
     """ok (kept or not listed), deletion-risk DEL10 (GC deletes the port of an existing Vip), no-port."""
     name = str((vip.get("metadata") or {}).get("name") or "")
     typed = bool((vip.get("spec") or {}).get("type"))
@@ -52,16 +57,36 @@ def judge_vip(vip: Mapping[str, Any], ports: Mapping[str, NbPort], subnets: Mapp
         verdict, detail = OK, "present; releases before v1.14 never delete a port with options:arp_proxy=true"
     else:
         verdict, reason = DELETION_RISK, "DEL10"
-        detail = ("GC never expects a Vip's port and this release does not exempt it "
-                  + ("(the Vip has no type)" if settings.behaviour.vip_ports else "(no options:arp_proxy=true)")
-                  + ": it deletes it on its second consecutive run while the Vip exists")
+        detail = (
+            "GC never expects a Vip's port and this release does not exempt it "
+            + ("(the Vip has no type)" if settings.behaviour.vip_ports else "(no options:arp_proxy=true)")
+            + ": it deletes it on its second consecutive run while the Vip exists"
+        )
     finding = PortFinding(
-        name=port_name, provider=provider, network=network_of_provider(provider), sources=("vip",),
-        expected_by_gc=False, in_nb=port is not None, listed_by_gc=listed,
+        name=port_name,
+        provider=provider,
+        network=network_of_provider(provider),
+        sources=("vip",),
+        expected_by_gc=False,
+        in_nb=port is not None,
+        listed_by_gc=listed,
         logical_switch=port.logical_switch if port else str((vip.get("spec") or {}).get("subnet") or "") or None,
-        addresses=tuple(port.addresses) if port else (), verdict=verdict, reason=reason, detail=detail,
-        needed=port is not None)
+        addresses=tuple(port.addresses) if port else (),
+        verdict=verdict,
+        reason=reason,
+        detail=detail,
+        needed=port is not None,
+    )
     overall = worst([verdict])
-    return Judgement(port_owner=name, target_kind="Vip", target_name=name, pods=(), ports=(finding,), lost_logged=(),
-                     would_delete=(port_name,) if verdict == DELETION_RISK else (), message=None, verdict=overall,
-                     advice=advice_for(overall, [finding]))
+    return Judgement(
+        port_owner=name,
+        target_kind="Vip",
+        target_name=name,
+        pods=(),
+        ports=(finding,),
+        lost_logged=(),
+        would_delete=(port_name,) if verdict == DELETION_RISK else (),
+        message=None,
+        verdict=overall,
+        advice=advice_for(overall, [finding]),
+    )

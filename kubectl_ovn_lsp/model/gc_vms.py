@@ -8,8 +8,9 @@ reproduced, not corrected.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from kubectl_ovn_lsp.model.bands import Behaviour
 from kubectl_ovn_lsp.model.errors import MultusParseError
@@ -83,8 +84,7 @@ def gc_vm_entries(vm: Mapping[str, Any], behaviour: Behaviour, keep_vm_ip: bool)
                 return VmGcResult(tuple(entries), template_error=str(exc), primary_skipped=primary_skipped)
             for att in nets:
                 provider = kube_ovn_provider(att.name, att.namespace)
-                entries.append(VmGcEntry(port_name(name, namespace, provider), provider, att.network,
-                                         SOURCE_TEMPLATE))
+                entries.append(VmGcEntry(port_name(name, namespace, provider), provider, att.network, SOURCE_TEMPLATE))
     skipped: list[str] = []
     if behaviour.vm_spec_networks:
         for net in vm_networks(vm):
@@ -96,6 +96,7 @@ def gc_vm_entries(vm: Mapping[str, Any], behaviour: Behaviour, keep_vm_ip: bool)
                 skipped.append(network_name)
                 continue
             provider = kube_ovn_provider(split[1], split[0])
-            entries.append(VmGcEntry(port_name(name, namespace, provider), provider, f"{split[0]}/{split[1]}",
-                                     SOURCE_SPEC))
+            entries.append(
+                VmGcEntry(port_name(name, namespace, provider), provider, f"{split[0]}/{split[1]}", SOURCE_SPEC)
+            )
     return VmGcResult(tuple(entries), skipped_bare=tuple(skipped), primary_skipped=primary_skipped)

@@ -8,17 +8,30 @@ create), including a stopped VM whose ports `handleDeletePod` retained.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from kubectl_ovn_lsp.model.bands import Behaviour
 from kubectl_ovn_lsp.model.errors import MultusParseError
-from kubectl_ovn_lsp.model.gc_vms import has_multus_default, split_network_name, vm_networks, \
-    vm_template_annotation
-from kubectl_ovn_lsp.model.multus import DEFAULT_NETWORK_ANNOTATION, Attachment, parse_network_annotation, \
-    pod_attachments
-from kubectl_ovn_lsp.model.nad import KIND_IPAM, KIND_KUBE_OVN, KIND_MISSING, NadClass, classify_nad, \
-    ipam_provider, kube_ovn_provider, repeated_keys
+from kubectl_ovn_lsp.model.gc_vms import has_multus_default, split_network_name, vm_networks, vm_template_annotation
+from kubectl_ovn_lsp.model.multus import (
+    DEFAULT_NETWORK_ANNOTATION,
+    Attachment,
+    parse_network_annotation,
+    pod_attachments,
+)
+from kubectl_ovn_lsp.model.nad import (
+    KIND_IPAM,
+    KIND_KUBE_OVN,
+    KIND_MISSING,
+    NadClass,
+    classify_nad,
+    ipam_provider,
+    kube_ovn_provider,
+    repeated_keys,
+)
 from kubectl_ovn_lsp.model.naming import OVN_PROVIDER, port_name
 
 SOURCE_MULTUS = "multus-annotation"
@@ -45,15 +58,25 @@ class MissingNadReference(Exception):
         self.attachment = attachment
 
 
-def _lookup(nads: Mapping[tuple[str, str], Any], subnets: Mapping[str, Any], att: Attachment,
-            behaviour: Behaviour) -> NadClass:
+def _lookup(
+    nads: Mapping[tuple[str, str], Any], subnets: Mapping[str, Any], att: Attachment, behaviour: Behaviour
+) -> NadClass:
     return classify_nad(nads.get(att.key), att.namespace, att.name, subnets, ipam_by_type=behaviour.ipam_by_nad_type)
 
 
-def intended_from_attachments(owner: str, namespace: str, attachments: list[Attachment], has_default_annotation: bool,
-                              nads: Mapping[tuple[str, str], Any], subnets: Mapping[str, Any],
-                              behaviour: Behaviour, non_primary: bool, *, strict_nads: bool,
-                              iface_known: bool = True) -> list[Intended]:
+def intended_from_attachments(
+    owner: str,
+    namespace: str,
+    attachments: list[Attachment],
+    has_default_annotation: bool,
+    nads: Mapping[tuple[str, str], Any],
+    subnets: Mapping[str, Any],
+    behaviour: Behaviour,
+    non_primary: bool,
+    *,
+    strict_nads: bool,
+    iface_known: bool = True,
+) -> list[Intended]:
     """`getPodKubeovnNets`: attachments first, then the `ovn` default net unless the default-network key is
     present (`hasOtherDefaultNet`, every release: presence only, any NAD type or value)."""
     out: list[Intended] = []
@@ -81,16 +104,31 @@ def intended_from_attachments(owner: str, namespace: str, attachments: list[Atta
     return _dedupe(out)
 
 
-def pod_intended(pod: Mapping[str, Any], owner: str, nads: Mapping[tuple[str, str], Any],
-                 subnets: Mapping[str, Any], behaviour: Behaviour, non_primary: bool) -> list[Intended]:
+def pod_intended(
+    pod: Mapping[str, Any],
+    owner: str,
+    nads: Mapping[tuple[str, str], Any],
+    subnets: Mapping[str, Any],
+    behaviour: Behaviour,
+    non_primary: bool,
+) -> list[Intended]:
     """What this pod's own annotations ask Kube-OVN for. Raises MultusParseError / MissingNadReference."""
     if (pod.get("spec") or {}).get("hostNetwork"):
         return []
     meta = pod.get("metadata") or {}
     attachments = pod_attachments(pod, nadutils=behaviour.nadutils_parser)
     has_default = DEFAULT_NETWORK_ANNOTATION in (meta.get("annotations") or {})
-    return intended_from_attachments(owner, meta.get("namespace", ""), attachments, has_default, nads, subnets,
-                                     behaviour, non_primary, strict_nads=True)
+    return intended_from_attachments(
+        owner,
+        meta.get("namespace", ""),
+        attachments,
+        has_default,
+        nads,
+        subnets,
+        behaviour,
+        non_primary,
+        strict_nads=True,
+    )
 
 
 def vm_attachments(vm: Mapping[str, Any], *, nadutils: bool) -> list[Attachment]:
@@ -105,20 +143,32 @@ def vm_attachments(vm: Mapping[str, Any], *, nadutils: bool) -> list[Attachment]
         out.append(Attachment(name, ns, "", is_default=bool(multus.get("default"))))
     raw = vm_template_annotation(vm)
     if raw:
-        try:
+        with contextlib.suppress(MultusParseError):  # KubeVirt copies it to the pod, whose path reports it
             out.extend(parse_network_annotation(raw, namespace, nadutils=nadutils))
-        except MultusParseError:
-            pass  # KubeVirt would copy it to the pod, where the pod path reports it
     return out
 
 
-def vm_intended(vm: Mapping[str, Any], nads: Mapping[tuple[str, str], Any], subnets: Mapping[str, Any],
-                behaviour: Behaviour, non_primary: bool) -> list[Intended]:
+def vm_intended(
+    vm: Mapping[str, Any],
+    nads: Mapping[tuple[str, str], Any],
+    subnets: Mapping[str, Any],
+    behaviour: Behaviour,
+    non_primary: bool,
+) -> list[Intended]:
     """The ports a VM named after itself uses whenever it runs (so a stopped VM still needs them)."""
     meta = vm.get("metadata") or {}
-    return intended_from_attachments(str(meta.get("name", "")), str(meta.get("namespace", "")),
-                                     vm_attachments(vm, nadutils=behaviour.nadutils_parser), has_multus_default(vm),
-                                     nads, subnets, behaviour, non_primary, strict_nads=False, iface_known=False)
+    return intended_from_attachments(
+        str(meta.get("name", "")),
+        str(meta.get("namespace", "")),
+        vm_attachments(vm, nadutils=behaviour.nadutils_parser),
+        has_multus_default(vm),
+        nads,
+        subnets,
+        behaviour,
+        non_primary,
+        strict_nads=False,
+        iface_known=False,
+    )
 
 
 def _dedupe(items: Iterable[Intended]) -> list[Intended]:

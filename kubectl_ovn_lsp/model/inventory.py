@@ -8,15 +8,21 @@ else. `now` is the moment of the read, so the model never reads the clock.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 Key = tuple[str, str]  # (namespace, name)
 
 # The kinds GC reads, by the plural the API uses: `unreadable` names them.
-PODS, VMS, VMIS, NADS, SUBNETS = "pods", "virtualmachines", "virtualmachineinstances", \
-    "network-attachment-definitions", "subnets"
+PODS, VMS, VMIS, NADS, SUBNETS = (
+    "pods",
+    "virtualmachines",
+    "virtualmachineinstances",
+    "network-attachment-definitions",
+    "subnets",
+)
 STATEFULSETS, NODES, VIPS, OVN_EIPS = "statefulsets", "nodes", "vips", "ovn-eips"
 
 

@@ -10,15 +10,31 @@ from __future__ import annotations
 from kubectl_ovn_lsp.model import migration as mig
 from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.bands import ControllerSettings
-from kubectl_ovn_lsp.model.deletion import RESERVED_LABEL, deletion_reason, in_family, leftover_detail, \
-    missing_subnet, stale_detail
-from kubectl_ovn_lsp.model.port_rows import SOURCE_NB, Collected, Row, collect, has_allocation
+from kubectl_ovn_lsp.model.deletion import (
+    RESERVED_LABEL,
+    deletion_reason,
+    in_family,
+    leftover_detail,
+    missing_subnet,
+    stale_detail,
+)
 from kubectl_ovn_lsp.model.gc_vms import has_multus_default
 from kubectl_ovn_lsp.model.nad import KIND_IPAM, KIND_KUBE_OVN, NadClass, classify_nad, network_of_provider
 from kubectl_ovn_lsp.model.naming import OVN_PROVIDER, port_name
+from kubectl_ovn_lsp.model.port_rows import SOURCE_NB, Collected, Row, collect, has_allocation
 from kubectl_ovn_lsp.model.records import NbPort
-from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, FALSE_POSITIVE, LOST, NO_PORT, OK, STALE, Judgement, \
-    PortFinding, WorkloadSnapshot, worst
+from kubectl_ovn_lsp.model.snapshot import (
+    DELETION_RISK,
+    FALSE_POSITIVE,
+    LOST,
+    NO_PORT,
+    OK,
+    STALE,
+    Judgement,
+    PortFinding,
+    WorkloadSnapshot,
+    worst,
+)
 from kubectl_ovn_lsp.model.verdicts import severity
 
 LOST_LINE = "lsp lost for pod {}, please delete the pod and retry"
@@ -55,7 +71,7 @@ def _reverse_provider(port: NbPort, namespace: str) -> tuple[str, str]:
     prefix = f"{owner}.{namespace}"
     if port.name == prefix:
         return OVN_PROVIDER, "default"
-    provider = port.name[len(prefix) + 1:] if port.name.startswith(prefix + ".") else ""
+    provider = port.name[len(prefix) + 1 :] if port.name.startswith(prefix + ".") else ""
     return provider, network_of_provider(provider)
 
 
@@ -68,8 +84,11 @@ def judge(snapshot: WorkloadSnapshot, settings: ControllerSettings, collected: C
     """
     col = collected if collected is not None else collect(snapshot, settings)
     nb = _attach_nb(col, snapshot)
-    never_ran = snapshot.vm is not None and not has_allocation(snapshot) and not any(
-        (p.pod_key or "") == f"{snapshot.namespace}/{col.vm_name}" for p in nb.values())
+    never_ran = (
+        snapshot.vm is not None
+        and not has_allocation(snapshot)
+        and not any((p.pod_key or "") == f"{snapshot.namespace}/{col.vm_name}" for p in nb.values())
+    )
     for row in col.rows.values():
         # A stopped VM that has run keeps its ports (handleDeletePod) and needs them back on start; a VM that
         # never ran has none yet, and a running one needs what its launcher pod uses, not what its spec now says.
@@ -87,29 +106,53 @@ def judge(snapshot: WorkloadSnapshot, settings: ControllerSettings, collected: C
         verdict, reason, detail = _verdict(row, port, listed, col, snapshot, settings, never_ran)
         if verdict == OK and port is not None and listed and row.needed and migration is not None and vm_named:
             verdict, reason, detail = mig.judge_port(mig.shape_of(col.behaviour), migration, port, primary)
-        findings.append(PortFinding(
-            name=name, provider=row.provider, network=row.network or network_of_provider(row.provider),
-            sources=tuple(sorted(row.sources)), expected_by_gc=row.expected, in_nb=port is not None,
-            listed_by_gc=listed, logical_switch=row.logical_switch,
-            addresses=tuple(port.addresses) if port else (), verdict=verdict, reason=reason, detail=detail,
-            needed=row.needed))
+        findings.append(
+            PortFinding(
+                name=name,
+                provider=row.provider,
+                network=row.network or network_of_provider(row.provider),
+                sources=tuple(sorted(row.sources)),
+                expected_by_gc=row.expected,
+                in_nb=port is not None,
+                listed_by_gc=listed,
+                logical_switch=row.logical_switch,
+                addresses=tuple(port.addresses) if port else (),
+                verdict=verdict,
+                reason=reason,
+                detail=detail,
+                needed=row.needed,
+            )
+        )
     lost = tuple(f.name for f in findings if f.expected_by_gc and not f.listed_by_gc)
-    delete = tuple(f.name for f in findings if f.listed_by_gc and not f.expected_by_gc and col.gc_active
-                   and not _gc_skips_delete(nb[f.name], col))
+    delete = tuple(
+        f.name
+        for f in findings
+        if f.listed_by_gc and not f.expected_by_gc and col.gc_active and not _gc_skips_delete(nb[f.name], col)
+    )
     verdict = worst([f.verdict for f in findings])
     ranked = sorted(findings, key=lambda f: -severity(f.verdict))
     notes = list(col.notes) + list(settings.notes) + _provider_mismatches(col) + _no_port_notes(findings, snapshot)
     if delete and not col.behaviour.periodic_only:
         notes.append("this release runs GC twice at controller start: a restart deletes unexpected ports at once")
     if migration is not None and not vm_named and col.vm_name is not None:
-        notes.append(f"live migration {migration.nodes} in progress; without keep-vm-ip each launcher pod has its own "
-                     "ports, and the VMI-migration handler (named after the VMI) does not set options on them")
+        notes.append(
+            f"live migration {migration.nodes} in progress; without keep-vm-ip each launcher pod has its own "
+            "ports, and the VMI-migration handler (named after the VMI) does not set options on them"
+        )
     assert all(f.verdict in (STALE, DELETION_RISK) for f in findings if f.name in delete), "wouldDelete vs verdicts"
     return Judgement(
-        port_owner=col.owner, target_kind=col.target_kind, target_name=snapshot.target_name, pods=col.pods,
-        ports=tuple(findings), lost_logged=lost, would_delete=delete,
-        message="\n".join(LOST_LINE.format(n) for n in lost) or None, verdict=verdict,
-        advice=advice_for(verdict, ranked), notes=tuple(notes))
+        port_owner=col.owner,
+        target_kind=col.target_kind,
+        target_name=snapshot.target_name,
+        pods=col.pods,
+        ports=tuple(findings),
+        lost_logged=lost,
+        would_delete=delete,
+        message="\n".join(LOST_LINE.format(n) for n in lost) or None,
+        verdict=verdict,
+        advice=advice_for(verdict, ranked),
+        notes=tuple(notes),
+    )
 
 
 def _no_port_notes(findings: list[PortFinding], snapshot: WorkloadSnapshot) -> list[str]:
@@ -117,12 +160,20 @@ def _no_port_notes(findings: list[PortFinding], snapshot: WorkloadSnapshot) -> l
     if findings:
         return []
     if any((p.get("spec") or {}).get("hostNetwork") for p in snapshot.pods):
-        return [("no ports: a hostNetwork pod uses its node's network, Kube-OVN allocates no address and creates "
-                 "no logical switch port for it (its node's port node-<node> carries its traffic)")]
+        return [
+            (
+                "no ports: a hostNetwork pod uses its node's network, Kube-OVN allocates no address and creates "
+                "no logical switch port for it (its node's port node-<node> carries its traffic)"
+            )
+        ]
     if not snapshot.pods:
         return ["no ports: no pod runs for this workload and nothing names a port for it"]
-    return [("no ports: the pod asks Kube-OVN for no network (a Multus default network of another CNI, or "
-             "--non-primary-cni-mode without a kube-ovn attachment)")]
+    return [
+        (
+            "no ports: the pod asks Kube-OVN for no network (a Multus default network of another CNI, or "
+            "--non-primary-cni-mode without a kube-ovn attachment)"
+        )
+    ]
 
 
 def _future_vm_port_detail(col: Collected, never_ran: bool) -> str:
@@ -136,8 +187,15 @@ def _gc_skips_delete(port: NbPort, col: Collected) -> bool:
     return not col.behaviour.vip_ports and port.options.get("arp_proxy") == "true"
 
 
-def _verdict(row: Row, port: NbPort | None, listed: bool, col: Collected, snapshot: WorkloadSnapshot,
-             settings: ControllerSettings, never_ran: bool) -> tuple[str, str | None, str]:
+def _verdict(
+    row: Row,
+    port: NbPort | None,
+    listed: bool,
+    col: Collected,
+    snapshot: WorkloadSnapshot,
+    settings: ControllerSettings,
+    never_ran: bool,
+) -> tuple[str, str | None, str]:
     in_nb = port is not None
     if not col.gc_active:
         if row.needed and not in_nb:
@@ -158,16 +216,34 @@ def _verdict(row: Row, port: NbPort | None, listed: bool, col: Collected, snapsh
             return LOST, None, _lost_detail(row, col)
         if row.no_port:
             if col.behaviour.ovn_predicate == "none":
-                return FALSE_POSITIVE, "FP8", ("IPAM-only attachment (no OVN port by design); v1.8.0 expects a port "
-                                               "for every allocated provider")
-            return FALSE_POSITIVE, "FP8", ("IPAM-only attachment (no OVN port by design) whose subnet provider ends "
-                                           "in \"ovn\", which GC's HasSuffix test before v1.13 takes for OVN")
+                return (
+                    FALSE_POSITIVE,
+                    "FP8",
+                    (
+                        "IPAM-only attachment (no OVN port by design); v1.8.0 expects a port "
+                        "for every allocated provider"
+                    ),
+                )
+            return (
+                FALSE_POSITIVE,
+                "FP8",
+                (
+                    "IPAM-only attachment (no OVN port by design) whose subnet provider ends "
+                    'in "ovn", which GC\'s HasSuffix test before v1.13 takes for OVN'
+                ),
+            )
         return _false_positive(row, col, snapshot, settings, never_ran)
     if row.awaiting_allocation and not row.needed:
         if listed and not _gc_skips_delete(port, col):  # type: ignore[arg-type]
             return STALE, None, leftover_detail(row, port, col, snapshot, settings.enable_external_vpc)  # type: ignore[arg-type]
-        return OK, None, ("the pod asks for this network but is not allocated for it yet (Pending, or allocation is "
-                          "failing: see the kube-ovn-controller log); GC expects nothing until it is")
+        return (
+            OK,
+            None,
+            (
+                "the pod asks for this network but is not allocated for it yet (Pending, or allocation is "
+                "failing: see the kube-ovn-controller log); GC expects nothing until it is"
+            ),
+        )
     if listed:
         if _gc_skips_delete(port, col):  # type: ignore[arg-type]
             return OK, None, "not expected by GC, but kept: releases before v1.14 never delete arp_proxy ports"
@@ -182,8 +258,14 @@ def _verdict(row: Row, port: NbPort | None, listed: bool, col: Collected, snapsh
     if row.needed:
         subnet = missing_subnet(row, snapshot)
         if subnet is not None:
-            return LOST, "LOST1", (f"missing from NB: the pod is allocated on Subnet {subnet}, which does not exist, so "
-                                   "no port can be created for it and GC does not expect one")
+            return (
+                LOST,
+                "LOST1",
+                (
+                    f"missing from NB: the pod is allocated on Subnet {subnet}, which does not exist, so "
+                    "no port can be created for it and GC does not expect one"
+                ),
+            )
         reason, detail = deletion_reason(row, col, snapshot)
         return LOST, reason, "missing from NB and not expected by GC: " + detail
     if row.no_port:
@@ -194,46 +276,88 @@ def _verdict(row: Row, port: NbPort | None, listed: bool, col: Collected, snapsh
     return NO_PORT if row.pod_entries else OK, None, f"no port and none expected: {why}"
 
 
-def _false_positive(row: Row, col: Collected, snapshot: WorkloadSnapshot, settings: ControllerSettings,
-                    never_ran: bool) -> tuple[str, str | None, str]:
+def _false_positive(
+    row: Row, col: Collected, snapshot: WorkloadSnapshot, settings: ControllerSettings, never_ran: bool
+) -> tuple[str, str | None, str]:
     vm = snapshot.vm
     primary = f"{col.vm_name}.{snapshot.namespace}"
     if row.from_vm_path and vm is not None:
         if row.name == primary and has_multus_default(vm):
-            return FALSE_POSITIVE, "FP1", ("GC adds <vm>.<ns> for every VM before v1.13.6/v1.14.0; this VM's only "
-                                           "network is a Multus default network")
+            return (
+                FALSE_POSITIVE,
+                "FP1",
+                (
+                    "GC adds <vm>.<ns> for every VM before v1.13.6/v1.14.0; this VM's only "
+                    "network is a Multus default network"
+                ),
+            )
         if row.name == primary and settings.non_primary_cni_mode:
-            return FALSE_POSITIVE, "FP5", ("GC expects <vm>.<ns>, but in --non-primary-cni-mode a VM has no "
-                                           "default-network port")
+            return (
+                FALSE_POSITIVE,
+                "FP5",
+                ("GC expects <vm>.<ns>, but in --non-primary-cni-mode a VM has no default-network port"),
+            )
         if row.family_base:
-            return FALSE_POSITIVE, "FP4", ("the NAD is attached more than once, so its ports carry an interface "
-                                           "suffix (v1.16+); GC's VM path expects the un-suffixed name")
+            return (
+                FALSE_POSITIVE,
+                "FP4",
+                (
+                    "the NAD is attached more than once, so its ports carry an interface "
+                    "suffix (v1.16+); GC's VM path expects the un-suffixed name"
+                ),
+            )
         nad = row.intended.nad if row.intended else _nad_class_of(row.network, snapshot, col)
         if row.provider != OVN_PROVIDER and (nad is None or nad.kind != KIND_KUBE_OVN):
             kind = (nad.cni_type or nad.kind) if nad else "unknown"
-            return FALSE_POSITIVE, "FP2", (f"GC's VM path appends .ovn to every Multus network; NAD {row.network} is "
-                                           f"not a kube-ovn network ({kind}), so this port never exists")
+            return (
+                FALSE_POSITIVE,
+                "FP2",
+                (
+                    f"GC's VM path appends .ovn to every Multus network; NAD {row.network} is "
+                    f"not a kube-ovn network ({kind}), so this port never exists"
+                ),
+            )
         if never_ran:
             return FALSE_POSITIVE, "FP3", "GC expects every port of a VM object; this VM has never run"
     if row.vm_spec and col.live_pod:
-        return FALSE_POSITIVE, None, ("the VM's spec names this network, but its running launcher pod does not use "
-                                      "it; GC's VM path expects the port now, Kube-OVN creates it when the VM restarts")
+        return (
+            FALSE_POSITIVE,
+            None,
+            (
+                "the VM's spec names this network, but its running launcher pod does not use "
+                "it; GC's VM path expects the port now, Kube-OVN creates it when the VM restarts"
+            ),
+        )
     if any(e.expected for e in row.pod_entries):
         pods = [p for p in snapshot.pods if p["metadata"]["name"] in {e.pod for e in row.pod_entries}]
         if any((p.get("spec") or {}).get("hostNetwork") for p in pods):
-            return FALSE_POSITIVE, "FP7", ("a hostNetwork pod carries allocated/logical_switch annotations; GC "
-                                           "expects a port it never gets (hostNetwork skipped from v1.15.0)")
-        return FALSE_POSITIVE, None, (f"the pod still carries {row.provider}.kubernetes.io/allocated, but its Multus "
-                                      "annotations no longer ask for this network; inspectPod never repairs it")
+            return (
+                FALSE_POSITIVE,
+                "FP7",
+                (
+                    "a hostNetwork pod carries allocated/logical_switch annotations; GC "
+                    "expects a port it never gets (hostNetwork skipped from v1.15.0)"
+                ),
+            )
+        return (
+            FALSE_POSITIVE,
+            None,
+            (
+                f"the pod still carries {row.provider}.kubernetes.io/allocated, but its Multus "
+                "annotations no longer ask for this network; inspectPod never repairs it"
+            ),
+        )
     return FALSE_POSITIVE, None, "GC expects this name, but the workload does not use such a port"
 
 
 def _filtered_detail(port: NbPort, col: Collected) -> str:
     if port.type != "":
-        text = f"the port exists with type {port.type!r}; GC lists only type \"\" ports, so it logs it lost"
+        text = f'the port exists with type {port.type!r}; GC lists only type "" ports, so it logs it lost'
     else:
-        text = ("the port exists without external_ids:vendor=kube-ovn and --enable-external-vpc=true makes GC list "
-                "only kube-ovn-vendor ports, so it logs it lost")
+        text = (
+            "the port exists without external_ids:vendor=kube-ovn and --enable-external-vpc=true makes GC list "
+            "only kube-ovn-vendor ports, so it logs it lost"
+        )
     if col.behaviour.inspect_pod and not col.behaviour.inspect_unfiltered:
         text += "; before v1.12 inspectPod uses the same filter and re-allocates the pod every 20 s"
     return text
@@ -247,8 +371,10 @@ def _no_port_detail(row: Row) -> str:
 
 def _lost_detail(row: Row, col: Collected) -> str:
     if row.pod_entries and col.behaviour.inspect_pod:
-        return ("GC expects it and NB lacks it; inspectPod should re-create it within ~20 s, so a repeating line "
-                "means inspection is failing")
+        return (
+            "GC expects it and NB lacks it; inspectPod should re-create it within ~20 s, so a repeating line "
+            "means inspection is failing"
+        )
     if row.from_vm_path and not row.pod_entries:
         return "the VM's port is missing from NB (VM names are never inspected, so nothing re-creates it while stopped)"
     return "GC expects it and NB lacks it"
@@ -261,8 +387,9 @@ def _nad_class_of(network: str, snapshot: WorkloadSnapshot, col: Collected) -> N
     namespace, name = network.split("/", 1)
     if (namespace, name) not in snapshot.nads:
         return None
-    return classify_nad(snapshot.nads[(namespace, name)], namespace, name, snapshot.subnets,
-                        ipam_by_type=col.behaviour.ipam_by_nad_type)
+    return classify_nad(
+        snapshot.nads[(namespace, name)], namespace, name, snapshot.subnets, ipam_by_type=col.behaviour.ipam_by_nad_type
+    )
 
 
 def _provider_mismatches(col: Collected) -> list[str]:
@@ -277,8 +404,10 @@ def _provider_mismatches(col: Collected) -> list[str]:
         want = row.provider.split(".ovn.", 1)[0] + ".ovn" if ".ovn." in row.provider else row.provider
         if given != want:
             what = f"sets provider {given!r}" if nad.config_provider else "sets no provider (the CNI then uses 'ovn')"
-            out.append(f"NAD {row.network} {what}, but Kube-OVN derives {want!r}: "
-                       "the CNI would wait forever for this network's annotations")
+            out.append(
+                f"NAD {row.network} {what}, but Kube-OVN derives {want!r}: "
+                "the CNI would wait forever for this network's annotations"
+            )
     return sorted(set(out))
 
 

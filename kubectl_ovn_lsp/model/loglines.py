@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Iterable
 
 from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, ReleaseRange, releases
 from kubectl_ovn_lsp.model.versions import Version
 
 _KLOG_RE = re.compile(
     r"(?P<severity>[IWEF])(?P<month>\d\d)(?P<day>\d\d) (?P<time>\d\d:\d\d:\d\d(?:\.\d+)?)\s+(?P<thread>\d+) "
-    r"(?P<file>[^:\s\]]+):(?P<line>\d+)\] (?P<message>.*)$")
+    r"(?P<file>[^:\s\]]+):(?P<line>\d+)\] (?P<message>.*)$"
+)
 _RFC3339_RE = re.compile(r"^\s*(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))\s")
 _LOST_RE = re.compile(r"^lsp lost for pod (?P<name>\S+?), please delete the pod and retry\s*$")
 _DELETED_RE = re.compile(r"^gc logical switch port (?P<name>\S+?)(?: with uuid (?P<uuid>[0-9a-f-]+))?\s*$")
@@ -57,7 +58,7 @@ def rfc3339(text: str) -> datetime:
     head, dot, rest = text.partition(".")
     if dot:
         digits = len(rest) - len(rest.lstrip("0123456789"))
-        text = f"{head}.{rest[:min(digits, 6)].ljust(6, '0')}{rest[digits:]}"
+        text = f"{head}.{rest[: min(digits, 6)].ljust(6, '0')}{rest[digits:]}"
     return datetime.fromisoformat(text)
 
 
@@ -65,8 +66,16 @@ def _klog_time(match: re.Match[str], now: datetime) -> datetime | None:
     try:
         clock = datetime.strptime(match.group("time").split(".")[0], "%H:%M:%S")
         micro = int((match.group("time").split(".") + ["0"])[1][:6].ljust(6, "0"))
-        when = datetime(now.year, int(match.group("month")), int(match.group("day")), clock.hour, clock.minute,
-                        clock.second, micro, tzinfo=timezone.utc)
+        when = datetime(
+            now.year,
+            int(match.group("month")),
+            int(match.group("day")),
+            clock.hour,
+            clock.minute,
+            clock.second,
+            micro,
+            tzinfo=timezone.utc,
+        )
     except ValueError:
         return None
     if when > now + timedelta(days=1):
@@ -169,9 +178,14 @@ def parse_lost_line(text: str) -> LostLine | None:
     if not lost:
         return None
     line = int(match.group("line"))
-    return LostLine(name=lost.group("name"), file="gc.go", line=line, severity=match.group("severity"),
-                    time=f"{match.group('month')}{match.group('day')} {match.group('time')}",
-                    releases=releases_for_line(line))
+    return LostLine(
+        name=lost.group("name"),
+        file="gc.go",
+        line=line,
+        severity=match.group("severity"),
+        time=f"{match.group('month')}{match.group('day')} {match.group('time')}",
+        releases=releases_for_line(line),
+    )
 
 
 def parse_lost_lines(log: str) -> list[LostLine]:

@@ -6,22 +6,32 @@ The collector calls them in this order: `settings_from_deployment` → `nad_refe
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from kubectl_ovn_lsp.model.bands import ControllerSettings, settings_from_deployment
-from kubectl_ovn_lsp.model.port_rows import Collected, collect, malformed_error
 from kubectl_ovn_lsp.model.errors import MultusParseError
 from kubectl_ovn_lsp.model.intent import vm_attachments
 from kubectl_ovn_lsp.model.judge import judge
 from kubectl_ovn_lsp.model.multus import pod_attachments
+from kubectl_ovn_lsp.model.port_rows import Collected, collect, malformed_error
 from kubectl_ovn_lsp.model.snapshot import Judgement, PortFinding, WorkloadSnapshot
 
-__all__ = ["ControllerSettings", "WorkloadSnapshot", "PortFinding", "Judgement", "settings_from_deployment",
-           "nad_references", "candidate_lookups", "judge"]
+__all__ = [
+    "ControllerSettings",
+    "WorkloadSnapshot",
+    "PortFinding",
+    "Judgement",
+    "settings_from_deployment",
+    "nad_references",
+    "candidate_lookups",
+    "judge",
+]
 
 
-def nad_references(pods: Iterable[Mapping[str, Any]], vm: Mapping[str, Any] | None, namespace: str,
-                   settings: ControllerSettings) -> list[tuple[str, str]]:
+def nad_references(
+    pods: Iterable[Mapping[str, Any]], vm: Mapping[str, Any] | None, namespace: str, settings: ControllerSettings
+) -> list[tuple[str, str]]:
     """(ns, name) of every NAD the pods' Multus annotations and the VM spec/template annotation name.
 
     Raises MalformedMultusAnnotation for a pod (Kube-OVN cannot allocate it either); a VM's malformed template

@@ -98,8 +98,12 @@ def running_migration(snapshot: WorkloadSnapshot) -> Migration | None:
         return None
     target = targets[0] if targets else None
     sources = [p for p in snapshot.pods if p is not target and is_pod_alive(p, snapshot.now)]
-    source_node = str(state.get("sourceNode") or vmi_status.get("nodeName") or
-                      (((sources[0].get("spec") or {}).get("nodeName")) if sources else "") or "")
+    source_node = str(
+        state.get("sourceNode")
+        or vmi_status.get("nodeName")
+        or (((sources[0].get("spec") or {}).get("nodeName")) if sources else "")
+        or ""
+    )
     target_node = str(((target or {}).get("spec") or {}).get("nodeName") or state.get("targetNode") or "")
     return Migration(source_node, target_node, target, bool(state.get("startTimestamp")) and open_state)
 
@@ -122,41 +126,69 @@ class Expectation:
 
 def _target_annotations_ready(migration: Migration) -> bool:
     ann = ((migration.target_pod or {}).get("metadata") or {}).get("annotations") or {}
-    return bool(ann.get(KUBE_OVN_TARGET_ANNOTATION) and ann.get(KUBE_OVN_SOURCE_NODE_ANNOTATION)
-                and ann.get(KUBE_OVN_PHASE_ANNOTATION) == "started" and migration.target_node)
+    return bool(
+        ann.get(KUBE_OVN_TARGET_ANNOTATION)
+        and ann.get(KUBE_OVN_SOURCE_NODE_ANNOTATION)
+        and ann.get(KUBE_OVN_PHASE_ANNOTATION) == "started"
+        and migration.target_node
+    )
 
 
 def expectation(shape: Shape, migration: Migration, port_name: str, primary: str) -> Expectation:
     """Does the running release set the migration options on `port_name` (a needed port of the VM) by now?"""
     scheduled = bool(migration.target_node) and migration.target_node != migration.source_node
     if shape is Shape.NONE:
-        return Expectation(False, None, "this release sets no live-migration options on any port (they first appear "
-                                        "in v1.12.29 and v1.13.0)")
+        return Expectation(
+            False,
+            None,
+            "this release sets no live-migration options on any port (they first appear in v1.12.29 and v1.13.0)",
+        )
     if shape is Shape.POD_ANNOTATIONS:
         if _target_annotations_ready(migration):
-            return Expectation(True, None, "this release sets them on every network's port while allocating the "
-                                           "target pod")
-        return Expectation(False, None, "this release sets them only for a target pod carrying Kube-OVN's own "
-                                        "kubevirt.io/migration-* annotations, which upstream KubeVirt does not write")
+            return Expectation(
+                True, None, "this release sets them on every network's port while allocating the target pod"
+            )
+        return Expectation(
+            False,
+            None,
+            "this release sets them only for a target pod carrying Kube-OVN's own "
+            "kubevirt.io/migration-* annotations, which upstream KubeVirt does not write",
+        )
     if shape is Shape.HANDLER_NONE:
-        return Expectation(False, "MIG2", "the VMI-migration handler of v1.13.3–v1.13.14 picks the networks with "
-                                          "needAllocateSubnets(source pod), which is empty for an allocated pod, so "
-                                          "it sets them on no port (fixed in v1.13.15 and v1.14.0, #5388)")
+        return Expectation(
+            False,
+            "MIG2",
+            "the VMI-migration handler of v1.13.3–v1.13.14 picks the networks with "
+            "needAllocateSubnets(source pod), which is empty for an allocated pod, so "
+            "it sets them on no port (fixed in v1.13.15 and v1.14.0, #5388)",
+        )
     if shape is Shape.HANDLER_ALL_NETS:
-        return Expectation(migration.started, None, "this release sets them on every network's port once the "
-                                                    "migration reaches phase Running")
+        return Expectation(
+            migration.started,
+            None,
+            "this release sets them on every network's port once the migration reaches phase Running",
+        )
     if shape is Shape.TARGET_POD:
         labels = _labels(migration.target_pod or {})
         ready = scheduled and labels.get(NODE_LABEL) not in (None, "", migration.target_node)
-        return Expectation(ready, None, "this release sets them on every network's port while allocating the target "
-                                        "pod, if its kubevirt.io/nodeName label names the source node")
+        return Expectation(
+            ready,
+            None,
+            "this release sets them on every network's port while allocating the target "
+            "pod, if its kubevirt.io/nodeName label names the source node",
+        )
     if shape is Shape.PRIMARY_ONLY:
         if port_name != primary:
-            return Expectation(False, "MIG1", f"this release's VMI-migration handler sets them only on {primary}, "
-                                              "never on an attachment port (fixed in v1.15.9 and v1.16.0, #6241)")
+            return Expectation(
+                False,
+                "MIG1",
+                f"this release's VMI-migration handler sets them only on {primary}, "
+                "never on an attachment port (fixed in v1.15.9 and v1.16.0, #6241)",
+            )
         return Expectation(scheduled, None, "this release sets them on <vm>.<ns> once the target pod is scheduled")
-    return Expectation(scheduled, None, "this release sets them on every port of the VM once the target pod is "
-                                        "scheduled")
+    return Expectation(
+        scheduled, None, "this release sets them on every port of the VM once the target pod is scheduled"
+    )
 
 
 def judge_port(shape: Shape, migration: Migration, port: NbPort, primary: str) -> tuple[str, str | None, str]:
@@ -171,7 +203,13 @@ def judge_port(shape: Shape, migration: Migration, port: NbPort, primary: str) -
     if exp.never:
         return DEGRADED, exp.never, f"{head}: {exp.why}; OVN binds it on one chassis only"
     if exp.sets_now:
-        return DEGRADED, "MIG3", (f"{head}: {exp.why}, so it should carry {REQUESTED_CHASSIS}="
-                                  f"{migration.source_node},{migration.target_node} and {ACTIVATION_STRATEGY}=rarp; "
-                                  "see the kube-ovn-controller log for 'migrate options'")
+        return (
+            DEGRADED,
+            "MIG3",
+            (
+                f"{head}: {exp.why}, so it should carry {REQUESTED_CHASSIS}="
+                f"{migration.source_node},{migration.target_node} and {ACTIVATION_STRATEGY}=rarp; "
+                "see the kube-ovn-controller log for 'migrate options'"
+            ),
+        )
     return OK, None, f"present; live migration {migration.nodes} in progress; {exp.why}"

@@ -11,8 +11,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from kubectl_ovn_lsp.model.errors import MultusParseError
 
@@ -51,8 +52,7 @@ def parse_network_annotation(value: str | None, default_namespace: str, *, nadut
         elements = _parse_json(value, nadutils)
     else:
         elements = [_parse_text(item.strip()) for item in value.split(",")]
-    return [Attachment(name=name, namespace=ns or default_namespace, interface=iface)
-            for ns, name, iface in elements]
+    return [Attachment(name=name, namespace=ns or default_namespace, interface=iface) for ns, name, iface in elements]
 
 
 def _parse_json(value: str, nadutils: bool) -> list[tuple[str, str, str]]:
@@ -64,12 +64,16 @@ def _parse_json(value: str, nadutils: bool) -> list[tuple[str, str, str]]:
     try:
         data = json.loads(value)
     except ValueError as exc:
-        raise MultusParseError(f"failed to parse pod Network Attachment Selection Annotation JSON format: {exc}")
+        raise MultusParseError(
+            f"failed to parse pod Network Attachment Selection Annotation JSON format: {exc}"
+        ) from None
     if data is None:
         return []
     if not isinstance(data, list):
-        raise MultusParseError("failed to parse pod Network Attachment Selection Annotation JSON format: "
-                               f"cannot unmarshal {type(data).__name__} into a list of NetworkSelectionElement")
+        raise MultusParseError(
+            "failed to parse pod Network Attachment Selection Annotation JSON format: "
+            f"cannot unmarshal {type(data).__name__} into a list of NetworkSelectionElement"
+        )
     out = []
     for element in data:
         if not isinstance(element, dict):
@@ -123,8 +127,10 @@ def _parse_text(item: str) -> tuple[str, str, str]:
         raise MultusParseError("Invalid network object (failed at '@')")
     for part in (ns, name, iface):
         if part and not _LABEL_RE.match(part):
-            raise MultusParseError("one or more items did not match comma-delimited format (must consist of lower "
-                                   f"case alphanumeric characters), mismatch @ {part!r}")
+            raise MultusParseError(
+                "one or more items did not match comma-delimited format (must consist of lower "
+                f"case alphanumeric characters), mismatch @ {part!r}"
+            )
     return ns, name, iface
 
 
@@ -143,13 +149,17 @@ def pod_attachments(pod: Mapping[str, Any], *, nadutils: bool) -> list[Attachmen
     namespace = meta.get("namespace", "")
     default_raw = annotations.get(DEFAULT_NETWORK_ANNOTATION) or ""
     found: list[Attachment] = []
-    for key, raw in ((DEFAULT_NETWORK_ANNOTATION, default_raw),
-                     (NETWORKS_ANNOTATION, annotations.get(NETWORKS_ANNOTATION) or "")):
+    for key, raw in (
+        (DEFAULT_NETWORK_ANNOTATION, default_raw),
+        (NETWORKS_ANNOTATION, annotations.get(NETWORKS_ANNOTATION) or ""),
+    ):
         if raw:
             try:
                 found.extend(parse_network_annotation(raw, namespace, nadutils=nadutils))
             except MultusParseError as exc:
                 exc.annotation = key
                 raise
-    return [Attachment(a.name, a.namespace, a.interface,
-                       is_default=bool(default_raw) and is_default_net(default_raw, a)) for a in found]
+    return [
+        Attachment(a.name, a.namespace, a.interface, is_default=bool(default_raw) and is_default_net(default_raw, a))
+        for a in found
+    ]

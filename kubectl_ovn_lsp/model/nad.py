@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from kubectl_ovn_lsp.model.multus import Attachment
 
@@ -33,8 +34,14 @@ class NadClass:
     config_provider: str | None = None  # `provider` (kube-ovn type) or `ipam.provider` as written in the NAD
 
 
-def classify_nad(nad: Mapping[str, Any] | None, namespace: str = "", name: str = "",
-                 subnets: Mapping[str, Mapping[str, Any]] | None = None, *, ipam_by_type: bool = True) -> NadClass:
+def classify_nad(
+    nad: Mapping[str, Any] | None,
+    namespace: str = "",
+    name: str = "",
+    subnets: Mapping[str, Mapping[str, Any]] | None = None,
+    *,
+    ipam_by_type: bool = True,
+) -> NadClass:
     """kube-ovn type at top level or any `plugins[].type`; else kube-ovn IPAM; else other.
 
     IPAM-only: every tag up to v1.16.2 only asks whether a Subnet has provider `<nad>.<ns>`; master
@@ -58,8 +65,9 @@ def classify_nad(nad: Mapping[str, Any] | None, namespace: str = "", name: str =
         if conf.get("type") == KUBE_OVN_CNI:
             return NadClass(KIND_KUBE_OVN, KUBE_OVN_CNI, conf.get("provider"))
     cni_type = str(config.get("type") or (plugins[0].get("type") if plugins else "") or "")
-    ipam = next((c["ipam"] for c in confs if isinstance(c.get("ipam"), dict)
-                 and c["ipam"].get("type") == KUBE_OVN_CNI), None)
+    ipam = next(
+        (c["ipam"] for c in confs if isinstance(c.get("ipam"), dict) and c["ipam"].get("type") == KUBE_OVN_CNI), None
+    )
     meta = nad.get("metadata") or {}
     provider = f"{name or meta.get('name', '')}.{namespace or meta.get('namespace', '')}"
     if (ipam is not None and ipam_by_type) or any(subnet_provider(s) == provider for s in (subnets or {}).values()):
@@ -107,7 +115,7 @@ def is_ovn_provider(provider: str, predicate: str) -> bool:
 
 
 def network_of_provider(provider: str) -> str:
-    """"default" for `ovn`, "ns/nad" for `<nad>.<ns>.ovn[.<iface>]` or IPAM `<nad>.<ns>`; "" when ambiguous.
+    """ "default" for `ovn`, "ns/nad" for `<nad>.<ns>.ovn[.<iface>]` or IPAM `<nad>.<ns>`; "" when ambiguous.
 
     Names with dots make the split ambiguous, so this is only a fallback when the NAD is not known.
     """

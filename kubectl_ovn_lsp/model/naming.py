@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 OVN_PROVIDER = "ovn"
 
@@ -22,7 +23,8 @@ def vmi_owner(pod: Mapping[str, Any], *, strict_prefix: bool = True) -> str | No
     prefix = "kubevirt.io/" if strict_prefix else "kubevirt.io"
     for owner in (pod.get("metadata") or {}).get("ownerReferences") or []:
         if owner.get("kind") == "VirtualMachineInstance" and str(owner.get("apiVersion", "")).startswith(prefix):
-            return owner.get("name")
+            name = owner.get("name")
+            return str(name) if name is not None else None
     return None
 
 
@@ -32,4 +34,4 @@ def port_owner(pod: Mapping[str, Any], keep_vm_ip: bool, *, strict_prefix: bool 
         vm = vmi_owner(pod, strict_prefix=strict_prefix)
         if vm:
             return vm
-    return pod["metadata"]["name"]
+    return str(pod["metadata"]["name"])

@@ -17,11 +17,15 @@ from kubectl_ovn_lsp.model.nad import network_of_provider
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, OK, STALE, Judgement, PortFinding, worst
 
-DEL4_ADVICE = ("GC will delete a port Kube-OVN did not create: with --enable-external-vpc=false GC lists every type \"\" "
-               "logical switch port and deletes those outside its keep-set. If another system owns this port, run "
-               "kube-ovn-controller with --enable-external-vpc=true, or move the port off Kube-OVN's switches.")
-STALE_ADVICE = ("Harmless housekeeping: the owner of these ports no longer exists, and GC deletes them (with their IP "
-                "CRs) on its second consecutive run. Nothing to do.")
+DEL4_ADVICE = (
+    'GC will delete a port Kube-OVN did not create: with --enable-external-vpc=false GC lists every type "" '
+    "logical switch port and deletes those outside its keep-set. If another system owns this port, run "
+    "kube-ovn-controller with --enable-external-vpc=true, or move the port off Kube-OVN's switches."
+)
+STALE_ADVICE = (
+    "Harmless housekeeping: the owner of these ports no longer exists, and GC deletes them (with their IP "
+    "CRs) on its second consecutive run. Nothing to do."
+)
 OK_ADVICE = "These ports have no owner, but GC leaves them alone (its list filter ignores them)."
 
 
@@ -55,33 +59,58 @@ def judge_orphan(key: OrphanKey, ports: list[NbPort], settings: ControllerSettin
         deleted = listed and active and not skips_delete(port, settings)
         if deleted and not kube_ovn_created(port):
             verdict, reason = DELETION_RISK, "DEL4"
-            detail = ("not created by Kube-OVN (no external_ids:vendor=kube-ovn); --enable-external-vpc=false makes "
-                      "GC list every type \"\" port, so it deletes this one after two runs")
+            detail = (
+                "not created by Kube-OVN (no external_ids:vendor=kube-ovn); --enable-external-vpc=false makes "
+                'GC list every type "" port, so it deletes this one after two runs'
+            )
         elif deleted:
             verdict, reason, detail = STALE, None, _gone(key, port) + ": GC deletes it on its second consecutive run"
         else:
             verdict, reason = OK, None
-            detail = _gone(key, port) + ("; GC does not list it, so it stays" if not listed else
-                                         "; GC is not deleting ports (disabled, or arp_proxy before v1.14)")
+            detail = _gone(key, port) + (
+                "; GC does not list it, so it stays"
+                if not listed
+                else "; GC is not deleting ports (disabled, or arp_proxy before v1.14)"
+            )
         provider = _provider(port, key)
-        findings.append(PortFinding(
-            name=port.name, provider=provider, network=network_of_provider(provider) if provider else "",
-            sources=("nb",), expected_by_gc=False, in_nb=True, listed_by_gc=listed,
-            logical_switch=port.logical_switch, addresses=tuple(port.addresses), verdict=verdict, reason=reason,
-            detail=detail))
+        findings.append(
+            PortFinding(
+                name=port.name,
+                provider=provider,
+                network=network_of_provider(provider) if provider else "",
+                sources=("nb",),
+                expected_by_gc=False,
+                in_nb=True,
+                listed_by_gc=listed,
+                logical_switch=port.logical_switch,
+                addresses=tuple(port.addresses),
+                verdict=verdict,
+                reason=reason,
+                detail=detail,
+            )
+        )
     delete = tuple(f.name for f in findings if f.verdict in (STALE, DELETION_RISK))
     verdict = worst([f.verdict for f in findings])
     advice = DEL4_ADVICE if verdict == DELETION_RISK else STALE_ADVICE if delete else OK_ADVICE
-    return Judgement(port_owner=key.name, target_kind="Orphan", target_name=key.name, pods=(),
-                     ports=tuple(findings), lost_logged=(), would_delete=delete, message=None, verdict=verdict,
-                     advice=(advice,))
+    return Judgement(
+        port_owner=key.name,
+        target_kind="Orphan",
+        target_name=key.name,
+        pods=(),
+        ports=tuple(findings),
+        lost_logged=(),
+        would_delete=delete,
+        message=None,
+        verdict=verdict,
+        advice=(advice,),
+    )
 
 
 def _gone(key: OrphanKey, port: NbPort) -> str:
     if key.namespace:
         return f"its owner {key.namespace}/{key.name} no longer exists (no pod, VM or Vip)"
     if port.name.startswith("node-"):
-        return f"node {port.name[len('node-'):]} no longer exists"
+        return f"node {port.name[len('node-') :]} no longer exists"
     return "no owner: the port has no external_ids:pod"
 
 
@@ -92,4 +121,4 @@ def _provider(port: NbPort, key: OrphanKey) -> str:
     prefix = f"{key.name}.{key.namespace}"
     if port.name == prefix:
         return "ovn"
-    return port.name[len(prefix) + 1:] if port.name.startswith(prefix + ".") else ""
+    return port.name[len(prefix) + 1 :] if port.name.startswith(prefix + ".") else ""

@@ -19,11 +19,22 @@ KIND_ORDER = {POD: 0, VM: 1, VMI: 2, VIP: 3, NODE: 4, ORPHAN: 5}
 LAUNCHER_OWNER = "VirtualMachineInstance"
 # The kind prefixes `explain` accepts (kubectl's resource names and short names).
 TARGET_PREFIXES = {
-    "pod": POD, "pods": POD, "po": POD,
-    "vm": VM, "vms": VM, "virtualmachine": VM, "virtualmachines": VM,
-    "vmi": VMI, "vmis": VMI, "virtualmachineinstance": VMI, "virtualmachineinstances": VMI,
-    "node": NODE, "nodes": NODE, "no": NODE,
-    "vip": VIP, "vips": VIP,
+    "pod": POD,
+    "pods": POD,
+    "po": POD,
+    "vm": VM,
+    "vms": VM,
+    "virtualmachine": VM,
+    "virtualmachines": VM,
+    "vmi": VMI,
+    "vmis": VMI,
+    "virtualmachineinstance": VMI,
+    "virtualmachineinstances": VMI,
+    "node": NODE,
+    "nodes": NODE,
+    "no": NODE,
+    "vip": VIP,
+    "vips": VIP,
 }
 
 

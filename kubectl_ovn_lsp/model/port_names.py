@@ -38,7 +38,7 @@ def owner_candidates(port_name: str) -> list[PortOwnerCandidate]:
     parts = port_name.split(".")
     out = []
     for i in range(1, len(parts)):
-        owner, namespace, rest = ".".join(parts[:i]), parts[i], ".".join(parts[i + 1:])
+        owner, namespace, rest = ".".join(parts[:i]), parts[i], ".".join(parts[i + 1 :])
         if not owner or not _DNS_LABEL.match(namespace):
             continue
         out.append(PortOwnerCandidate(namespace, owner, rest or "ovn"))
@@ -48,7 +48,7 @@ def owner_candidates(port_name: str) -> list[PortOwnerCandidate]:
 def node_of_port(port_name: str) -> str | None:
     """`node-<node>` → the node name (a node port has no namespace part), else None."""
     if port_name.startswith(NODE_PREFIX) and "." not in port_name and len(port_name) > len(NODE_PREFIX):
-        return port_name[len(NODE_PREFIX):]
+        return port_name[len(NODE_PREFIX) :]
     return None
 
 

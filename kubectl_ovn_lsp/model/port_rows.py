@@ -4,13 +4,21 @@ workload needs (Kube-OVN naming). Shared by `candidate_lookups` (before NB is re
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from kubectl_ovn_lsp.model.bands import Behaviour, ControllerSettings
 from kubectl_ovn_lsp.model.errors import MalformedMultusAnnotation, MissingNad, MultusParseError
-from kubectl_ovn_lsp.model.gc_pods import GcPodEntry, allocated_providers, gc_pod_entries, is_pod_alive, \
-    parse_time, pod_skip_reason, statefulset_owner
+from kubectl_ovn_lsp.model.gc_pods import (
+    GcPodEntry,
+    allocated_providers,
+    gc_pod_entries,
+    is_pod_alive,
+    parse_time,
+    pod_skip_reason,
+    statefulset_owner,
+)
 from kubectl_ovn_lsp.model.gc_vms import VmGcResult, gc_vm_entries
 from kubectl_ovn_lsp.model.intent import SOURCE_MULTUS, Intended, MissingNadReference, pod_intended, vm_intended
 from kubectl_ovn_lsp.model.multus import NETWORKS_ANNOTATION
@@ -77,20 +85,26 @@ def _vm_name(snapshot: WorkloadSnapshot, strict: bool) -> str | None:
     return None
 
 
-def _active_pod(snapshot: WorkloadSnapshot) -> dict | None:
+def _active_pod(snapshot: WorkloadSnapshot) -> dict[str, Any] | None:
     """The pod that serves the workload now: alive and not a migration target, else any."""
     alive = [p for p in snapshot.pods if is_pod_alive(p, snapshot.now)]
     for pod in alive:
         if MIGRATION_LABEL not in ((pod.get("metadata") or {}).get("labels") or {}):
             return pod
-    return (alive or list(snapshot.pods) or [None])[0]
+    candidates = alive or list(snapshot.pods)
+    return candidates[0] if candidates else None
 
 
 def malformed_error(pod: Mapping[str, Any], exc: MultusParseError) -> MalformedMultusAnnotation:
     meta = pod.get("metadata") or {}
     which = exc.annotation or NETWORKS_ANNOTATION
-    return MalformedMultusAnnotation(namespace=meta.get("namespace", ""), pod=meta.get("name", ""), annotation=which,
-                                     value=(meta.get("annotations") or {}).get(which, ""), error=str(exc))
+    return MalformedMultusAnnotation(
+        namespace=meta.get("namespace", ""),
+        pod=meta.get("name", ""),
+        annotation=which,
+        value=(meta.get("annotations") or {}).get(which, ""),
+        error=str(exc),
+    )
 
 
 def pod_needs_ports(pod: Mapping[str, Any], snapshot: WorkloadSnapshot, behaviour: Behaviour) -> bool:
@@ -104,8 +118,14 @@ def pod_needs_ports(pod: Mapping[str, Any], snapshot: WorkloadSnapshot, behaviou
     return False
 
 
-def _add_intended(col: Collected, items: list[Intended], *, source: bool,
-                  allocated: set[str] | None = None, from_vm_spec: bool = False) -> None:
+def _add_intended(
+    col: Collected,
+    items: list[Intended],
+    *,
+    source: bool,
+    allocated: set[str] | None = None,
+    from_vm_spec: bool = False,
+) -> None:
     """Mark names the workload needs. `allocated` (pods only): providers the pod has been allocated; a port
     of a provider not allocated yet is not missing, the controller simply has not got to it. `from_vm_spec`:
     only marked; `judge` decides whether the VM needs them (it has run, and no live pod shows otherwise)."""
@@ -151,10 +171,21 @@ def collect(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Collect
     gc_active = b.gc_lsp and not (settings.gc_interval == 0 and b.gc_interval_zero_disables)
     owners = set(owners_of.values()) | {owner}
     other_naming = {p["metadata"]["name"] for p in snapshot.pods} | ({vm_name} if vm_name else set())
-    col = Collected(behaviour=b, rows={}, owner=owner, owners=owners, alt_owners=other_naming - owners,
-                    target_kind=target_kind, pods=tuple(p["metadata"]["name"] for p in snapshot.pods),
-                    vm_result=None, vm_name=vm_name, family_bases=set(), gc_active=gc_active, notes=[],
-                    live_pod=any(is_pod_alive(p, snapshot.now) for p in snapshot.pods))
+    col = Collected(
+        behaviour=b,
+        rows={},
+        owner=owner,
+        owners=owners,
+        alt_owners=other_naming - owners,
+        target_kind=target_kind,
+        pods=tuple(p["metadata"]["name"] for p in snapshot.pods),
+        vm_result=None,
+        vm_name=vm_name,
+        family_bases=set(),
+        gc_active=gc_active,
+        notes=[],
+        live_pod=any(is_pod_alive(p, snapshot.now) for p in snapshot.pods),
+    )
     if not gc_active and b.gc_lsp:
         col.notes.append("--gc-interval=0: GC of logical switch ports is disabled, nothing is logged or deleted")
 
@@ -177,8 +208,12 @@ def collect(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Collect
             raise malformed_error(pod, exc) from None
         except MissingNadReference as exc:
             meta = pod["metadata"]
-            raise MissingNad(namespace=meta.get("namespace", ""), pod=meta.get("name", ""),
-                             nad_namespace=exc.attachment.namespace, nad_name=exc.attachment.name) from None
+            raise MissingNad(
+                namespace=meta.get("namespace", ""),
+                pod=meta.get("name", ""),
+                nad_namespace=exc.attachment.namespace,
+                nad_name=exc.attachment.name,
+            ) from None
         _add_intended(col, items, source=True, allocated=set(allocated_providers(pod)))
 
     vm = snapshot.vm
@@ -191,8 +226,9 @@ def collect(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Collect
             row.from_vm_path = True
             row.provider, row.network = row.provider or vm_entry.provider, row.network or vm_entry.network
         if vm_named and not (vm.get("metadata") or {}).get("deletionTimestamp"):
-            _add_intended(col, vm_intended(vm, snapshot.nads, snapshot.subnets, b, non_primary), source=False,
-                          from_vm_spec=True)
+            _add_intended(
+                col, vm_intended(vm, snapshot.nads, snapshot.subnets, b, non_primary), source=False, from_vm_spec=True
+            )
     return col
 
 

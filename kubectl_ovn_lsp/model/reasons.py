@@ -20,46 +20,109 @@ class Reason:
 
 
 REASONS: tuple[Reason, ...] = (
-    Reason("FP1", verdicts.FALSE_POSITIVE.name, "GC expects <vm>.<ns> for a VM whose only network is a Multus default "
-           "network", "v1.13.6, v1.14.0 (#5106)"),
-    Reason("FP2", verdicts.FALSE_POSITIVE.name, "GC's VM path appends .ovn to a Multus network that is not a kube-ovn "
-           "NAD (IPAM-only or another CNI)"),
+    Reason(
+        "FP1",
+        verdicts.FALSE_POSITIVE.name,
+        "GC expects <vm>.<ns> for a VM whose only network is a Multus default network",
+        "v1.13.6, v1.14.0 (#5106)",
+    ),
+    Reason(
+        "FP2",
+        verdicts.FALSE_POSITIVE.name,
+        "GC's VM path appends .ovn to a Multus network that is not a kube-ovn NAD (IPAM-only or another CNI)",
+    ),
     Reason("FP3", verdicts.FALSE_POSITIVE.name, "GC expects the ports of a VM that has never run"),
-    Reason("FP4", verdicts.FALSE_POSITIVE.name, "a NAD attached twice gets per-interface names (v1.16+); GC expects "
-           "the un-suffixed one"),
+    Reason(
+        "FP4",
+        verdicts.FALSE_POSITIVE.name,
+        "a NAD attached twice gets per-interface names (v1.16+); GC expects the un-suffixed one",
+    ),
     Reason("FP5", verdicts.FALSE_POSITIVE.name, "--non-primary-cni-mode: the VM has no <vm>.<ns> port, GC expects it"),
-    Reason("FP6", verdicts.FALSE_POSITIVE.name, "the port exists but GC's list filter hides it (type, or no "
-           "vendor=kube-ovn under --enable-external-vpc)"),
+    Reason(
+        "FP6",
+        verdicts.FALSE_POSITIVE.name,
+        "the port exists but GC's list filter hides it (type, or no vendor=kube-ovn under --enable-external-vpc)",
+    ),
     Reason("FP7", verdicts.FALSE_POSITIVE.name, "a hostNetwork pod carries allocation annotations", "v1.15.0"),
-    Reason("FP8", verdicts.FALSE_POSITIVE.name, "an IPAM-only attachment taken for an OVN network by the subnet test",
-           "v1.13.0"),
+    Reason(
+        "FP8",
+        verdicts.FALSE_POSITIVE.name,
+        "an IPAM-only attachment taken for an OVN network by the subnet test",
+        "v1.13.0",
+    ),
     Reason("FP9", verdicts.LOST.name, "missing for a pod allocated under a minute ago: probably transient"),
-    Reason("DEL1", verdicts.DELETION_RISK.name, "a stopped VM's port whose spec uses a bare networkName",
-           "v1.12.4, v1.13.0 (#3378)"),
-    Reason("DEL2", verdicts.DELETION_RISK.name, "a stopped VM without a template Multus annotation",
-           "v1.14.5, v1.15.0 (#5557)"),
+    Reason(
+        "DEL1",
+        verdicts.DELETION_RISK.name,
+        "a stopped VM's port whose spec uses a bare networkName",
+        "v1.12.4, v1.13.0 (#3378)",
+    ),
+    Reason(
+        "DEL2",
+        verdicts.DELETION_RISK.name,
+        "a stopped VM without a template Multus annotation",
+        "v1.14.5, v1.15.0 (#5557)",
+    ),
     Reason("DEL3", verdicts.DELETION_RISK.name, "v1.8.1–v1.8.18 never expect Kube-OVN attachment ports", "v1.9.0"),
-    Reason("DEL4", verdicts.DELETION_RISK.name, "a port Kube-OVN did not create (no vendor=kube-ovn) that GC lists "
-           "and deletes under --enable-external-vpc=false"),
-    Reason("DEL5", verdicts.DELETION_RISK.name, "a stopped VM's port in a release whose GC has no VM path "
-           "(getVmLsps)", "v1.8.7, v1.9.4, v1.10.1, v1.11.0"),
-    Reason("DEL6", verdicts.DELETION_RISK.name, "a stopped VM's port whose network GC's VM path does not read "
-           "(spec.networks before v1.12.0, or a template annotation it cannot parse)", "v1.12.0"),
-    Reason("DEL7", verdicts.DELETION_RISK.name, "a running StatefulSet pod GC thinks is going away (StatefulSet "
-           "gone, re-created or scaled below its ordinal)", "scaled-down case: v1.13.7, v1.14.0 (#5122)"),
-    Reason("DEL8", verdicts.DELETION_RISK.name, "the pod's Subnet (logical_switch annotation) does not exist, so GC "
-           "does not expect the port the pod uses"),
+    Reason(
+        "DEL4",
+        verdicts.DELETION_RISK.name,
+        "a port Kube-OVN did not create (no vendor=kube-ovn) that GC lists "
+        "and deletes under --enable-external-vpc=false",
+    ),
+    Reason(
+        "DEL5",
+        verdicts.DELETION_RISK.name,
+        "a stopped VM's port in a release whose GC has no VM path (getVmLsps)",
+        "v1.8.7, v1.9.4, v1.10.1, v1.11.0",
+    ),
+    Reason(
+        "DEL6",
+        verdicts.DELETION_RISK.name,
+        "a stopped VM's port whose network GC's VM path does not read "
+        "(spec.networks before v1.12.0, or a template annotation it cannot parse)",
+        "v1.12.0",
+    ),
+    Reason(
+        "DEL7",
+        verdicts.DELETION_RISK.name,
+        "a running StatefulSet pod GC thinks is going away (StatefulSet gone, re-created or scaled below its ordinal)",
+        "scaled-down case: v1.13.7, v1.14.0 (#5122)",
+    ),
+    Reason(
+        "DEL8",
+        verdicts.DELETION_RISK.name,
+        "the pod's Subnet (logical_switch annotation) does not exist, so GC does not expect the port the pod uses",
+    ),
     Reason("DEL9", verdicts.DELETION_RISK.name, "GC's OVN-subnet test rejects the provider of the pod's Subnet"),
-    Reason("DEL10", verdicts.DELETION_RISK.name, "the port of an existing Vip that this release does not exempt "
-           "from GC (typed Vips from v1.14.0; arp_proxy ports before)"),
-    Reason("LOST1", verdicts.LOST.name, "the pod is allocated on a Subnet that does not exist: no port, nothing "
-           "repairs it"),
-    Reason("MIG1", verdicts.DEGRADED.name, "live migration: the release sets the migration options only on "
-           "<vm>.<ns>, never on this attachment port", "v1.15.9, v1.16.0 (#6241)"),
-    Reason("MIG2", verdicts.DEGRADED.name, "live migration: the release's handler sets the migration options on no "
-           "port (needAllocateSubnets of the source pod is empty)", "v1.13.15, v1.14.0 (#5388)"),
-    Reason("MIG3", verdicts.DEGRADED.name, "live migration: the release sets the migration options on this port, "
-           "but NB lacks them (handler failing or not run, or --enable-live-migration-optimize=false)"),
+    Reason(
+        "DEL10",
+        verdicts.DELETION_RISK.name,
+        "the port of an existing Vip that this release does not exempt "
+        "from GC (typed Vips from v1.14.0; arp_proxy ports before)",
+    ),
+    Reason(
+        "LOST1", verdicts.LOST.name, "the pod is allocated on a Subnet that does not exist: no port, nothing repairs it"
+    ),
+    Reason(
+        "MIG1",
+        verdicts.DEGRADED.name,
+        "live migration: the release sets the migration options only on <vm>.<ns>, never on this attachment port",
+        "v1.15.9, v1.16.0 (#6241)",
+    ),
+    Reason(
+        "MIG2",
+        verdicts.DEGRADED.name,
+        "live migration: the release's handler sets the migration options on no "
+        "port (needAllocateSubnets of the source pod is empty)",
+        "v1.13.15, v1.14.0 (#5388)",
+    ),
+    Reason(
+        "MIG3",
+        verdicts.DEGRADED.name,
+        "live migration: the release sets the migration options on this port, "
+        "but NB lacks them (handler failing or not run, or --enable-live-migration-optimize=false)",
+    ),
 )
 BY_CODE: dict[str, Reason] = {r.code: r for r in REASONS}
 

@@ -81,13 +81,23 @@ class Resolved:
 def _newer_than_checked(version: Version, text: str, build: str) -> Resolved:
     newest = newest_checked(version.branch)
     if newest is None or version.branch > max(_BRANCHES):
-        return Resolved(max(version, MASTER), head=True, assumed=True, behaviour_of=MASTER_TEXT,
-                        note=f"{text} is {build}newer than every checked release: the behaviour of the checked "
-                             f"{MASTER_TEXT} (git describe v1.16.0-400, band L) is assumed")
+        return Resolved(
+            max(version, MASTER),
+            head=True,
+            assumed=True,
+            behaviour_of=MASTER_TEXT,
+            note=f"{text} is {build}newer than every checked release: the behaviour of the checked "
+            f"{MASTER_TEXT} (git describe v1.16.0-400, band L) is assumed",
+        )
     branch = f"release-{version.major}.{version.minor}"
-    return Resolved(version, head=True, assumed=True, behaviour_of=f"{newest} + {branch} head",
-                    note=f"{text} is {build}newer than the newest checked release on {branch} ({newest}): {newest}'s "
-                         f"behaviour is assumed, plus the {branch} head changes already known for the next release")
+    return Resolved(
+        version,
+        head=True,
+        assumed=True,
+        behaviour_of=f"{newest} + {branch} head",
+        note=f"{text} is {build}newer than the newest checked release on {branch} ({newest}): {newest}'s "
+        f"behaviour is assumed, plus the {branch} head changes already known for the next release",
+    )
 
 
 def _is_next_number(version: Version) -> bool:
@@ -113,14 +123,22 @@ def resolve(text: str | None) -> Resolved:
         base = parse_version(described.group(1))
         commits, commit = int(described.group(2)), described.group(3)
         if MASTER_COMMIT.startswith(commit[:9]) or commit.startswith(MASTER_COMMIT):
-            return Resolved(MASTER, head=True, behaviour_of=MASTER_TEXT,
-                            note=f"{tag} is the checked master snapshot {MASTER_COMMIT}: band L")
+            return Resolved(
+                MASTER,
+                head=True,
+                behaviour_of=MASTER_TEXT,
+                note=f"{tag} is the checked master snapshot {MASTER_COMMIT}: band L",
+            )
         assert base is not None
         if not is_checked_release(base):
             return _newer_than_checked(base, tag, f"a build {commits} commits past {base}, which is ")
-        return Resolved(base, assumed=True, behaviour_of=str(base),
-                        note=f"{tag} is a build {commits} commits past {base} (git describe): {base}'s behaviour is "
-                             "assumed; changes made after that tag are not known")
+        return Resolved(
+            base,
+            assumed=True,
+            behaviour_of=str(base),
+            note=f"{tag} is a build {commits} commits past {base} (git describe): {base}'s behaviour is "
+            "assumed; changes made after that tag are not known",
+        )
     version = parse_version(tag)
     if version is None:
         return Resolved(None)
@@ -130,10 +148,17 @@ def resolve(text: str | None) -> Resolved:
     if suffixed and _is_next_number(version):
         # Kube-OVN's CI tags branch-head builds with the next release number (VERSION file) and an arch suffix.
         branch = "master" if version.branch > max(_BRANCHES) else f"release-{version.major}.{version.minor}"
-        return _newer_than_checked(version, tag, f"a CI build of the {branch} head before {version} (CI tags "
-                                                 "builds with the next release's number), ")
+        return _newer_than_checked(
+            version,
+            tag,
+            f"a CI build of the {branch} head before {version} (CI tags builds with the next release's number), ",
+        )
     older = newest_checked(version.branch)
     if older is not None and version < older:
-        return Resolved(version, assumed=True, behaviour_of=str(version),
-                        note=f"{tag} was never tagged upstream; the release table's rules for {version} are used")
+        return Resolved(
+            version,
+            assumed=True,
+            behaviour_of=str(version),
+            note=f"{tag} was never tagged upstream; the release table's rules for {version} are used",
+        )
     return _newer_than_checked(version, tag, "")

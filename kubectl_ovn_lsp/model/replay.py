@@ -10,20 +10,30 @@ names of a log. Pure: no I/O, no clock (`Inventory.now`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
 
 from kubectl_ovn_lsp.model import lookups, shapes
 from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.errors import ModelError
 from kubectl_ovn_lsp.model.gc_nodes import NODE_PREFIX, judge_node
 from kubectl_ovn_lsp.model.gc_pods import statefulset_owner
-from kubectl_ovn_lsp.model.inventory import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VIPS, VMIS, VMS, Inventory, \
-    owner_name
-from kubectl_ovn_lsp.model.orphans import OrphanKey, is_gc_relevant, judge_orphan, orphan_key
 from kubectl_ovn_lsp.model.gc_vips import judge_vip, vip_namespace
-from kubectl_ovn_lsp.model.owners import LAUNCHER_OWNER, NODE, ORPHAN, POD, VIP, VM, VMI, Owner, workload_owners
+from kubectl_ovn_lsp.model.inventory import (
+    NADS,
+    NODES,
+    PODS,
+    STATEFULSETS,
+    SUBNETS,
+    VIPS,
+    VMIS,
+    VMS,
+    Inventory,
+    owner_name,
+)
 from kubectl_ovn_lsp.model.judge import judge
+from kubectl_ovn_lsp.model.orphans import OrphanKey, is_gc_relevant, judge_orphan, orphan_key
+from kubectl_ovn_lsp.model.owners import LAUNCHER_OWNER, NODE, ORPHAN, POD, VIP, VM, VMI, Owner, workload_owners
 from kubectl_ovn_lsp.model.port_rows import Collected, collect
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.snapshot import Judgement, WorkloadSnapshot
@@ -88,14 +98,24 @@ def owner_snapshot(owner: Owner, inventory: Inventory, settings: ControllerSetti
             if sts is not None:
                 statefulsets[(owner.namespace, sts[0])] = inventory.statefulsets.get((owner.namespace, sts[0]))
     snapshot = WorkloadSnapshot(
-        namespace=owner.namespace, target_kind=owner.kind, target_name=owner.name, pods=owner.pods, vm=owner.vm,
-        vmi=owner.vmi, nads={key: inventory.nads.get(key) for key in nad_keys}, subnets=inventory.subnets,
-        statefulsets=statefulsets, nb_ports=(), now=inventory.now)
+        namespace=owner.namespace,
+        target_kind=owner.kind,
+        target_name=owner.name,
+        pods=owner.pods,
+        vm=owner.vm,
+        vmi=owner.vmi,
+        nads={key: inventory.nads.get(key) for key in nad_keys},
+        subnets=inventory.subnets,
+        statefulsets=statefulsets,
+        nb_ports=(),
+        now=inventory.now,
+    )
     return snapshot
 
 
-def snapshot_with_ports(owner: Owner, inventory: Inventory, settings: ControllerSettings,
-                        nb: NbIndex) -> tuple[WorkloadSnapshot, Collected]:
+def snapshot_with_ports(
+    owner: Owner, inventory: Inventory, settings: ControllerSettings, nb: NbIndex
+) -> tuple[WorkloadSnapshot, Collected]:
     """The owner's snapshot with the NB ports explain's query would select, and the rows collected for it."""
     snapshot = owner_snapshot(owner, inventory, settings)
     collected = collect(snapshot, settings)
@@ -118,28 +138,43 @@ def _unreadable_dependency(owner: Owner, inventory: Inventory, settings: Control
 def judge_owner(owner: Owner, inventory: Inventory, settings: ControllerSettings, nb: NbIndex) -> Item:
     """One workload owner judged, or an `error` item naming what could not be judged."""
     try:
-        for kind, objects in ((POD, owner.pods), (VM, (owner.vm,) if owner.vm else ()),
-                              (VMI, (owner.vmi,) if owner.vmi else ())):
+        for kind, objects in (
+            (POD, owner.pods),
+            (VM, (owner.vm,) if owner.vm else ()),
+            (VMI, (owner.vmi,) if owner.vmi else ()),
+        ):
             shapes.check_objects(kind, objects)  # MalformedObject names the object and the field
         missing = _unreadable_dependency(owner, inventory, settings) if inventory.unreadable else None
         if missing:
-            return Item(owner, error=f"{owner.kind.lower()} {owner.namespace}/{owner.name}: cannot be judged: "
-                                     f"{missing} could not be read")
+            return Item(
+                owner,
+                error=f"{owner.kind.lower()} {owner.namespace}/{owner.name}: cannot be judged: "
+                f"{missing} could not be read",
+            )
         snapshot, collected = snapshot_with_ports(owner, inventory, settings, nb)
         return Item(owner, judge(snapshot, settings, collected))
     except ModelError as exc:
         return Item(owner, error=str(exc))
     except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a malformed object in a dump: judge the rest
-        return Item(owner, error=f"{owner.kind.lower()} {owner.namespace}/{owner.name}: malformed object "
-                                 f"({type(exc).__name__}: {' '.join(str(exc).split())})")
+        return Item(
+            owner,
+            error=f"{owner.kind.lower()} {owner.namespace}/{owner.name}: malformed object "
+            f"({type(exc).__name__}: {' '.join(str(exc).split())})",
+        )
 
 
-def replay(inventory: Inventory, nb_ports: Iterable[NbPort], settings: ControllerSettings, *,
-           owners: Iterable[Owner] | None = None) -> Replay:
+def replay(
+    inventory: Inventory,
+    nb_ports: Iterable[NbPort],
+    settings: ControllerSettings,
+    *,
+    owners: Iterable[Owner] | None = None,
+) -> Replay:
     """Judge `owners` (default: every workload owner of the inventory), every Node, and the unclaimed ports."""
     nb = NbIndex(nb_ports)
-    items = [judge_owner(o, inventory, settings, nb) for o in (workload_owners(inventory) if owners is None
-                                                                else owners)]
+    items = [
+        judge_owner(o, inventory, settings, nb) for o in (workload_owners(inventory) if owners is None else owners)
+    ]
     for name in sorted(inventory.vips):
         vip = inventory.vips[name]
         vip_owner = Owner(VIP, vip_namespace(vip), name)
@@ -174,12 +209,20 @@ def _orphans(nb: NbIndex, claimed: set[str], inventory: Inventory, settings: Con
     workload_kinds = [k for k in (PODS, VMS, VMIS, VIPS) if k in inventory.unreadable]
     out = []
     for key, ports in sorted(groups.items(), key=lambda kv: (kv[0].namespace, kv[0].name)):
-        unknown = workload_kinds if key.namespace else ([NODES] if NODES in inventory.unreadable
-                                                        and key.name.startswith(NODE_PREFIX) else [])
+        unknown = (
+            workload_kinds
+            if key.namespace
+            else ([NODES] if NODES in inventory.unreadable and key.name.startswith(NODE_PREFIX) else [])
+        )
         if unknown:
             owner = Owner(UNKNOWN, key.namespace, key.name)
-            out.append(Item(owner, error=f"cannot tell who owns {', '.join(p.name for p in ports)}: "
-                                         f"{', '.join(unknown)} could not be read"))
+            out.append(
+                Item(
+                    owner,
+                    error=f"cannot tell who owns {', '.join(p.name for p in ports)}: "
+                    f"{', '.join(unknown)} could not be read",
+                )
+            )
         else:
             out.append(Item(Owner(ORPHAN, key.namespace, key.name), judge_orphan(key, ports, settings)))
     return out

@@ -11,46 +11,80 @@ omits empty fields and the model reads absence as "none". Pure: no I/O.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from kubectl_ovn_lsp.model.errors import MalformedObject
 
 # Expected types: map, list, str, int, bool, time (RFC 3339 string), strmap (map of string to string),
 # strlist (list of strings). A path segment `[]` means every list item (which must not be null).
 _META = (
-    ("metadata", "map"), ("metadata.name", "str"), ("metadata.namespace", "str"), ("metadata.uid", "str"),
-    ("metadata.labels", "strmap"), ("metadata.annotations", "strmap"),
-    ("metadata.ownerReferences", "list"), ("metadata.ownerReferences[]", "map"),
-    ("metadata.ownerReferences[].kind", "str"), ("metadata.ownerReferences[].name", "str"),
-    ("metadata.ownerReferences[].apiVersion", "str"), ("metadata.ownerReferences[].uid", "str"),
-    ("metadata.creationTimestamp", "time"), ("metadata.deletionTimestamp", "time"),
+    ("metadata", "map"),
+    ("metadata.name", "str"),
+    ("metadata.namespace", "str"),
+    ("metadata.uid", "str"),
+    ("metadata.labels", "strmap"),
+    ("metadata.annotations", "strmap"),
+    ("metadata.ownerReferences", "list"),
+    ("metadata.ownerReferences[]", "map"),
+    ("metadata.ownerReferences[].kind", "str"),
+    ("metadata.ownerReferences[].name", "str"),
+    ("metadata.ownerReferences[].apiVersion", "str"),
+    ("metadata.ownerReferences[].uid", "str"),
+    ("metadata.creationTimestamp", "time"),
+    ("metadata.deletionTimestamp", "time"),
     ("metadata.deletionGracePeriodSeconds", "int"),
 )
 _POD = _META + (
-    ("spec", "map"), ("spec.hostNetwork", "bool"), ("spec.restartPolicy", "str"), ("spec.nodeName", "str"),
-    ("spec.containers", "list"), ("spec.containers[]", "map"), ("spec.containers[].name", "str"),
-    ("status", "map"), ("status.phase", "str"), ("status.reason", "str"),
-    ("status.conditions", "list"), ("status.conditions[]", "map"), ("status.conditions[].type", "str"),
+    ("spec", "map"),
+    ("spec.hostNetwork", "bool"),
+    ("spec.restartPolicy", "str"),
+    ("spec.nodeName", "str"),
+    ("spec.containers", "list"),
+    ("spec.containers[]", "map"),
+    ("spec.containers[].name", "str"),
+    ("status", "map"),
+    ("status.phase", "str"),
+    ("status.reason", "str"),
+    ("status.conditions", "list"),
+    ("status.conditions[]", "map"),
+    ("status.conditions[].type", "str"),
     ("status.conditions[].status", "str"),
 )
 _VM_TEMPLATE = (
-    ("spec", "map"), ("spec.template", "map"), ("spec.template.metadata", "map"),
-    ("spec.template.metadata.annotations", "strmap"), ("spec.template.metadata.labels", "strmap"),
-    ("spec.template.spec", "map"), ("spec.template.spec.networks", "list"),
-    ("spec.template.spec.networks[]", "map"), ("spec.template.spec.networks[].name", "str"),
-    ("spec.template.spec.networks[].multus", "map"), ("spec.template.spec.networks[].multus.networkName", "str"),
-    ("spec.template.spec.networks[].multus.default", "bool"), ("spec.template.spec.networks[].pod", "map"),
+    ("spec", "map"),
+    ("spec.template", "map"),
+    ("spec.template.metadata", "map"),
+    ("spec.template.metadata.annotations", "strmap"),
+    ("spec.template.metadata.labels", "strmap"),
+    ("spec.template.spec", "map"),
+    ("spec.template.spec.networks", "list"),
+    ("spec.template.spec.networks[]", "map"),
+    ("spec.template.spec.networks[].name", "str"),
+    ("spec.template.spec.networks[].multus", "map"),
+    ("spec.template.spec.networks[].multus.networkName", "str"),
+    ("spec.template.spec.networks[].multus.default", "bool"),
+    ("spec.template.spec.networks[].pod", "map"),
 )
 _VMI = _META + (
-    ("spec", "map"), ("spec.networks", "list"), ("spec.networks[]", "map"), ("spec.networks[].multus", "map"),
-    ("spec.networks[].multus.networkName", "str"), ("status", "map"),
+    ("spec", "map"),
+    ("spec.networks", "list"),
+    ("spec.networks[]", "map"),
+    ("spec.networks[].multus", "map"),
+    ("spec.networks[].multus.networkName", "str"),
+    ("status", "map"),
 )
 _WORKLOAD_TEMPLATE = (
-    ("spec", "map"), ("spec.template", "map"), ("spec.template.spec", "map"),
-    ("spec.template.spec.containers", "list"), ("spec.template.spec.containers[]", "map"),
-    ("spec.template.spec.containers[].name", "str"), ("spec.template.spec.containers[].image", "str"),
-    ("spec.template.spec.containers[].args", "strlist"), ("spec.template.spec.containers[].command", "strlist"),
+    ("spec", "map"),
+    ("spec.template", "map"),
+    ("spec.template.spec", "map"),
+    ("spec.template.spec.containers", "list"),
+    ("spec.template.spec.containers[]", "map"),
+    ("spec.template.spec.containers[].name", "str"),
+    ("spec.template.spec.containers[].image", "str"),
+    ("spec.template.spec.containers[].args", "strlist"),
+    ("spec.template.spec.containers[].command", "strlist"),
 )
 SHAPES: dict[str, tuple[tuple[str, str], ...]] = {
     "Pod": _POD,
@@ -59,19 +93,36 @@ SHAPES: dict[str, tuple[tuple[str, str], ...]] = {
     "NetworkAttachmentDefinition": _META + (("spec", "map"), ("spec.config", "str")),
     "Subnet": _META + (("spec", "map"), ("spec.provider", "str")),
     "Deployment": _META + _WORKLOAD_TEMPLATE,
-    "StatefulSet": _META + (("spec", "map"), ("spec.replicas", "int"), ("spec.ordinals", "map"),
-                            ("spec.ordinals.start", "int")),
+    "StatefulSet": _META
+    + (("spec", "map"), ("spec.replicas", "int"), ("spec.ordinals", "map"), ("spec.ordinals.start", "int")),
     "Node": _META,
     "Secret": _META + (("data", "strmap"),),
 }
-NAMESPACED = frozenset({"Pod", "VirtualMachine", "VirtualMachineInstance", "NetworkAttachmentDefinition", "Deployment",
-                        "StatefulSet", "Secret"})
+NAMESPACED = frozenset(
+    {
+        "Pod",
+        "VirtualMachine",
+        "VirtualMachineInstance",
+        "NetworkAttachmentDefinition",
+        "Deployment",
+        "StatefulSet",
+        "Secret",
+    }
+)
 _COMPILED: dict[str, list[tuple[tuple[str, ...], str, str]]] = {
     kind: [(tuple(path.replace("[]", ".[]").split(".")), path, expected) for path, expected in fields]
     for kind, fields in SHAPES.items()
 }
-_WORDS = {"map": "a mapping", "list": "a list", "str": "a string", "int": "an integer", "bool": "true or false",
-          "time": "an RFC 3339 time", "strmap": "a mapping of strings to strings", "strlist": "a list of strings"}
+_WORDS = {
+    "map": "a mapping",
+    "list": "a list",
+    "str": "a string",
+    "int": "an integer",
+    "bool": "true or false",
+    "time": "an RFC 3339 time",
+    "strmap": "a mapping of strings to strings",
+    "strlist": "a list of strings",
+}
 
 
 def describe(value: Any) -> str:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Mapping
-
-from kubectl_ovn_lsp.model.records import NbPort
+from typing import Any
 
 from kubectl_ovn_lsp.model import verdicts
+from kubectl_ovn_lsp.model.records import NbPort
 
 # Port verdict words (model/verdicts.py holds their severity, exit code and colour).
 OK, LOST, FALSE_POSITIVE, STALE, DELETION_RISK, NO_PORT, DEGRADED = (
-    verdicts.OK.name, verdicts.LOST.name, verdicts.FALSE_POSITIVE.name, verdicts.STALE.name,
-    verdicts.DELETION_RISK.name, verdicts.NO_PORT.name, verdicts.DEGRADED.name)
+    verdicts.OK.name,
+    verdicts.LOST.name,
+    verdicts.FALSE_POSITIVE.name,
+    verdicts.STALE.name,
+    verdicts.DELETION_RISK.name,
+    verdicts.NO_PORT.name,
+    verdicts.DEGRADED.name,
+)
 worst = verdicts.worst
 
 
@@ -24,12 +30,12 @@ class WorkloadSnapshot:
     namespace: str
     target_kind: str  # "VirtualMachine" | "VirtualMachineInstance" | "Pod" as named / resolved
     target_name: str
-    pods: tuple[dict, ...]  # the workload's pods (launcher pods incl. migration target, or the one pod)
-    vm: dict | None
-    vmi: dict | None
-    nads: Mapping[tuple[str, str], dict | None]  # (ns, name) -> NAD; None = looked up and missing
-    subnets: Mapping[str, dict]  # every Subnet by name
-    statefulsets: Mapping[tuple[str, str], dict | None] = field(default_factory=dict)  # None = not found
+    pods: tuple[dict[str, Any], ...]  # the workload's pods (launcher pods incl. migration target, or the one pod)
+    vm: dict[str, Any] | None
+    vmi: dict[str, Any] | None
+    nads: Mapping[tuple[str, str], dict[str, Any] | None]  # (ns, name) -> NAD; None = looked up and missing
+    subnets: Mapping[str, dict[str, Any]]  # every Subnet by name
+    statefulsets: Mapping[tuple[str, str], dict[str, Any] | None] = field(default_factory=dict)  # None = not found
     nb_ports: tuple[NbPort, ...] = ()  # NB rows found by candidate name or external_ids:pod
     now: datetime = field(default_factory=lambda: datetime.now().astimezone())
 

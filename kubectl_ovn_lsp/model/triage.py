@@ -9,9 +9,9 @@ the port's own `external_ids:pod`, else the (owner, namespace) readings of the n
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Iterable
 
 from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.bands import ControllerSettings
@@ -66,8 +66,16 @@ def group(lines: Iterable[GcLine]) -> list[NameEvents]:
         kind = seen[latest].event
         same = [line for line in seen if line.event == kind]
         times = [line.when for line in same if line.when is not None]
-        out.append(NameEvents(name, kind, len(same), min(times) if times else None, max(times) if times else None,
-                              tuple(sorted({line.line for line in same}))))
+        out.append(
+            NameEvents(
+                name,
+                kind,
+                len(same),
+                min(times) if times else None,
+                max(times) if times else None,
+                tuple(sorted({line.line for line in same})),
+            )
+        )
     return out
 
 
@@ -103,8 +111,9 @@ class OwnerIndex:
             if node is not None and ("", node) in self.by_owner:
                 return self._only(("", node)), None, ""
             readings = [(c.namespace, c.name) for c in owner_candidates(port)]
-        matches = [item for key in readings for item in self.by_owner.get(key, ())
-                   if item.owner.kind not in (ORPHAN, NODE)]
+        matches = [
+            item for key in readings for item in self.by_owner.get(key, ()) if item.owner.kind not in (ORPHAN, NODE)
+        ]
         if len(matches) > 1:
             owners = ", ".join(f"{i.owner.kind} {i.owner.namespace}/{i.owner.name}" for i in matches)
             return None, None, f"{port} fits several owners ({owners})"
@@ -121,18 +130,33 @@ def judge_events(events: NameEvents, index: OwnerIndex, replay: Replay) -> Triag
     logged = events.name in set(replay.lost_logged)
     if events.event == LOST:
         if finding is not None:
-            return TriageItem(events, owner, finding.verdict, finding.reason, finding.detail, logged,
-                              advice_for(finding.verdict, [finding]))
+            return TriageItem(
+                events,
+                owner,
+                finding.verdict,
+                finding.reason,
+                finding.detail,
+                logged,
+                advice_for(finding.verdict, [finding]),
+            )
         if owner is not None:
-            return TriageItem(events, owner, OK, None, "the owner exists, but GC no longer expects this name: the "
-                              "line is history (the workload changed since)", False, ())
+            return TriageItem(
+                events,
+                owner,
+                OK,
+                None,
+                "the owner exists, but GC no longer expects this name: the "
+                "line is history (the workload changed since)",
+                False,
+                (),
+            )
         detail = ambiguous or "nothing owns this name any more and NB has no such port: the line is history"
         return TriageItem(events, None, OK, None, detail, False, ())
-    if finding is not None and finding.needed and not finding.in_nb and owner is not None \
-            and owner.kind != ORPHAN:
+    if finding is not None and finding.needed and not finding.in_nb and owner is not None and owner.kind != ORPHAN:
         detail = f"GC already deleted a port this {owner.kind} uses: {finding.detail}"
-        return TriageItem(events, owner, DELETION_RISK, finding.reason, detail, False,
-                          advice_for(DELETION_RISK, [finding]))
+        return TriageItem(
+            events, owner, DELETION_RISK, finding.reason, detail, False, advice_for(DELETION_RISK, [finding])
+        )
     if finding is not None and finding.needed:
         detail = "GC deleted it, and the port exists again now (re-created since)"
     elif owner is not None and owner.kind != ORPHAN:
@@ -151,15 +175,21 @@ def line_notes(items: Iterable[TriageItem], settings: ControllerSettings) -> lis
     for event, line in seen:
         ranges = releases(event, line)
         if not ranges:
-            notes.append(f"gc.go:{line} ({what[event]}) is logged there by no checked release: a build newer than "
-                         "the checked tags, or a patched one")
+            notes.append(
+                f"gc.go:{line} ({what[event]}) is logged there by no checked release: a build newer than "
+                "the checked tags, or a patched one"
+            )
         elif (version is not None or master) and not logs_at(event, line, version, master=master):
             where = ", ".join(r.as_text() for r in ranges)
-            notes.append(f"gc.go:{line} ({what[event]}) is logged there by {where}, not by the detected "
-                         f"{settings.version_text}: the lines predate an upgrade, or the image tag is not what runs")
+            notes.append(
+                f"gc.go:{line} ({what[event]}) is logged there by {where}, not by the detected "
+                f"{settings.version_text}: the lines predate an upgrade, or the image tag is not what runs"
+            )
         elif version is not None and newest_checked(version):
-            notes.append(f"{settings.version_text} is newer than the newest checked tag {newest_checked(version)} "
-                         f"of its branch: gc.go:{line} is assumed to be where that tag logs it")
+            notes.append(
+                f"{settings.version_text} is newer than the newest checked tag {newest_checked(version)} "
+                f"of its branch: gc.go:{line} is assumed to be where that tag logs it"
+            )
     return notes
 
 

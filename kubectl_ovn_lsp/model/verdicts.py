@@ -26,10 +26,16 @@ OK = Verdict("ok", 0, 0, "32", "consistent: GC logs nothing for it and deletes n
 NO_PORT = Verdict("no-port", 0, 0, "36", "no OVN port by design (IPAM-only attachment, hostNetwork pod)")
 STALE = Verdict("stale", 0, 0, "36", "a leftover nothing uses; GC deletes it (harmless housekeeping)")
 ERROR = Verdict("error", 0, 1, "35", "could not be judged (malformed object, missing NAD, unreadable kind)")
-FALSE_POSITIVE = Verdict("false-positive", 1, 4, "33",
-                         "GC logs \"lsp lost\" but every port the workload really has is present")
-DEGRADED = Verdict("degraded", 2, 6, "33",
-                   "present and kept, but not in the state the running release sets for what the workload does now")
+FALSE_POSITIVE = Verdict(
+    "false-positive", 1, 4, "33", 'GC logs "lsp lost" but every port the workload really has is present'
+)
+DEGRADED = Verdict(
+    "degraded",
+    2,
+    6,
+    "33",
+    "present and kept, but not in the state the running release sets for what the workload does now",
+)
 LOST = Verdict("lost", 3, 3, "31", "a port the workload needs is missing from NB")
 DELETION_RISK = Verdict("deletion-risk", 4, 5, "1;31", "GC deletes (or already deleted) a port the workload needs")
 

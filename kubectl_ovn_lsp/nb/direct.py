@@ -19,8 +19,8 @@ import os
 import socket
 import ssl as ssl_module
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.model.records import NbLookup
@@ -68,8 +68,11 @@ def _check_remotes(remotes: str, ssl: NbSslFiles | None) -> list[str]:
     if any(r.startswith("ssl:") for r in parts):
         if ssl is None:
             raise NbSslConfigError(f"{remotes}: ssl: remotes need a client key, certificate and CA certificate")
-        for what, path in (("private key", ssl.private_key), ("certificate", ssl.certificate),
-                           ("CA certificate", ssl.ca_cert)):
+        for what, path in (
+            ("private key", ssl.private_key),
+            ("certificate", ssl.certificate),
+            ("CA certificate", ssl.ca_cert),
+        ):
             if not os.path.isfile(path):
                 raise NbSslConfigError(f"{remotes}: SSL {what} file {path!r} not found")
     return parts
@@ -82,16 +85,20 @@ def _tls_context(files: NbSslFiles) -> ssl_module.SSLContext:
     try:
         context.load_verify_locations(files.ca_cert)
     except (ssl_module.SSLError, OSError) as exc:
-        raise NbSslConfigError(f"NB TLS: --nb-ca-cert {files.ca_cert}: not a usable CA certificate "
-                               f"({_reason(exc)})") from None
+        raise NbSslConfigError(
+            f"NB TLS: --nb-ca-cert {files.ca_cert}: not a usable CA certificate ({_reason(exc)})"
+        ) from None
     try:
         context.load_cert_chain(files.certificate, files.private_key)
     except ssl_module.SSLError as exc:
         if "KEY_VALUES_MISMATCH" in str(exc) or "key values mismatch" in str(exc):
-            raise NbSslConfigError(f"NB TLS: the private key {files.private_key} does not match the certificate "
-                                   f"{files.certificate}") from None
-        raise NbSslConfigError(f"NB TLS: --nb-certificate {files.certificate} / --nb-private-key "
-                               f"{files.private_key}: not a usable certificate and key ({_reason(exc)})") from None
+            raise NbSslConfigError(
+                f"NB TLS: the private key {files.private_key} does not match the certificate {files.certificate}"
+            ) from None
+        raise NbSslConfigError(
+            f"NB TLS: --nb-certificate {files.certificate} / --nb-private-key "
+            f"{files.private_key}: not a usable certificate and key ({_reason(exc)})"
+        ) from None
     except OSError as exc:
         raise NbSslConfigError(f"NB TLS: cannot read the client certificate or key: {exc.strerror or exc}") from None
     return context
@@ -138,8 +145,9 @@ def _transact(remote: str, txn: list, deadline: float | None, context: ssl_modul
                 continue  # a reply split right after a "}": wait for the rest
             buffer = buffer[end:].lstrip() if end < len(buffer) else b""
             if message.get("method") == "echo":
-                sock.sendall(json.dumps({"result": message.get("params", []), "error": None,
-                                         "id": message.get("id")}).encode())
+                sock.sendall(
+                    json.dumps({"result": message.get("params", []), "error": None, "id": message.get("id")}).encode()
+                )
                 continue
             if message.get("id") != 0:
                 continue
@@ -150,8 +158,9 @@ def _transact(remote: str, txn: list, deadline: float | None, context: ssl_modul
         sock.close()
 
 
-def read_direct(remotes: str, selection: Selection, timeout: float | Deadline | None,
-                ssl: NbSslFiles | None = None) -> NbLookup:
+def read_direct(
+    remotes: str, selection: Selection, timeout: float | Deadline | None, ssl: NbSslFiles | None = None
+) -> NbLookup:
     """Read the selection from the first member of `remotes` that answers, within the command's budget (a
     Deadline, or seconds; None: no limit). Raises NbUnreachable (refused by all, or no answer in time),
     NbTlsError, NbSslConfigError, NbSchemaError."""
@@ -169,15 +178,19 @@ def read_direct(remotes: str, selection: Selection, timeout: float | Deadline | 
             with budget.guard(what):
                 results = _transact(remote, txn, None if share is None else time.monotonic() + share, context)
         except ssl_module.SSLCertVerificationError as exc:
-            raise NbTlsError(f"NB {remote}: TLS verification failed: the server's certificate is not signed by the "
-                             f"CA in --nb-ca-cert ({exc.verify_message})") from None
+            raise NbTlsError(
+                f"NB {remote}: TLS verification failed: the server's certificate is not signed by the "
+                f"CA in --nb-ca-cert ({exc.verify_message})"
+            ) from None
         except (ssl_module.SSLError, ConnectionResetError, BrokenPipeError) as exc:
             if not isinstance(exc, ssl_module.SSLError) and context is None:
                 failures.append(f"{remote}: {_os_reason(exc)}")
                 continue
-            raise NbTlsError(f"NB {remote}: TLS: the server rejected the client certificate ({_reason(exc)}): is it "
-                             "signed by a CA the NB server trusts?") from None
-        except (socket.timeout, TimeoutError):
+            raise NbTlsError(
+                f"NB {remote}: TLS: the server rejected the client certificate ({_reason(exc)}): is it "
+                "signed by a CA the NB server trusts?"
+            ) from None
+        except TimeoutError:
             failures.append(f"{remote}: no answer")
             continue
         except OSError as exc:
@@ -187,17 +200,22 @@ def read_direct(remotes: str, selection: Selection, timeout: float | Deadline | 
             ports = ports_of_results(results)
         except NbQueryError as exc:
             raise NbSchemaError(f"NB {remote}: {exc}") from None
-        return NbLookup(ports=tuple(sorted(ports, key=lambda p: (p.name, p.uuid))), via="direct", endpoint=remote,
-                        leader_only=False)
+        return NbLookup(
+            ports=tuple(sorted(ports, key=lambda p: (p.name, p.uuid))), via="direct", endpoint=remote, leader_only=False
+        )
     label = ",".join(parts)
     if failures and all("connection refused" in f for f in failures):
         raise NbUnreachable(f"NB {label}: connection refused")
-    raise NbUnreachable(f"NB {label} did not answer within {budget.budget} (--request-timeout): "
-                        f"{'; '.join(failures)}")
+    raise NbUnreachable(f"NB {label} did not answer within {budget.budget} (--request-timeout): {'; '.join(failures)}")
 
 
-def lookup_direct(remotes: str, names: Iterable[str], pod_keys: Iterable[str], timeout: float | Deadline | None,
-                  ssl: NbSslFiles | None = None) -> NbLookup:
+def lookup_direct(
+    remotes: str,
+    names: Iterable[str],
+    pod_keys: Iterable[str],
+    timeout: float | Deadline | None,
+    ssl: NbSslFiles | None = None,
+) -> NbLookup:
     """The ports named `names` or whose `external_ids:pod` is in `pod_keys` (explain's selection)."""
     selection = Selection.of(names, pod_keys)
     if not selection.names and not selection.pod_keys:
@@ -213,5 +231,14 @@ def _os_reason(exc: OSError) -> str:
     return " ".join((exc.strerror or str(exc)).split())
 
 
-__all__ = ["DB_NAME", "NbDirectError", "NbSchemaError", "NbSslConfigError", "NbSslFiles", "NbTlsError",
-           "NbUnreachable", "lookup_direct", "read_direct"]
+__all__ = [
+    "DB_NAME",
+    "NbDirectError",
+    "NbSchemaError",
+    "NbSslConfigError",
+    "NbSslFiles",
+    "NbTlsError",
+    "NbUnreachable",
+    "lookup_direct",
+    "read_direct",
+]

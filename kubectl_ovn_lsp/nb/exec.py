@@ -12,8 +12,8 @@ time budget stops at once: another pod would not change either. Only one allowli
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from kubectl_ovn_lsp.errors import KubeApiError, NbUnavailable, OvnCentralNotFound, PluginError, quote_name
 from kubectl_ovn_lsp.kube.client import PODS, KubeClient
@@ -64,9 +64,7 @@ def ovn_central_candidates(client: KubeClient, namespace: str) -> list[Candidate
     return sorted(found, key=lambda c: (not c.ready, not c.leader, c.name))
 
 
-def lookup_via_exec(
-    client: KubeClient, ovn_namespace: str, names: Iterable[str], pod_keys: Iterable[str]
-) -> NbLookup:
+def lookup_via_exec(client: KubeClient, ovn_namespace: str, names: Iterable[str], pod_keys: Iterable[str]) -> NbLookup:
     """Select the candidate ports and the workload's ports by `external_ids:pod` in one exec."""
     return read_via_exec(client, ovn_namespace, nb_query.Selection.of(names, pod_keys))
 
@@ -84,12 +82,18 @@ def read_via_exec(client: KubeClient, ovn_namespace: str, selection: nb_query.Se
             failures.append(f"{candidate.describe}: {_reason(exc, ovn_namespace, candidate.name)}")
             continue
         leader_only = candidate.leader and candidate.ready
-        return NbLookup(ports=ports, via="exec", endpoint=f"{ovn_namespace}/{candidate.name}",
-                        leader_only=leader_only, notes=tuple(_notes(candidate, candidates, failures)))
+        return NbLookup(
+            ports=ports,
+            via="exec",
+            endpoint=f"{ovn_namespace}/{candidate.name}",
+            leader_only=leader_only,
+            notes=tuple(_notes(candidate, candidates, failures)),
+        )
     if len(failures) == 1:
         raise NbUnavailable(endpoint=f"{ovn_namespace}/{candidates[0].name}", reason=failures[0].split(": ", 1)[1])
-    raise NbUnavailable(endpoint=f"{ovn_namespace} ({len(candidates)} ovn-central pods tried)",
-                        reason="; ".join(failures))
+    raise NbUnavailable(
+        endpoint=f"{ovn_namespace} ({len(candidates)} ovn-central pods tried)", reason="; ".join(failures)
+    )
 
 
 def _read(client: KubeClient, namespace: str, pod: str, selection: nb_query.Selection) -> tuple:
@@ -109,7 +113,7 @@ def _read(client: KubeClient, namespace: str, pod: str, selection: nb_query.Sele
 def _reason(exc: PluginError, namespace: str, pod: str) -> str:
     text = str(exc)
     prefix = f"OVN NB at {namespace}/{pod}: "
-    return text[len(prefix):] if text.startswith(prefix) else text
+    return text[len(prefix) :] if text.startswith(prefix) else text
 
 
 def _notes(used: Candidate, candidates: list[Candidate], failures: list[str]) -> list[str]:
@@ -120,6 +124,8 @@ def _notes(used: Candidate, candidates: list[Candidate], failures: list[str]) ->
     if failures:
         notes.append(f"read from {used.describe} instead; the answer is not known to come from the raft leader")
     elif not any(c.leader and c.ready for c in candidates):
-        notes.append(f"no Ready ovn-central pod is labelled {LEADER_LABEL}=true; read from {used.describe}, "
-                     "not known to be the raft leader")
+        notes.append(
+            f"no Ready ovn-central pod is labelled {LEADER_LABEL}=true; read from {used.describe}, "
+            "not known to be the raft leader"
+        )
     return notes

@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from kubectl_ovn_lsp.model.records import NbPort
 
@@ -45,15 +46,17 @@ class Selection:
     every_port: bool = False
 
     @classmethod
-    def of(cls, names: Iterable[str], pod_keys: Iterable[str]) -> "Selection":
+    def of(cls, names: Iterable[str], pod_keys: Iterable[str]) -> Selection:
         return cls(tuple(sorted(set(names))), tuple(sorted(set(pod_keys))))
 
     def describe(self) -> str:
         """For `-v`: what is read, in words."""
         if self.every_port:
             return f"select {', '.join(COLUMNS)} from {TABLE} (every row)"
-        return (f"select {', '.join(COLUMNS)} from {TABLE} where name in {list(self.names)} "
-                f"or external_ids:pod in {list(self.pod_keys)}")
+        return (
+            f"select {', '.join(COLUMNS)} from {TABLE} where name in {list(self.names)} "
+            f"or external_ids:pod in {list(self.pod_keys)}"
+        )
 
 
 def selection_transaction(selection: Selection) -> list:
@@ -70,13 +73,20 @@ def build_query_transaction(names: Iterable[str], pod_keys: Iterable[str]) -> li
     for name in sorted(set(names)):
         ops.append({"op": "select", "table": TABLE, "where": [["name", "==", name]], "columns": list(COLUMNS)})
     for key in sorted(set(pod_keys)):
-        ops.append({"op": "select", "table": TABLE,
-                    "where": [["external_ids", "includes", ["map", [["pod", key]]]]], "columns": list(COLUMNS)})
+        ops.append(
+            {
+                "op": "select",
+                "table": TABLE,
+                "where": [["external_ids", "includes", ["map", [["pod", key]]]]],
+                "columns": list(COLUMNS),
+            }
+        )
     return ops
 
 
-def build_query_argv(names: Iterable[str], pod_keys: Iterable[str], timeout: float,
-                     endpoint: str = DEFAULT_NB_SOCKET) -> list[str]:
+def build_query_argv(
+    names: Iterable[str], pod_keys: Iterable[str], timeout: float, endpoint: str = DEFAULT_NB_SOCKET
+) -> list[str]:
     """`ovsdb-client --timeout=S query <endpoint> <json>` for names/keys; S is whole seconds, at least 1."""
     return selection_argv(Selection.of(names, pod_keys), timeout, endpoint)
 
@@ -141,11 +151,14 @@ def _as_list(value: Any) -> list:
 
 def row_to_port(row: dict) -> NbPort:
     """One selected row (wire format) → NbPort."""
-    return NbPort(name=row.get("name", ""), type=row.get("type", ""),
-                  external_ids=decode_datum(row.get("external_ids", ["map", []])),
-                  addresses=tuple(_as_list(row.get("addresses", ["set", []]))),
-                  options=decode_datum(row.get("options", ["map", []])),
-                  uuid=decode_datum(row.get("_uuid", "")))
+    return NbPort(
+        name=row.get("name", ""),
+        type=row.get("type", ""),
+        external_ids=decode_datum(row.get("external_ids", ["map", []])),
+        addresses=tuple(_as_list(row.get("addresses", ["set", []]))),
+        options=decode_datum(row.get("options", ["map", []])),
+        uuid=decode_datum(row.get("_uuid", "")),
+    )
 
 
 def parse_query_output(text: str) -> tuple[NbPort, ...]:

@@ -17,8 +17,15 @@ from kubectl_ovn_lsp.nb.query import Selection
 from kubectl_ovn_lsp.options import NbOptions
 
 
-def read_nb(client: KubeClient, options: NbOptions, selection: Selection, timeout: float | Deadline | None, *,
-            verbose: bool = False, stderr: TextIO = sys.stderr) -> NbLookup:
+def read_nb(
+    client: KubeClient,
+    options: NbOptions,
+    selection: Selection,
+    timeout: float | Deadline | None,
+    *,
+    verbose: bool = False,
+    stderr: TextIO = sys.stderr,
+) -> NbLookup:
     """The ports of `selection` from NB, with where they came from (`via`, `endpoint`, `leaderOnly`)."""
     if options.target in ("auto", "exec"):
         from kubectl_ovn_lsp.nb.exec import read_via_exec

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -54,8 +54,10 @@ async def serve(config: ApiServerConfig, ready_file: Path | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ovn_lsp_sandbox.apiserver",
-                                     description="Serve a sandbox's Kubernetes objects as a Kubernetes API server.")
+    parser = argparse.ArgumentParser(
+        prog="python -m ovn_lsp_sandbox.apiserver",
+        description="Serve a sandbox's Kubernetes objects as a Kubernetes API server.",
+    )
     parser.add_argument("--config", required=True, type=Path, help="JSON config written by the sandbox")
     parser.add_argument("--ready-file", type=Path, help='written as {"url": …, "pid": …} once listening')
     args = parser.parse_args(argv)

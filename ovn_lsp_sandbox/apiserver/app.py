@@ -20,9 +20,17 @@ from ovn_lsp_sandbox.apiserver.selectors import parse_field_selector, parse_labe
 from ovn_lsp_sandbox.apiserver.store import ObjectStore
 from ovn_lsp_sandbox.apiserver.tables import build_table, wants_table
 
-VERSION = {"major": "1", "minor": "32", "gitVersion": "v1.32.4", "gitCommit": "sandbox", "gitTreeState": "clean",
-           "buildDate": "2025-04-22T00:00:00Z", "goVersion": "go1.23.6", "compiler": "gc",
-           "platform": "linux/amd64"}
+VERSION = {
+    "major": "1",
+    "minor": "32",
+    "gitVersion": "v1.32.4",
+    "gitCommit": "sandbox",
+    "gitTreeState": "clean",
+    "buildDate": "2025-04-22T00:00:00Z",
+    "goVersion": "go1.23.6",
+    "compiler": "gc",
+    "platform": "linux/amd64",
+}
 _PUBLIC = ("/version", "/healthz", "/livez", "/readyz")  # anonymous may read these, as on a real cluster
 _TRUE = ("true", "1")
 
@@ -40,8 +48,9 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
 def json_response(body: Any, status: int = 200) -> web.Response:
-    return web.Response(body=json.dumps(body, separators=(",", ":")).encode(), status=status,
-                        content_type="application/json")
+    return web.Response(
+        body=json.dumps(body, separators=(",", ":")).encode(), status=status, content_type="application/json"
+    )
 
 
 @web.middleware
@@ -103,8 +112,14 @@ async def resource(request: web.Request) -> web.StreamResponse:
     q = request.query
     req = parse_resource_path(store.registry, request.method, segments, q.get("watch", "") in _TRUE)
     rt = req.rt
-    if denied(config.forbidden, req.verb, rt.plural + (f"/{req.subresource}" if req.subresource else ""),
-              rt.group, req.namespace, req.name):
+    if denied(
+        config.forbidden,
+        req.verb,
+        rt.plural + (f"/{req.subresource}" if req.subresource else ""),
+        rt.group,
+        req.namespace,
+        req.name,
+    ):
         raise errors.forbidden(rt.plural, rt.group, req.name, req.verb, req.namespace, req.subresource)
     if req.verb not in ("get", "list", "watch"):
         if req.subresource == "exec":
@@ -140,8 +155,15 @@ def _chunk(store: ObjectStore, rt: Any, namespace: str, q: Any, continue_ttl: fl
     labels_ok = parse_label_selector(q.get("labelSelector", ""))
     fields_ok = parse_field_selector(q.get("fieldSelector", ""))
     filtered = bool(q.get("labelSelector") or q.get("fieldSelector"))
-    return page(store.keyed(rt, namespace), lambda o: labels_ok(o["metadata"].get("labels") or {}) and fields_ok(o),
-                int(q["limit"]), q.get("continue", ""), int(store.resource_version), continue_ttl, filtered)
+    return page(
+        store.keyed(rt, namespace),
+        lambda o: labels_ok(o["metadata"].get("labels") or {}) and fields_ok(o),
+        int(q["limit"]),
+        q.get("continue", ""),
+        int(store.resource_version),
+        continue_ttl,
+        filtered,
+    )
 
 
 def _log(request: web.Request, req: ResourceRequest) -> web.Response:
@@ -174,11 +196,18 @@ async def _exec(request: web.Request, req: ResourceRequest) -> web.StreamRespons
     if request.headers.get(hdrs.UPGRADE, "").lower() != "websocket":
         raise errors.bad_request("Upgrade request required")
     if offered_protocol(request.headers.get(hdrs.SEC_WEBSOCKET_PROTOCOL, "")) is None:
-        raise errors.bad_request("unable to upgrade: unable to negotiate protocol: client supports "
-                                 f"{request.headers.get(hdrs.SEC_WEBSOCKET_PROTOCOL, '')!r}, "
-                                 "server supports [v5.channel.k8s.io v4.channel.k8s.io]")
-    exec_req = ExecRequest(argv=argv, stdin=q.get("stdin", "") in _TRUE, stdout=q.get("stdout", "true") in _TRUE,
-                           stderr=q.get("stderr", "true") in _TRUE, tty=q.get("tty", "") in _TRUE)
+        raise errors.bad_request(
+            "unable to upgrade: unable to negotiate protocol: client supports "
+            f"{request.headers.get(hdrs.SEC_WEBSOCKET_PROTOCOL, '')!r}, "
+            "server supports [v5.channel.k8s.io v4.channel.k8s.io]"
+        )
+    exec_req = ExecRequest(
+        argv=argv,
+        stdin=q.get("stdin", "") in _TRUE,
+        stdout=q.get("stdout", "true") in _TRUE,
+        stderr=q.get("stderr", "true") in _TRUE,
+        tty=q.get("tty", "") in _TRUE,
+    )
     key = f"{req.namespace}/{req.name}"
     target = config.exec.get(f"{key}/{container}") or config.exec.get(key) or config.exec.get("*")
     procs = request.app[PROCS]

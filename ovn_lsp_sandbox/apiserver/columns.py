@@ -34,6 +34,7 @@ AGE = Column("Age", lambda o: age(o["metadata"].get("creationTimestamp")))
 
 # -- pods: the logic of kubectl's printPod, reduced to what static objects show --
 
+
 def _statuses(pod: dict[str, Any]) -> list[dict[str, Any]]:
     return pod.get("status", {}).get("containerStatuses") or []
 
@@ -66,8 +67,11 @@ def pod_status(pod: dict[str, Any]) -> str:
 
 def pod_restarts(pod: dict[str, Any]) -> str:
     restarts = sum(int(cs.get("restartCount") or 0) for cs in _statuses(pod))
-    finished = [str(t) for cs in _statuses(pod)
-                if (t := ((cs.get("lastState") or {}).get("terminated") or {}).get("finishedAt"))]
+    finished = [
+        str(t)
+        for cs in _statuses(pod)
+        if (t := ((cs.get("lastState") or {}).get("terminated") or {}).get("finishedAt"))
+    ]
     return f"{restarts} ({age(max(finished))} ago)" if restarts and finished else str(restarts)
 
 
@@ -88,7 +92,7 @@ def _node_status(node: dict[str, Any]) -> str:
 
 def _node_roles(node: dict[str, Any]) -> str:
     prefix = "node-role.kubernetes.io/"
-    roles = sorted(k[len(prefix):] for k in (node["metadata"].get("labels") or {}) if k.startswith(prefix))
+    roles = sorted(k[len(prefix) :] for k in (node["metadata"].get("labels") or {}) if k.startswith(prefix))
     return ",".join(roles) or "<none>"
 
 
@@ -96,6 +100,7 @@ def _node_address(kind: str) -> Callable[[dict[str, Any]], str]:
     def cell(node: dict[str, Any]) -> str:
         addrs = [a.get("address") for a in node.get("status", {}).get("addresses") or [] if a.get("type") == kind]
         return addrs[0] if addrs else "<none>"
+
     return cell
 
 
@@ -111,6 +116,7 @@ def _svc_ports(svc: dict[str, Any]) -> str:
 def _replicas(ready_path: str) -> Callable[[dict[str, Any]], str]:
     def cell(obj: dict[str, Any]) -> str:
         return f"{jsonpath(obj, ready_path) or 0}/{obj.get('spec', {}).get('replicas', 1)}"
+
     return cell
 
 
@@ -131,15 +137,20 @@ def _count(path: str) -> Callable[[dict[str, Any]], int]:
     return lambda o: len(jsonpath(o, path) or {})
 
 
-_WIDE_WORKLOAD = (Column("Containers", _containers("name"), priority=1),
-                  Column("Images", _containers("image"), priority=1))
+_WIDE_WORKLOAD = (
+    Column("Containers", _containers("name"), priority=1),
+    Column("Images", _containers("image"), priority=1),
+)
 _READY_COND = ".status.conditions[?(@.type=='Ready')].status"
 _S = "string"
 
 # (group, plural) -> columns after NAME. Unlisted resources print NAME AGE, as a CRD without printer columns does.
 COLUMNS: dict[tuple[str, str], tuple[Column, ...]] = {
     ("", "pods"): (
-        Column("Ready", pod_ready), Column("Status", pod_status), Column("Restarts", pod_restarts), AGE,
+        Column("Ready", pod_ready),
+        Column("Status", pod_status),
+        Column("Restarts", pod_restarts),
+        AGE,
         Column("IP", lambda p: or_none(p.get("status", {}).get("podIP")), priority=1),
         Column("Node", lambda p: or_none(p.get("spec", {}).get("nodeName")), priority=1),
         Column("Nominated Node", lambda p: or_none(p.get("status", {}).get("nominatedNodeName")), priority=1),
@@ -147,7 +158,9 @@ COLUMNS: dict[tuple[str, str], tuple[Column, ...]] = {
     ),
     ("", "namespaces"): (Column("Status", ".status.phase"), AGE),
     ("", "nodes"): (
-        Column("Status", _node_status), Column("Roles", _node_roles), AGE,
+        Column("Status", _node_status),
+        Column("Roles", _node_roles),
+        AGE,
         Column("Version", ".status.nodeInfo.kubeletVersion"),
         Column("Internal-IP", _node_address("InternalIP"), priority=1),
         Column("External-IP", _node_address("ExternalIP"), priority=1),
@@ -156,72 +169,110 @@ COLUMNS: dict[tuple[str, str], tuple[Column, ...]] = {
         Column("Container-Runtime", ".status.nodeInfo.containerRuntimeVersion", priority=1),
     ),
     ("", "services"): (
-        Column("Type", ".spec.type"), Column("Cluster-IP", lambda s: or_none(s.get("spec", {}).get("clusterIP"))),
+        Column("Type", ".spec.type"),
+        Column("Cluster-IP", lambda s: or_none(s.get("spec", {}).get("clusterIP"))),
         Column("External-IP", lambda s: ",".join(s.get("spec", {}).get("externalIPs") or []) or "<none>"),
-        Column("Port(s)", _svc_ports), AGE, Column("Selector", _selector, priority=1),
+        Column("Port(s)", _svc_ports),
+        AGE,
+        Column("Selector", _selector, priority=1),
     ),
     ("", "secrets"): (Column("Type", ".type"), Column("Data", _count(".data"), "integer"), AGE),
-    ("", "configmaps"): (Column("Data", lambda c: len(c.get("data") or {}) + len(c.get("binaryData") or {}),
-                                "integer"), AGE),
+    ("", "configmaps"): (
+        Column("Data", lambda c: len(c.get("data") or {}) + len(c.get("binaryData") or {}), "integer"),
+        AGE,
+    ),
     ("apps", "deployments"): (
         Column("Ready", _replicas(".status.readyReplicas")),
         Column("Up-to-date", _int(".status.updatedReplicas"), "integer"),
-        Column("Available", _int(".status.availableReplicas"), "integer"), AGE,
-        *_WIDE_WORKLOAD, Column("Selector", _selector, priority=1),
+        Column("Available", _int(".status.availableReplicas"), "integer"),
+        AGE,
+        *_WIDE_WORKLOAD,
+        Column("Selector", _selector, priority=1),
     ),
     ("apps", "statefulsets"): (Column("Ready", _replicas(".status.readyReplicas")), AGE, *_WIDE_WORKLOAD),
     ("apps", "replicasets"): (
-        Column("Desired", _int(".spec.replicas"), "integer"), Column("Current", _int(".status.replicas"), "integer"),
-        Column("Ready", _int(".status.readyReplicas"), "integer"), AGE, *_WIDE_WORKLOAD,
+        Column("Desired", _int(".spec.replicas"), "integer"),
+        Column("Current", _int(".status.replicas"), "integer"),
+        Column("Ready", _int(".status.readyReplicas"), "integer"),
+        AGE,
+        *_WIDE_WORKLOAD,
     ),
     ("apps", "daemonsets"): (
         Column("Desired", _int(".status.desiredNumberScheduled"), "integer"),
         Column("Current", _int(".status.currentNumberScheduled"), "integer"),
         Column("Ready", _int(".status.numberReady"), "integer"),
         Column("Up-to-date", _int(".status.updatedNumberScheduled"), "integer"),
-        Column("Available", _int(".status.numberAvailable"), "integer"), AGE, *_WIDE_WORKLOAD,
+        Column("Available", _int(".status.numberAvailable"), "integer"),
+        AGE,
+        *_WIDE_WORKLOAD,
     ),
     # KubeVirt's CRD additionalPrinterColumns
     ("kubevirt.io", "virtualmachines"): (
-        Column("Age", ".metadata.creationTimestamp", "date"), Column("Status", ".status.printableStatus"),
+        Column("Age", ".metadata.creationTimestamp", "date"),
+        Column("Status", ".status.printableStatus"),
         Column("Ready", _READY_COND),
     ),
     ("kubevirt.io", "virtualmachineinstances"): (
-        Column("Age", ".metadata.creationTimestamp", "date"), Column("Phase", ".status.phase"),
-        Column("IP", ".status.interfaces[0].ipAddress"), Column("NodeName", ".status.nodeName"),
+        Column("Age", ".metadata.creationTimestamp", "date"),
+        Column("Phase", ".status.phase"),
+        Column("IP", ".status.interfaces[0].ipAddress"),
+        Column("NodeName", ".status.nodeName"),
         Column("Ready", _READY_COND),
         Column("Live-Migratable", ".status.conditions[?(@.type=='LiveMigratable')].status", priority=1),
         Column("Paused", ".status.conditions[?(@.type=='Paused')].status", priority=1),
     ),
     ("kubevirt.io", "virtualmachineinstancemigrations"): (
-        Column("Phase", ".status.phase"), Column("VMI", ".spec.vmiName"),
+        Column("Phase", ".status.phase"),
+        Column("VMI", ".spec.vmiName"),
     ),
     # Kube-OVN's CRD additionalPrinterColumns
     ("kubeovn.io", "subnets"): (
-        Column("Provider", ".spec.provider"), Column("Vpc", ".spec.vpc"), Column("Vlan", ".spec.vlan"),
-        Column("Protocol", ".spec.protocol"), Column("CIDR", ".spec.cidrBlock"),
-        Column("Private", ".spec.private", "boolean"), Column("NAT", ".spec.natOutgoing", "boolean"),
-        Column("Default", ".spec.default", "boolean"), Column("GatewayType", ".spec.gatewayType"),
-        Column("V4Used", ".status.v4usingIPs", "number"), Column("V4Available", ".status.v4availableIPs", "number"),
-        Column("V6Used", ".status.v6usingIPs", "number"), Column("V6Available", ".status.v6availableIPs", "number"),
-        Column("ExcludeIPs", ".spec.excludeIps"), Column("U2OInterconnectionIP", ".status.u2oInterconnectionIP"),
+        Column("Provider", ".spec.provider"),
+        Column("Vpc", ".spec.vpc"),
+        Column("Vlan", ".spec.vlan"),
+        Column("Protocol", ".spec.protocol"),
+        Column("CIDR", ".spec.cidrBlock"),
+        Column("Private", ".spec.private", "boolean"),
+        Column("NAT", ".spec.natOutgoing", "boolean"),
+        Column("Default", ".spec.default", "boolean"),
+        Column("GatewayType", ".spec.gatewayType"),
+        Column("V4Used", ".status.v4usingIPs", "number"),
+        Column("V4Available", ".status.v4availableIPs", "number"),
+        Column("V6Used", ".status.v6usingIPs", "number"),
+        Column("V6Available", ".status.v6availableIPs", "number"),
+        Column("ExcludeIPs", ".spec.excludeIps"),
+        Column("U2OInterconnectionIP", ".status.u2oInterconnectionIP"),
     ),
     ("kubeovn.io", "ips"): (
-        Column("V4IP", ".spec.v4IpAddress"), Column("V6IP", ".spec.v6IpAddress"),
-        Column("Mac", ".spec.macAddress"), Column("Node", ".spec.nodeName"), Column("Subnet", ".spec.subnet"),
+        Column("V4IP", ".spec.v4IpAddress"),
+        Column("V6IP", ".spec.v6IpAddress"),
+        Column("Mac", ".spec.macAddress"),
+        Column("Node", ".spec.nodeName"),
+        Column("Subnet", ".spec.subnet"),
     ),
     ("kubeovn.io", "vpcs"): (
-        Column("EnableExternal", ".spec.enableExternal", "boolean"), Column("EnableBfd", ".spec.enableBfd", "boolean"),
-        Column("Standby", ".status.standby", "boolean"), Column("Subnets", ".status.subnets"),
-        Column("ExtraExternalSubnets", ".status.extraExternalSubnets"), Column("Namespaces", ".spec.namespaces"),
+        Column("EnableExternal", ".spec.enableExternal", "boolean"),
+        Column("EnableBfd", ".spec.enableBfd", "boolean"),
+        Column("Standby", ".status.standby", "boolean"),
+        Column("Subnets", ".status.subnets"),
+        Column("ExtraExternalSubnets", ".status.extraExternalSubnets"),
+        Column("Namespaces", ".spec.namespaces"),
     ),
     ("kubeovn.io", "vips"): (
-        Column("V4IP", ".status.v4ip"), Column("V6IP", ".status.v6ip"), Column("Mac", ".status.mac"),
-        Column("PMac", ".spec.parentMac"), Column("Subnet", ".spec.subnet"), Column("Type", ".status.type"),
+        Column("V4IP", ".status.v4ip"),
+        Column("V6IP", ".status.v6ip"),
+        Column("Mac", ".status.mac"),
+        Column("PMac", ".spec.parentMac"),
+        Column("Subnet", ".spec.subnet"),
+        Column("Type", ".status.type"),
     ),
     ("kubeovn.io", "ovn-eips"): (
-        Column("V4IP", ".status.v4Ip"), Column("V6IP", ".status.v6Ip"), Column("Mac", ".status.macAddress"),
-        Column("Type", ".status.type"), Column("Nat", ".status.nat"), Column("Ready", ".status.ready", "boolean"),
+        Column("V4IP", ".status.v4Ip"),
+        Column("V6IP", ".status.v6Ip"),
+        Column("Mac", ".status.macAddress"),
+        Column("Type", ".status.type"),
+        Column("Nat", ".status.nat"),
+        Column("Ready", ".status.ready", "boolean"),
         Column("ExternalSubnet", ".spec.externalSubnet"),
     ),
 }

@@ -46,13 +46,17 @@ class ApiServerConfig:
         tls = data.get("tls")
         return cls(
             objects=list(data.get("objects") or []),
-            forbidden=[ForbiddenRule(**{k: str(v) for k, v in r.items() if k in _RULE_FIELDS})
-                       for r in data.get("forbidden") or []],
+            forbidden=[
+                ForbiddenRule(**{k: str(v) for k, v in r.items() if k in _RULE_FIELDS})
+                for r in data.get("forbidden") or []
+            ],
             logs={str(k): str(v) for k, v in (data.get("logs") or {}).items()},
             token=str(data.get("token") or ""),
             tls=None if tls is None else TlsConfig(**{k: str(v) for k, v in tls.items() if k in ("cert", "key", "ca")}),
-            exec={str(k): ExecTarget(env=dict(v.get("env") or {}), rewrite=dict(v.get("rewrite") or {}))
-                  for k, v in (data.get("exec") or {}).items()},
+            exec={
+                str(k): ExecTarget(env=dict(v.get("env") or {}), rewrite=dict(v.get("rewrite") or {}))
+                for k, v in (data.get("exec") or {}).items()
+            },
             host=str(data.get("host") or "127.0.0.1"),
             port=int(data.get("port") or 0),
             workdir=str(data.get("workdir") or ""),
@@ -71,8 +75,12 @@ def denied(rules: list[ForbiddenRule], verb: str, resource: str, group: str, nam
     """True when a rule matches; empty rule fields match anything, and group "core" means the core group."""
     for r in rules:
         rule_group = "" if r.group == "core" else r.group
-        if ((not r.verb or r.verb == verb) and (not r.resource or r.resource == resource)
-                and (not r.group or rule_group == group) and (not r.namespace or r.namespace == namespace)
-                and (not r.name or r.name == name)):
+        if (
+            (not r.verb or r.verb == verb)
+            and (not r.resource or r.resource == resource)
+            and (not r.group or rule_group == group)
+            and (not r.namespace or r.namespace == namespace)
+            and (not r.name or r.name == name)
+        ):
             return True
     return False

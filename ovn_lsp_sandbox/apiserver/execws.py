@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 from dataclasses import dataclass
@@ -56,7 +57,7 @@ def exit_status(argv: list[str], code: int) -> dict[str, Any]:
         "metadata": {},
         "status": "Failure",
         "message": f"command terminated with non-zero exit code: error executing command {_go_list(argv)}, "
-                   f"exit code {code}",
+        f"exit code {code}",
         "reason": "NonZeroExitCode",
         "details": {"causes": [{"reason": "ExitCode", "message": str(code)}]},
     }
@@ -69,8 +70,13 @@ def _go_list(argv: list[str]) -> str:
 class ExecSession:
     """One exec: a subprocess wired to WebSocket channels; ends with a status message and a normal close."""
 
-    def __init__(self, ws: web.WebSocketResponse, req: ExecRequest, target: ExecTarget | None,
-                 procs: set[asyncio.subprocess.Process]) -> None:
+    def __init__(
+        self,
+        ws: web.WebSocketResponse,
+        req: ExecRequest,
+        target: ExecTarget | None,
+        procs: set[asyncio.subprocess.Process],
+    ) -> None:
         self.ws = ws
         self.req = req
         self.target = target
@@ -81,18 +87,21 @@ class ExecSession:
         """One frame: the channel byte, then the data. A client that went away just stops receiving."""
         if self.ws.closed:
             return
-        try:
+        with contextlib.suppress(ConnectionResetError):
             await self.ws.send_bytes(bytes([channel]) + data)
-        except ConnectionResetError:
-            pass
 
     async def run(self) -> None:
         """Start the command, pump its output, then report the exit code; the client's frames feed stdin."""
         argv, env = prepare_command(self.req.argv, self.target)
         try:
             self.proc = await asyncio.create_subprocess_exec(
-                *argv, env=env, stdin=asyncio.subprocess.PIPE if self.req.stdin else asyncio.subprocess.DEVNULL,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE, start_new_session=True)
+                *argv,
+                env=env,
+                stdin=asyncio.subprocess.PIPE if self.req.stdin else asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                start_new_session=True,
+            )
         except OSError as exc:
             await self._start_failed(argv, exc)
             return
@@ -101,8 +110,10 @@ class ExecSession:
         try:
             assert self.proc.stdout is not None and self.proc.stderr is not None
             err_channel = STDOUT if self.req.tty else STDERR
-            await asyncio.gather(self._pump(self.proc.stdout, STDOUT, self.req.stdout),
-                                 self._pump(self.proc.stderr, err_channel, self.req.stderr or self.req.tty))
+            await asyncio.gather(
+                self._pump(self.proc.stdout, STDOUT, self.req.stdout),
+                self._pump(self.proc.stderr, err_channel, self.req.stderr or self.req.tty),
+            )
             code = await self.proc.wait()
         finally:
             self.procs.discard(self.proc)
@@ -116,8 +127,10 @@ class ExecSession:
         """What containerd/runc says when the binary is missing (127) or not executable (126)."""
         missing = isinstance(exc, FileNotFoundError)
         why = "executable file not found in $PATH" if missing else exc.strerror or str(exc)
-        text = (f'OCI runtime exec failed: exec failed: unable to start container process: exec: "{argv[0]}": '
-                f"{why}: unknown\n")
+        text = (
+            f'OCI runtime exec failed: exec failed: unable to start container process: exec: "{argv[0]}": '
+            f"{why}: unknown\n"
+        )
         if self.req.stderr or self.req.tty:
             await self.send(STDOUT if self.req.tty else STDERR, text.encode())
         await self._finish(argv, 127 if missing else 126)
@@ -155,8 +168,9 @@ class ExecSession:
             self.proc.kill()
 
 
-async def serve_exec(request: web.Request, req: ExecRequest, target: ExecTarget | None,
-                     procs: set[asyncio.subprocess.Process]) -> web.WebSocketResponse:
+async def serve_exec(
+    request: web.Request, req: ExecRequest, target: ExecTarget | None, procs: set[asyncio.subprocess.Process]
+) -> web.WebSocketResponse:
     """Upgrade (the caller has already authorised and validated) and run the session to the end."""
     ws = web.WebSocketResponse(protocols=PROTOCOLS, autoping=True, max_msg_size=0)
     await ws.prepare(request)

@@ -6,8 +6,9 @@ import base64
 from typing import Any
 
 
-def build_kubeconfig(url: str, token: str = "", ca_pem: str = "", namespace: str = "default",
-                     name: str = "sandbox") -> dict[str, Any]:
+def build_kubeconfig(
+    url: str, token: str = "", ca_pem: str = "", namespace: str = "default", name: str = "sandbox"
+) -> dict[str, Any]:
     """One cluster/user/context named `name`; https needs `ca_pem` (embedded as certificate-authority-data)."""
     cluster: dict[str, Any] = {"server": url}
     if url.startswith("https://"):

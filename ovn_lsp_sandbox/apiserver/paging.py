@@ -14,8 +14,9 @@ import base64
 import binascii
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ovn_lsp_sandbox.apiserver import errors
 
@@ -23,7 +24,8 @@ EXPIRED_MESSAGE = (
     "The provided continue parameter is too old to display a consistent list result. You can start a new list "
     "without the continue parameter, or use the continue token in this response to retrieve the remainder of the "
     "results. Continuing with the provided token results in an inconsistent list - objects that were created, "
-    "modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+    "modified, or deleted between the time the first chunk was returned and now may show up in the list."
+)
 
 
 @dataclass(frozen=True)
@@ -44,15 +46,27 @@ def decode(token: str) -> dict[str, Any]:
         body = json.loads(base64.urlsafe_b64decode(token.encode() + b"=" * (-len(token) % 4)))
     except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
         raise errors.bad_request(f"continue key is not valid: {exc}") from None
-    if not isinstance(body, dict) or body.get("v") != "meta.k8s.io/v1" or not isinstance(body.get("start"), str) \
-            or not isinstance(body.get("rv"), int):
-        raise errors.bad_request("continue key is not valid: incorrect encoded start resourceVersion (version "
-                                 "meta.k8s.io/v1)")
+    if (
+        not isinstance(body, dict)
+        or body.get("v") != "meta.k8s.io/v1"
+        or not isinstance(body.get("start"), str)
+        or not isinstance(body.get("rv"), int)
+    ):
+        raise errors.bad_request(
+            "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)"
+        )
     return body
 
 
-def page(keyed: list[tuple[str, dict[str, Any]]], matches: Callable[[dict[str, Any]], bool], limit: int,
-         token: str, rv: int, continue_ttl: float | None, filtered: bool) -> Page:
+def page(
+    keyed: list[tuple[str, dict[str, Any]]],
+    matches: Callable[[dict[str, Any]], bool],
+    limit: int,
+    token: str,
+    rv: int,
+    continue_ttl: float | None,
+    filtered: bool,
+) -> Page:
     """One chunk of `keyed` ((storage key, object) sorted by key) after the token's start key."""
     start, issued = "", time.time()
     if token:

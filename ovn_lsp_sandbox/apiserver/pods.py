@@ -17,8 +17,11 @@ def resolve_container(pod: dict[str, Any], container: str) -> str:
     name = pod["metadata"]["name"]
     spec = pod.get("spec", {})
     if container:
-        every = [c.get("name") for key in ("containers", "initContainers", "ephemeralContainers")
-                 for c in (spec.get(key) or [])]
+        every = [
+            c.get("name")
+            for key in ("containers", "initContainers", "ephemeralContainers")
+            for c in (spec.get(key) or [])
+        ]
         if container not in every:
             raise errors.bad_request(f"container {container} is not valid for pod {name}")
         return container
@@ -61,7 +64,7 @@ def log_text(logs: dict[str, str], pod: dict[str, Any], container: str, params: 
     tail = params.get("tailLines")
     if tail and tail.lstrip("-").isdigit() and int(tail) >= 0:
         lines = text.splitlines(keepends=True)
-        text = "".join(lines[len(lines) - int(tail):]) if int(tail) else ""
+        text = "".join(lines[len(lines) - int(tail) :]) if int(tail) else ""
     limit = params.get("limitBytes")
     if limit and limit.isdigit():
         text = text.encode()[: int(limit)].decode(errors="ignore")

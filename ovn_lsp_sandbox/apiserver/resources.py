@@ -33,8 +33,15 @@ class ResourceType:
         return self.kind + "List"
 
 
-def _r(gv: str, plural: str, kind: str, namespaced: bool = True, short: tuple[str, ...] = (),
-       cats: tuple[str, ...] = (), subs: tuple[str, ...] = ()) -> ResourceType:
+def _r(
+    gv: str,
+    plural: str,
+    kind: str,
+    namespaced: bool = True,
+    short: tuple[str, ...] = (),
+    cats: tuple[str, ...] = (),
+    subs: tuple[str, ...] = (),
+) -> ResourceType:
     group, _, version = gv.rpartition("/")
     return ResourceType(group, version, plural, kind, namespaced, short, cats, subs, kind.lower())
 
@@ -54,12 +61,18 @@ BUILTIN: tuple[ResourceType, ...] = (
     _r("apps/v1", "statefulsets", "StatefulSet", short=("sts",), cats=("all",)),
     _r("apps/v1", "replicasets", "ReplicaSet", short=("rs",), cats=("all",)),
     _r("apps/v1", "daemonsets", "DaemonSet", short=("ds",), cats=("all",)),
-    _r("k8s.cni.cncf.io/v1", "network-attachment-definitions", "NetworkAttachmentDefinition",
-       short=("net-attach-def",)),
+    _r(
+        "k8s.cni.cncf.io/v1", "network-attachment-definitions", "NetworkAttachmentDefinition", short=("net-attach-def",)
+    ),
     _r("kubevirt.io/v1", "virtualmachines", "VirtualMachine", short=("vm", "vms"), cats=("all",)),
     _r("kubevirt.io/v1", "virtualmachineinstances", "VirtualMachineInstance", short=("vmi", "vmis"), cats=("all",)),
-    _r("kubevirt.io/v1", "virtualmachineinstancemigrations", "VirtualMachineInstanceMigration",
-       short=("vmim", "vmims"), cats=("all",)),
+    _r(
+        "kubevirt.io/v1",
+        "virtualmachineinstancemigrations",
+        "VirtualMachineInstanceMigration",
+        short=("vmim", "vmims"),
+        cats=("all",),
+    ),
     _r("kubeovn.io/v1", "subnets", "Subnet", False),
     _r("kubeovn.io/v1", "ips", "IP", False, ("ip",)),
     _r("kubeovn.io/v1", "vpcs", "Vpc", False),
@@ -102,8 +115,17 @@ class Registry:
         if rt is not None and rt.version == version:
             return rt
         if rt is not None:  # same kind in another version: serve that version too
-            rt = ResourceType(group, version, rt.plural, kind, rt.namespaced, rt.short_names, rt.categories,
-                              rt.subresources, rt.singular)
+            rt = ResourceType(
+                group,
+                version,
+                rt.plural,
+                kind,
+                rt.namespaced,
+                rt.short_names,
+                rt.categories,
+                rt.subresources,
+                rt.singular,
+            )
         else:
             namespaced = bool(obj.get("metadata", {}).get("namespace"))
             rt = ResourceType(group, version, plural_of(kind), kind, namespaced, singular=kind.lower())
@@ -135,8 +157,11 @@ class Registry:
         }
 
     def api_group_list(self) -> dict[str, Any]:
-        return {"kind": "APIGroupList", "apiVersion": "v1",
-                "groups": [_group_doc(g, vs) for g, vs in self.group_versions().items()]}
+        return {
+            "kind": "APIGroupList",
+            "apiVersion": "v1",
+            "groups": [_group_doc(g, vs) for g, vs in self.group_versions().items()],
+        }
 
     def api_group(self, group: str) -> dict[str, Any] | None:
         versions = self.group_versions().get(group)
@@ -149,8 +174,12 @@ class Registry:
         if not members:
             return None
         gv = f"{group}/{version}" if group else version
-        return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": gv,
-                "resources": list(_resource_docs(members))}
+        return {
+            "kind": "APIResourceList",
+            "apiVersion": "v1",
+            "groupVersion": gv,
+            "resources": list(_resource_docs(members)),
+        }
 
 
 def _group_doc(group: str, versions: list[str]) -> dict[str, Any]:
@@ -160,8 +189,13 @@ def _group_doc(group: str, versions: list[str]) -> dict[str, Any]:
 
 def _resource_docs(members: Iterable[ResourceType]) -> Iterable[dict[str, Any]]:
     for t in members:
-        doc: dict[str, Any] = {"name": t.plural, "singularName": t.singular, "namespaced": t.namespaced,
-                               "kind": t.kind, "verbs": list(ALL_VERBS)}
+        doc: dict[str, Any] = {
+            "name": t.plural,
+            "singularName": t.singular,
+            "namespaced": t.namespaced,
+            "kind": t.kind,
+            "verbs": list(ALL_VERBS),
+        }
         if t.short_names:
             doc["shortNames"] = list(t.short_names)
         if t.categories:
@@ -169,5 +203,10 @@ def _resource_docs(members: Iterable[ResourceType]) -> Iterable[dict[str, Any]]:
         yield doc
         for sub in t.subresources:
             sub_kind, verbs = ("PodExecOptions", ["create", "get"]) if sub == "exec" else (t.kind, ["get"])
-            yield {"name": f"{t.plural}/{sub}", "singularName": "", "namespaced": t.namespaced,
-                   "kind": sub_kind, "verbs": verbs}
+            yield {
+                "name": f"{t.plural}/{sub}",
+                "singularName": "",
+                "namespaced": t.namespaced,
+                "kind": sub_kind,
+                "verbs": verbs,
+            }

@@ -58,8 +58,15 @@ class ObjectStore:
             seen.update(ns for ns, _ in bucket if ns)
         have = {name for _, name in self._items.get(("", "namespaces"), {})}
         for ns in sorted(seen - have):
-            self._add({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns},
-                       "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active"}})
+            self._add(
+                {
+                    "apiVersion": "v1",
+                    "kind": "Namespace",
+                    "metadata": {"name": ns},
+                    "spec": {"finalizers": ["kubernetes"]},
+                    "status": {"phase": "Active"},
+                }
+            )
 
     def get(self, rt: ResourceType, namespace: str, name: str) -> dict[str, Any]:
         obj = self._items.get((rt.group, rt.plural), {}).get((namespace if rt.namespaced else "", name))
@@ -67,8 +74,9 @@ class ObjectStore:
             raise errors.not_found(rt.plural, rt.group, name)
         return obj
 
-    def select(self, rt: ResourceType, namespace: str = "", label_selector: str = "",
-             field_selector: str = "") -> list[dict[str, Any]]:
+    def select(
+        self, rt: ResourceType, namespace: str = "", label_selector: str = "", field_selector: str = ""
+    ) -> list[dict[str, Any]]:
         """Objects of `rt` in `namespace` ("" = all), sorted by namespace then name like etcd keys."""
         labels_ok = parse_label_selector(label_selector)
         fields_ok = parse_field_selector(field_selector)
@@ -91,8 +99,9 @@ class ObjectStore:
             out.append((f"{ns}/{name}" if rt.namespaced else name, obj))
         return out
 
-    def list_document(self, rt: ResourceType, items: list[dict[str, Any]], continue_token: str = "",
-                      remaining: int | None = None) -> dict[str, Any]:
+    def list_document(
+        self, rt: ResourceType, items: list[dict[str, Any]], continue_token: str = "", remaining: int | None = None
+    ) -> dict[str, Any]:
         metadata: dict[str, Any] = {"resourceVersion": self.resource_version}
         if continue_token:
             metadata["continue"] = continue_token

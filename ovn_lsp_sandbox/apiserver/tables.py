@@ -30,14 +30,16 @@ def _row_object(obj: dict[str, Any], include: str, api_version: str) -> dict[str
     return {"kind": "PartialObjectMetadata", "apiVersion": api_version, "metadata": obj.get("metadata", {})}
 
 
-def build_table(rt: ResourceType, objects: list[dict[str, Any]], accept: str, include_object: str,
-                resource_version: str) -> dict[str, Any]:
+def build_table(
+    rt: ResourceType, objects: list[dict[str, Any]], accept: str, include_object: str, resource_version: str
+) -> dict[str, Any]:
     """A meta.k8s.io Table; `include_object` is the `includeObject` parameter (None, Metadata (default), Object)."""
     api_version = _table_version(accept)
     cols = columns_for(rt.group, rt.plural)
     definitions = [{"name": "Name", "type": "string", "format": "name", "description": _NAME_DOC, "priority": 0}]
-    definitions += [{"name": c.name, "type": c.type, "format": "", "description": c.name, "priority": c.priority}
-                    for c in cols]
+    definitions += [
+        {"name": c.name, "type": c.type, "format": "", "description": c.name, "priority": c.priority} for c in cols
+    ]
     rows = []
     for obj in objects:
         row: dict[str, Any] = {"cells": [obj["metadata"].get("name", "")] + [c.value(obj) for c in cols]}
@@ -45,5 +47,10 @@ def build_table(rt: ResourceType, objects: list[dict[str, Any]], accept: str, in
         if partial is not None:
             row["object"] = partial
         rows.append(row)
-    return {"kind": "Table", "apiVersion": api_version, "metadata": {"resourceVersion": resource_version},
-            "columnDefinitions": definitions, "rows": rows}
+    return {
+        "kind": "Table",
+        "apiVersion": api_version,
+        "metadata": {"resourceVersion": resource_version},
+        "columnDefinitions": definitions,
+        "rows": rows,
+    }

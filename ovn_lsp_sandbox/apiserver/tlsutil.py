@@ -19,13 +19,35 @@ def generate_self_signed(directory: str | Path, host: str = "127.0.0.1") -> TlsC
     cert, key = d / "apiserver.crt", d / "apiserver.key"
     sans = {"IP:127.0.0.1", "DNS:localhost", f"IP:{host}" if host.replace(".", "").isdigit() else f"DNS:{host}"}
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "3650", "-subj", "/CN=sandbox-apiserver",
-         "-addext", "subjectAltName=" + ",".join(sorted(sans)),
-         "-addext", "basicConstraints=critical,CA:TRUE",
-         "-addext", "keyUsage=critical,digitalSignature,keyCertSign",
-         "-addext", "extendedKeyUsage=serverAuth"],
-        check=True, capture_output=True)
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "3650",
+            "-subj",
+            "/CN=sandbox-apiserver",
+            "-addext",
+            "subjectAltName=" + ",".join(sorted(sans)),
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,digitalSignature,keyCertSign",
+            "-addext",
+            "extendedKeyUsage=serverAuth",
+        ],
+        check=True,
+        capture_output=True,
+    )
     key.chmod(0o600)
     return TlsConfig(cert=str(cert), key=str(key), ca=str(cert))
 

@@ -118,17 +118,24 @@ def test_version_through_kubectl(tc4: Sandbox) -> None:
         assert proc.returncode == 0 and proc.stdout.splitlines()[0] == f"kubectl ovn-lsp v{__version__}"
 
 
-@pytest.mark.parametrize("argv", [
-    ["explain", "vm/"], ["explain", "svc/x"], ["explain", "pod/a/b"],
-    ["explain", "vm-a", "--kube-ovn-version", "v1.13"], ["explain", "vm-a", "--kube-ovn-version", "latest"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["explain", "vm/"],
+        ["explain", "svc/x"],
+        ["explain", "pod/a/b"],
+        ["explain", "vm-a", "--kube-ovn-version", "v1.13"],
+        ["explain", "vm-a", "--kube-ovn-version", "latest"],
+    ],
+)
 def test_malformed_targets_and_versions_are_usage_errors(argv, capsys) -> None:
     assert cli.main(argv) == ExitStatus.USAGE
     assert capsys.readouterr().err.startswith("error: argument ")
 
 
-@pytest.mark.parametrize("given,normalised", [("1.13.4", "v1.13.4"), ("v1.12.20-mc", "v1.12.20-mc"),
-                                              ("master", "master")])
+@pytest.mark.parametrize(
+    "given,normalised", [("1.13.4", "v1.13.4"), ("v1.12.20-mc", "v1.12.20-mc"), ("master", "master")]
+)
 def test_kube_ovn_version_is_normalised(given: str, normalised: str) -> None:
     args = cli.build_parser().parse_args(["explain", "vm-a", "--kube-ovn-version", given])
     assert args.kube_ovn_version == normalised
@@ -137,16 +144,27 @@ def test_kube_ovn_version_is_normalised(given: str, normalised: str) -> None:
 def test_each_lost_line_is_its_own_line_in_text() -> None:
     from kubectl_ovn_lsp.cli.render import explanation_text
 
-    lines = ["lsp lost for pod vm1.ns, please delete the pod and retry",
-             "lsp lost for pod vm1.ns.nad-b.ns.ovn, please delete the pod and retry"]
+    lines = [
+        "lsp lost for pod vm1.ns, please delete the pod and retry",
+        "lsp lost for pod vm1.ns.nad-b.ns.ovn, please delete the pod and retry",
+    ]
     document = {
         "target": {"kind": "VirtualMachine", "namespace": "ns", "name": "vm1", "portOwner": "vm1", "pods": []},
-        "kubeOvn": {"version": "v1.13.4", "band": "F", "keepVmIp": True, "enableExternalVpc": True,
-                    "nonPrimaryCniMode": False, "detectedFrom": "deployment", "deploymentVersion": "v1.13.4"},
+        "kubeOvn": {
+            "version": "v1.13.4",
+            "band": "F",
+            "keepVmIp": True,
+            "enableExternalVpc": True,
+            "nonPrimaryCniMode": False,
+            "detectedFrom": "deployment",
+            "deploymentVersion": "v1.13.4",
+        },
         "nb": {"via": "exec", "endpoint": "kube-system/ovn-central-x", "leaderOnly": True},
-        "ports": [], "gc": {"lostLogged": ["vm1.ns", "vm1.ns.nad-b.ns.ovn"], "wouldDelete": [],
-                            "message": "\n".join(lines)},
-        "verdict": "false-positive", "advice": [], "notes": [],
+        "ports": [],
+        "gc": {"lostLogged": ["vm1.ns", "vm1.ns.nad-b.ns.ovn"], "wouldDelete": [], "message": "\n".join(lines)},
+        "verdict": "false-positive",
+        "advice": [],
+        "notes": [],
     }
     text = explanation_text(document)
     assert f"GC logs: {lines[0]}\n" in text and f"GC logs: {lines[1]}\n" in text

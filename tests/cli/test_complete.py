@@ -31,11 +31,14 @@ def _all_parsers(parser: argparse.ArgumentParser, path: str = ""):
 
 def test_every_argument_of_every_subcommand_has_a_completion_rule() -> None:
     """A new flag (audit, triage, …) must be classified: a RULES/FREE_FORM entry, choices, or an `a|b` metavar."""
-    missing = [f"{path}: {action.option_strings or action.dest}"
-               for path, parser in _all_parsers(build_parser())
-               for action in parser._actions
-               if complete.takes_value(action) and not isinstance(action, argparse._SubParsersAction)
-               and not complete_values.covered(action)]
+    missing = [
+        f"{path}: {action.option_strings or action.dest}"
+        for path, parser in _all_parsers(build_parser())
+        for action in parser._actions
+        if complete.takes_value(action)
+        and not isinstance(action, argparse._SubParsersAction)
+        and not complete_values.covered(action)
+    ]
     assert missing == []
 
 
@@ -52,11 +55,17 @@ def test_flags_only_after_a_dash() -> None:
     assert "--namespace" not in _words("explain", "-n", "x", "--")[0]  # given once already
 
 
-@pytest.mark.parametrize("flag, expected", [
-    ("--keep-vm-ip", ["true", "false"]), ("--enable-external-vpc", ["true", "false"]),
-    ("--non-primary-cni-mode", ["true", "false"]), ("--nb", ["auto", "exec"]),
-    ("-o", ["text", "wide", "json", "yaml"]), ("--color", ["auto", "always", "never"]),
-])
+@pytest.mark.parametrize(
+    "flag, expected",
+    [
+        ("--keep-vm-ip", ["true", "false"]),
+        ("--enable-external-vpc", ["true", "false"]),
+        ("--non-primary-cni-mode", ["true", "false"]),
+        ("--nb", ["auto", "exec"]),
+        ("-o", ["text", "wide", "json", "yaml"]),
+        ("--color", ["auto", "always", "never"]),
+    ],
+)
 def test_closed_sets(flag: str, expected: list[str]) -> None:
     assert _words("explain", "vm-a", flag, "") == (expected, ":4")
 
@@ -124,6 +133,7 @@ def test_helper_is_silent_and_fast_to_import_on_errors(tmp_path: Path) -> None:
 
 # ---- through kubectl (`kubectl __complete ovn-lsp …` runs kubectl_complete-ovn_lsp) ----
 
+
 def _kubectl_complete(sandbox: Sandbox, *words: str) -> tuple[list[str], str]:
     proc = sandbox.kubectl("__complete", "ovn-lsp", *words)
     assert proc.returncode == 0, proc.stderr
@@ -147,7 +157,7 @@ def test_all_namespaces_completes_names_from_every_namespace(tc4: Sandbox) -> No
 def test_names_follow_the_context_namespace_and_flags(tc4: Sandbox, tmp_path: Path) -> None:
     import yaml
 
-    config = yaml.safe_load(open(tc4.kubeconfig))
+    config = yaml.safe_load(Path(tc4.kubeconfig).read_text())
     config["contexts"][0]["context"]["namespace"] = "test-ns"
     path = tmp_path / "kubeconfig"
     path.write_text(yaml.safe_dump(config))
@@ -162,12 +172,14 @@ def test_namespaces_and_ovn_namespace_through_kubectl(tc4: Sandbox) -> None:
 
 def test_unreachable_cluster_is_silent(tc4: Sandbox, tmp_path: Path) -> None:
     dead = tmp_path / "dead"
-    dead.write_text("apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'http://127.0.0.1:9'}}]\n"
-                    "users: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\n"
-                    "current-context: x\n")
+    dead.write_text(
+        "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'http://127.0.0.1:9'}}]\n"
+        "users: [{name: u, user: {}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\n"
+        "current-context: x\n"
+    )
     proc = tc4.kubectl("__complete", "ovn-lsp", "explain", "", KUBECONFIG=str(dead))
     assert proc.returncode == 0 and proc.stdout.splitlines()[-1] == ":4"
-    assert [line for line in proc.stdout.splitlines()[:-1]] == []
+    assert list(proc.stdout.splitlines()[:-1]) == []
 
 
 def test_completion_install_writes_a_helper_that_runs_the_plugin(tmp_path: Path, monkeypatch, capsys) -> None:
@@ -175,15 +187,19 @@ def test_completion_install_writes_a_helper_that_runs_the_plugin(tmp_path: Path,
 
     plugin = tmp_path / "bin" / "kubectl-ovn_lsp"
     plugin.parent.mkdir()
-    plugin.write_text(f"#!/bin/sh\nexec {sys.executable} -m kubectl_ovn_lsp \"$@\"\n")
+    plugin.write_text(f'#!/bin/sh\nexec {sys.executable} -m kubectl_ovn_lsp "$@"\n')
     plugin.chmod(0o755)
     monkeypatch.setenv("KUBECTL_OVN_LSP_EXECUTABLE", str(plugin))
     monkeypatch.setenv("PATH", f"{plugin.parent}{os.pathsep}{os.environ['PATH']}")
     assert completion_setup.install(None, False, sys.stdout) == 0
     helper = plugin.parent / "kubectl_complete-ovn_lsp"
     assert capsys.readouterr().out.startswith(f"wrote {helper}\n")
-    proc = subprocess.run([str(helper), "explain", "--keep-vm-ip", ""], capture_output=True, text=True,
-                          env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])))
+    proc = subprocess.run(
+        [str(helper), "explain", "--keep-vm-ip", ""],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])),
+    )
     assert proc.stdout == "true\nfalse\n:4\n"
     assert completion_setup.install(None, False, sys.stdout) == 0  # ours: rewritten
     helper.write_text("#!/bin/sh\necho someone else's\n")
@@ -194,9 +210,12 @@ def test_completion_install_writes_a_helper_that_runs_the_plugin(tmp_path: Path,
 def test_completion_scripts_for_the_binary_run_directly() -> None:
     from kubectl_ovn_lsp.cli import main as cli
 
-    for shell, marker in (("bash", "complete -F _kubectl_ovn_lsp kubectl-ovn_lsp"),
-                          ("zsh", "compdef _kubectl_ovn_lsp kubectl-ovn_lsp")):
-        proc = subprocess.run([sys.executable, "-m", "kubectl_ovn_lsp", "completion", shell], capture_output=True,
-                              text=True, check=True)
+    for shell, marker in (
+        ("bash", "complete -F _kubectl_ovn_lsp kubectl-ovn_lsp"),
+        ("zsh", "compdef _kubectl_ovn_lsp kubectl-ovn_lsp"),
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "kubectl_ovn_lsp", "completion", shell], capture_output=True, text=True, check=True
+        )
         assert marker in proc.stdout
     assert cli.main(["__complete", "reasons", "-o", "y"]) == 0

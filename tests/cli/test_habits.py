@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import argparse
-import re
 import json
+import re
 
 from kubectl_ovn_lsp.cli.main import HelpFormatter, build_parser
 from kubectl_ovn_lsp.model.reasons import REASONS
@@ -69,14 +69,14 @@ def _cells(header: str, row: str) -> list[str]:
     import re
 
     starts = [0] + [m.start() for m in re.finditer(r"(?<=  )\S", header) if header[m.start() - 1] == " "]
-    starts = [s for i, s in enumerate(starts) if i == 0 or header[s - 2:s] == "  "]
+    starts = [s for i, s in enumerate(starts) if i == 0 or header[s - 2 : s] == "  "]
     return [row[a:b].strip() for a, b in zip(starts, starts[1:] + [len(row)])]
 
 
 def test_wide_rows_have_spaces_only_in_the_last_column(tc4: Sandbox) -> None:
     out = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "-o", "wide").stdout.splitlines()
     at = next(i for i, line in enumerate(out) if line.startswith("NAME"))
-    header, rows = out[at], out[at + 1:at + 3]
+    header, rows = out[at], out[at + 1 : at + 3]
     assert header.split("  ")[0] == "NAME" and "ADDRESSES" in header
     for row in rows:
         cells = _cells(header, row)

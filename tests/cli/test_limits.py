@@ -16,19 +16,48 @@ from kubectl_ovn_lsp.errors import ExitStatus, KubeConfigError, NotKubernetesApi
 from kubectl_ovn_lsp.kube import kubeconfig
 
 
-@pytest.mark.parametrize("text, seconds", [
-    ("10", 10.0), ("10s", 10.0), ("1m", 60.0), ("1m30s", 90.0), ("500ms", 0.5), ("1h", 3600.0), ("2.5", 2.5),
-    ("0", None), ("0s", None), ("24h", 86400.0), ("86400", 86400.0), ("+3", 3.0), (" 5s ", 5.0), ("1e2", 100.0),
-])
+@pytest.mark.parametrize(
+    "text, seconds",
+    [
+        ("10", 10.0),
+        ("10s", 10.0),
+        ("1m", 60.0),
+        ("1m30s", 90.0),
+        ("500ms", 0.5),
+        ("1h", 3600.0),
+        ("2.5", 2.5),
+        ("0", None),
+        ("0s", None),
+        ("24h", 86400.0),
+        ("86400", 86400.0),
+        ("+3", 3.0),
+        (" 5s ", 5.0),
+        ("1e2", 100.0),
+    ],
+)
 def test_request_timeout_forms(text: str, seconds: float | None) -> None:
     assert parse_duration(text) == seconds
 
 
-@pytest.mark.parametrize("text, words", [
-    ("nan", "finite"), ("inf", "finite"), ("-inf", "negative"), ("1e9", "one day"), ("100000", "one day"),
-    ("-1", "negative"), ("-1s", "negative"), ("25h", "one day"), ("", "duration"), ("ten", "duration"),
-    ("10x", "duration"), ("1d", "duration"), ("s", "duration"), ("0x10", "duration"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("nan", "finite"),
+        ("inf", "finite"),
+        ("-inf", "negative"),
+        ("1e9", "one day"),
+        ("100000", "one day"),
+        ("-1", "negative"),
+        ("-1s", "negative"),
+        ("25h", "one day"),
+        ("", "duration"),
+        ("ten", "duration"),
+        ("10x", "duration"),
+        ("1d", "duration"),
+        ("s", "duration"),
+        ("0x10", "duration"),
+    ],
+)
 def test_request_timeout_rejects(text: str, words: str) -> None:
     with pytest.raises(BadDuration, match=words):
         parse_duration(text)
@@ -62,8 +91,9 @@ def test_no_limit() -> None:
 
 def test_main_turns_the_flag_into_one_deadline(monkeypatch) -> None:
     seen = {}
-    monkeypatch.setattr(cli, "_load_handler",
-                        lambda spec: lambda args: seen.setdefault("t", args.request_timeout) and 0)
+    monkeypatch.setattr(
+        cli, "_load_handler", lambda spec: lambda args: seen.setdefault("t", args.request_timeout) and 0
+    )
     cli.main(["explain", "vm-a", "--request-timeout", "1m"])
     assert isinstance(seen["t"], Deadline) and seen["t"].seconds == 60 and not seen["t"].hard_stop
 
@@ -86,11 +116,19 @@ def _ctx(name: str, cluster: str, namespace: str = "") -> dict:
 
 
 def test_kubeconfig_list_is_merged_as_kubectl_merges(tmp_path, monkeypatch) -> None:
-    a = _write(tmp_path / "a", clusters=[{"name": "ca", "cluster": {"server": "http://127.0.0.1:1"}}],
-               contexts=[_ctx("in-a", "ca", "ns-a"), _ctx("both", "ca", "first")], users=[{"name": "u", "user": {}}],
-               **{"current-context": "in-a"})
-    b = _write(tmp_path / "b", clusters=[{"name": "cb", "cluster": {"server": "http://127.0.0.1:2"}}],
-               contexts=[_ctx("in-b", "cb", "ns-b"), _ctx("both", "cb", "second")], **{"current-context": "in-b"})
+    a = _write(
+        tmp_path / "a",
+        clusters=[{"name": "ca", "cluster": {"server": "http://127.0.0.1:1"}}],
+        contexts=[_ctx("in-a", "ca", "ns-a"), _ctx("both", "ca", "first")],
+        users=[{"name": "u", "user": {}}],
+        **{"current-context": "in-a"},
+    )
+    b = _write(
+        tmp_path / "b",
+        clusters=[{"name": "cb", "cluster": {"server": "http://127.0.0.1:2"}}],
+        contexts=[_ctx("in-b", "cb", "ns-b"), _ctx("both", "cb", "second")],
+        **{"current-context": "in-b"},
+    )
     monkeypatch.setenv("KUBECONFIG", f"{a}:{tmp_path / 'missing'}:{b}")
     files = kubeconfig.locate(None)
     assert files.paths == (a, b)
@@ -114,12 +152,19 @@ def test_missing_kubeconfig_names_the_file(tmp_path, monkeypatch) -> None:
         kubeconfig.locate(None)
 
 
-@pytest.mark.parametrize("text, words", [
-    ("a: [b\n", "is not valid YAML (line"), ("- 1\n- 2\n", "expected a mapping"), ("contexts: x\n", "must be a list"),
-    ("contexts: [null]\n", "contexts[0] needs a string name"), ("users: [{name: 3}]\n", "users[0] needs a string name"),
-    ("clusters: [{name: c, cluster: x}]\n", "clusters[0].cluster must be a mapping"),
-    ("current-context: [a]\n", "current-context must be a string"), ("\x00\x01", "not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("a: [b\n", "is not valid YAML (line"),
+        ("- 1\n- 2\n", "expected a mapping"),
+        ("contexts: x\n", "must be a list"),
+        ("contexts: [null]\n", "contexts[0] needs a string name"),
+        ("users: [{name: 3}]\n", "users[0] needs a string name"),
+        ("clusters: [{name: c, cluster: x}]\n", "clusters[0].cluster must be a mapping"),
+        ("current-context: [a]\n", "current-context must be a string"),
+        ("\x00\x01", "not valid YAML"),
+    ],
+)
 def test_malformed_kubeconfig_is_one_line(tmp_path, text: str, words: str) -> None:
     path = tmp_path / "config"
     path.write_text(text)
@@ -131,8 +176,9 @@ def test_malformed_kubeconfig_is_one_line(tmp_path, text: str, words: str) -> No
 def test_context_not_found_and_no_current_context(tmp_path) -> None:
     from kubernetes.client.configuration import Configuration
 
-    path = _write(tmp_path / "c", clusters=[{"name": "c", "cluster": {"server": "http://x"}}],
-                  contexts=[_ctx("a", "c")])
+    path = _write(
+        tmp_path / "c", clusters=[{"name": "c", "cluster": {"server": "http://x"}}], contexts=[_ctx("a", "c")]
+    )
     files = kubeconfig.locate(path)
     with pytest.raises(KubeConfigError, match=r'context "in-b\\n" not found'):
         kubeconfig.load(files, "in-b\n", Configuration())
@@ -169,9 +215,13 @@ def test_404_without_status_is_not_workload_not_found(tmp_path, capsys) -> None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}"
-        path = _write(tmp_path / "c", clusters=[{"name": "c", "cluster": {"server": url}}],
-                      contexts=[_ctx("a", "c")], users=[{"name": "u", "user": {"token": "t"}}],
-                      **{"current-context": "a"})
+        path = _write(
+            tmp_path / "c",
+            clusters=[{"name": "c", "cluster": {"server": url}}],
+            contexts=[_ctx("a", "c")],
+            users=[{"name": "u", "user": {"token": "t"}}],
+            **{"current-context": "a"},
+        )
         started = time.monotonic()
         assert cli.main(["explain", "vm-a", "-n", "x", "--kubeconfig", path, "--request-timeout", "5"]) == 1
         err = capsys.readouterr().err
@@ -194,18 +244,21 @@ def test_names_cannot_split_the_error_line() -> None:
     assert one_line("x\ny\tz") == "x\\ny\\tz"
 
 
-@pytest.mark.parametrize("argv, words", [
-    (["explain", "vm/a\nb"], "is not a valid object name"),
-    (["explain", "a\nb"], "is not a valid object name"),
-    (["explain", "x" * 254], "at most 253 characters"),
-    (["explain", "a%2Fb"], "is not a valid object name"),
-    (["explain", ".."], "is not a valid object name"),
-    (["explain", "vm-a", "--ovn-namespace", "x;y"], '"x;y" is not a valid namespace name'),
-    (["explain", "vm-a", "-n", "x;y"], '"x;y" is not a valid namespace name'),
-    (["explain", "vm-a", "-n", "Test"], '"Test" is not a valid namespace name'),
-    (["explain", "vm-a", "-n", "a\nb"], '"a\\nb" is not a valid namespace name'),
-    (["explain", "vm-a", "-n", "x" * 64], "is not a valid namespace name"),
-])
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["explain", "vm/a\nb"], "is not a valid object name"),
+        (["explain", "a\nb"], "is not a valid object name"),
+        (["explain", "x" * 254], "at most 253 characters"),
+        (["explain", "a%2Fb"], "is not a valid object name"),
+        (["explain", ".."], "is not a valid object name"),
+        (["explain", "vm-a", "--ovn-namespace", "x;y"], '"x;y" is not a valid namespace name'),
+        (["explain", "vm-a", "-n", "x;y"], '"x;y" is not a valid namespace name'),
+        (["explain", "vm-a", "-n", "Test"], '"Test" is not a valid namespace name'),
+        (["explain", "vm-a", "-n", "a\nb"], '"a\\nb" is not a valid namespace name'),
+        (["explain", "vm-a", "-n", "x" * 64], "is not a valid namespace name"),
+    ],
+)
 def test_bad_names_are_usage_errors_on_one_line(argv: list[str], words: str, capsys) -> None:
     assert cli.main(argv) == ExitStatus.USAGE
     first = capsys.readouterr().err.splitlines()[0]

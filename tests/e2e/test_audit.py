@@ -17,11 +17,30 @@ import pytest
 from tests.sandboxes import Sandbox, run_plugin
 
 HERE = Path(__file__).parent / "scenarios"
-SCENARIOS = ("tc1", "tc2", "tc3", "tc4", "tc5", "tc8", "tc14", "node-port-missing", "vm-deleted-orphan-ports",
-             "nonprimary-vm-migration", "sts-zombie-port", "triage-gc-lines", str(HERE / "vips.yaml"))
+SCENARIOS = (
+    "tc1",
+    "tc2",
+    "tc3",
+    "tc4",
+    "tc5",
+    "tc8",
+    "tc14",
+    "node-port-missing",
+    "vm-deleted-orphan-ports",
+    "nonprimary-vm-migration",
+    "sts-zombie-port",
+    "triage-gc-lines",
+    str(HERE / "vips.yaml"),
+)
 COMPARED = ("target", "ports", "gc", "verdict")
-EXPLAIN_PREFIX = {"Pod": "pod/", "VirtualMachine": "vm/", "VirtualMachineInstance": "vmi/", "Node": "node/",
-                  "Vip": "vip/", "Orphan": ""}
+EXPLAIN_PREFIX = {
+    "Pod": "pod/",
+    "VirtualMachine": "vm/",
+    "VirtualMachineInstance": "vmi/",
+    "Node": "node/",
+    "Vip": "vip/",
+    "Orphan": "",
+}
 
 
 def _json(proc: subprocess.CompletedProcess) -> dict:
@@ -90,8 +109,13 @@ def test_node_port_missing_is_a_real_loss(sandbox_factory) -> None:
     for args in (["explain", "node/node2"], ["explain", "node-node2", "-A"], ["explain", "node-node2"]):
         proc = run_plugin(sandbox, *args, "-o", "json")
         assert proc.returncode == 3, (args, proc.stderr)
-        assert _json(proc)["target"] == {"kind": "Node", "namespace": "", "name": "node2", "portOwner": "node-node2",
-                                         "pods": []}
+        assert _json(proc)["target"] == {
+            "kind": "Node",
+            "namespace": "",
+            "name": "node2",
+            "portOwner": "node-node2",
+            "pods": [],
+        }
     text = run_plugin(sandbox, "explain", "node/node2").stdout
     assert "Target:    Node node2 (ports named node-node2)" in text and "Restart kube-ovn-controller" in text
     missing = run_plugin(sandbox, "explain", "node/node7")
@@ -104,8 +128,10 @@ def test_ports_of_a_deleted_vm_are_an_orphan_gc_deletes(sandbox_factory) -> None
     assert proc.returncode == 0, proc.stderr
     document = _json(proc)
     assert document["target"]["kind"] == "Orphan" and document["target"]["name"] == "vmd"
-    assert {p["name"]: p["verdict"] for p in document["ports"]} == {"vmd.fns": "stale",
-                                                                     "vmd.fns.net-b.fns.ovn": "stale"}
+    assert {p["name"]: p["verdict"] for p in document["ports"]} == {
+        "vmd.fns": "stale",
+        "vmd.fns.net-b.fns.ovn": "stale",
+    }
     assert document["gc"]["wouldDelete"] == ["vmd.fns", "vmd.fns.net-b.fns.ovn"]
     by_port = _json(run_plugin(sandbox, "explain", "vmd.fns.net-b.fns.ovn", "-o", "json"))
     assert {k: by_port[k] for k in COMPARED} == {k: document[k] for k in COMPARED}
@@ -125,8 +151,9 @@ def test_port_names_as_gc_logs_them(sandbox_factory) -> None:
     assert other.returncode == 1
     assert other.stderr == 'error: port name "vm-a.test-ns" belongs to namespace "test-ns", not "default" (-n)\n'
     nothing = run_plugin(sandbox, "explain", "nobody.test-ns", "-n", "test-ns")
-    assert nothing.returncode == 1 and nothing.stderr.startswith("error: no pod, virtualmachine or "
-                                                                 "virtualmachineinstance owns port")
+    assert nothing.returncode == 1 and nothing.stderr.startswith(
+        "error: no pod, virtualmachine or virtualmachineinstance owns port"
+    )
 
 
 def test_kubectl_chunk_size_pages_through_the_sandbox(sandbox_factory) -> None:
@@ -190,15 +217,25 @@ def test_bad_objects_and_a_forbidden_kind_do_not_abort_the_audit(sandbox_factory
     assert only["summary"] == document["summary"]  # --only filters what is shown, never what is counted
 
 
-@pytest.mark.parametrize("version, kept, deleted", [("v1.13.4", "vip-arp", "vip-typed"),  # arp_proxy keeps
-                                                    ("v1.14.2", "vip-typed", "vip-arp")])  # a type keeps
+@pytest.mark.parametrize(
+    "version, kept, deleted",
+    [
+        ("v1.13.4", "vip-arp", "vip-typed"),  # arp_proxy keeps
+        ("v1.14.2", "vip-typed", "vip-arp"),
+    ],
+)  # a type keeps
 def test_vip_ports_gc_keeps_per_release(sandbox_factory, version: str, kept: str, deleted: str) -> None:
     sandbox = sandbox_factory(str(HERE / "vips.yaml"))
     proc = run_plugin(sandbox, "audit", "-n", "app", "-o", "json", "--kube-ovn-version", version)
     assert proc.returncode == 5, proc.stderr
-    vips = {i["target"]["name"]: (i["verdict"], [(p["name"], p["verdict"], p["reason"]) for p in i["ports"]])
-            for i in _json(proc)["items"] if i["target"]["kind"] == "Vip"}
-    assert vips == {kept: ("ok", [(f"{kept}.app", "ok", None)]),
-                    deleted: ("deletion-risk", [(f"{deleted}.app", "deletion-risk", "DEL10")]),
-                    "vip-free": ("ok", [("vip-free.app", "no-port", None)])}
+    vips = {
+        i["target"]["name"]: (i["verdict"], [(p["name"], p["verdict"], p["reason"]) for p in i["ports"]])
+        for i in _json(proc)["items"]
+        if i["target"]["kind"] == "Vip"
+    }
+    assert vips == {
+        kept: ("ok", [(f"{kept}.app", "ok", None)]),
+        deleted: ("deletion-risk", [(f"{deleted}.app", "deletion-risk", "DEL10")]),
+        "vip-free": ("ok", [("vip-free.app", "no-port", None)]),
+    }
     assert _json(proc)["gc"]["wouldDelete"] == [f"{deleted}.app"]

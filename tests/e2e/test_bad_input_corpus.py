@@ -27,27 +27,42 @@ DEFAULT_NET = "v1.multus-cni.io/default-network"
 
 
 def _pod(name: str, namespace: str, annotations: dict | None = None) -> dict:
-    return {"apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": name, "namespace": namespace, "uid": f"uid-{namespace}-{name[:40]}",
-                         "creationTimestamp": "2026-11-01T00:00:00Z", "labels": {"app": "bad"},
-                         "annotations": dict(annotations or {})},
-            "spec": {"nodeName": "node1", "restartPolicy": "Always", "containers": [{"name": "main", "image": "x"}]},
-            "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}}
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": name,
+            "namespace": namespace,
+            "uid": f"uid-{namespace}-{name[:40]}",
+            "creationTimestamp": "2026-11-01T00:00:00Z",
+            "labels": {"app": "bad"},
+            "annotations": dict(annotations or {}),
+        },
+        "spec": {"nodeName": "node1", "restartPolicy": "Always", "containers": [{"name": "main", "image": "x"}]},
+        "status": {"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]},
+    }
 
 
 def _vm(name: str, namespace: str, networks: Any = None, template_annotations: Any = None) -> dict:
     template: dict = {"spec": {"networks": networks if networks is not None else [{"name": "default", "pod": {}}]}}
     if template_annotations is not None:
         template["metadata"] = {"annotations": template_annotations}
-    return {"apiVersion": "kubevirt.io/v1", "kind": "VirtualMachine",
-            "metadata": {"name": name, "namespace": namespace, "uid": f"uid-vm-{namespace}-{name[:40]}"},
-            "spec": {"runStrategy": "Halted", "template": template}, "status": {"printableStatus": "Stopped"}}
+    return {
+        "apiVersion": "kubevirt.io/v1",
+        "kind": "VirtualMachine",
+        "metadata": {"name": name, "namespace": namespace, "uid": f"uid-vm-{namespace}-{name[:40]}"},
+        "spec": {"runStrategy": "Halted", "template": template},
+        "status": {"printableStatus": "Stopped"},
+    }
 
 
 def _nad(name: str, namespace: str, config: Any) -> dict:
-    return {"apiVersion": "k8s.cni.cncf.io/v1", "kind": "NetworkAttachmentDefinition",
-            "metadata": {"name": name, "namespace": namespace, "uid": f"uid-nad-{namespace}-{name}"},
-            "spec": {"config": config}}
+    return {
+        "apiVersion": "k8s.cni.cncf.io/v1",
+        "kind": "NetworkAttachmentDefinition",
+        "metadata": {"name": name, "namespace": namespace, "uid": f"uid-nad-{namespace}-{name}"},
+        "spec": {"config": config},
+    }
 
 
 def _set(obj: dict, path: str, value: Any) -> dict:
@@ -60,8 +75,9 @@ def _set(obj: dict, path: str, value: Any) -> dict:
     return obj
 
 
-KUBE_OVN_NAD = json.dumps({"cniVersion": "0.3.1", "type": "kube-ovn", "server_socket": "/run/x.sock",
-                           "provider": "net1.{ns}.ovn"})
+KUBE_OVN_NAD = json.dumps(
+    {"cniVersion": "0.3.1", "type": "kube-ovn", "server_socket": "/run/x.sock", "provider": "net1.{ns}.ovn"}
+)
 
 # (case id, objects, explain argv after "explain")
 CASES: list[tuple[str, list[dict], list[str]]] = []
@@ -73,13 +89,27 @@ def case(case_id: str, objects: list[dict], *argv: str) -> None:
 
 def _multus_cases() -> None:
     values = {
-        "text-three-slashes": "a/b/c", "text-two-ats": "net1@eth0@x", "text-upper": "NET1", "text-space": "ns/na me",
-        "text-comma": ",", "text-empty-parts": "net1,,", "text-iface-only": "@eth0", "text-dots": "net.1",
-        "text-long": "n" * 300, "json-object": '{"name": "net1"}', "json-name-number": '[{"name": 1}]',
-        "json-item-number": "[1]", "json-bad-mac": '[{"name": "net1", "mac": "zz"}]',
-        "json-ips-string": '[{"name": "net1", "ips": "10.0.0.1"}]', "json-bad-ip": '[{"name": "net1", "ips": ["x"]}]',
-        "json-truncated": '[{"name": "net1"', "json-null": "null", "json-empty": "[]", "json-string": '"net1"',
-        "json-nested": '[[{"name": "net1"}]]', "missing-nad": "nope",
+        "text-three-slashes": "a/b/c",
+        "text-two-ats": "net1@eth0@x",
+        "text-upper": "NET1",
+        "text-space": "ns/na me",
+        "text-comma": ",",
+        "text-empty-parts": "net1,,",
+        "text-iface-only": "@eth0",
+        "text-dots": "net.1",
+        "text-long": "n" * 300,
+        "json-object": '{"name": "net1"}',
+        "json-name-number": '[{"name": 1}]',
+        "json-item-number": "[1]",
+        "json-bad-mac": '[{"name": "net1", "mac": "zz"}]',
+        "json-ips-string": '[{"name": "net1", "ips": "10.0.0.1"}]',
+        "json-bad-ip": '[{"name": "net1", "ips": ["x"]}]',
+        "json-truncated": '[{"name": "net1"',
+        "json-null": "null",
+        "json-empty": "[]",
+        "json-string": '"net1"',
+        "json-nested": '[[{"name": "net1"}]]',
+        "missing-nad": "nope",
     }
     for n, (label, value) in enumerate(values.items()):
         ns = f"bad-m{n}"
@@ -92,11 +122,19 @@ def _multus_cases() -> None:
 
 
 def _nad_cases() -> None:
-    configs = {"not-json": "{type: kube-ovn", "list": "[]", "type-number": '{"type": 5}',
-               "plugins-string": '{"plugins": "x"}', "plugins-numbers": '{"plugins": [1, 2]}',
-               "ipam-string": '{"type": "macvlan", "ipam": "kube-ovn"}',
-               "provider-number": '{"type": "kube-ovn", "provider": 5}', "empty": "",
-               "config-number": 5, "config-map": {"type": "kube-ovn"}, "null-json": "null"}
+    configs = {
+        "not-json": "{type: kube-ovn",
+        "list": "[]",
+        "type-number": '{"type": 5}',
+        "plugins-string": '{"plugins": "x"}',
+        "plugins-numbers": '{"plugins": [1, 2]}',
+        "ipam-string": '{"type": "macvlan", "ipam": "kube-ovn"}',
+        "provider-number": '{"type": "kube-ovn", "provider": 5}',
+        "empty": "",
+        "config-number": 5,
+        "config-map": {"type": "kube-ovn"},
+        "null-json": "null",
+    }
     for n, (label, config) in enumerate(configs.items()):
         ns = f"bad-n{n}"
         case(f"nad-{label}", [_nad("net1", ns, config), _pod("p", ns, {NETWORKS: "net1"})], "p", "-n", ns)
@@ -104,7 +142,8 @@ def _nad_cases() -> None:
 
 def _field_cases() -> None:
     pod_fields = {
-        "labels-number": ("metadata.labels", {"a": 1}), "annotations-list": ("metadata.annotations", ["a"]),
+        "labels-number": ("metadata.labels", {"a": 1}),
+        "annotations-list": ("metadata.annotations", ["a"]),
         "annotation-bool": ("metadata.annotations", {"ovn.kubernetes.io/allocated": True}),
         "owners-map": ("metadata.ownerReferences", {"kind": "StatefulSet"}),
         "owners-null": ("metadata.ownerReferences", [None]),
@@ -112,15 +151,19 @@ def _field_cases() -> None:
         "created-word": ("metadata.creationTimestamp", "yesterday"),
         "deleted-number": ("metadata.deletionTimestamp", 5),
         "grace-string": ("metadata.deletionGracePeriodSeconds", "30"),
-        "hostnetwork-string": ("spec.hostNetwork", "true"), "containers-string": ("spec.containers", "main"),
-        "spec-list": ("spec", []), "status-string": ("status", "Running"), "phase-number": ("status.phase", 1),
+        "hostnetwork-string": ("spec.hostNetwork", "true"),
+        "containers-string": ("spec.containers", "main"),
+        "spec-list": ("spec", []),
+        "status-string": ("status", "Running"),
+        "phase-number": ("status.phase", 1),
         "conditions-map": ("status.conditions", {"Ready": "True"}),
     }
     for n, (label, (path, value)) in enumerate(pod_fields.items()):
         ns = f"bad-f{n}"
         case(f"pod-{label}", [_set(_pod("p", ns), path, value)], "pod/p", "-n", ns)
     vm_fields = {
-        "networks-string": {"networks": "net1"}, "networks-null-item": {"networks": [None]},
+        "networks-string": {"networks": "net1"},
+        "networks-null-item": {"networks": [None]},
         "multus-string": {"networks": [{"name": "a", "multus": "net1"}]},
         "network-name-number": {"networks": [{"name": "a", "multus": {"networkName": 5}}]},
         "multus-default-string": {"networks": [{"name": "a", "multus": {"networkName": "net1", "default": "yes"}}]},
@@ -129,20 +172,33 @@ def _field_cases() -> None:
     }
     for n, (label, kwargs) in enumerate(vm_fields.items()):
         ns = f"bad-v{n}"
-        case(f"vm-{label}", [_nad("net1", ns, KUBE_OVN_NAD.replace("{ns}", ns)), _vm("vm1", ns, **kwargs)],
-             "vm1", "-n", ns)
+        case(
+            f"vm-{label}",
+            [_nad("net1", ns, KUBE_OVN_NAD.replace("{ns}", ns)), _vm("vm1", ns, **kwargs)],
+            "vm1",
+            "-n",
+            ns,
+        )
     ns = "bad-v-tmpl"
     case("vm-template-string", [_set(_vm("vm1", ns), "spec.template", "x")], "vm/vm1", "-n", ns)
     ns = "bad-sts"
-    sts = {"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db", "namespace": ns, "uid": "u1"},
-           "spec": {"replicas": "3", "ordinals": {"start": "x"}}}
+    sts = {
+        "apiVersion": "apps/v1",
+        "kind": "StatefulSet",
+        "metadata": {"name": "db", "namespace": ns, "uid": "u1"},
+        "spec": {"replicas": "3", "ordinals": {"start": "x"}},
+    }
     member = _pod("db-0", ns)
-    member["metadata"]["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "db",
-                                              "uid": "u1"}]
+    member["metadata"]["ownerReferences"] = [
+        {"apiVersion": "apps/v1", "kind": "StatefulSet", "name": "db", "uid": "u1"}
+    ]
     case("statefulset-replicas-string", [sts, member], "pod/db-0", "-n", ns)
     ns = "bad-vmi"
-    vmi = {"apiVersion": "kubevirt.io/v1", "kind": "VirtualMachineInstance",
-           "metadata": {"name": "vmi1", "namespace": ns, "ownerReferences": {"kind": "VirtualMachine"}}}
+    vmi = {
+        "apiVersion": "kubevirt.io/v1",
+        "kind": "VirtualMachineInstance",
+        "metadata": {"name": "vmi1", "namespace": ns, "ownerReferences": {"kind": "VirtualMachine"}},
+    }
     case("vmi-owners-map", [vmi], "vmi/vmi1", "-n", ns)
 
 
@@ -156,36 +212,62 @@ def _name_cases() -> None:
 
 
 CONTROLLERS: dict[str, dict] = {
-    "no-tag": {"image": "kubeovn/kube-ovn"}, "registry-port": {"image": "registry:5000/kube-ovn"},
-    "latest": {"image": "kubeovn/kube-ovn:latest"}, "digest": {"image": "kubeovn/kube-ovn:v1.13.4@sha256:abcd"},
-    "digest-only": {"image": "kubeovn/kube-ovn@sha256:abcd"}, "future": {"image": "kubeovn/kube-ovn:v99.0.0"},
-    "two-parts": {"image": "kubeovn/kube-ovn:v1.13"}, "arch-suffix": {"image": "kubeovn/kube-ovn:v1.14.2-x86"},
-    "empty-image": {"image": ""}, "colon": {"image": ":"},
-    "args-not-bool": {"args": ["--keep-vm-ip=maybe"]}, "gc-interval-word": {"args": ["--gc-interval=abc"]},
-    "gc-interval-last": {"args": ["--gc-interval"]}, "stray-words": {"args": ["--keep-vm-ip", "false", "-", "--"]},
-    "args-string": {"args": "--keep-vm-ip=true"}, "args-numbers": {"args": [1, 2]}, "image-number": {"image": 5},
+    "no-tag": {"image": "kubeovn/kube-ovn"},
+    "registry-port": {"image": "registry:5000/kube-ovn"},
+    "latest": {"image": "kubeovn/kube-ovn:latest"},
+    "digest": {"image": "kubeovn/kube-ovn:v1.13.4@sha256:abcd"},
+    "digest-only": {"image": "kubeovn/kube-ovn@sha256:abcd"},
+    "future": {"image": "kubeovn/kube-ovn:v99.0.0"},
+    "two-parts": {"image": "kubeovn/kube-ovn:v1.13"},
+    "arch-suffix": {"image": "kubeovn/kube-ovn:v1.14.2-x86"},
+    "empty-image": {"image": ""},
+    "colon": {"image": ":"},
+    "args-not-bool": {"args": ["--keep-vm-ip=maybe"]},
+    "gc-interval-word": {"args": ["--gc-interval=abc"]},
+    "gc-interval-last": {"args": ["--gc-interval"]},
+    "stray-words": {"args": ["--keep-vm-ip", "false", "-", "--"]},
+    "args-string": {"args": "--keep-vm-ip=true"},
+    "args-numbers": {"args": [1, 2]},
+    "image-number": {"image": 5},
     "containers-map": {"containers": {"name": "x"}},
 }
 
 
 def _controller_cases() -> None:
     for n, (label, change) in enumerate(CONTROLLERS.items()):
-        container: Any = {"name": "kube-ovn-controller", "image": "docker.io/kubeovn/kube-ovn:v1.13.4",
-                          "args": ["--keep-vm-ip=true", "--enable-external-vpc=true"]}
+        container: Any = {
+            "name": "kube-ovn-controller",
+            "image": "docker.io/kubeovn/kube-ovn:v1.13.4",
+            "args": ["--keep-vm-ip=true", "--enable-external-vpc=true"],
+        }
         container.update({k: v for k, v in change.items() if k != "containers"})
         containers = change.get("containers", [container])
-        deploy = {"apiVersion": "apps/v1", "kind": "Deployment",
-                  "metadata": {"name": "kube-ovn-controller", "namespace": f"ctl-{n}", "uid": f"uid-ctl-{n}"},
-                  "spec": {"template": {"spec": {"containers": containers}}}}
+        deploy = {
+            "apiVersion": "apps/v1",
+            "kind": "Deployment",
+            "metadata": {"name": "kube-ovn-controller", "namespace": f"ctl-{n}", "uid": f"uid-ctl-{n}"},
+            "spec": {"template": {"spec": {"containers": containers}}},
+        }
         case(f"controller-{label}", [deploy], "vm-a", "-n", "test-ns", "--ovn-namespace", f"ctl-{n}", "--nb", "{NB}")
 
 
 CLI_CASES = [
-    ["vm-a", "--request-timeout", "nan"], ["vm-a", "--request-timeout", "inf"], ["vm-a", "--request-timeout", "1e9"],
-    ["vm-a", "--request-timeout", "-3"], ["vm-a", "--request-timeout", "10x"], ["vm-a", "-o", "xml"],
-    ["vm-a", "--nb", "http://x"], ["vm-a", "--nb", "tcp:h"], ["vm-a", "--keep-vm-ip", "maybe"],
-    ["vm-a", "--kube-ovn-version", "banana"], ["svc/x"], ["vm/"], [""], ["vm-a", "--color", "purple"],
-    ["vm-a", "--nb", "tcp:127.0.0.1:1,ssl:127.0.0.1:2"], ["vm-a", "--kube-ovn-version", "v1.13.4/../x"],
+    ["vm-a", "--request-timeout", "nan"],
+    ["vm-a", "--request-timeout", "inf"],
+    ["vm-a", "--request-timeout", "1e9"],
+    ["vm-a", "--request-timeout", "-3"],
+    ["vm-a", "--request-timeout", "10x"],
+    ["vm-a", "-o", "xml"],
+    ["vm-a", "--nb", "http://x"],
+    ["vm-a", "--nb", "tcp:h"],
+    ["vm-a", "--keep-vm-ip", "maybe"],
+    ["vm-a", "--kube-ovn-version", "banana"],
+    ["svc/x"],
+    ["vm/"],
+    [""],
+    ["vm-a", "--color", "purple"],
+    ["vm-a", "--nb", "tcp:127.0.0.1:1,ssl:127.0.0.1:2"],
+    ["vm-a", "--kube-ovn-version", "v1.13.4/../x"],
 ]
 
 _multus_cases()
@@ -236,9 +318,20 @@ def test_bad_object(corpus: Sandbox, monkeypatch, capsys, case_id: str, objects:
     outcome = judge_outcome(code, out, err)
     TALLY["cases"] += 1
     TALLY["errors" if outcome == "error" else "verdicts"] += 1
-    if case_id.startswith(("pod-", "vm-networks", "vm-multus", "vm-network-name", "vm-template-s", "vmi-",
-                           "controller-args-string", "controller-args-numbers", "controller-image-number",
-                           "controller-containers")):
+    if case_id.startswith(
+        (
+            "pod-",
+            "vm-networks",
+            "vm-multus",
+            "vm-network-name",
+            "vm-template-s",
+            "vmi-",
+            "controller-args-string",
+            "controller-args-numbers",
+            "controller-image-number",
+            "controller-containers",
+        )
+    ):
         assert outcome == "error" and ("must be" in err), err  # a shape error naming the field
     if case_id == "name-newline":
         assert code == 2 and "a\\nb" in err
@@ -264,11 +357,16 @@ def test_sample_through_real_kubectl(corpus: Sandbox, index: int) -> None:
 
 def test_malformed_subnet_is_one_line(sandbox_factory, tmp_path_factory) -> None:
     """Subnets are cluster-wide (every explain lists them), so a bad one gets its own sandbox."""
-    subnet = {"apiVersion": "kubeovn.io/v1", "kind": "Subnet", "metadata": {"name": "bad-subnet", "uid": "u-bs"},
-              "spec": {"provider": 5, "cidrBlock": "10.99.0.0/16"}}
+    subnet = {
+        "apiVersion": "kubeovn.io/v1",
+        "kind": "Subnet",
+        "metadata": {"name": "bad-subnet", "uid": "u-bs"},
+        "spec": {"provider": 5, "cidrBlock": "10.99.0.0/16"},
+    }
     path = tmp_path_factory.mktemp("bad-subnet") / "bad-subnet.yaml"
-    path.write_text(yaml.safe_dump({"name": "bad-subnet", "include": ["tc1"], "objects": [subnet],
-                                    "nb": {"derive": True}}))
+    path.write_text(
+        yaml.safe_dump({"name": "bad-subnet", "include": ["tc1"], "objects": [subnet], "nb": {"derive": True}})
+    )
     proc = run_plugin(sandbox_factory(str(path)), "explain", "web-5f7c", "-n", "app")
     assert judge_outcome(proc.returncode, proc.stdout, proc.stderr) == "error"
     assert "Subnet bad-subnet: spec.provider must be a string, got a number (5)" in proc.stderr
@@ -279,5 +377,3 @@ def test_zz_corpus_size(capsys) -> None:
     with capsys.disabled():
         print(f"\nbad-input corpus: {TALLY}")
     assert len(CASES) + len(CLI_CASES) >= 50
-
-

@@ -7,6 +7,7 @@ controller version (v1.13.4, keep-vm-ip and enable-external-vpc on) unless a tes
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -15,23 +16,58 @@ from tests.sandboxes import Sandbox, run_plugin
 # (scenario, target, namespace, extra args, exit code, {port name: (verdict, reason)})
 CASES = [
     ("tc1", "web-5f7c", "app", [], 0, {"web-5f7c.app": ("ok", None)}),
-    ("tc2", "p1", "default", [], 0,
-     {"p1.default": ("ok", None), "p1.default.attachnet.default.ovn": ("ok", None)}),
+    ("tc2", "p1", "default", [], 0, {"p1.default": ("ok", None), "p1.default.attachnet.default.ovn": ("ok", None)}),
     ("tc3", "p2", "default", [], 0, {"p2.default": ("ok", None), "p2.default.macvlan.default": ("no-port", None)}),
-    ("tc4", "vm-a", "test-ns", [], 4,
-     {"vm-a.test-ns": ("false-positive", "FP1"), "vm-a.test-ns.subnet-a.test-ns.ovn": ("ok", None)}),
-    ("tc4", "vm-a", "test-ns", ["--kube-ovn-version", "v1.13.6"], 0,
-     {"vm-a.test-ns.subnet-a.test-ns.ovn": ("ok", None)}),
-    ("tc4", "vm-a", "test-ns", ["--kube-ovn-version", "v1.14.0"], 0,
-     {"vm-a.test-ns.subnet-a.test-ns.ovn": ("ok", None)}),
-    ("tc4", "vm-a", "test-ns", ["--kube-ovn-version", "v1.12.20"], 4,
-     {"vm-a.test-ns": ("false-positive", "FP1"), "vm-a.test-ns.subnet-a.test-ns.ovn": ("ok", None)}),
+    (
+        "tc4",
+        "vm-a",
+        "test-ns",
+        [],
+        4,
+        {"vm-a.test-ns": ("false-positive", "FP1"), "vm-a.test-ns.subnet-a.test-ns.ovn": ("ok", None)},
+    ),
+    (
+        "tc4",
+        "vm-a",
+        "test-ns",
+        ["--kube-ovn-version", "v1.13.6"],
+        0,
+        {"vm-a.test-ns.subnet-a.test-ns.ovn": ("ok", None)},
+    ),
+    (
+        "tc4",
+        "vm-a",
+        "test-ns",
+        ["--kube-ovn-version", "v1.14.0"],
+        0,
+        {"vm-a.test-ns.subnet-a.test-ns.ovn": ("ok", None)},
+    ),
+    (
+        "tc4",
+        "vm-a",
+        "test-ns",
+        ["--kube-ovn-version", "v1.12.20"],
+        4,
+        {"vm-a.test-ns": ("false-positive", "FP1"), "vm-a.test-ns.subnet-a.test-ns.ovn": ("ok", None)},
+    ),
     ("tc5", "vm1", "vmns", [], 0, {"vm1.vmns": ("ok", None), "vm1.vmns.nad-a.vmns.ovn": ("ok", None)}),
     ("tc5", "vm2", "vmns", [], 0, {"vm2.vmns": ("ok", None), "vm2.vmns.nad-a.vmns.ovn": ("ok", None)}),
-    ("tc5", "vm2", "vmns", ["--kube-ovn-version", "v1.14.2"], 5,
-     {"vm2.vmns": ("ok", None), "vm2.vmns.nad-a.vmns.ovn": ("deletion-risk", "DEL2")}),
-    ("tc5", "vm2", "vmns", ["--kube-ovn-version", "v1.12.2"], 5,
-     {"vm2.vmns": ("ok", None), "vm2.vmns.nad-a.vmns.ovn": ("deletion-risk", "DEL1")}),
+    (
+        "tc5",
+        "vm2",
+        "vmns",
+        ["--kube-ovn-version", "v1.14.2"],
+        5,
+        {"vm2.vmns": ("ok", None), "vm2.vmns.nad-a.vmns.ovn": ("deletion-risk", "DEL2")},
+    ),
+    (
+        "tc5",
+        "vm2",
+        "vmns",
+        ["--kube-ovn-version", "v1.12.2"],
+        5,
+        {"vm2.vmns": ("ok", None), "vm2.vmns.nad-a.vmns.ovn": ("deletion-risk", "DEL1")},
+    ),
     ("tc8", "vm4", "vmns", [], 0, {"vm4.vmns": ("ok", None)}),
 ]
 
@@ -54,8 +90,11 @@ def _check(document: dict, code: int, expected_code: int, ports: dict) -> None:
     names = [p["name"] for p in document["ports"]]
     assert names == sorted(names) and len(set(names)) == len(names)
     severity = {"deletion-risk": 5, "lost": 3, "false-positive": 4}
-    worst = max((p[0] for p in ports.values() if p[0] in severity), default="ok",
-                key=lambda v: ["false-positive", "lost", "deletion-risk"].index(v) if v in severity else -1)
+    worst = max(
+        (p[0] for p in ports.values() if p[0] in severity),
+        default="ok",
+        key=lambda v: ["false-positive", "lost", "deletion-risk"].index(v) if v in severity else -1,
+    )
     assert document["verdict"] == worst
 
 
@@ -84,11 +123,23 @@ def test_reported_case_document(tc4: Sandbox) -> None:
     code, document, _ = _explain(tc4, "vm-a", "test-ns")
     assert code == 4
     assert document["apiVersion"] == "ovn-lsp.kubeovn.io/v1alpha1" and document["kind"] == "Explanation"
-    assert document["target"] == {"kind": "VirtualMachine", "namespace": "test-ns", "name": "vm-a",
-                                  "portOwner": "vm-a", "pods": ["virt-launcher-vm-a-7xk2p"]}
-    assert document["kubeOvn"] == {"version": "v1.13.4", "band": "F", "keepVmIp": True, "enableExternalVpc": True,
-                                   "nonPrimaryCniMode": False, "detectedFrom": "deployment",
-                                   "deploymentVersion": "v1.13.4", "behaviourOf": "v1.13.4"}
+    assert document["target"] == {
+        "kind": "VirtualMachine",
+        "namespace": "test-ns",
+        "name": "vm-a",
+        "portOwner": "vm-a",
+        "pods": ["virt-launcher-vm-a-7xk2p"],
+    }
+    assert document["kubeOvn"] == {
+        "version": "v1.13.4",
+        "band": "F",
+        "keepVmIp": True,
+        "enableExternalVpc": True,
+        "nonPrimaryCniMode": False,
+        "detectedFrom": "deployment",
+        "deploymentVersion": "v1.13.4",
+        "behaviourOf": "v1.13.4",
+    }
     lost, present = document["ports"]
     assert lost["name"] == "vm-a.test-ns" and lost["expectedByGc"] and not lost["inNb"]
     assert lost["sources"] == ["vm-spec"] and lost["provider"] == "ovn"
@@ -137,8 +188,11 @@ def tc4_without_keep_vm_ip(sandbox_factory, tmp_path_factory) -> Sandbox:
 
     from ovn_lsp_sandbox.scenario_load import load_scenario
 
-    deployment = next(o for o in load_scenario("tc4").objects
-                      if o["kind"] == "Deployment" and o["metadata"]["name"] == "kube-ovn-controller")
+    deployment = next(
+        o
+        for o in load_scenario("tc4").objects
+        if o["kind"] == "Deployment" and o["metadata"]["name"] == "kube-ovn-controller"
+    )
     container = deployment["spec"]["template"]["spec"]["containers"][0]
     container["args"] = [a for a in container["args"] if not a.startswith("--keep-vm-ip")] + ["--keep-vm-ip=false"]
     path = tmp_path_factory.mktemp("scenario") / "tc4-no-keep-vm-ip.yaml"
@@ -154,7 +208,8 @@ def test_keep_vm_ip_off_is_ok_in_every_version(tc4_without_keep_vm_ip: Sandbox, 
     assert document["target"]["portOwner"] == "virt-launcher-vm-a-7xk2p"
     assert (document["target"]["kind"], document["target"]["name"]) == ("VirtualMachine", "vm-a")
     assert {p["name"]: p["verdict"] for p in document["ports"]} == {
-        "virt-launcher-vm-a-7xk2p.test-ns.subnet-a.test-ns.ovn": "ok"}
+        "virt-launcher-vm-a-7xk2p.test-ns.subnet-a.test-ns.ovn": "ok"
+    }
 
 
 def test_migration_lists_both_launcher_pods(sandbox_factory) -> None:
@@ -202,7 +257,7 @@ def test_yaml_matches_json(tc4: Sandbox) -> None:
 def test_namespace_defaults_to_the_context_namespace(tc4: Sandbox, tmp_path) -> None:
     import yaml
 
-    config = yaml.safe_load(open(tc4.kubeconfig))
+    config = yaml.safe_load(Path(tc4.kubeconfig).read_text())
     config["contexts"][0]["context"]["namespace"] = "test-ns"
     path = tmp_path / "kubeconfig"
     path.write_text(yaml.safe_dump(config))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from pathlib import Path
 
 import pytest
 import yaml
@@ -24,16 +25,22 @@ def _one_error_line(proc, code: int = 1) -> str:
 def broken(sandbox_factory, tmp_path_factory) -> Sandbox:
     """TC1 plus pods with a malformed Multus annotation and with a missing NAD, and RBAC denials."""
     pod = {
-        "apiVersion": "v1", "kind": "Pod",
+        "apiVersion": "v1",
+        "kind": "Pod",
         "metadata": {"namespace": "app", "labels": {"app": "bad"}, "annotations": {}},
         "spec": {"nodeName": "node1", "containers": [{"name": "main", "image": "nginx:1.27"}]},
-        "status": {"phase": "Running", "podIP": "10.16.0.40",
-                   "conditions": [{"type": "Ready", "status": "True"}],
-                   "containerStatuses": [{"name": "main", "ready": True, "restartCount": 0}]},
+        "status": {
+            "phase": "Running",
+            "podIP": "10.16.0.40",
+            "conditions": [{"type": "Ready", "status": "True"}],
+            "containerStatuses": [{"name": "main", "ready": True, "restartCount": 0}],
+        },
     }
     malformed = yaml.safe_load(yaml.safe_dump(pod))
     malformed["metadata"]["name"] = "bad-multus"
-    malformed["metadata"]["annotations"]["k8s.v1.cni.cncf.io/networks"] = '{"name": "attachnet"}'  # an object, not a list
+    malformed["metadata"]["annotations"]["k8s.v1.cni.cncf.io/networks"] = (
+        '{"name": "attachnet"}'  # an object, not a list
+    )
     missing = yaml.safe_load(yaml.safe_dump(pod))
     missing["metadata"]["name"] = "no-nad"
     missing["metadata"]["annotations"]["k8s.v1.cni.cncf.io/networks"] = "app/does-not-exist"
@@ -66,8 +73,10 @@ def test_unknown_vm_with_prefix(tc4: Sandbox) -> None:
 def test_unknown_prefix_is_a_usage_error(tc4: Sandbox) -> None:
     proc = run_plugin(tc4, "explain", "svc/x", "-n", "test-ns")
     assert proc.returncode == 2 and proc.stdout == ""
-    assert proc.stderr.startswith("error: argument [pod/|vm/|vmi/|node/]NAME|PORT: expected NAME, pod/NAME, vm/NAME, "
-                                  "vmi/NAME, node/NAME or vip/NAME")
+    assert proc.stderr.startswith(
+        "error: argument [pod/|vm/|vmi/|node/]NAME|PORT: expected NAME, pod/NAME, vm/NAME, "
+        "vmi/NAME, node/NAME or vip/NAME"
+    )
 
 
 def test_malformed_multus_annotation(broken: Sandbox) -> None:
@@ -123,8 +132,18 @@ def test_nb_silent_listener_is_bounded_by_request_timeout(tc4: Sandbox) -> None:
     thread.start()
     try:
         port = server.getsockname()[1]
-        proc = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--nb", f"tcp:127.0.0.1:{port}",
-                          "--request-timeout", "1", timeout=30)
+        proc = run_plugin(
+            tc4,
+            "explain",
+            "vm-a",
+            "-n",
+            "test-ns",
+            "--nb",
+            f"tcp:127.0.0.1:{port}",
+            "--request-timeout",
+            "1",
+            timeout=30,
+        )
         line = _one_error_line(proc)
         assert "within 1 s" in line or "within 1s" in line
     finally:
@@ -136,7 +155,7 @@ def test_nb_silent_listener_is_bounded_by_request_timeout(tc4: Sandbox) -> None:
 
 
 def test_unreachable_api_server(tc4: Sandbox, tmp_path) -> None:
-    config = yaml.safe_load(open(tc4.kubeconfig))
+    config = yaml.safe_load(Path(tc4.kubeconfig).read_text())
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -156,7 +175,7 @@ def test_bad_kubeconfig(tc4: Sandbox, tmp_path) -> None:
 
 def test_wrong_token_is_unauthorized_over_https(sandbox_factory, tmp_path) -> None:
     sandbox = sandbox_factory("tc4", api_tls=True)
-    config = yaml.safe_load(open(sandbox.kubeconfig))
+    config = yaml.safe_load(Path(sandbox.kubeconfig).read_text())
     config["users"][0]["user"]["token"] = "wrong"
     path = tmp_path / "kubeconfig"
     path.write_text(yaml.safe_dump(config))
@@ -181,10 +200,14 @@ def test_bad_nb_value_is_a_usage_error(tc4: Sandbox, value: str) -> None:
 @pytest.fixture(scope="module")
 def no_kubevirt_rbac(sandbox_factory, tmp_path_factory) -> Sandbox:
     """TC1 for a user who may not read KubeVirt objects at all."""
-    scenario = {"name": "no-kubevirt-rbac", "include": ["tc1"], "forbidden": [
-        {"verb": "get", "resource": "virtualmachines", "group": "kubevirt.io"},
-        {"verb": "get", "resource": "virtualmachineinstances", "group": "kubevirt.io"},
-    ]}
+    scenario = {
+        "name": "no-kubevirt-rbac",
+        "include": ["tc1"],
+        "forbidden": [
+            {"verb": "get", "resource": "virtualmachines", "group": "kubevirt.io"},
+            {"verb": "get", "resource": "virtualmachineinstances", "group": "kubevirt.io"},
+        ],
+    }
     path = tmp_path_factory.mktemp("scenario") / "no-kubevirt-rbac.yaml"
     path.write_text(yaml.safe_dump(scenario))
     return sandbox_factory(str(path))

@@ -62,11 +62,11 @@ def _text_agrees(document: dict, text: str, wide: str) -> None:
 def test_nonprimary_vm_migration_at_the_reported_release(sandbox_factory, via) -> None:
     scenario, target, namespace, extra = MIGRATION
     sandbox = sandbox_factory(scenario)
-    code, document, text, wide = _both(sandbox, target, namespace, "--kube-ovn-version", "v1.15.4", *extra,
-                                       *_nb_args(sandbox, via))
+    code, document, text, wide = _both(
+        sandbox, target, namespace, "--kube-ovn-version", "v1.15.4", *extra, *_nb_args(sandbox, via)
+    )
     assert code == 6
-    assert _ports(document) == {"vmv.fns": ("false-positive", "FP5"),
-                                "vmv.fns.net-b.fns.ovn": ("degraded", "MIG1")}
+    assert _ports(document) == {"vmv.fns": ("false-positive", "FP5"), "vmv.fns.net-b.fns.ovn": ("degraded", "MIG1")}
     assert document["verdict"] == "degraded"
     attachment = document["ports"][1]
     assert "requested-chassis=node1" in attachment["detail"] and "only on vmv.fns" in attachment["detail"]
@@ -79,8 +79,9 @@ def test_nonprimary_vm_migration_at_the_reported_release(sandbox_factory, via) -
 def test_nonprimary_vm_migration_other_releases(sandbox_factory, version, reason) -> None:
     """From v1.15.9/v1.16.0 the release would set the options on the attachment port: their absence is MIG3."""
     scenario, target, namespace, extra = MIGRATION
-    code, document, text, wide = _both(sandbox_factory(scenario), target, namespace, "--kube-ovn-version", version,
-                                       *extra)
+    code, document, text, wide = _both(
+        sandbox_factory(scenario), target, namespace, "--kube-ovn-version", version, *extra
+    )
     attachment = next(p for p in document["ports"] if p["name"] == "vmv.fns.net-b.fns.ovn")
     assert (attachment["verdict"], attachment["reason"]) == ("degraded", reason)
     assert code in (3, 6)  # v1.13.4 has no --non-primary-cni-mode: <vm>.<ns> is then a real loss (exit 3)
@@ -91,8 +92,9 @@ def test_nonprimary_vm_migration_other_releases(sandbox_factory, version, reason
 def test_sts_zombie_port(sandbox_factory, via) -> None:
     scenario, target, namespace, _ = STS
     sandbox = sandbox_factory(scenario)
-    code, document, text, wide = _both(sandbox, target, namespace, "--kube-ovn-version", "v1.12.6",
-                                       *_nb_args(sandbox, via))
+    code, document, text, wide = _both(
+        sandbox, target, namespace, "--kube-ovn-version", "v1.12.6", *_nb_args(sandbox, via)
+    )
     assert code == 0
     assert _ports(document) == {"db-0.fdb": ("stale", None)}
     assert document["gc"]["wouldDelete"] == ["db-0.fdb"]
@@ -111,13 +113,16 @@ def test_sts_zombie_port_fixed_release_keeps_addresses_update(sandbox_factory) -
     assert "#4011" not in document["ports"][0]["detail"]
 
 
-@pytest.mark.parametrize("version,behaves_as", [
-    ("v1.16.9", "v1.16.2 + release-1.16 head"),
-    ("v1.17.0", "master 1533681d7"),
-    ("v1.17.0-x86", "master 1533681d7"),
-    ("v1.16.0-400-g1533681d7", "master 1533681d7"),
-    ("v1.15.3-12-gabcdef012", "v1.15.3"),
-])
+@pytest.mark.parametrize(
+    "version,behaves_as",
+    [
+        ("v1.16.9", "v1.16.2 + release-1.16 head"),
+        ("v1.17.0", "master 1533681d7"),
+        ("v1.17.0-x86", "master 1533681d7"),
+        ("v1.16.0-400-g1533681d7", "master 1533681d7"),
+        ("v1.15.3-12-gabcdef012", "v1.15.3"),
+    ],
+)
 def test_version_honesty(tc4: Sandbox, version: str, behaves_as: str) -> None:
     code, document, text, _ = _both(tc4, "vm-a", "test-ns", "--kube-ovn-version", version)
     assert document["kubeOvn"]["behaviourOf"] == behaves_as
@@ -137,16 +142,18 @@ def test_kube_ovn_version_all(tc4: Sandbox) -> None:
     fp1 = next(r for r in ranges if r["to"] == "v1.13.5")
     assert (fp1["verdict"], fp1["reasons"]) == ("false-positive", ["FP1"])
     assert ranges[-1] == {"from": "v1.13.6", "to": "master", "band": "G–L", "verdict": "ok", "reasons": []}
-    assert any(a.startswith("Which release fixes this workload: every release from v1.13.6") for a in
-               document["advice"])
+    assert any(
+        a.startswith("Which release fixes this workload: every release from v1.13.6") for a in document["advice"]
+    )
     assert "By release: " in text
 
 
 def test_unknown_version_shows_by_release_automatically(tc4: Sandbox) -> None:
     """No Deployment found: the newest band is assumed (exit 0 for the seed VM), so byRelease shows that
     v1.10.1–v1.13.5 would log FP1 (a cluster really on v1.13.4 gets its answer from the table)."""
-    code, document, text, _ = _both(tc4, "vm-a", "test-ns", "--ovn-namespace", "nowhere", "--nb", tc4.nb_remotes,
-                                    "--keep-vm-ip", "true")
+    code, document, text, _ = _both(
+        tc4, "vm-a", "test-ns", "--ovn-namespace", "nowhere", "--nb", tc4.nb_remotes, "--keep-vm-ip", "true"
+    )
     assert code == 0 and document["kubeOvn"]["detectedFrom"] == "assumed"
     assert any(r["reasons"] == ["FP1"] and r["to"] == "v1.13.5" for r in document["byRelease"])
     assert any("not known for sure" in a and "v1.13.6" in a for a in document["advice"])

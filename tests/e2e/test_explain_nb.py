@@ -17,15 +17,31 @@ def _document(proc: subprocess.CompletedProcess, code: int) -> dict:
 
 def _fp1(document: dict) -> None:
     assert {p["name"]: (p["verdict"], p["reason"]) for p in document["ports"]} == {
-        "vm-a.test-ns": ("false-positive", "FP1"), "vm-a.test-ns.subnet-a.test-ns.ovn": ("ok", None)}
+        "vm-a.test-ns": ("false-positive", "FP1"),
+        "vm-a.test-ns.subnet-a.test-ns.ovn": ("ok", None),
+    }
 
 
 def test_ssl_with_client_files(sandbox_factory) -> None:
     sandbox = sandbox_factory("tc4", nb_ssl=True)
     ssl = sandbox.state["nb"]["ssl"]
-    proc = run_plugin(sandbox, "explain", "vm-a", "-n", "test-ns", "-o", "json", "--nb", sandbox.nb_remotes,
-                      "--nb-private-key", ssl["client_key"], "--nb-certificate", ssl["client_cert"],
-                      "--nb-ca-cert", ssl["cacert"])
+    proc = run_plugin(
+        sandbox,
+        "explain",
+        "vm-a",
+        "-n",
+        "test-ns",
+        "-o",
+        "json",
+        "--nb",
+        sandbox.nb_remotes,
+        "--nb-private-key",
+        ssl["client_key"],
+        "--nb-certificate",
+        ssl["client_cert"],
+        "--nb-ca-cert",
+        ssl["cacert"],
+    )
     document = _document(proc, 4)
     _fp1(document)
     assert document["nb"]["via"] == "direct" and document["nb"]["endpoint"].startswith("ssl:127.0.0.1:")
@@ -33,8 +49,9 @@ def test_ssl_with_client_files(sandbox_factory) -> None:
 
 def test_ssl_with_the_kube_ovn_tls_secret(sandbox_factory) -> None:
     sandbox = sandbox_factory("tc4", nb_ssl=True)
-    proc = run_plugin(sandbox, "explain", "vm-a", "-n", "test-ns", "-o", "json", "--nb", sandbox.nb_remotes,
-                      "--nb-tls-secret")
+    proc = run_plugin(
+        sandbox, "explain", "vm-a", "-n", "test-ns", "-o", "json", "--nb", sandbox.nb_remotes, "--nb-tls-secret"
+    )
     _fp1(_document(proc, 4))
 
 
@@ -57,8 +74,16 @@ def raft(sandbox_factory) -> Sandbox:
 
 def test_raft_exec_reads_from_the_labelled_leader(raft: Sandbox) -> None:
     document = _document(run_plugin(raft, "explain", "vm-a", "-n", "test-ns", "-o", "json"), 4)
-    leader_pods = raft.kubectl("get", "pods", "-n", "kube-system", "-l", "app=ovn-central,ovn-nb-leader=true",
-                               "-o", "jsonpath={.items[*].metadata.name}").stdout.split()
+    leader_pods = raft.kubectl(
+        "get",
+        "pods",
+        "-n",
+        "kube-system",
+        "-l",
+        "app=ovn-central,ovn-nb-leader=true",
+        "-o",
+        "jsonpath={.items[*].metadata.name}",
+    ).stdout.split()
     assert len(leader_pods) == 1
     assert document["nb"] == {"via": "exec", "endpoint": f"kube-system/{leader_pods[0]}", "leaderOnly": True}
 
@@ -86,8 +111,11 @@ def test_follower_fallback_when_no_leader_pod_is_ready(sandbox_factory, tmp_path
 
     from ovn_lsp_sandbox.scenario_load import load_scenario
 
-    central = next(o for o in load_scenario("tc4").objects
-                   if o["kind"] == "Pod" and o["metadata"]["labels"].get("app") == "ovn-central")
+    central = next(
+        o
+        for o in load_scenario("tc4").objects
+        if o["kind"] == "Pod" and o["metadata"]["labels"].get("app") == "ovn-central"
+    )
     central["metadata"]["labels"]["ovn-nb-leader"] = "false"
     path = tmp_path_factory.mktemp("scenario") / "tc4-no-leader.yaml"
     path.write_text(yaml.safe_dump({"name": "tc4-no-leader", "include": ["tc4"], "objects": [central]}))
@@ -101,21 +129,31 @@ def test_follower_fallback_when_no_leader_pod_is_ready(sandbox_factory, tmp_path
 
 def _dump(sandbox: Sandbox) -> bytes:
     unix = sandbox.state["nb"]["members"][0]["unix_socket"]
-    return subprocess.run(["ovsdb-client", "dump", f"unix:{unix}", "OVN_Northbound"], capture_output=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["ovsdb-client", "dump", f"unix:{unix}", "OVN_Northbound"], capture_output=True, check=True
+    ).stdout
 
 
 def test_explain_never_changes_nb(sandbox_factory) -> None:
     """Every explain variant, every scenario: `ovsdb-client dump` byte-for-byte identical before and after."""
-    targets = {"tc1": [("web-5f7c", "app")], "tc2": [("p1", "default")], "tc3": [("p2", "default")],
-               "tc4": [("vm-a", "test-ns"), ("pod/virt-launcher-vm-a-7xk2p", "test-ns")],
-               "tc5": [("vm1", "vmns"), ("vm2", "vmns")], "tc8": [("vm4", "vmns")]}
+    targets = {
+        "tc1": [("web-5f7c", "app")],
+        "tc2": [("p1", "default")],
+        "tc3": [("p2", "default")],
+        "tc4": [("vm-a", "test-ns"), ("pod/virt-launcher-vm-a-7xk2p", "test-ns")],
+        "tc5": [("vm1", "vmns"), ("vm2", "vmns")],
+        "tc8": [("vm4", "vmns")],
+    }
     for scenario, names in targets.items():
         sandbox = sandbox_factory(scenario)
         before = _dump(sandbox)
         for name, namespace in names:
-            for extra in ([], ["--nb", sandbox.nb_remotes], ["--kube-ovn-version", "v1.14.2"],
-                          ["--kube-ovn-version", "v1.12.2", "-o", "json"]):
+            for extra in (
+                [],
+                ["--nb", sandbox.nb_remotes],
+                ["--kube-ovn-version", "v1.14.2"],
+                ["--kube-ovn-version", "v1.12.2", "-o", "json"],
+            ):
                 proc = run_plugin(sandbox, "explain", name, "-n", namespace, *extra)
                 assert proc.returncode in (0, 3, 4, 5), proc.stderr
         assert _dump(sandbox) == before, scenario

@@ -4,6 +4,7 @@ $KUBE_OVN_NS, and the text "yes (hidden from GC)"."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import yaml
@@ -21,11 +22,25 @@ def test_no_port_exits_0(sandbox_factory) -> None:
 def odd_ports(sandbox_factory, tmp_path_factory) -> Sandbox:
     """TC1 plus a stale port of web-5f7c (a network it no longer has) and its real port without vendor=kube-ovn."""
     ids = {"pod": "app/web-5f7c", "ls": "ovn-default"}
-    scenario = {"name": "odd-ports", "include": ["tc1"], "nb": {"switches": [{"name": "ovn-default", "ports": [
-        {"name": "web-5f7c.app", "addresses": ["00:00:00:11:22:33 10.16.0.5"], "external_ids": ids},
-        {"name": "web-5f7c.app.old.app.ovn", "addresses": ["00:00:00:11:22:34 10.16.0.6"],
-         "external_ids": {**ids, "vendor": "kube-ovn"}},
-    ]}]}}
+    scenario = {
+        "name": "odd-ports",
+        "include": ["tc1"],
+        "nb": {
+            "switches": [
+                {
+                    "name": "ovn-default",
+                    "ports": [
+                        {"name": "web-5f7c.app", "addresses": ["00:00:00:11:22:33 10.16.0.5"], "external_ids": ids},
+                        {
+                            "name": "web-5f7c.app.old.app.ovn",
+                            "addresses": ["00:00:00:11:22:34 10.16.0.6"],
+                            "external_ids": {**ids, "vendor": "kube-ovn"},
+                        },
+                    ],
+                }
+            ]
+        },
+    }
     path = tmp_path_factory.mktemp("odd-ports") / "odd-ports.yaml"
     path.write_text(yaml.safe_dump(scenario))
     return sandbox_factory(str(path))
@@ -47,8 +62,10 @@ def test_stale_exits_0(odd_ports: Sandbox) -> None:
 
 def test_kube_ovn_ns_names_the_ovn_namespace(tc4: Sandbox) -> None:
     proc = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", KUBE_OVN_NS="test-ns")
-    assert proc.returncode == 1 and 'no Running ovn-central pod (label app=ovn-central) in namespace "test-ns"' \
-        in proc.stderr
+    assert (
+        proc.returncode == 1
+        and 'no Running ovn-central pod (label app=ovn-central) in namespace "test-ns"' in proc.stderr
+    )
     proc = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "-o", "json", KUBE_OVN_NS="kube-system")
     assert proc.returncode == 4 and json.loads(proc.stdout)["kubeOvn"]["detectedFrom"] == "deployment"
     proc = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--ovn-namespace", "kube-system", KUBE_OVN_NS="test-ns")
@@ -57,12 +74,16 @@ def test_kube_ovn_ns_names_the_ovn_namespace(tc4: Sandbox) -> None:
 
 def test_kubeconfig_list_and_context_from_the_second_file(tc4: Sandbox, tmp_path) -> None:
     """KUBECONFIG=a:b with --context in-b works as with kubectl; without it, a's current context (dead) is used."""
-    real = yaml.safe_load(open(tc4.kubeconfig))
+    real = yaml.safe_load(Path(tc4.kubeconfig).read_text())
     b = {**real, "contexts": [{"name": "in-b", "context": real["contexts"][0]["context"]}], "current-context": "in-b"}
-    a = {"apiVersion": "v1", "kind": "Config", "current-context": "in-a",
-         "clusters": [{"name": "dead", "cluster": {"server": "http://127.0.0.1:9"}}],
-         "users": [{"name": "nobody", "user": {}}],
-         "contexts": [{"name": "in-a", "context": {"cluster": "dead", "user": "nobody"}}]}
+    a = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": "in-a",
+        "clusters": [{"name": "dead", "cluster": {"server": "http://127.0.0.1:9"}}],
+        "users": [{"name": "nobody", "user": {}}],
+        "contexts": [{"name": "in-a", "context": {"cluster": "dead", "user": "nobody"}}],
+    }
     (tmp_path / "a").write_text(yaml.safe_dump(a))
     (tmp_path / "b").write_text(yaml.safe_dump(b))
     merged = f"{tmp_path / 'a'}:{tmp_path / 'b'}"

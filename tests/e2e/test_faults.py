@@ -14,10 +14,10 @@ import socket
 import subprocess
 import threading
 import time
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 import yaml
@@ -92,9 +92,13 @@ def test_api_server_hung_then_killed_mid_run(tmp_path) -> None:
                 assert wall <= 2 + MARGIN
             # Killed while the plugin waits for it: the connection breaks, the plugin says so at once.
             started = time.monotonic()
-            child = subprocess.Popen(["kubectl", "ovn-lsp", "explain", "vm-a", "-n", "test-ns", "--request-timeout",
-                                      "10s"], env=sandbox.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True)
+            child = subprocess.Popen(
+                ["kubectl", "ovn-lsp", "explain", "vm-a", "-n", "test-ns", "--request-timeout", "10s"],
+                env=sandbox.env(),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             time.sleep(1.5)
         finally:
             os.kill(pid, signal.SIGKILL)
@@ -126,10 +130,8 @@ def _trickling_server(stop: threading.Event) -> socket.socket:
             except OSError:
                 pass
             for conn in conns:
-                try:
+                with suppress(OSError):
                     conn.send(b"X" if conn.fileno() >= 0 else b"")
-                except OSError:
-                    pass
             time.sleep(0.3)
         for conn in conns:
             conn.close()
@@ -142,7 +144,7 @@ def test_trickling_api_server_is_bounded_by_the_watchdog(tc4: Sandbox, tmp_path)
     stop = threading.Event()
     server = _trickling_server(stop)
     try:
-        config = yaml.safe_load(open(tc4.kubeconfig))
+        config = yaml.safe_load(Path(tc4.kubeconfig).read_text())
         config["clusters"][0]["cluster"]["server"] = f"http://127.0.0.1:{server.getsockname()[1]}"
         path = tmp_path / "kubeconfig"
         path.write_text(yaml.safe_dump(config))
@@ -155,7 +157,7 @@ def test_trickling_api_server_is_bounded_by_the_watchdog(tc4: Sandbox, tmp_path)
 
 
 def test_unresolvable_api_server_name(tc4: Sandbox, tmp_path) -> None:
-    config = yaml.safe_load(open(tc4.kubeconfig))
+    config = yaml.safe_load(Path(tc4.kubeconfig).read_text())
     config["clusters"][0]["cluster"]["server"] = "https://api.cluster.invalid:6443"
     path = tmp_path / "kubeconfig"
     path.write_text(yaml.safe_dump(config))
@@ -173,8 +175,9 @@ def test_nb_hung_exec_and_direct(tmp_path) -> None:
         try:
             line = one_error(timed("NB stopped (SIGSTOP), exec", sandbox, "vm-a", "-n", "test-ns"))
             assert "within 2s (--request-timeout)" in line and "ovn-central" in line
-            line = one_error(timed("NB stopped (SIGSTOP), direct", sandbox, "vm-a", "-n", "test-ns",
-                                   "--nb", sandbox.nb_remotes))
+            line = one_error(
+                timed("NB stopped (SIGSTOP), direct", sandbox, "vm-a", "-n", "test-ns", "--nb", sandbox.nb_remotes)
+            )
             assert sandbox.nb_remotes in line and "within 2s (--request-timeout)" in line
         finally:
             os.kill(pid, signal.SIGCONT)
@@ -216,28 +219,48 @@ def other_pki(tmp_path_factory):
 
 
 def _tls_args(sandbox: Sandbox, key: str, cert: str, ca: str) -> list[str]:
-    return ["vm-a", "-n", "test-ns", "--nb", sandbox.nb_remotes, "--nb-private-key", key, "--nb-certificate", cert,
-            "--nb-ca-cert", ca]
+    return [
+        "vm-a",
+        "-n",
+        "test-ns",
+        "--nb",
+        sandbox.nb_remotes,
+        "--nb-private-key",
+        key,
+        "--nb-certificate",
+        cert,
+        "--nb-ca-cert",
+        ca,
+    ]
 
 
 def test_tls_wrong_ca(nb_tls: Sandbox, other_pki) -> None:
     ssl = nb_tls.state["nb"]["ssl"]
-    proc = timed("NB TLS: CA did not sign the server", nb_tls,
-                 *_tls_args(nb_tls, ssl["client_key"], ssl["client_cert"], other_pki.cacert))
+    proc = timed(
+        "NB TLS: CA did not sign the server",
+        nb_tls,
+        *_tls_args(nb_tls, ssl["client_key"], ssl["client_cert"], other_pki.cacert),
+    )
     assert "TLS verification failed" in one_error(proc) and "not signed by the CA" in proc.stderr
 
 
 def test_tls_untrusted_client_certificate(nb_tls: Sandbox, other_pki) -> None:
     ssl = nb_tls.state["nb"]["ssl"]
-    proc = timed("NB TLS: client certificate from another CA", nb_tls,
-                 *_tls_args(nb_tls, other_pki.client_key, other_pki.client_cert, ssl["cacert"]))
+    proc = timed(
+        "NB TLS: client certificate from another CA",
+        nb_tls,
+        *_tls_args(nb_tls, other_pki.client_key, other_pki.client_cert, ssl["cacert"]),
+    )
     assert "rejected the client certificate" in one_error(proc)
 
 
 def test_tls_key_does_not_match_certificate(nb_tls: Sandbox, other_pki) -> None:
     ssl = nb_tls.state["nb"]["ssl"]
-    proc = timed("NB TLS: key does not match certificate", nb_tls,
-                 *_tls_args(nb_tls, other_pki.client_key, ssl["client_cert"], ssl["cacert"]))
+    proc = timed(
+        "NB TLS: key does not match certificate",
+        nb_tls,
+        *_tls_args(nb_tls, other_pki.client_key, ssl["client_cert"], ssl["cacert"]),
+    )
     line = one_error(proc)
     assert "does not match the certificate" in line and other_pki.client_key in line
 

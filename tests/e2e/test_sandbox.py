@@ -15,8 +15,9 @@ from tests.sandboxes import Sandbox
 
 def _plugin(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
     env = dict(os.environ, NO_COLOR="1")
-    return subprocess.run(["kubectl", "ovn-lsp", *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=cwd, env=env)
+    return subprocess.run(
+        ["kubectl", "ovn-lsp", *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env
+    )
 
 
 def _pid_is_running(pid: int) -> bool:
@@ -73,8 +74,9 @@ def test_kubectl_logs_of_the_controller(cli_sandbox: Sandbox) -> None:
 
 
 def test_kubectl_exec_ovn_nbctl_show_prints_the_real_nb(cli_sandbox: Sandbox) -> None:
-    central = cli_sandbox.kubectl("get", "pods", "-n", "kube-system", "-l", "app=ovn-central",
-                                  "-o", "jsonpath={.items[0].metadata.name}").stdout
+    central = cli_sandbox.kubectl(
+        "get", "pods", "-n", "kube-system", "-l", "app=ovn-central", "-o", "jsonpath={.items[0].metadata.name}"
+    ).stdout
     proc = cli_sandbox.kubectl("exec", "-n", "kube-system", central, "-c", "ovn-central", "--", "ovn-nbctl", "show")
     assert proc.returncode == 0, proc.stderr
     assert "switch" in proc.stdout and "(subnet-a)" in proc.stdout
@@ -83,10 +85,12 @@ def test_kubectl_exec_ovn_nbctl_show_prints_the_real_nb(cli_sandbox: Sandbox) ->
 
 
 def test_kubectl_exec_passes_the_exit_code(cli_sandbox: Sandbox) -> None:
-    central = cli_sandbox.kubectl("get", "pods", "-n", "kube-system", "-l", "app=ovn-central",
-                                  "-o", "jsonpath={.items[0].metadata.name}").stdout
-    proc = cli_sandbox.kubectl("exec", "-n", "kube-system", central, "-c", "ovn-central", "--",
-                               "ovn-nbctl", "lsp-get-ls", "no-such-port")
+    central = cli_sandbox.kubectl(
+        "get", "pods", "-n", "kube-system", "-l", "app=ovn-central", "-o", "jsonpath={.items[0].metadata.name}"
+    ).stdout
+    proc = cli_sandbox.kubectl(
+        "exec", "-n", "kube-system", central, "-c", "ovn-central", "--", "ovn-nbctl", "lsp-get-ls", "no-such-port"
+    )
     assert proc.returncode == 1
     assert "no-such-port" in proc.stderr
 
@@ -105,16 +109,40 @@ def test_python_client_core_custom_objects_and_exec(cli_sandbox: Sandbox) -> Non
     subnet = custom.get_cluster_custom_object("kubeovn.io", "v1", "subnets", "subnet-a")
     assert subnet["spec"]["provider"] == "subnet-a.test-ns.ovn"
     central = core.list_namespaced_pod("kube-system", label_selector="app=ovn-central,ovn-nb-leader=true").items[0]
-    response = stream(core.connect_get_namespaced_pod_exec, central.metadata.name, "kube-system",
-                      container="ovn-central", command=["ovn-nbctl", "--bare", "--columns=name", "list",
-                                                        "Logical_Switch_Port", "vm-a.test-ns.subnet-a.test-ns.ovn"],
-                      stdout=True, stderr=True, stdin=False, tty=False, _preload_content=False)
+    response = stream(
+        core.connect_get_namespaced_pod_exec,
+        central.metadata.name,
+        "kube-system",
+        container="ovn-central",
+        command=[
+            "ovn-nbctl",
+            "--bare",
+            "--columns=name",
+            "list",
+            "Logical_Switch_Port",
+            "vm-a.test-ns.subnet-a.test-ns.ovn",
+        ],
+        stdout=True,
+        stderr=True,
+        stdin=False,
+        tty=False,
+        _preload_content=False,
+    )
     response.run_forever(timeout=10)
     assert response.read_stdout().strip() == "vm-a.test-ns.subnet-a.test-ns.ovn"
     assert response.returncode == 0
-    failing = stream(core.connect_get_namespaced_pod_exec, central.metadata.name, "kube-system",
-                     container="ovn-central", command=["sh", "-c", "exit 3"],
-                     stdout=True, stderr=True, stdin=False, tty=False, _preload_content=False)
+    failing = stream(
+        core.connect_get_namespaced_pod_exec,
+        central.metadata.name,
+        "kube-system",
+        container="ovn-central",
+        command=["sh", "-c", "exit 3"],
+        stdout=True,
+        stderr=True,
+        stdin=False,
+        tty=False,
+        _preload_content=False,
+    )
     failing.run_forever(timeout=10)
     assert failing.returncode == 3
 
@@ -153,8 +181,20 @@ def test_up_twice_in_one_directory_is_refused(tmp_path) -> None:
 def test_list_shows_the_shipped_scenarios() -> None:
     proc = _plugin("sandbox", "list")
     names = [line.split()[0] for line in proc.stdout.splitlines()]
-    assert names == ["node-port-missing", "nonprimary-vm-migration", "sts-zombie-port", "tc1", "tc2", "tc3", "tc4",
-                     "tc5", "tc8", "tc14", "triage-gc-lines", "vm-deleted-orphan-ports"]
+    assert names == [
+        "node-port-missing",
+        "nonprimary-vm-migration",
+        "sts-zombie-port",
+        "tc1",
+        "tc2",
+        "tc3",
+        "tc4",
+        "tc5",
+        "tc8",
+        "tc14",
+        "triage-gc-lines",
+        "vm-deleted-orphan-ports",
+    ]
 
 
 def test_unknown_scenario_is_one_error_line(tmp_path) -> None:
@@ -167,11 +207,26 @@ def test_nb_ssl_requires_the_client_certificate(sandbox_factory) -> None:
     ssl = sandbox.state["nb"]["ssl"]
     remote = sandbox.nb_remotes
     assert remote.startswith("ssl:")
-    ok = subprocess.run(["ovn-nbctl", f"--db={remote}", "-p", ssl["client_key"], "-c", ssl["client_cert"],
-                         "-C", ssl["cacert"], "--timeout=5", "ls-list"], capture_output=True, text=True)
+    ok = subprocess.run(
+        [
+            "ovn-nbctl",
+            f"--db={remote}",
+            "-p",
+            ssl["client_key"],
+            "-c",
+            ssl["client_cert"],
+            "-C",
+            ssl["cacert"],
+            "--timeout=5",
+            "ls-list",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert ok.returncode == 0 and "subnet-a" in ok.stdout, ok.stderr
-    refused = subprocess.run(["ovn-nbctl", f"--db={remote}", "-C", ssl["cacert"], "--timeout=3", "ls-list"],
-                             capture_output=True, text=True)
+    refused = subprocess.run(
+        ["ovn-nbctl", f"--db={remote}", "-C", ssl["cacert"], "--timeout=3", "ls-list"], capture_output=True, text=True
+    )
     assert refused.returncode != 0
 
 
@@ -191,8 +246,12 @@ def test_generate_small_cluster(tmp_path) -> None:
         sandbox = Sandbox("gen", directory, state)
         vms = json.loads(sandbox.kubectl("get", "vm", "-A", "-o", "json").stdout)["items"]
         assert len(vms) == 10
-        count = subprocess.run(["ovn-nbctl", f"--db={sandbox.nb_remotes}", "--bare", "--columns=_uuid", "list",
-                                "Logical_Switch_Port"], capture_output=True, text=True, check=True)
+        count = subprocess.run(
+            ["ovn-nbctl", f"--db={sandbox.nb_remotes}", "--bare", "--columns=_uuid", "list", "Logical_Switch_Port"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         assert len(count.stdout.split()) == 400
         vm = vms[0]["metadata"]
         explained = sandbox.kubectl("ovn-lsp", "explain", f"vm/{vm['name']}", "-n", vm["namespace"], "-o", "json")
@@ -211,8 +270,9 @@ def test_replay_a_dump_directory(tc4: Sandbox, tmp_path) -> None:
         assert proc.returncode == 0, proc.stderr
         (dump / f"{kinds.replace(',', '-')}.yaml").write_text(proc.stdout)
     unix = tc4.state["nb"]["members"][0]["unix_socket"]
-    backup = subprocess.run(["ovsdb-client", "backup", f"unix:{unix}", "OVN_Northbound"], capture_output=True,
-                            check=True)
+    backup = subprocess.run(
+        ["ovsdb-client", "backup", f"unix:{unix}", "OVN_Northbound"], capture_output=True, check=True
+    )
     (dump / "ovnnb_db.db").write_bytes(backup.stdout)
     directory = tmp_path / "replay"
     proc = _plugin("sandbox", "up", str(dump), "--dir", str(directory))
@@ -230,7 +290,7 @@ def test_replay_a_dump_directory(tc4: Sandbox, tmp_path) -> None:
 
 
 def test_kubeconfig_context_and_namespace(cli_sandbox: Sandbox) -> None:
-    config = yaml.safe_load(open(cli_sandbox.kubeconfig))
+    config = yaml.safe_load(Path(cli_sandbox.kubeconfig).read_text())
     assert config["current-context"] == config["contexts"][0]["name"]
     server = config["clusters"][0]["cluster"]["server"]
     assert server.startswith("http://127.0.0.1:") or server.startswith("https://127.0.0.1:")

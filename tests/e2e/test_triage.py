@@ -16,17 +16,28 @@ EXPECTED = {  # port: (event, verdict, reason, owner, stillLogged)
     "gone-vm.app": ("lost", "ok", None, None, False),
     "old-pod.app": ("deleted", "ok", None, None, False),
     "vm-new.app": ("lost", "false-positive", "FP3", ("VirtualMachine", "app", "vm-new"), True),
-    "vm-stopped.app.nad-x.app.ovn": ("deleted", "deletion-risk", "DEL2", ("VirtualMachine", "app", "vm-stopped"),
-                                     False),
+    "vm-stopped.app.nad-x.app.ovn": (
+        "deleted",
+        "deletion-risk",
+        "DEL2",
+        ("VirtualMachine", "app", "vm-stopped"),
+        False,
+    ),
     "web-5f7c.app": ("lost", "lost", None, ("Pod", "app", "web-5f7c"), True),
 }
 
 
 def _classes(document: dict) -> dict:
-    return {i["port"]: (i["event"], i["verdict"], i["reason"],
-                        None if i["owner"] is None else (i["owner"]["kind"], i["owner"]["namespace"],
-                                                         i["owner"]["name"]), i["stillLogged"])
-            for i in document["items"]}
+    return {
+        i["port"]: (
+            i["event"],
+            i["verdict"],
+            i["reason"],
+            None if i["owner"] is None else (i["owner"]["kind"], i["owner"]["namespace"], i["owner"]["name"]),
+            i["stillLogged"],
+        )
+        for i in document["items"]
+    }
 
 
 def _controller_log(sandbox: Sandbox) -> str:
@@ -51,19 +62,31 @@ def test_every_class_from_every_source(tg: Sandbox, tmp_path: Path, source: str)
         stdin = _controller_log(tg)
     elif source == "pods-tcp":
         args += ["--nb", tg.nb_remotes]
-    proc = subprocess.run(["kubectl", "ovn-lsp", *args], input=stdin, capture_output=True, text=True, env=tg.env(),
-                          timeout=60)
+    proc = subprocess.run(
+        ["kubectl", "ovn-lsp", *args], input=stdin, capture_output=True, text=True, env=tg.env(), timeout=60
+    )
     assert proc.returncode == 5, proc.stderr  # the worst: deletion-risk
     document = json.loads(proc.stdout)
     assert _classes(document) == EXPECTED
-    assert document["summary"] == {"lines": 10, "skipped": 6, "ports": 5,
-                                   "verdicts": {"deletion-risk": 1, "false-positive": 1, "lost": 1, "ok": 2}}
+    assert document["summary"] == {
+        "lines": 10,
+        "skipped": 6,
+        "ports": 5,
+        "verdicts": {"deletion-risk": 1, "false-positive": 1, "lost": 1, "ok": 2},
+    }
     web = next(i for i in document["items"] if i["port"] == "web-5f7c.app")
     assert web["gcLines"] == ["gc.go:476"] and web["releases"] == [{"from": "v1.14.0", "to": "v1.14.6"}]
-    assert web["count"] == 3 and web["firstSeen"] == "2026-11-27T09:54:00Z" and web["lastSeen"] == "2026-11-27T10:06:00Z"
+    assert (
+        web["count"] == 3 and web["firstSeen"] == "2026-11-27T09:54:00Z" and web["lastSeen"] == "2026-11-27T10:06:00Z"
+    )
     assert any(n.startswith("klog lines carry no year or zone") for n in document["notes"])
-    assert document["source"] == ({"file": "-"} if source == "stdin" else {"file": str(tmp_path / "controller.log")}
-                                  if source == "file" else {"pods": ["kube-system/kube-ovn-controller-5d8f7c9b6-x2lqp"]})
+    assert document["source"] == (
+        {"file": "-"}
+        if source == "stdin"
+        else {"file": str(tmp_path / "controller.log")}
+        if source == "file"
+        else {"pods": ["kube-system/kube-ovn-controller-5d8f7c9b6-x2lqp"]}
+    )
 
 
 def test_lost_items_with_an_owner_are_what_explain_says(tg: Sandbox) -> None:
@@ -84,8 +107,15 @@ def test_text_rows_and_advice_once(tg: Sandbox) -> None:
     proc = run_plugin(tg, "triage")
     lines = proc.stdout.splitlines()
     assert lines[0].split() == ["NAME", "EVENT", "COUNT", "LAST", "SEEN", "OWNER", "VERDICT", "REASON"]
-    assert lines[4].split() == ["vm-stopped.app.nad-x.app.ovn", "deleted", "1", "2026-11-27T10:00:00Z",
-                                "VirtualMachine/app/vm-stopped", "deletion-risk", "DEL2"]
+    assert lines[4].split() == [
+        "vm-stopped.app.nad-x.app.ovn",
+        "deleted",
+        "1",
+        "2026-11-27T10:00:00Z",
+        "VirtualMachine/app/vm-stopped",
+        "deletion-risk",
+        "DEL2",
+    ]
     assert proc.stdout.count("Fixed in v1.14.5 and v1.15.0 (#5557)") == 1
     assert [r.split()[0] for r in run_plugin(tg, "triage", "--no-headers").stdout.splitlines()] == sorted(EXPECTED)
 
@@ -95,18 +125,25 @@ def test_restarted_controller_and_a_forbidden_replica(sandbox_factory) -> None:
     proc = run_plugin(sandbox, "triage", "-o", "json")
     assert proc.returncode == 5, proc.stderr
     document = json.loads(proc.stdout)
-    assert document["source"]["pods"] == ["kube-system/kube-ovn-controller-5d8f7c9b6-x2lqp (previous)",
-                                          "kube-system/kube-ovn-controller-5d8f7c9b6-x2lqp"]
-    assert [n for n in document["notes"] if "could not read the log of kube-system/kube-ovn-controller-5d8f7c9b6-q8w4t"
-            in n and "pods/log" in n]
+    assert document["source"]["pods"] == [
+        "kube-system/kube-ovn-controller-5d8f7c9b6-x2lqp (previous)",
+        "kube-system/kube-ovn-controller-5d8f7c9b6-x2lqp",
+    ]
+    assert [
+        n
+        for n in document["notes"]
+        if "could not read the log of kube-system/kube-ovn-controller-5d8f7c9b6-q8w4t" in n and "pods/log" in n
+    ]
     assert {i["port"]: i["count"] for i in document["items"]}["vm-new.app"] == 4  # 1 previous + 3 current
 
 
 def test_since_and_tail_on_a_file(tg: Sandbox, tmp_path: Path) -> None:
     path = tmp_path / "stamped.log"
-    path.write_text("2026-11-27T09:54:00.120001Z E1127 09:54:00.120001 1 gc.go:476] lsp lost for pod vm-new.app, "
-                    "please delete the pod and retry\n" + f"{_dt_now()} E1127 10:06:00.120002 1 gc.go:476] lsp lost for "
-                    "pod web-5f7c.app, please delete the pod and retry\n")
+    path.write_text(
+        "2026-11-27T09:54:00.120001Z E1127 09:54:00.120001 1 gc.go:476] lsp lost for pod vm-new.app, "
+        "please delete the pod and retry\n" + f"{_dt_now()} E1127 10:06:00.120002 1 gc.go:476] lsp lost for "
+        "pod web-5f7c.app, please delete the pod and retry\n"
+    )
     document = json.loads(run_plugin(tg, "triage", "-f", str(path), "--since", "1h", "-o", "json").stdout)
     assert [i["port"] for i in document["items"]] == ["web-5f7c.app"]
     tail = json.loads(run_plugin(tg, "triage", "-f", str(path), "--tail", "1", "-o", "json").stdout)
@@ -119,17 +156,28 @@ def _dt_now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-@pytest.mark.parametrize("content, code, message", [
-    (b"", 1, "error: standard input holds no kube-ovn-controller log line"),
-    (b"just some text\nnot a log\n", 1, "error: standard input holds no kube-ovn-controller log line"),
-    (b"I1127 09:53:42.402117 1 controller.go:218] started\n", 0, "no 'lsp lost' or 'gc logical switch port' line "
-     "matched (1 other lines)"),
-    (b"\xff\xfe\x00garbage\nE1127 10:06:00.1 1 gc.go:476] lsp lost for pod vm-new.app, please delete the pod and "
-     b"retry\nE1127 10:06:00.1 1 gc.go:476] lsp lost for pod vm-n", 4, ""),  # non-UTF-8, a truncated last line
-])
+@pytest.mark.parametrize(
+    "content, code, message",
+    [
+        (b"", 1, "error: standard input holds no kube-ovn-controller log line"),
+        (b"just some text\nnot a log\n", 1, "error: standard input holds no kube-ovn-controller log line"),
+        (
+            b"I1127 09:53:42.402117 1 controller.go:218] started\n",
+            0,
+            "no 'lsp lost' or 'gc logical switch port' line matched (1 other lines)",
+        ),
+        (
+            b"\xff\xfe\x00garbage\nE1127 10:06:00.1 1 gc.go:476] lsp lost for pod vm-new.app, "
+            b"please delete the pod and retry\nE1127 10:06:00.1 1 gc.go:476] lsp lost for pod vm-n",
+            4,
+            "",
+        ),  # non-UTF-8, a truncated last line
+    ],
+)
 def test_bad_logs_are_counted_never_a_traceback(tg: Sandbox, content: bytes, code: int, message: str) -> None:
-    proc = subprocess.run(["kubectl", "ovn-lsp", "triage", "-f", "-"], input=content, capture_output=True,
-                          env=tg.env(), timeout=60)
+    proc = subprocess.run(
+        ["kubectl", "ovn-lsp", "triage", "-f", "-"], input=content, capture_output=True, env=tg.env(), timeout=60
+    )
     err = proc.stderr.decode()
     assert proc.returncode == code, err
     assert "Traceback" not in err and err.count("\n") <= 1
@@ -138,4 +186,7 @@ def test_bad_logs_are_counted_never_a_traceback(tg: Sandbox, content: bytes, cod
 
 def test_a_missing_file_is_one_error_line(tg: Sandbox, tmp_path: Path) -> None:
     proc = run_plugin(tg, "triage", "-f", str(tmp_path / "nope.log"))
-    assert proc.returncode == 1 and proc.stderr == f"error: cannot read '{tmp_path / 'nope.log'}': No such file or directory\n"
+    assert (
+        proc.returncode == 1
+        and proc.stderr == f"error: cannot read '{tmp_path / 'nope.log'}': No such file or directory\n"
+    )

@@ -5,7 +5,7 @@ Kube-OVN-style switches and ports. No mocks: every test talks the real OVSDB pro
 from __future__ import annotations
 
 import subprocess
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -22,37 +22,74 @@ def kube_ovn_switches() -> list[SwitchSpec]:
     """What Kube-OVN writes for a VM with a default and a Multus interface, a plain pod, and a node."""
     kov = {"vendor": "kube-ovn"}
     return [
-        SwitchSpec(name="subnet-a", external_ids={**kov}, ports=[
-            PortSpec(name=VM_PORT, addresses=["00:00:00:0a:00:02 172.17.0.10"],
-                     external_ids={**kov, "ls": "subnet-a", "pod": "test-ns/vm-a"}),
-        ]),
-        SwitchSpec(name="ovn-default", external_ids={**kov}, ports=[
-            PortSpec(name=VM_DEFAULT_PORT, addresses=["00:00:00:aa:bb:cc 10.16.0.9"],
-                     external_ids={**kov, "ls": "ovn-default", "pod": "test-ns/vm-a"},
-                     options={"requested-chassis": "kind-worker"}),
-            PortSpec(name=POD_PORT, addresses=["00:00:00:11:22:33 10.16.0.5"], port_security=["00:00:00:11:22:33"],
-                     external_ids={**kov, "ls": "ovn-default", "pod": "app/web-5f7c",
-                                   "security_groups": "sg1/sg2", "associated_sg_sg1": "true"}),
-        ]),
-        SwitchSpec(name="join", external_ids={**kov}, ports=[
-            PortSpec(name="node-kind-worker", addresses=["00:00:00:01:01:01 100.64.0.2"],
-                     external_ids={**kov, "ls": "join"}),
-        ]),
+        SwitchSpec(
+            name="subnet-a",
+            external_ids={**kov},
+            ports=[
+                PortSpec(
+                    name=VM_PORT,
+                    addresses=["00:00:00:0a:00:02 172.17.0.10"],
+                    external_ids={**kov, "ls": "subnet-a", "pod": "test-ns/vm-a"},
+                ),
+            ],
+        ),
+        SwitchSpec(
+            name="ovn-default",
+            external_ids={**kov},
+            ports=[
+                PortSpec(
+                    name=VM_DEFAULT_PORT,
+                    addresses=["00:00:00:aa:bb:cc 10.16.0.9"],
+                    external_ids={**kov, "ls": "ovn-default", "pod": "test-ns/vm-a"},
+                    options={"requested-chassis": "kind-worker"},
+                ),
+                PortSpec(
+                    name=POD_PORT,
+                    addresses=["00:00:00:11:22:33 10.16.0.5"],
+                    port_security=["00:00:00:11:22:33"],
+                    external_ids={
+                        **kov,
+                        "ls": "ovn-default",
+                        "pod": "app/web-5f7c",
+                        "security_groups": "sg1/sg2",
+                        "associated_sg_sg1": "true",
+                    },
+                ),
+            ],
+        ),
+        SwitchSpec(
+            name="join",
+            external_ids={**kov},
+            ports=[
+                PortSpec(
+                    name="node-kind-worker",
+                    addresses=["00:00:00:01:01:01 100.64.0.2"],
+                    external_ids={**kov, "ls": "join"},
+                ),
+            ],
+        ),
     ]
 
 
 def run_nbctl(server: NbServer, *args: str) -> str:
     """`ovn-nbctl` on the server's unix socket; raises on failure so tests fail loudly."""
-    proc = subprocess.run(["ovn-nbctl", "--timeout=10", f"--db=unix:{server.unix_socket}", *args],
-                          capture_output=True, text=True, check=False)
+    proc = subprocess.run(
+        ["ovn-nbctl", "--timeout=10", f"--db=unix:{server.unix_socket}", *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
 
 def run_dump(server: NbServer) -> bytes:
     """`ovsdb-client dump` of the whole NB, for byte-for-byte read-only proofs."""
-    return subprocess.run(["ovsdb-client", "--timeout=10", "dump", f"unix:{server.unix_socket}", "OVN_Northbound"],
-                          capture_output=True, check=True).stdout
+    return subprocess.run(
+        ["ovsdb-client", "--timeout=10", "dump", f"unix:{server.unix_socket}", "OVN_Northbound"],
+        capture_output=True,
+        check=True,
+    ).stdout
 
 
 @pytest.fixture(scope="session")

@@ -102,8 +102,17 @@ def test_exec_runs_the_command_here(kubectl) -> None:
 
 
 def test_exec_env_and_rewrite_reach_the_sandbox_nb(kubectl) -> None:
-    res = kubectl("exec", "-n", "kube-system", OVN_CENTRAL, "--", "sh", "-c",
-                  'echo "$OVN_NB_DB" "$0"', "unix:/var/run/ovn/ovnnb_db.sock")
+    res = kubectl(
+        "exec",
+        "-n",
+        "kube-system",
+        OVN_CENTRAL,
+        "--",
+        "sh",
+        "-c",
+        'echo "$OVN_NB_DB" "$0"',
+        "unix:/var/run/ovn/ovnnb_db.sock",
+    )
     assert res.stdout.split() == ["unix:/tmp/sandbox/run/ovnnb_db.sock"] * 2, res.stderr
 
 
@@ -133,8 +142,10 @@ def test_exec_errors_before_upgrade(kubectl) -> None:
     assert res.returncode == 1 and "Error from server (BadRequest)" in res.stderr
     res = kubectl("exec", "web-1", "--", "true")
     assert res.returncode == 1
-    assert ('Error from server (Forbidden): pods "web-1" is forbidden: User "sandbox-user" cannot create resource '
-            '"pods/exec" in API group "" in the namespace "test-ns"') in res.stderr
+    assert (
+        'Error from server (Forbidden): pods "web-1" is forbidden: User "sandbox-user" cannot create resource '
+        '"pods/exec" in API group "" in the namespace "test-ns"'
+    ) in res.stderr
 
 
 def test_not_found_and_forbidden_messages(kubectl) -> None:
@@ -142,9 +153,13 @@ def test_not_found_and_forbidden_messages(kubectl) -> None:
     assert res.returncode == 1
     assert res.stderr.strip() == 'Error from server (NotFound): pods "nope" not found'
     res = kubectl("get", "secret", "kube-ovn-tls", "-n", "kube-system")
-    assert res.stderr.strip() == ('Error from server (Forbidden): secrets "kube-ovn-tls" is forbidden: User '
-                                  '"sandbox-user" cannot get resource "secrets" in API group "" in the namespace '
-                                  '"kube-system"')
+    assert res.stderr.strip() == (
+        'Error from server (Forbidden): secrets "kube-ovn-tls" is forbidden: User '
+        '"sandbox-user" cannot get resource "secrets" in API group "" in the namespace '
+        '"kube-system"'
+    )
     res = kubectl("get", "vmim")
-    assert ('virtualmachineinstancemigrations.kubevirt.io is forbidden: User "sandbox-user" cannot list resource '
-            '"virtualmachineinstancemigrations" in API group "kubevirt.io" in the namespace "test-ns"') in res.stderr
+    assert (
+        'virtualmachineinstancemigrations.kubevirt.io is forbidden: User "sandbox-user" cannot list resource '
+        '"virtualmachineinstancemigrations" in API group "kubevirt.io" in the namespace "test-ns"'
+    ) in res.stderr

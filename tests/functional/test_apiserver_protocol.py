@@ -15,8 +15,9 @@ from ovn_lsp_sandbox.apiserver.fixtures import sample_config
 from ovn_lsp_sandbox.apiserver.runner import ServerHandle
 
 TOKEN = "sandbox-token"
-TABLE = ("application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,"
-         "application/json")
+TABLE = (
+    "application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json"
+)
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +27,9 @@ def server() -> Iterator[ServerHandle]:
     handle.stop()
 
 
-def call(server: ServerHandle, path: str, token: str | None = TOKEN, accept: str = "application/json",
-         method: str = "GET") -> tuple[int, Any]:
+def call(
+    server: ServerHandle, path: str, token: str | None = TOKEN, accept: str = "application/json", method: str = "GET"
+) -> tuple[int, Any]:
     headers = {"Accept": accept}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
@@ -65,9 +67,16 @@ def test_wrong_token_is_401(server: ServerHandle) -> None:
 def test_unknown_resource_is_404_with_upstream_message(server: ServerHandle) -> None:
     status, body = call(server, "/api/v1/namespaces/test-ns/widgets")
     assert status == 404
-    assert body == {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                    "message": "the server could not find the requested resource", "reason": "NotFound",
-                    "details": {}, "code": 404}
+    assert body == {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": "the server could not find the requested resource",
+        "reason": "NotFound",
+        "details": {},
+        "code": 404,
+    }
 
 
 def test_group_not_found_message_is_qualified(server: ServerHandle) -> None:
@@ -80,10 +89,17 @@ def test_group_not_found_message_is_qualified(server: ServerHandle) -> None:
 def test_forbidden_status_shape(server: ServerHandle) -> None:
     status, body = call(server, "/api/v1/namespaces/kube-system/secrets/kube-ovn-tls")
     assert status == 403
-    assert body == {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-                    "message": 'secrets "kube-ovn-tls" is forbidden: User "sandbox-user" cannot get resource '
-                               '"secrets" in API group "" in the namespace "kube-system"',
-                    "reason": "Forbidden", "details": {"name": "kube-ovn-tls", "kind": "secrets"}, "code": 403}
+    assert body == {
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": 'secrets "kube-ovn-tls" is forbidden: User "sandbox-user" cannot get resource '
+        '"secrets" in API group "" in the namespace "kube-system"',
+        "reason": "Forbidden",
+        "details": {"name": "kube-ovn-tls", "kind": "secrets"},
+        "code": 403,
+    }
 
 
 def test_lists_carry_kind_and_resource_version(server: ServerHandle) -> None:
@@ -93,17 +109,22 @@ def test_lists_carry_kind_and_resource_version(server: ServerHandle) -> None:
     assert deps["kind"] == "DeploymentList" and deps["apiVersion"] == "apps/v1"
 
 
-@pytest.mark.parametrize("selector,names", [
-    ("labelSelector=app%3Dweb", ["web-1", "web-2"]),
-    ("labelSelector=app%3D%3Dweb,tier%21%3Dfront", ["web-2"]),
-    ("labelSelector=tier+notin+(front)", ["virt-launcher-vm1-abcde", "web-2"]),
-    ("labelSelector=tier", ["web-1", "web-2"]),
-    ("labelSelector=%21tier", ["virt-launcher-vm1-abcde"]),
-    ("fieldSelector=metadata.name%3Dweb-1", ["web-1"]),
-    ("fieldSelector=status.phase%21%3DRunning", ["web-2"]),
-    ("fieldSelector=metadata.namespace%3Dtest-ns,spec.nodeName%3Dnode1&labelSelector=app+in+(web)",
-     ["web-1", "web-2"]),
-])
+@pytest.mark.parametrize(
+    "selector,names",
+    [
+        ("labelSelector=app%3Dweb", ["web-1", "web-2"]),
+        ("labelSelector=app%3D%3Dweb,tier%21%3Dfront", ["web-2"]),
+        ("labelSelector=tier+notin+(front)", ["virt-launcher-vm1-abcde", "web-2"]),
+        ("labelSelector=tier", ["web-1", "web-2"]),
+        ("labelSelector=%21tier", ["virt-launcher-vm1-abcde"]),
+        ("fieldSelector=metadata.name%3Dweb-1", ["web-1"]),
+        ("fieldSelector=status.phase%21%3DRunning", ["web-2"]),
+        (
+            "fieldSelector=metadata.namespace%3Dtest-ns,spec.nodeName%3Dnode1&labelSelector=app+in+(web)",
+            ["web-1", "web-2"],
+        ),
+    ],
+)
 def test_selectors(server: ServerHandle, selector: str, names: list[str]) -> None:
     _, pods = call(server, f"/api/v1/namespaces/test-ns/pods?{selector}")
     assert [p["metadata"]["name"] for p in pods["items"]] == names
@@ -112,8 +133,13 @@ def test_selectors(server: ServerHandle, selector: str, names: list[str]) -> Non
 def test_table_rows_carry_partial_metadata(server: ServerHandle) -> None:
     _, table = call(server, "/api/v1/namespaces/test-ns/pods", accept=TABLE)
     assert table["kind"] == "Table" and table["apiVersion"] == "meta.k8s.io/v1"
-    assert [c["name"] for c in table["columnDefinitions"] if c["priority"] == 0] == \
-        ["Name", "Ready", "Status", "Restarts", "Age"]
+    assert [c["name"] for c in table["columnDefinitions"] if c["priority"] == 0] == [
+        "Name",
+        "Ready",
+        "Status",
+        "Restarts",
+        "Age",
+    ]
     assert table["rows"][1]["object"]["kind"] == "PartialObjectMetadata"
     assert table["rows"][1]["object"]["metadata"]["name"] == "web-1"
     _, full = call(server, "/api/v1/namespaces/test-ns/pods?includeObject=Object", accept=TABLE)
@@ -122,8 +148,13 @@ def test_table_rows_carry_partial_metadata(server: ServerHandle) -> None:
 
 def test_generic_kind_is_served(server: ServerHandle) -> None:
     cfg = sample_config(token="")
-    cfg["objects"].append({"apiVersion": "example.com/v1alpha1", "kind": "WidgetPolicy",
-                           "metadata": {"name": "w", "namespace": "test-ns"}})
+    cfg["objects"].append(
+        {
+            "apiVersion": "example.com/v1alpha1",
+            "kind": "WidgetPolicy",
+            "metadata": {"name": "w", "namespace": "test-ns"},
+        }
+    )
     with start_in_thread(cfg) as other:
         status, body = call(other, "/apis/example.com/v1alpha1/namespaces/test-ns/widgetpolicies/w", token=None)
         assert status == 200 and body["kind"] == "WidgetPolicy"
@@ -143,8 +174,11 @@ def test_writes_are_refused(server: ServerHandle) -> None:
 
 def test_list_documents_are_expanded_and_input_is_not_mutated() -> None:
     """Dumps come as `kind: List` or typed lists whose items lack kind/apiVersion; the caller's dicts stay as given."""
-    typed = {"kind": "PodList", "apiVersion": "v1", "items": [{"metadata": {"name": "a", "namespace": "x"},
-                                                             "spec": {"containers": [{"name": "c"}]}}]}
+    typed = {
+        "kind": "PodList",
+        "apiVersion": "v1",
+        "items": [{"metadata": {"name": "a", "namespace": "x"}, "spec": {"containers": [{"name": "c"}]}}],
+    }
     with start_in_thread({"objects": [typed]}) as other:
         status, pod = call(other, "/api/v1/namespaces/x/pods/a", token=None)
         assert status == 200 and pod["kind"] == "Pod" and pod["metadata"]["uid"]

@@ -30,8 +30,18 @@ def api_client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 
 def _exec(core: client.CoreV1Api, argv: list[str], **kw: object):
-    resp = stream(core.connect_get_namespaced_pod_exec, OVN_CENTRAL, "kube-system", command=argv,
-                  stdout=True, stderr=True, stdin=False, tty=False, _preload_content=False, **kw)
+    resp = stream(
+        core.connect_get_namespaced_pod_exec,
+        OVN_CENTRAL,
+        "kube-system",
+        command=argv,
+        stdout=True,
+        stderr=True,
+        stdin=False,
+        tty=False,
+        _preload_content=False,
+        **kw,
+    )
     resp.run_forever(timeout=10)
     return resp
 
@@ -54,8 +64,9 @@ def test_selectors(api_client: client.ApiClient) -> None:
 
 def test_custom_objects(api_client: client.ApiClient) -> None:
     crd = client.CustomObjectsApi(api_client)
-    vms = crd.list_namespaced_custom_object(group="kubevirt.io", version="v1", namespace="test-ns",
-                                            plural="virtualmachines")
+    vms = crd.list_namespaced_custom_object(
+        group="kubevirt.io", version="v1", namespace="test-ns", plural="virtualmachines"
+    )
     assert vms["kind"] == "VirtualMachineList" and [v["metadata"]["name"] for v in vms["items"]] == ["vm1"]
     subnet = crd.get_cluster_custom_object(group="kubeovn.io", version="v1", plural="subnets", name="ovn-default")
     assert subnet["spec"]["cidrBlock"] == "10.16.0.0/16"
@@ -66,16 +77,24 @@ def test_not_found_status(api_client: client.ApiClient) -> None:
         client.CoreV1Api(api_client).read_namespaced_pod("nope", "test-ns")
     assert err.value.status == 404
     assert yaml.safe_load(err.value.body) == {
-        "kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
-        "message": 'pods "nope" not found', "reason": "NotFound", "details": {"name": "nope", "kind": "pods"},
-        "code": 404}
+        "kind": "Status",
+        "apiVersion": "v1",
+        "metadata": {},
+        "status": "Failure",
+        "message": 'pods "nope" not found',
+        "reason": "NotFound",
+        "details": {"name": "nope", "kind": "pods"},
+        "code": 404,
+    }
 
 
 def test_pod_log(api_client: client.ApiClient) -> None:
     core = client.CoreV1Api(api_client)
     assert core.read_namespaced_pod_log("kube-ovn-controller-5c4f7-x2k9q", "kube-system") == CONTROLLER_LOG
-    assert core.read_namespaced_pod_log("kube-ovn-controller-5c4f7-x2k9q", "kube-system",
-                                        tail_lines=1) == CONTROLLER_LOG.splitlines(keepends=True)[-1]
+    assert (
+        core.read_namespaced_pod_log("kube-ovn-controller-5c4f7-x2k9q", "kube-system", tail_lines=1)
+        == CONTROLLER_LOG.splitlines(keepends=True)[-1]
+    )
 
 
 def test_exec_stdout_and_returncode(api_client: client.ApiClient) -> None:
@@ -88,15 +107,31 @@ def test_exec_stdout_and_returncode(api_client: client.ApiClient) -> None:
 
 
 def test_exec_preloaded_content(api_client: client.ApiClient) -> None:
-    out = stream(client.CoreV1Api(api_client).connect_get_namespaced_pod_exec, OVN_CENTRAL, "kube-system",
-                 command=["echo", "hello"], stdout=True, stderr=True, stdin=False, tty=False)
+    out = stream(
+        client.CoreV1Api(api_client).connect_get_namespaced_pod_exec,
+        OVN_CENTRAL,
+        "kube-system",
+        command=["echo", "hello"],
+        stdout=True,
+        stderr=True,
+        stdin=False,
+        tty=False,
+    )
     assert out == "hello\n"
 
 
 def test_exec_stdin(api_client: client.ApiClient) -> None:
-    resp = stream(client.CoreV1Api(api_client).connect_get_namespaced_pod_exec, OVN_CENTRAL, "kube-system",
-                  command=["head", "-n", "1"], stdout=True, stderr=True, stdin=True, tty=False,
-                  _preload_content=False)
+    resp = stream(
+        client.CoreV1Api(api_client).connect_get_namespaced_pod_exec,
+        OVN_CENTRAL,
+        "kube-system",
+        command=["head", "-n", "1"],
+        stdout=True,
+        stderr=True,
+        stdin=True,
+        tty=False,
+        _preload_content=False,
+    )
     resp.write_stdin("line one\n")
     resp.run_forever(timeout=10)
     assert (resp.read_stdout(), resp.returncode) == ("line one\n", 0)
@@ -112,8 +147,16 @@ def test_exec_errors_surface_as_handshake_status(api_client: client.ApiClient) -
     body only in `reason`; callers have to parse it from there."""
     core = client.CoreV1Api(api_client)
     with pytest.raises(client.ApiException) as err:
-        stream(core.connect_get_namespaced_pod_exec, "web-1", "test-ns", command=["true"],
-               stdout=True, stderr=True, stdin=False, tty=False)
+        stream(
+            core.connect_get_namespaced_pod_exec,
+            "web-1",
+            "test-ns",
+            command=["true"],
+            stdout=True,
+            stderr=True,
+            stdin=False,
+            tty=False,
+        )
     assert err.value.status == 0
     assert "Handshake status 403 Forbidden" in str(err.value.reason)
     assert 'cannot create resource \\"pods/exec\\"' in str(err.value.reason)  # JSON-escaped Status body

@@ -6,11 +6,18 @@ import re
 import socket
 import subprocess
 import time
+from pathlib import Path
 
 import pytest
 
-from kubectl_ovn_lsp.nb.direct import (NbDirectError, NbSslConfigError, NbSslFiles, NbTlsError, NbUnreachable,
-                                               lookup_direct)
+from kubectl_ovn_lsp.nb.direct import (
+    NbDirectError,
+    NbSslConfigError,
+    NbSslFiles,
+    NbTlsError,
+    NbUnreachable,
+    lookup_direct,
+)
 from ovn_lsp_sandbox.nb_server import kill_member
 from ovn_lsp_sandbox.pki import generate_pki
 
@@ -18,8 +25,7 @@ VM_PORT = "vm-a.test-ns.subnet-a.test-ns.ovn"
 
 
 def _client_files(server) -> NbSslFiles:
-    return NbSslFiles(private_key=server.ssl.client_key, certificate=server.ssl.client_cert,
-                      ca_cert=server.ssl.cacert)
+    return NbSslFiles(private_key=server.ssl.client_key, certificate=server.ssl.client_cert, ca_cert=server.ssl.cacert)
 
 
 def _closed_port() -> int:
@@ -60,8 +66,13 @@ def test_ssl(nb_ssl, tmp_path) -> None:
     with pytest.raises(NbSslConfigError):
         lookup_direct(nb_ssl.remotes, [VM_PORT], [], timeout=5)
     with pytest.raises(NbSslConfigError, match="not found"):
-        lookup_direct(nb_ssl.remotes, [VM_PORT], [], timeout=5,
-                      ssl=NbSslFiles(str(tmp_path / "nokey"), nb_ssl.ssl.client_cert, nb_ssl.ssl.cacert))
+        lookup_direct(
+            nb_ssl.remotes,
+            [VM_PORT],
+            [],
+            timeout=5,
+            ssl=NbSslFiles(str(tmp_path / "nokey"), nb_ssl.ssl.client_cert, nb_ssl.ssl.cacert),
+        )
 
     other = generate_pki(tmp_path / "other")  # a CA the server does not trust
     mine = (nb_ssl.ssl.client_key, nb_ssl.ssl.client_cert, nb_ssl.ssl.cacert)
@@ -121,9 +132,9 @@ def test_reads_are_selects_that_end_in_abort(nb, nb_dump) -> None:
     before = nb_dump(nb)  # ovsdb-client dump itself sends a (select-only) transact: keep it out of the window
     subprocess.run(["ovs-appctl", "-t", ctl, "vlog/set", "jsonrpc:file:dbg"], check=True, capture_output=True)
     try:
-        start = len(open(log).read())
+        start = len(Path(log).read_text())
         lookup_direct(nb.remotes, [VM_PORT], ["test-ns/vm-a"], timeout=5)
-        requests = [line for line in open(log).read()[start:].splitlines() if "received request" in line]
+        requests = [line for line in Path(log).read_text()[start:].splitlines() if "received request" in line]
     finally:
         subprocess.run(["ovs-appctl", "-t", ctl, "vlog/set", "jsonrpc:file:info"], check=True, capture_output=True)
     assert len(requests) == 1 and 'method="transact"' in requests[0], requests

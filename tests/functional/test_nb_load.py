@@ -24,8 +24,10 @@ def test_loaded_content_visible_to_nbctl(nb_factory, nbctl) -> None:
     ports = {r["name"]: r for r in _table(nbctl, server, "Logical_Switch_Port", "name,addresses,external_ids,options")}
     assert set(ports) == {VM_PORT, "vm-a.test-ns", POD_PORT, "node-kind-worker"}
     assert ports[VM_PORT]["addresses"] == "00:00:00:0a:00:02 172.17.0.10"
-    assert ports[VM_PORT]["external_ids"] == ["map", [["ls", "subnet-a"], ["pod", "test-ns/vm-a"],
-                                                      ["vendor", "kube-ovn"]]]
+    assert ports[VM_PORT]["external_ids"] == [
+        "map",
+        [["ls", "subnet-a"], ["pod", "test-ns/vm-a"], ["vendor", "kube-ovn"]],
+    ]
     assert ports["vm-a.test-ns"]["options"] == ["map", [["requested-chassis", "kind-worker"]]]
     # Each port is referenced by its switch (an unreferenced one would have been garbage-collected).
     assert nbctl(server, "lsp-get-ls", VM_PORT).strip().endswith("(subnet-a)")
@@ -35,11 +37,21 @@ def test_loaded_content_visible_to_nbctl(nb_factory, nbctl) -> None:
 
 def test_bulk_load_one_transaction(nb_factory, nbctl) -> None:
     server = nb_factory(load=False)
-    switches = [SwitchSpec(name=f"subnet-{s}", external_ids={"vendor": "kube-ovn"}, ports=[
-        PortSpec(name=f"pod-{s}-{i}.ns-{i % 7}",
-                 addresses=[f"00:00:00:{s:02x}:{i // 256:02x}:{i % 256:02x} 10.{s}.{i // 256}.{i % 256}"],
-                 external_ids={"vendor": "kube-ovn", "ls": f"subnet-{s}", "pod": f"ns-{i % 7}/pod-{s}-{i}"})
-        for i in range(2500)]) for s in range(2)]
+    switches = [
+        SwitchSpec(
+            name=f"subnet-{s}",
+            external_ids={"vendor": "kube-ovn"},
+            ports=[
+                PortSpec(
+                    name=f"pod-{s}-{i}.ns-{i % 7}",
+                    addresses=[f"00:00:00:{s:02x}:{i // 256:02x}:{i % 256:02x} 10.{s}.{i // 256}.{i % 256}"],
+                    external_ids={"vendor": "kube-ovn", "ls": f"subnet-{s}", "pod": f"ns-{i % 7}/pod-{s}-{i}"},
+                )
+                for i in range(2500)
+            ],
+        )
+        for s in range(2)
+    ]
     result = load_switches(server.unix_socket, switches)
     assert (result.switches, result.ports) == (2, 5000)
     count = nbctl(server, "--bare", "--columns=_uuid", "list", "Logical_Switch_Port").split()

@@ -7,9 +7,16 @@ import subprocess
 
 import pytest
 
-from kubectl_ovn_lsp.nb.query import (DEFAULT_NB_SOCKET, NbArgvRejected, NbQueryError, build_query_argv,
-                                              check_allowed_argv, is_allowed_argv, parse_query_output)
 from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.nb.query import (
+    DEFAULT_NB_SOCKET,
+    NbArgvRejected,
+    NbQueryError,
+    build_query_argv,
+    check_allowed_argv,
+    is_allowed_argv,
+    parse_query_output,
+)
 
 VM_PORT = "vm-a.test-ns.subnet-a.test-ns.ovn"
 
@@ -35,17 +42,20 @@ SELECT = '["OVN_Northbound",{"op":"select","table":"Logical_Switch_Port"}]'
 DELETE = '["OVN_Northbound",{"op":"delete","table":"Logical_Switch_Port","where":[]}]'
 
 
-@pytest.mark.parametrize("argv", [
-    "ovsdb-client query unix:/x '[]'",  # a shell string
-    ["ovn-nbctl", "--timeout=3", "query", "unix:/x", SELECT],
-    ["ovsdb-client", "--timeout=3", "transact", "unix:/x", SELECT],
-    ["ovsdb-client", "--timeout=3", "query", "unix:/x", DELETE],
-    ["ovsdb-client", "--timeout=3", "query", "unix:/x", '["OVN_Northbound",{"op":"select","table":"ACL"}]'],
-    ["ovsdb-client", "--timeout=3", "query", "unix:/x; rm -rf /", SELECT],
-    ["ovsdb-client", "--timeout=3", "query", "unix:/x", '["OVN_Northbound"]'],
-    ["ovsdb-client", "--db=x", "query", "unix:/x", SELECT],
-    ["ovsdb-client", "--timeout=3", "query", "unix:/x", SELECT, "extra"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        "ovsdb-client query unix:/x '[]'",  # a shell string
+        ["ovn-nbctl", "--timeout=3", "query", "unix:/x", SELECT],
+        ["ovsdb-client", "--timeout=3", "transact", "unix:/x", SELECT],
+        ["ovsdb-client", "--timeout=3", "query", "unix:/x", DELETE],
+        ["ovsdb-client", "--timeout=3", "query", "unix:/x", '["OVN_Northbound",{"op":"select","table":"ACL"}]'],
+        ["ovsdb-client", "--timeout=3", "query", "unix:/x; rm -rf /", SELECT],
+        ["ovsdb-client", "--timeout=3", "query", "unix:/x", '["OVN_Northbound"]'],
+        ["ovsdb-client", "--db=x", "query", "unix:/x", SELECT],
+        ["ovsdb-client", "--timeout=3", "query", "unix:/x", SELECT, "extra"],
+    ],
+)
 def test_allowlist_rejects(argv) -> None:
     assert not is_allowed_argv(argv)
     with pytest.raises(NbArgvRejected):
@@ -79,16 +89,25 @@ def test_query_is_read_only(nb, nb_dump) -> None:
         parse_query_output(_run(nb, build_query_argv([VM_PORT], ["test-ns/vm-a", "app/web-5f7c"], timeout=5)))
     # Even a mutation smuggled past the allowlist cannot commit: `ovsdb-client query` appends an abort.
     evil = json.dumps(["OVN_Northbound", {"op": "delete", "table": "Logical_Switch_Port", "where": []}])
-    subprocess.run(["ovsdb-client", "--timeout=5", "query", f"unix:{nb.unix_socket}", evil],
-                   capture_output=True, text=True, timeout=10)
+    subprocess.run(
+        ["ovsdb-client", "--timeout=5", "query", f"unix:{nb.unix_socket}", evil],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
     assert nb_dump(nb) == before
 
 
 def test_error_reply_raises(nb) -> None:
-    bad = json.dumps(["OVN_Northbound", {"op": "select", "table": "Logical_Switch_Port",
-                                         "where": [["no_such_column", "==", "x"]]}])
-    out = subprocess.run(["ovsdb-client", "--timeout=5", "query", f"unix:{nb.unix_socket}", bad],
-                         capture_output=True, text=True, timeout=10).stdout
+    bad = json.dumps(
+        ["OVN_Northbound", {"op": "select", "table": "Logical_Switch_Port", "where": [["no_such_column", "==", "x"]]}]
+    )
+    out = subprocess.run(
+        ["ovsdb-client", "--timeout=5", "query", f"unix:{nb.unix_socket}", bad],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    ).stdout
     with pytest.raises(NbQueryError, match="no_such_column"):
         parse_query_output(out)
     with pytest.raises(NbQueryError, match="not JSON"):
@@ -97,13 +116,30 @@ def test_error_reply_raises(nb) -> None:
 
 def test_wire_values_parse() -> None:
     """Single-element sets travel as bare atoms; multi-element sets and maps as tagged lists."""
-    out = json.dumps([{"rows": [
-        {"_uuid": ["uuid", "11111111-1111-1111-1111-111111111111"], "name": "a", "type": "",
-         "addresses": ["set", ["m1 10.0.0.1", "m2 10.0.0.2"]], "external_ids": ["map", [["pod", "ns/a"]]],
-         "options": ["map", []]},
-        {"_uuid": ["uuid", "22222222-2222-2222-2222-222222222222"], "name": "b", "type": "localnet",
-         "addresses": "unknown", "external_ids": ["map", []], "options": ["map", [["network_name", "x"]]]},
-    ]}])
+    out = json.dumps(
+        [
+            {
+                "rows": [
+                    {
+                        "_uuid": ["uuid", "11111111-1111-1111-1111-111111111111"],
+                        "name": "a",
+                        "type": "",
+                        "addresses": ["set", ["m1 10.0.0.1", "m2 10.0.0.2"]],
+                        "external_ids": ["map", [["pod", "ns/a"]]],
+                        "options": ["map", []],
+                    },
+                    {
+                        "_uuid": ["uuid", "22222222-2222-2222-2222-222222222222"],
+                        "name": "b",
+                        "type": "localnet",
+                        "addresses": "unknown",
+                        "external_ids": ["map", []],
+                        "options": ["map", [["network_name", "x"]]],
+                    },
+                ]
+            }
+        ]
+    )
     a, b = parse_query_output(out)
     assert a.addresses == ("m1 10.0.0.1", "m2 10.0.0.2") and a.pod_key == "ns/a"
     assert a.uuid == "11111111-1111-1111-1111-111111111111"

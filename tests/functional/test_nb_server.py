@@ -49,8 +49,9 @@ def test_start_from_backup_file(nb_factory, nbctl, nb_dump, tmp_path: Path) -> N
     """A customer's `ovsdb-client backup` (standalone) replays as-is, also into a raft cluster."""
     source = nb_factory()
     backup = tmp_path / "nb.db"
-    backup.write_bytes(subprocess.run(["ovsdb-client", "backup", f"unix:{source.unix_socket}"],
-                                      capture_output=True, check=True).stdout)
+    backup.write_bytes(
+        subprocess.run(["ovsdb-client", "backup", f"unix:{source.unix_socket}"], capture_output=True, check=True).stdout
+    )
     replay = nb_factory(load=False, db_file=str(backup))
     assert nb_dump(replay) == nb_dump(source)
     replay3 = nb_factory(cluster_size=3, load=False, db_file=str(backup))
@@ -80,13 +81,30 @@ def test_raft_leader_killed_followers_serve_reads(nb_factory) -> None:
 def test_ssl_requires_client_certificate(nb_ssl: NbServer) -> None:
     files = nb_ssl.ssl
     assert files is not None and nb_ssl.remotes.startswith("ssl:127.0.0.1:")
-    out = subprocess.run(["ovn-nbctl", "--timeout=5", f"--db={nb_ssl.remotes}", "-p", files.client_key,
-                          "-c", files.client_cert, "-C", files.cacert, "show"], capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            "ovn-nbctl",
+            "--timeout=5",
+            f"--db={nb_ssl.remotes}",
+            "-p",
+            files.client_key,
+            "-c",
+            files.client_cert,
+            "-C",
+            files.cacert,
+            "show",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr
     assert "subnet-a" in out.stdout and VM_PORT in out.stdout
 
-    refused = subprocess.run(["ovn-nbctl", "--timeout=5", f"--db={nb_ssl.remotes}", "-C", files.cacert, "show"],
-                             capture_output=True, text=True)
+    refused = subprocess.run(
+        ["ovn-nbctl", "--timeout=5", f"--db={nb_ssl.remotes}", "-C", files.cacert, "show"],
+        capture_output=True,
+        text=True,
+    )
     assert refused.returncode != 0
 
     # The server itself refuses a TLS client without a certificate (not just ovn-nbctl's own check).

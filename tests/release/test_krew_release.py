@@ -94,8 +94,12 @@ def test_krew_rules_reject_what_they_should() -> None:
     bad["spec"]["shortDescription"] = "x" * 51
     bad["spec"]["platforms"][0]["selector"] = {"matchLabels": {"os": "linux", "distro": "debian"}}
     assert set(krew_violations("other", bad)) == {
-        "metadata.name differs from the file name", f"shortDescription {'x' * 51!r}",
-        "version is not v-prefixed semver", "sha256", "selector keys ['os', 'distro']"}
+        "metadata.name differs from the file name",
+        f"shortDescription {'x' * 51!r}",
+        "version is not v-prefixed semver",
+        "sha256",
+        "selector keys ['os', 'distro']",
+    }
 
 
 def test_built_and_committed_manifests_follow_krew_rules(release: dict) -> None:
@@ -112,10 +116,12 @@ def test_built_and_committed_manifests_follow_krew_rules(release: dict) -> None:
     committed = yaml.safe_load(committed_path.read_text())
     assert krew_violations(committed_path.stem, committed) == []
     for key in ("version", "shortDescription", "description", "caveats", "homepage"):
-        assert committed["spec"][key] == built["spec"][key], f"krew/ovn-lsp.yaml is stale ({key}): " \
-            "python3 krew/build.py --write-manifest krew/ovn-lsp.yaml"
-    assert [{k: v for k, v in p.items() if k != "sha256"} for p in committed["spec"]["platforms"]] == \
-        [{k: v for k, v in p.items() if k != "sha256"} for p in built["spec"]["platforms"]]
+        assert committed["spec"][key] == built["spec"][key], (
+            f"krew/ovn-lsp.yaml is stale ({key}): python3 krew/build.py --write-manifest krew/ovn-lsp.yaml"
+        )
+    assert [{k: v for k, v in p.items() if k != "sha256"} for p in committed["spec"]["platforms"]] == [
+        {k: v for k, v in p.items() if k != "sha256"} for p in built["spec"]["platforms"]
+    ]
 
 
 def test_archive_holds_plugin_helper_and_license_but_no_sandbox(release: dict) -> None:
@@ -181,12 +187,18 @@ def test_bare_python_really_lacks_the_dependencies(krew_install: dict) -> None:
 def test_explain_runs_from_the_krew_install(tc4: Sandbox, krew_install: dict) -> None:
     env = tc4.env(PATH=krew_install["PATH"])
     assert shutil.which("kubectl-ovn_lsp", path=env["PATH"]) == os.path.join(krew_install["bin"], "kubectl-ovn_lsp")
-    proc = subprocess.run(["kubectl", "ovn-lsp", "explain", "vm-a", "-n", "test-ns"], capture_output=True,
-                          text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        ["kubectl", "ovn-lsp", "explain", "vm-a", "-n", "test-ns"], capture_output=True, text=True, env=env, timeout=120
+    )
     assert proc.returncode == 4, proc.stderr
     assert "false-positive" in proc.stdout and "FP1" in proc.stdout and proc.stderr == ""
-    proc = subprocess.run(["kubectl", "ovn-lsp", "explain", "vm-a", "-n", "test-ns", "-o", "json", "--nb",
-                           tc4.nb_remotes], capture_output=True, text=True, env=env, timeout=120)
+    proc = subprocess.run(
+        ["kubectl", "ovn-lsp", "explain", "vm-a", "-n", "test-ns", "-o", "json", "--nb", tc4.nb_remotes],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert proc.returncode == 4, proc.stderr  # the direct NB path (ovsdbapp, ovs) from the archive too
 
 
@@ -196,8 +208,9 @@ def test_completion_install_gives_krew_users_completion(tc4: Sandbox, krew_insta
     assert proc.returncode == 0, proc.stderr
     helper = Path(krew_install["bin"]) / "kubectl_complete-ovn_lsp"
     assert f"wrote {helper}" in proc.stdout and os.access(helper, os.X_OK)
-    proc = subprocess.run(["kubectl", "__complete", "ovn-lsp", "explain", "-n", "test-ns", ""], capture_output=True,
-                          text=True, env=env)
+    proc = subprocess.run(
+        ["kubectl", "__complete", "ovn-lsp", "explain", "-n", "test-ns", ""], capture_output=True, text=True, env=env
+    )
     assert proc.stdout.splitlines() == ["vm-a", "virt-launcher-vm-a-7xk2p", "node/node1", "node/node2", ":4"]
 
 
@@ -209,21 +222,29 @@ def test_launcher_follows_relative_symlinks_without_readlink_f(tmp_path: Path, k
     (tmp_path / "kubectl-ovn_lsp").symlink_to("a/hop")
     code = [line for line in Path(real).read_text().splitlines() if not line.lstrip().startswith("#")]
     assert not [line for line in code if "readlink -f" in line]
-    proc = subprocess.run([str(tmp_path / "kubectl-ovn_lsp"), "version"], capture_output=True, text=True,
-                          env={"PATH": krew_install["PATH"]})
+    proc = subprocess.run(
+        [str(tmp_path / "kubectl-ovn_lsp"), "version"],
+        capture_output=True,
+        text=True,
+        env={"PATH": krew_install["PATH"]},
+    )
     assert proc.returncode == 0 and proc.stdout.startswith("kubectl ovn-lsp v"), proc.stderr
 
 
 def test_too_old_python_is_one_error_line(tmp_path: Path, krew_install: dict) -> None:
     fake = tmp_path / "python3"
-    fake.write_text(f"#!/bin/sh\nexec {sys.executable} \"$@\"\n")
+    fake.write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')
     fake.chmod(0o755)
     lib = Path(os.path.realpath(Path(krew_install["bin"]) / "kubectl-ovn_lsp")).parent / "lib"
     hidden = lib / f"cp{sys.version_info[0]}{sys.version_info[1]}"
     hidden.rename(hidden.with_name("hidden"))
     try:
-        proc = subprocess.run([str(Path(krew_install["bin"]) / "kubectl-ovn_lsp"), "version"], capture_output=True,
-                              text=True, env={"PATH": krew_install["PATH"]})
+        proc = subprocess.run(
+            [str(Path(krew_install["bin"]) / "kubectl-ovn_lsp"), "version"],
+            capture_output=True,
+            text=True,
+            env={"PATH": krew_install["PATH"]},
+        )
     finally:
         hidden.with_name("hidden").rename(hidden)
     assert proc.returncode == 1 and proc.stdout == ""

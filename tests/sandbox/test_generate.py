@@ -16,17 +16,28 @@ def counts(sc) -> dict[str, int]:
     pods = [o for o in sc.objects if o["kind"] == "Pod"]
     is_launcher = [p["metadata"].get("labels", {}).get("kubevirt.io") == "virt-launcher" for p in pods]
     launchers = [p for p, launcher in zip(pods, is_launcher) if launcher]
-    workload = [p for p, launcher in zip(pods, is_launcher) if not launcher and p["metadata"]["namespace"] != "kube-system"]
+    workload = [
+        p for p, launcher in zip(pods, is_launcher) if not launcher and p["metadata"]["namespace"] != "kube-system"
+    ]
     kinds = Counter(o["kind"] for o in sc.objects)
-    return {"pods": len(workload), "launchers": len(launchers), "vms": kinds["VirtualMachine"], "vmis": kinds["VirtualMachineInstance"],
-            "lsps": sum(len(sw.ports) for sw in sc.nb_switches)}
+    return {
+        "pods": len(workload),
+        "launchers": len(launchers),
+        "vms": kinds["VirtualMachine"],
+        "vmis": kinds["VirtualMachineInstance"],
+        "lsps": sum(len(sw.ports) for sw in sc.nb_switches),
+    }
 
 
 def test_parse_generate_spec() -> None:
     assert parse_generate_spec("pods=10000,vms=2000,lsps=50000") == {"pods": 10000, "vms": 2000, "lsps": 50000}
     assert parse_generate_spec(" pods=1_000 , seed=7 ") == {"pods": 1000, "seed": 7}
-    for bad, msg in [("pods=x", "pods must be an integer"), ("nodes=3", "expected pods=N"), ("pods", "expected pods=N"),
-                     ("vms=-1", "must not be negative")]:
+    for bad, msg in [
+        ("pods=x", "pods must be an integer"),
+        ("nodes=3", "expected pods=N"),
+        ("pods", "expected pods=N"),
+        ("vms=-1", "must not be negative"),
+    ]:
         with pytest.raises(ValueError, match=msg):
             parse_generate_spec(bad)
 
@@ -60,8 +71,11 @@ def test_small_cluster_counts_and_consistency(pods: int, vms: int, lsps: int) ->
                 provider = key[: -len(".kubernetes.io/logical_switch")]
                 expected.add(port_name(owner, pod["metadata"]["namespace"], provider))
     assert expected and expected <= set(names)
-    owners = {f'{o["metadata"].get("namespace", "")}/{o["metadata"]["name"]}' for o in sc.objects
-              if o["kind"] in ("Pod", "VirtualMachine")}
+    owners = {
+        f"{o['metadata'].get('namespace', '')}/{o['metadata']['name']}"
+        for o in sc.objects
+        if o["kind"] in ("Pod", "VirtualMachine")
+    }
     pod_keys = {p.external_ids["pod"] for sw in sc.nb_switches for p in sw.ports if "pod" in p.external_ids}
     assert pod_keys - {f"vms-00/{n.split('.')[0]}" for n in orphans} <= owners
     ips = {o["metadata"]["name"] for o in sc.objects if o["kind"] == "IP"}
@@ -72,21 +86,36 @@ def test_shapes_multus_default_vm_and_macvlan() -> None:
     sc = generate(pods=20, vms=20, lsps=200, seed=1)
     ports = {p.name: p for sw in sc.nb_switches for p in sw.ports}
     vm = next(o for o in sc.objects if o["kind"] == "VirtualMachine" and o["metadata"]["name"] == "vm-00019")
-    assert vm["spec"]["template"]["spec"]["networks"][0]["multus"] == {"default": True, "networkName": "default/vm-default"}
+    assert vm["spec"]["template"]["spec"]["networks"][0]["multus"] == {
+        "default": True,
+        "networkName": "default/vm-default",
+    }
     assert "vm-00019.vms-00" not in ports and "vm-00019.vms-00.vm-default.default.ovn" in ports
     assert ports["vm-00000.vms-00"].external_ids["pod"] == "vms-00/vm-00000"
     log = next(v for k, v in sc.logs.items() if "kube-ovn-controller" in k)
-    assert "E1127 10:06:00." in log and log.count("lsp lost for pod vm-00019.vms-00, please delete the pod and retry") == 7
+    assert (
+        "E1127 10:06:00." in log and log.count("lsp lost for pod vm-00019.vms-00, please delete the pod and retry") == 7
+    )
     macvlan = [o for o in sc.objects if o["kind"] == "IP" and o["metadata"]["name"].endswith(".macvlan.default")]
     assert macvlan and not any(n.endswith(".macvlan.default") for n in ports)
-    nads = {o["metadata"]["name"]: json.loads(o["spec"]["config"]) for o in sc.objects if o["kind"] == "NetworkAttachmentDefinition"}
+    nads = {
+        o["metadata"]["name"]: json.loads(o["spec"]["config"])
+        for o in sc.objects
+        if o["kind"] == "NetworkAttachmentDefinition"
+    }
     assert nads["macvlan"]["ipam"]["type"] == "kube-ovn" and nads["attach-0"]["type"] == "kube-ovn"
     assert any(o["kind"] == "Deployment" and o["metadata"]["name"] == "kube-ovn-controller" for o in sc.objects)
-    assert any(o["kind"] == "Pod" and o["metadata"].get("labels", {}).get("ovn-nb-leader") == "true" for o in sc.objects)
+    assert any(
+        o["kind"] == "Pod" and o["metadata"].get("labels", {}).get("ovn-nb-leader") == "true" for o in sc.objects
+    )
 
 
 def test_deterministic_for_a_seed() -> None:
-    dump = lambda sc: json.dumps([sc.objects, [(s.name, [p.__dict__ for p in s.ports]) for s in sc.nb_switches]], sort_keys=True)  # noqa: E731
+    def dump(sc):
+        return json.dumps(
+            [sc.objects, [(s.name, [p.__dict__ for p in s.ports]) for s in sc.nb_switches]], sort_keys=True
+        )  # noqa: E731
+
     a, b, c = (generate(pods=30, vms=10, lsps=150, seed=s) for s in (5, 5, 6))
     assert dump(a) == dump(b) and dump(a) != dump(c)
 

@@ -29,8 +29,20 @@ def by_kind(scenario, kind: str) -> dict[str, dict]:
 
 
 def test_shipped_list() -> None:
-    assert SHIPPED == ["node-port-missing", "nonprimary-vm-migration", "sts-zombie-port", "tc1", "tc2", "tc3", "tc4",
-                       "tc5", "tc8", "tc14", "triage-gc-lines", "vm-deleted-orphan-ports"]
+    assert SHIPPED == [
+        "node-port-missing",
+        "nonprimary-vm-migration",
+        "sts-zombie-port",
+        "tc1",
+        "tc2",
+        "tc3",
+        "tc4",
+        "tc5",
+        "tc8",
+        "tc14",
+        "triage-gc-lines",
+        "vm-deleted-orphan-ports",
+    ]
     assert all(desc for _, desc in list_shipped())
 
 
@@ -59,9 +71,15 @@ def test_shipped_scenario_is_consistent(name: str) -> None:
     container = dep["spec"]["template"]["spec"]["containers"][0]
     running = {"triage-gc-lines": ":v1.14.2"}.get(name, ":v1.13.4")  # the release whose log lines it replays
     assert container["name"] == "kube-ovn-controller" and container["image"].endswith(running)
-    controller_pods = [p for p in by_kind(sc, "Pod").values() if p["metadata"]["name"].startswith("kube-ovn-controller-")]
-    assert controller_pods and all(c["image"] == container["image"] for p in controller_pods
-                                   for c in p["spec"]["containers"] if c["name"] == "kube-ovn-controller")
+    controller_pods = [
+        p for p in by_kind(sc, "Pod").values() if p["metadata"]["name"].startswith("kube-ovn-controller-")
+    ]
+    assert controller_pods and all(
+        c["image"] == container["image"]
+        for p in controller_pods
+        for c in p["spec"]["containers"]
+        if c["name"] == "kube-ovn-controller"
+    )
     assert "--keep-vm-ip=true" in container["args"] and "--enable-external-vpc=true" in container["args"]
     pods = by_kind(sc, "Pod")
     central = [p for p in pods.values() if p["metadata"].get("labels", {}).get("app") == "ovn-central"]
@@ -75,10 +93,15 @@ def test_shipped_scenario_is_consistent(name: str) -> None:
             continue
         assert status["phase"] == "Running" and status["podIP"] and status["hostIP"] and pod["spec"]["nodeName"]
         assert all(c["ready"] for c in status["containerStatuses"])
-        assert {"type": "Ready", "status": "True"}.items() <= next(c for c in status["conditions"] if c["type"] == "Ready").items()
+        assert {"type": "Ready", "status": "True"}.items() <= next(
+            c for c in status["conditions"] if c["type"] == "Ready"
+        ).items()
     assert set(by_kind(sc, "Node")) >= {"node1", "node2"}
     subnets = by_kind(sc, "Subnet")
-    assert subnets["ovn-default"]["spec"]["cidrBlock"] == "10.16.0.0/16" and subnets["join"]["spec"]["cidrBlock"] == "100.64.0.0/16"
+    assert (
+        subnets["ovn-default"]["spec"]["cidrBlock"] == "10.16.0.0/16"
+        and subnets["join"]["spec"]["cidrBlock"] == "100.64.0.0/16"
+    )
     for nad in by_kind(sc, "NetworkAttachmentDefinition").values():
         json.loads(nad["spec"]["config"])
     # every pod/VM port has an IP CR of the same name, and every port's switch exists under its ls
@@ -124,7 +147,9 @@ def test_tc4_reported_bug() -> None:
     port = ports(sc)["vm-a.test-ns.subnet-a.test-ns.ovn"]
     assert port.external_ids == {"vendor": "kube-ovn", "ls": "subnet-a", "pod": "test-ns/vm-a"}
     vm = by_kind(sc, "VirtualMachine")["vm-a"]
-    assert vm["spec"]["template"]["spec"]["networks"] == [{"name": "default", "multus": {"default": True, "networkName": "subnet-a"}}]
+    assert vm["spec"]["template"]["spec"]["networks"] == [
+        {"name": "default", "multus": {"default": True, "networkName": "subnet-a"}}
+    ]
     log = sc.logs["kube-system/kube-ovn-controller-5d8f7c9b6-x2lqp"]
     lost = [line for line in log.splitlines() if "gc.go:430] lsp lost for pod vm-a.test-ns," in line]
     assert len(lost) >= 5 and lost[2].startswith("E1127 10:06:00.123456       1 gc.go:430]")
@@ -157,7 +182,9 @@ def test_tc8_after_success_and_keep_vm_ip_false() -> None:
     assert done["vm4.vmns"].options == {"requested-chassis": "node2"}
     src["status"]["phase"] = "Running"
     by_name = {p.name: p for sw in derive_nb.derive_switches(objs, keep_vm_ip=False) for p in sw.ports}
-    assert {"virt-launcher-vm4-aaaaa.vmns", "virt-launcher-vm4-bbbbb.vmns"} <= set(by_name) and "vm4.vmns" not in by_name
+    assert {"virt-launcher-vm4-aaaaa.vmns", "virt-launcher-vm4-bbbbb.vmns"} <= set(
+        by_name
+    ) and "vm4.vmns" not in by_name
     assert by_name["virt-launcher-vm4-bbbbb.vmns"].options == {}  # options follow external_ids:pod=<ns>/<vmi> only
 
 
@@ -182,14 +209,27 @@ def test_keep_vm_ip_from_args_and_default() -> None:
 
 def test_dual_stack_and_dead_pods() -> None:
     pod = {
-        "apiVersion": "v1", "kind": "Pod",
-        "metadata": {"name": "d", "namespace": "ns", "annotations": {
-            "ovn.kubernetes.io/allocated": "true", "ovn.kubernetes.io/logical_switch": "ovn-default",
-            "ovn.kubernetes.io/ip_address": "10.16.0.9,fd00:10:16::9", "ovn.kubernetes.io/mac_address": "00:00:00:01:02:03"}},
-        "spec": {"restartPolicy": "Never"}, "status": {"phase": "Running"},
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": "d",
+            "namespace": "ns",
+            "annotations": {
+                "ovn.kubernetes.io/allocated": "true",
+                "ovn.kubernetes.io/logical_switch": "ovn-default",
+                "ovn.kubernetes.io/ip_address": "10.16.0.9,fd00:10:16::9",
+                "ovn.kubernetes.io/mac_address": "00:00:00:01:02:03",
+            },
+        },
+        "spec": {"restartPolicy": "Never"},
+        "status": {"phase": "Running"},
     }
-    subnet = {"apiVersion": "kubeovn.io/v1", "kind": "Subnet", "metadata": {"name": "ovn-default"},
-              "spec": {"provider": "ovn", "cidrBlock": "10.16.0.0/16,fd00:10:16::/112"}}
+    subnet = {
+        "apiVersion": "kubeovn.io/v1",
+        "kind": "Subnet",
+        "metadata": {"name": "ovn-default"},
+        "spec": {"provider": "ovn", "cidrBlock": "10.16.0.0/16,fd00:10:16::/112"},
+    }
     sws = derive_nb.derive_switches([subnet, pod])
     port = next(p for p in sws[0].ports if p.name == "d.ns")
     assert port.addresses == ["00:00:00:01:02:03 10.16.0.9 fd00:10:16::9"]
@@ -205,14 +245,38 @@ def _write(path: Path, text: str) -> Path:
 
 
 def test_scenario_file_include_omit_and_explicit_ports(tmp_path: Path) -> None:
-    _write(tmp_path / "mine.yaml", yaml.safe_dump({
-        "name": "mine",
-        "include": ["tc1"],
-        "objects": [{"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "app", "uid": "x", "managedFields": [{}]}}],
-        "forbidden": [{"verb": "list", "resource": "virtualmachines", "group": "kubevirt.io"}],
-        "nb": {"omit": ["web-5f7c.app"], "switches": [{"name": "ovn-default", "ports": [
-            {"name": "node-node1", "addresses": ["00:00:00:3E:9A:41 100.64.0.2"], "external_ids": {"ls": "ovn-default"}}]}]},
-    }))
+    _write(
+        tmp_path / "mine.yaml",
+        yaml.safe_dump(
+            {
+                "name": "mine",
+                "include": ["tc1"],
+                "objects": [
+                    {
+                        "apiVersion": "v1",
+                        "kind": "Namespace",
+                        "metadata": {"name": "app", "uid": "x", "managedFields": [{}]},
+                    }
+                ],
+                "forbidden": [{"verb": "list", "resource": "virtualmachines", "group": "kubevirt.io"}],
+                "nb": {
+                    "omit": ["web-5f7c.app"],
+                    "switches": [
+                        {
+                            "name": "ovn-default",
+                            "ports": [
+                                {
+                                    "name": "node-node1",
+                                    "addresses": ["00:00:00:3E:9A:41 100.64.0.2"],
+                                    "external_ids": {"ls": "ovn-default"},
+                                }
+                            ],
+                        }
+                    ],
+                },
+            }
+        ),
+    )
     sc = load_scenario(tmp_path / "mine.yaml")
     assert sc.name == "mine"
     ns = next(o for o in sc.objects if object_key(o) == ("v1", "Namespace", "", "app"))
@@ -268,15 +332,29 @@ def _dump(tmp_path: Path) -> Path:
         groups.setdefault(o["kind"], []).append(o)
     d = tmp_path / "case-5087"
     pods = groups.pop("Pod")
-    _write(d / "pods.yaml", yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": pods, "metadata": {"resourceVersion": ""}}))
+    _write(
+        d / "pods.yaml",
+        yaml.safe_dump({"apiVersion": "v1", "kind": "List", "items": pods, "metadata": {"resourceVersion": ""}}),
+    )
     vms = groups.pop("VirtualMachine")
-    _write(d / "kubevirt" / "vms.json", json.dumps({"apiVersion": "kubevirt.io/v1", "kind": "VirtualMachineList",
-                                                     "items": [{k: v for k, v in vm.items() if k not in ("kind", "apiVersion")} for vm in vms]}))
+    _write(
+        d / "kubevirt" / "vms.json",
+        json.dumps(
+            {
+                "apiVersion": "kubevirt.io/v1",
+                "kind": "VirtualMachineList",
+                "items": [{k: v for k, v in vm.items() if k not in ("kind", "apiVersion")} for vm in vms],
+            }
+        ),
+    )
     rest = [o for objs in groups.values() for o in objs]
     _write(d / "rest.yml", "---\n".join(yaml.safe_dump(o) for o in rest))
     _write(d / "ovnnb_db.db", NB_BACKUP)
-    _write(d / "logs" / "kube-system_kube-ovn-controller-5d8f7c9b6-x2lqp.log", sc.logs["kube-system/kube-ovn-controller-5d8f7c9b6-x2lqp"])
-    _write(d / "logs" / "test-ns_virt-launcher-vm-a-7xk2p_compute.log", "{\"msg\":\"domain started\"}\n")
+    _write(
+        d / "logs" / "kube-system_kube-ovn-controller-5d8f7c9b6-x2lqp.log",
+        sc.logs["kube-system/kube-ovn-controller-5d8f7c9b6-x2lqp"],
+    )
+    _write(d / "logs" / "test-ns_virt-launcher-vm-a-7xk2p_compute.log", '{"msg":"domain started"}\n')
     return d
 
 

@@ -11,8 +11,8 @@ import shutil
 import subprocess
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -77,8 +77,27 @@ def shells(tc4: Sandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[d
     (home / "kubeconfigs" / "kc-unique-file.yaml").write_text(Path(tc4.kubeconfig).read_text())
     socket = f"ovn-lsp-{uuid.uuid4().hex[:8]}"
     env = tc4.env(HOME=str(home), ZDOTDIR=str(home), TERM="xterm")
-    subprocess.run(["tmux", "-L", socket, "-f", "/dev/null", "new-session", "-d", "-s", "bash", "-x", "200",
-                    "-y", "50", "bash --noprofile --rcfile ~/.bashrc -i"], check=True, env=env, cwd=home)
+    subprocess.run(
+        [
+            "tmux",
+            "-L",
+            socket,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "bash",
+            "-x",
+            "200",
+            "-y",
+            "50",
+            "bash --noprofile --rcfile ~/.bashrc -i",
+        ],
+        check=True,
+        env=env,
+        cwd=home,
+    )
     subprocess.run(["tmux", "-L", socket, "new-window", "-d", "-n", "zsh", "zsh -i"], check=True, env=env, cwd=home)
     terminals = {"bash": Terminal(socket, "bash"), "zsh": Terminal(socket, "zsh")}
     for terminal in terminals.values():  # wait for the first prompt (rc files loaded)
@@ -114,8 +133,10 @@ def test_closed_set_values(shells: dict[str, Terminal], shell: str) -> None:
     term = shells[shell]
     expected = "kubectl ovn-lsp explain vm-a --keep-vm-ip true"
     assert term.complete("kubectl ovn-lsp explain vm-a --keep-vm-ip t", expected) == expected
-    assert term.complete("kubectl ovn-lsp explain vm-a -o ya", "kubectl ovn-lsp explain vm-a -o yaml") == \
-        "kubectl ovn-lsp explain vm-a -o yaml"
+    assert (
+        term.complete("kubectl ovn-lsp explain vm-a -o ya", "kubectl ovn-lsp explain vm-a -o yaml")
+        == "kubectl ovn-lsp explain vm-a -o yaml"
+    )
 
 
 @pytest.mark.parametrize("shell", SHELLS)
@@ -127,7 +148,9 @@ def test_files_for_path_flags(shells: dict[str, Terminal], shell: str) -> None:
 @pytest.mark.parametrize("shell", SHELLS)
 def test_the_binary_run_directly(shells: dict[str, Terminal], shell: str) -> None:
     term = shells[shell]
-    assert term.complete("kubectl-ovn_lsp explain -n test-ns vm", "kubectl-ovn_lsp explain -n test-ns vm-a") == \
-        "kubectl-ovn_lsp explain -n test-ns vm-a"
+    assert (
+        term.complete("kubectl-ovn_lsp explain -n test-ns vm", "kubectl-ovn_lsp explain -n test-ns vm-a")
+        == "kubectl-ovn_lsp explain -n test-ns vm-a"
+    )
     expected = "kubectl-ovn_lsp explain vm-a --nb-ca-cert kubeconfigs/kc-unique-file.yaml"
     assert term.complete("kubectl-ovn_lsp explain vm-a --nb-ca-cert kubeconfigs/kc", expected) == expected

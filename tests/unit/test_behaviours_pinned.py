@@ -23,8 +23,10 @@ def verdicts(j):
 def test_lost_outranks_false_positive() -> None:
     """TC4 with its real Multus port gone too: FP1 on <vm>.<ns> and a real loss; the workload is `lost` (exit 3)."""
     j = judge(replace(tc4(), nb_ports=()), settings("v1.13.4", keep_vm_ip=True))
-    assert verdicts(j) == {"vm-a.test-ns": ("false-positive", "FP1"),
-                           "vm-a.test-ns.subnet-a.test-ns.ovn": ("lost", None)}
+    assert verdicts(j) == {
+        "vm-a.test-ns": ("false-positive", "FP1"),
+        "vm-a.test-ns.subnet-a.test-ns.ovn": ("lost", None),
+    }
     assert j.verdict == "lost" and exit_code(j.verdict) == 3
 
 
@@ -49,13 +51,28 @@ def test_nad_attached_once_with_iface_has_no_suffix(version: str) -> None:
     assert set(verdicts(j)) == {"p1.default", "p1.default.attachnet.default.ovn"} and j.verdict == "ok"
 
 
-@pytest.mark.parametrize("version, names", [
-    ("v1.15.24", ["p1.default.attachnet.default.ovn"]),
-    ("v1.16.2", ["p1.default.attachnet.default.ovn", "p1.default.attachnet.default.ovn.eth1"]),
-])
+@pytest.mark.parametrize(
+    "version, names",
+    [
+        ("v1.15.24", ["p1.default.attachnet.default.ovn"]),
+        ("v1.16.2", ["p1.default.attachnet.default.ovn", "p1.default.attachnet.default.ovn.eth1"]),
+    ],
+)
 def test_nad_attached_twice_gets_the_suffix_from_v1_16(version: str, names: list[str]) -> None:
-    p = pod("p1", "default", {"v1.multus-cni.io/default-network": "default/attachnet",
-                              "k8s.v1.cni.cncf.io/networks": "default/attachnet@eth1"})
-    intended = pod_intended(p, "p1", {("default", "attachnet"): nad("attachnet", "default")}, {},
-                            behaviour_for(parse_version(version)), False)
+    p = pod(
+        "p1",
+        "default",
+        {
+            "v1.multus-cni.io/default-network": "default/attachnet",
+            "k8s.v1.cni.cncf.io/networks": "default/attachnet@eth1",
+        },
+    )
+    intended = pod_intended(
+        p,
+        "p1",
+        {("default", "attachnet"): nad("attachnet", "default")},
+        {},
+        behaviour_for(parse_version(version)),
+        False,
+    )
     assert [i.name for i in intended] == names

@@ -6,12 +6,25 @@ import json
 from dataclasses import replace
 
 import pytest
-from factories import NOW, allocated, launcher, multus_net, nad, nb_port, pod, settings, snapshot, statefulset, \
-    sts_owner_ref, subnet, vm
+from factories import (
+    NOW,
+    allocated,
+    launcher,
+    multus_net,
+    nad,
+    nb_port,
+    pod,
+    settings,
+    snapshot,
+    statefulset,
+    sts_owner_ref,
+    subnet,
+    vm,
+)
 from scenarios import tc1, tc2, tc3, tc4, tc5
 
-from kubectl_ovn_lsp.model.versions import parse_version
 from kubectl_ovn_lsp.model.lookups import judge
+from kubectl_ovn_lsp.model.versions import parse_version
 
 
 def port(j, name):
@@ -38,13 +51,22 @@ def fp2_snapshot(*, template: bool = False, running: bool = True):
     else:
         networks.append(multus_net("mv", "vmns/macvlan"))
     v = vm("vm2", "vmns", networks, template_annotations=annotations)
-    ann = {"k8s.v1.cni.cncf.io/networks": json.dumps([{"interface": "net1", "name": "macvlan", "namespace": "vmns"}]),
-           **allocated("ovn", "ovn-default"), **allocated("macvlan.vmns", None, "172.18.0.7")}
+    ann = {
+        "k8s.v1.cni.cncf.io/networks": json.dumps([{"interface": "net1", "name": "macvlan", "namespace": "vmns"}]),
+        **allocated("ovn", "ovn-default"),
+        **allocated("macvlan.vmns", None, "172.18.0.7"),
+    }
     pods = [launcher("vm2", "vmns", ann)] if running else []
-    return snapshot("vmns", "VirtualMachine", "vm2", pods=pods, vm_obj=v,
-                    nads=[nad("macvlan", "vmns", "macvlan", ipam="kube-ovn")],
-                    subnets=[subnet("macvlan-subnet", "macvlan.vmns", "172.18.0.0/16")],
-                    nb=[nb_port("vm2.vmns", "vmns", "vm2")])
+    return snapshot(
+        "vmns",
+        "VirtualMachine",
+        "vm2",
+        pods=pods,
+        vm_obj=v,
+        nads=[nad("macvlan", "vmns", "macvlan", ipam="kube-ovn")],
+        subnets=[subnet("macvlan-subnet", "macvlan.vmns", "172.18.0.0/16")],
+        nb=[nb_port("vm2.vmns", "vmns", "vm2")],
+    )
 
 
 @pytest.mark.parametrize("version", ["v1.12.0", "v1.13.4", "v1.14.5", "v1.16.2", "master"])
@@ -57,8 +79,17 @@ def test_fp2_spec_networks_ipam_nad(version):
     assert j.verdict == "false-positive" and j.lost_logged == ("vm2.vmns.macvlan.vmns.ovn",)
 
 
-@pytest.mark.parametrize("version,affected", [("v1.9.22", False), ("v1.9.23", True), ("v1.10.10", False),
-                                              ("v1.11.4", False), ("v1.11.5", True), ("v1.12.0", True)])
+@pytest.mark.parametrize(
+    "version,affected",
+    [
+        ("v1.9.22", False),
+        ("v1.9.23", True),
+        ("v1.10.10", False),
+        ("v1.11.4", False),
+        ("v1.11.5", True),
+        ("v1.12.0", True),
+    ],
+)
 def test_fp2_template_annotation_boundary(version, affected):
     j = judge(fp2_snapshot(template=True), settings(version, keep_vm_ip=True))
     names = {p.name for p in j.ports if p.expected_by_gc}
@@ -80,16 +111,32 @@ def test_fp3_vm_never_ran():
 def fp4_snapshot(*, running: bool = True):
     v = vm("vm5", "vmns", [{"name": "default", "pod": {}}, multus_net("a", "nad-a"), multus_net("b", "nad-a")])
     base = "nad-a.vmns.ovn"
-    ann = {"k8s.v1.cni.cncf.io/networks": json.dumps([
-        {"interface": "pod1111111111a", "name": "nad-a", "namespace": "vmns"},
-        {"interface": "pod2222222222b", "name": "nad-a", "namespace": "vmns"}]),
-        **allocated("ovn", "ovn-default"), **allocated(f"{base}.pod1111111111a", "subnet-nad-a"),
-        **allocated(f"{base}.pod2222222222b", "subnet-nad-a")}
-    nb = [nb_port("vm5.vmns", "vmns", "vm5"),
-          nb_port(f"vm5.vmns.{base}.pod1111111111a", "vmns", "vm5", "subnet-nad-a"),
-          nb_port(f"vm5.vmns.{base}.pod2222222222b", "vmns", "vm5", "subnet-nad-a")]
-    return snapshot("vmns", "VirtualMachine", "vm5", pods=[launcher("vm5", "vmns", ann)] if running else [],
-                    vm_obj=v, nads=[nad("nad-a", "vmns")], subnets=[subnet("subnet-nad-a", base)], nb=nb)
+    ann = {
+        "k8s.v1.cni.cncf.io/networks": json.dumps(
+            [
+                {"interface": "pod1111111111a", "name": "nad-a", "namespace": "vmns"},
+                {"interface": "pod2222222222b", "name": "nad-a", "namespace": "vmns"},
+            ]
+        ),
+        **allocated("ovn", "ovn-default"),
+        **allocated(f"{base}.pod1111111111a", "subnet-nad-a"),
+        **allocated(f"{base}.pod2222222222b", "subnet-nad-a"),
+    }
+    nb = [
+        nb_port("vm5.vmns", "vmns", "vm5"),
+        nb_port(f"vm5.vmns.{base}.pod1111111111a", "vmns", "vm5", "subnet-nad-a"),
+        nb_port(f"vm5.vmns.{base}.pod2222222222b", "vmns", "vm5", "subnet-nad-a"),
+    ]
+    return snapshot(
+        "vmns",
+        "VirtualMachine",
+        "vm5",
+        pods=[launcher("vm5", "vmns", ann)] if running else [],
+        vm_obj=v,
+        nads=[nad("nad-a", "vmns")],
+        subnets=[subnet("subnet-nad-a", base)],
+        nb=nb,
+    )
 
 
 def test_fp4_repeated_nad_running_v1_16():
@@ -108,11 +155,20 @@ def test_fp4_repeated_nad_stopped_v1_16_deletes_suffixed_ports():
 
 def fp5_snapshot():
     v = vm("vm6", "vmns", [{"name": "default", "pod": {}}, multus_net("a", "nad-a")])
-    ann = {"k8s.v1.cni.cncf.io/networks": json.dumps([{"interface": "net1", "name": "nad-a", "namespace": "vmns"}]),
-           **allocated("nad-a.vmns.ovn", "subnet-nad-a")}
-    return snapshot("vmns", "VirtualMachine", "vm6", pods=[launcher("vm6", "vmns", ann)], vm_obj=v,
-                    nads=[nad("nad-a", "vmns")], subnets=[subnet("subnet-nad-a", "nad-a.vmns.ovn")],
-                    nb=[nb_port("vm6.vmns.nad-a.vmns.ovn", "vmns", "vm6", "subnet-nad-a")])
+    ann = {
+        "k8s.v1.cni.cncf.io/networks": json.dumps([{"interface": "net1", "name": "nad-a", "namespace": "vmns"}]),
+        **allocated("nad-a.vmns.ovn", "subnet-nad-a"),
+    }
+    return snapshot(
+        "vmns",
+        "VirtualMachine",
+        "vm6",
+        pods=[launcher("vm6", "vmns", ann)],
+        vm_obj=v,
+        nads=[nad("nad-a", "vmns")],
+        subnets=[subnet("subnet-nad-a", "nad-a.vmns.ovn")],
+        nb=[nb_port("vm6.vmns.nad-a.vmns.ovn", "vmns", "vm6", "subnet-nad-a")],
+    )
 
 
 def test_fp5_non_primary_cni_mode():
@@ -126,13 +182,16 @@ def test_fp5_flag_does_not_exist_before_v1_15():
     assert verdicts(judge(fp5_snapshot(), s))["vm6.vmns"][0] == "lost"
 
 
-@pytest.mark.parametrize("version,ext_vpc,verdict", [
-    ("v1.13.4", None, ("false-positive", "FP6")),  # default true up to v1.14.4
-    ("v1.14.4", None, ("false-positive", "FP6")),
-    ("v1.14.5", None, ("ok", None)),  # default false from v1.14.5
-    ("v1.15.0", None, ("ok", None)),
-    ("v1.16.2", "true", ("false-positive", "FP6")),  # flag given explicitly
-])
+@pytest.mark.parametrize(
+    "version,ext_vpc,verdict",
+    [
+        ("v1.13.4", None, ("false-positive", "FP6")),  # default true up to v1.14.4
+        ("v1.14.4", None, ("false-positive", "FP6")),
+        ("v1.14.5", None, ("ok", None)),  # default false from v1.14.5
+        ("v1.15.0", None, ("ok", None)),
+        ("v1.16.2", "true", ("false-positive", "FP6")),  # flag given explicitly
+    ],
+)
 def test_fp6_missing_vendor(version, ext_vpc, verdict):
     snap = tc1(in_nb=False)
     snap = replace(snap, nb_ports=(nb_port("web-5f7c.app", "app", "web-5f7c", vendor=False),))
@@ -155,13 +214,16 @@ def test_fp7_host_network_pod(version, verdict):
     assert verdicts(j)["node-exporter-x1.monitoring"] == verdict
 
 
-@pytest.mark.parametrize("version,verdict", [
-    ("v1.8.0", ("false-positive", "FP8")),  # v1.8.0: every allocated provider
-    ("v1.8.1", ("no-port", None)),
-    ("v1.9.0", ("false-positive", "FP8")),  # HasSuffix("macvlan.kube-ovn", "ovn")
-    ("v1.12.35", ("false-positive", "FP8")),
-    ("v1.13.0", ("no-port", None)),  # three-field rule
-])
+@pytest.mark.parametrize(
+    "version,verdict",
+    [
+        ("v1.8.0", ("false-positive", "FP8")),  # v1.8.0: every allocated provider
+        ("v1.8.1", ("no-port", None)),
+        ("v1.9.0", ("false-positive", "FP8")),  # HasSuffix("macvlan.kube-ovn", "ovn")
+        ("v1.12.35", ("false-positive", "FP8")),
+        ("v1.13.0", ("no-port", None)),  # three-field rule
+    ],
+)
 def test_fp8_ipam_only_in_kube_ovn_namespace(version, verdict):
     j = judge(tc3(with_logical_switch=True, namespace="kube-ovn"), settings(version))
     assert verdicts(j)["p2.kube-ovn.macvlan.kube-ovn"] == verdict
@@ -183,12 +245,21 @@ def test_fp9_just_allocated_pod():
     assert verdicts(j)["web-5f7c.app"] == ("lost", "FP9")
 
 
-@pytest.mark.parametrize("version,verdict", [
-    ("v1.12.0", ("deletion-risk", "DEL1")), ("v1.12.3", ("deletion-risk", "DEL1")),
-    ("v1.12.4", ("ok", None)), ("v1.13.0", ("ok", None)), ("v1.13.15", ("ok", None)),
-    ("v1.14.0", ("deletion-risk", "DEL2")), ("v1.14.4", ("deletion-risk", "DEL2")),
-    ("v1.14.5", ("ok", None)), ("v1.15.0", ("ok", None)), ("master", ("ok", None)),
-])
+@pytest.mark.parametrize(
+    "version,verdict",
+    [
+        ("v1.12.0", ("deletion-risk", "DEL1")),
+        ("v1.12.3", ("deletion-risk", "DEL1")),
+        ("v1.12.4", ("ok", None)),
+        ("v1.13.0", ("ok", None)),
+        ("v1.13.15", ("ok", None)),
+        ("v1.14.0", ("deletion-risk", "DEL2")),
+        ("v1.14.4", ("deletion-risk", "DEL2")),
+        ("v1.14.5", ("ok", None)),
+        ("v1.15.0", ("ok", None)),
+        ("master", ("ok", None)),
+    ],
+)
 def test_tc5_stopped_vm_del1_del2(version, verdict):
     j = judge(tc5(running=False), settings(version, keep_vm_ip=True))
     assert verdicts(j)["vm1.vmns.nad-a.vmns.ovn"] == verdict
@@ -226,12 +297,20 @@ def test_tc5_running_ok(version):
 def test_dotted_nad_name_fails_three_field_rule():
     """A NAD named with a dot (JSON form) gets a 4-field provider: v1.13+ GC never expects its port."""
     provider = "my.net.default.ovn"
-    ann = {"k8s.v1.cni.cncf.io/networks": '[{"name":"my.net","namespace":"default"}]',
-           **allocated("ovn", "ovn-default"), **allocated(provider, "dotted")}
-    snap = snapshot("default", "Pod", "p9", pods=[pod("p9", "default", ann)], nads=[nad("my.net", "default")],
-                    subnets=[subnet("dotted", provider)],
-                    nb=[nb_port("p9.default", "default", "p9"),
-                        nb_port(f"p9.default.{provider}", "default", "p9", "dotted")])
+    ann = {
+        "k8s.v1.cni.cncf.io/networks": '[{"name":"my.net","namespace":"default"}]',
+        **allocated("ovn", "ovn-default"),
+        **allocated(provider, "dotted"),
+    }
+    snap = snapshot(
+        "default",
+        "Pod",
+        "p9",
+        pods=[pod("p9", "default", ann)],
+        nads=[nad("my.net", "default")],
+        subnets=[subnet("dotted", provider)],
+        nb=[nb_port("p9.default", "default", "p9"), nb_port(f"p9.default.{provider}", "default", "p9", "dotted")],
+    )
     assert verdicts(judge(snap, settings("v1.12.35")))[f"p9.default.{provider}"] == ("ok", None)
     p = port(judge(snap, settings("v1.13.0")), f"p9.default.{provider}")
     assert p.verdict == "deletion-risk" and "three-field" in p.detail
@@ -273,8 +352,10 @@ def test_keep_vm_ip_flag_absent_in_v1_9_0():
 def test_tc4_on_v1_8_real_port_deleted_and_primary_logged(version):
     """upstream-findings §5/§6: from v1.8.2 a kube-ovn default NAD has its own provider, which v1.8.x GC rejects."""
     j = judge(tc4(), settings(version, keep_vm_ip=True))
-    assert verdicts(j) == {"vm-a.test-ns": ("false-positive", "FP1"),
-                           "vm-a.test-ns.subnet-a.test-ns.ovn": ("deletion-risk", "DEL3")}
+    assert verdicts(j) == {
+        "vm-a.test-ns": ("false-positive", "FP1"),
+        "vm-a.test-ns.subnet-a.test-ns.ovn": ("deletion-risk", "DEL3"),
+    }
     assert j.verdict == "deletion-risk" and j.lost_logged == ("vm-a.test-ns",)
     assert [a[:4] for a in j.advice] == ["GC i", "Harm"]  # DEL3 advice first, then FP1
 
@@ -296,9 +377,14 @@ def test_arp_proxy_port_not_deleted_before_v1_14():
 
 def test_stale_allocated_annotation_after_nad_removed():
     ann = {**allocated("ovn", "ovn-default"), **allocated("attachnet.default.ovn", "attach-subnet")}
-    snap = snapshot("default", "Pod", "p1", pods=[pod("p1", "default", ann)],
-                    subnets=[subnet("attach-subnet", "attachnet.default.ovn")],
-                    nb=[nb_port("p1.default", "default", "p1")])
+    snap = snapshot(
+        "default",
+        "Pod",
+        "p1",
+        pods=[pod("p1", "default", ann)],
+        subnets=[subnet("attach-subnet", "attachnet.default.ovn")],
+        nb=[nb_port("p1.default", "default", "p1")],
+    )
     p = port(judge(snap, settings("v1.13.4")), "p1.default.attachnet.default.ovn")
     assert (p.verdict, p.reason) == ("false-positive", None) and "no longer ask" in p.detail
 
@@ -314,8 +400,15 @@ def test_fp3_vm_pending_scheduling():
     """A launcher pod that is Pending and not yet allocated: GC's VM names are false alarms, pod names wait."""
     v = vm("vm7", "vmns", [{"name": "default", "pod": {}}, multus_net("a", "nad-a")], ready=False)
     ann = {"k8s.v1.cni.cncf.io/networks": json.dumps([{"interface": "net1", "name": "nad-a", "namespace": "vmns"}])}
-    snap = snapshot("vmns", "VirtualMachine", "vm7", pods=[launcher("vm7", "vmns", ann, phase="Pending")], vm_obj=v,
-                    nads=[nad("nad-a", "vmns")], subnets=[subnet("subnet-nad-a", "nad-a.vmns.ovn")])
+    snap = snapshot(
+        "vmns",
+        "VirtualMachine",
+        "vm7",
+        pods=[launcher("vm7", "vmns", ann, phase="Pending")],
+        vm_obj=v,
+        nads=[nad("nad-a", "vmns")],
+        subnets=[subnet("subnet-nad-a", "nad-a.vmns.ovn")],
+    )
     j = judge(snap, settings("v1.13.6", keep_vm_ip=True))
     assert verdicts(j) == {"vm7.vmns": ("false-positive", "FP3"), "vm7.vmns.nad-a.vmns.ovn": ("false-positive", "FP3")}
 
@@ -341,13 +434,16 @@ def test_lost_detail_mentions_inspect_pod_only_where_it_exists():
 
 def test_gc_disabled_still_reports_real_loss_and_no_port():
     assert verdicts(judge(tc1(in_nb=False), settings("v1.13.4", gc_interval=0)))["web-5f7c.app"][0] == "lost"
-    assert verdicts(judge(tc3(), settings("v1.13.4", gc_interval="0")))["p2.default.macvlan.default"] == \
-        ("no-port", None)
+    assert verdicts(judge(tc3(), settings("v1.13.4", gc_interval="0")))["p2.default.macvlan.default"] == (
+        "no-port",
+        None,
+    )
 
 
 def test_unneeded_port_hidden_by_filter_is_left_alone():
-    snap = replace(tc1(phase="Succeeded", restart="Never"),
-                   nb_ports=(nb_port("web-5f7c.app", "app", "web-5f7c", vendor=False),))
+    snap = replace(
+        tc1(phase="Succeeded", restart="Never"), nb_ports=(nb_port("web-5f7c.app", "app", "web-5f7c", vendor=False),)
+    )
     p = port(judge(snap, settings("v1.13.4")), "web-5f7c.app")
     assert (p.verdict, p.in_nb, p.listed_by_gc) == ("ok", True, False) and "neither logs nor deletes" in p.detail
 
@@ -361,16 +457,25 @@ def test_stopped_vm_before_getvmlsps_existed_loses_its_ports():
 
 def test_standalone_vmi_pod_named_after_vmi():
     p = launcher("solo", "vmns", allocated("ovn", "ovn-default"))
-    j = judge(snapshot("vmns", "Pod", p["metadata"]["name"], pods=[p], nb=[nb_port("solo.vmns", "vmns", "solo")]),
-              settings("v1.13.4", keep_vm_ip=True))
+    j = judge(
+        snapshot("vmns", "Pod", p["metadata"]["name"], pods=[p], nb=[nb_port("solo.vmns", "vmns", "solo")]),
+        settings("v1.13.4", keep_vm_ip=True),
+    )
     assert (j.port_owner, j.target_kind, j.verdict) == ("solo", "Pod", "ok")  # GC lists VMs only, never VMIs
 
 
 def test_failed_statefulset_pod_keeps_its_port():
-    p = pod("db-0", "ns", allocated("ovn", "ovn-default"), owners=[sts_owner_ref("db")], phase="Failed",
-            restart="Never")
-    snap = snapshot("ns", "Pod", "db-0", pods=[p], statefulsets={("ns", "db"): statefulset("db", "ns", 1)},
-                    nb=[nb_port("db-0.ns", "ns", "db-0")])
+    p = pod(
+        "db-0", "ns", allocated("ovn", "ovn-default"), owners=[sts_owner_ref("db")], phase="Failed", restart="Never"
+    )
+    snap = snapshot(
+        "ns",
+        "Pod",
+        "db-0",
+        pods=[p],
+        statefulsets={("ns", "db"): statefulset("db", "ns", 1)},
+        nb=[nb_port("db-0.ns", "ns", "db-0")],
+    )
     assert verdicts(judge(snap, settings("v1.14.0"))) == {"db-0.ns": ("ok", None)}
     gone = replace(snap, statefulsets={("ns", "db"): None})
     assert verdicts(judge(gone, settings("v1.14.0"))) == {"db-0.ns": ("stale", None)}

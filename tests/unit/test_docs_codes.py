@@ -13,7 +13,7 @@ from kubectl_ovn_lsp.model.verdicts import VERDICTS
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/contracts.md"])
+@pytest.mark.parametrize("doc", ["docs/contracts.md"])  # the README's table: tests/cli/test_habits.py
 def test_every_verdict_and_code_is_in_the_table(doc: str) -> None:
     text = (ROOT / doc).read_text()
     for verdict, exit_code, code, _, fixed in table():
@@ -27,6 +27,7 @@ def test_every_verdict_and_code_is_in_the_table(doc: str) -> None:
 def test_table_covers_the_sources_once() -> None:
     rows = table()
     assert {r[2] for r in rows if r[2]} == {r.code for r in REASONS}
-    assert [r[0] for r in rows if not r[2]] == [v.name for v in sorted(
-        VERDICTS, key=lambda v: (-v.severity, v.exit_code == 1, v.name))]
+    assert [r[0] for r in rows if not r[2]] == [
+        v.name for v in sorted(VERDICTS, key=lambda v: (-v.severity, v.exit_code == 1, v.name))
+    ]
     assert len({r.code for r in REASONS}) == len(REASONS)

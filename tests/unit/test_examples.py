@@ -109,11 +109,23 @@ def test_candidate_lookups_tc2():
     assert candidate_lookups(snap, s) == (["p1.default", "p1.default.attachnet.default.ovn"], ["default/p1"])
 
 
-@pytest.mark.parametrize("version,logged", [
-    ("v1.8.6", False), ("v1.8.7", True), ("v1.8.18", True), ("v1.9.3", False), ("v1.9.4", True),
-    ("v1.10.0", False), ("v1.10.1", True), ("v1.11.0", True), ("v1.11.24", True), ("v1.13.5", True),
-    ("v1.13.6", False), ("v1.14.0", False),
-])
+@pytest.mark.parametrize(
+    "version,logged",
+    [
+        ("v1.8.6", False),
+        ("v1.8.7", True),
+        ("v1.8.18", True),
+        ("v1.9.3", False),
+        ("v1.9.4", True),
+        ("v1.10.0", False),
+        ("v1.10.1", True),
+        ("v1.11.0", True),
+        ("v1.11.24", True),
+        ("v1.13.5", True),
+        ("v1.13.6", False),
+        ("v1.14.0", False),
+    ],
+)
 def test_tc4_lost_line_per_release(version, logged):
     """Spec TC4: 'Lost vm-a.test-ns: v1.8.7–v1.8.18, v1.9.4+, v1.10.1+, v1.11.x, v1.12.x, v1.13.0–v1.13.5'."""
     j = judge(tc4(), settings(version, keep_vm_ip=True))
@@ -129,14 +141,23 @@ def test_default_network_provider_before_and_after_v1_8_2():
     assert candidate_lookups(snap, settings("v1.8.2"))[0] == ["p.ns.net.ns.ovn"]
 
 
-@pytest.mark.parametrize("api_version,version,owner", [
-    ("kubevirt.io/v1", "v1.15.0", "vm-a"), ("kubevirt.io", "v1.14.41", "vm-a"),
-    ("kubevirt.io", "v1.15.0", "virt-launcher-vm-a-abcde"),  # v1.15+ requires "kubevirt.io/"
-])
+@pytest.mark.parametrize(
+    "api_version,version,owner",
+    [
+        ("kubevirt.io/v1", "v1.15.0", "vm-a"),
+        ("kubevirt.io", "v1.14.41", "vm-a"),
+        ("kubevirt.io", "v1.15.0", "virt-launcher-vm-a-abcde"),  # v1.15+ requires "kubevirt.io/"
+    ],
+)
 def test_vmi_owner_prefix_per_release(api_version, version, owner):
     snap = tc4()
-    pod = dict(snap.pods[0], metadata={**snap.pods[0]["metadata"], "ownerReferences": [
-        {"apiVersion": api_version, "kind": "VirtualMachineInstance", "name": "vm-a"}]})
+    pod = dict(
+        snap.pods[0],
+        metadata={
+            **snap.pods[0]["metadata"],
+            "ownerReferences": [{"apiVersion": api_version, "kind": "VirtualMachineInstance", "name": "vm-a"}],
+        },
+    )
     from dataclasses import replace
 
     assert judge(replace(snap, pods=(pod,)), settings(version, keep_vm_ip=True)).port_owner == owner

@@ -15,18 +15,21 @@ def b(version):
     return behaviour_for(parse_version(version))
 
 
-@pytest.mark.parametrize("kw,alive", [
-    ({}, True),
-    ({"phase": "Pending"}, True),
-    ({"phase": "Succeeded", "restart": "Never"}, False),
-    ({"phase": "Succeeded", "restart": "OnFailure"}, False),
-    ({"phase": "Succeeded", "restart": "Always"}, True),
-    ({"phase": "Failed", "restart": "Never"}, False),
-    ({"phase": "Failed", "restart": "OnFailure"}, True),
-    ({"phase": "Failed", "restart": "Always", "reason": "Evicted"}, False),
-    ({"deletion": "2026-11-27T09:00:00Z", "grace": 30}, False),
-    ({"deletion": "2026-11-27T09:59:45Z", "grace": 30}, True),
-])
+@pytest.mark.parametrize(
+    "kw,alive",
+    [
+        ({}, True),
+        ({"phase": "Pending"}, True),
+        ({"phase": "Succeeded", "restart": "Never"}, False),
+        ({"phase": "Succeeded", "restart": "OnFailure"}, False),
+        ({"phase": "Succeeded", "restart": "Always"}, True),
+        ({"phase": "Failed", "restart": "Never"}, False),
+        ({"phase": "Failed", "restart": "OnFailure"}, True),
+        ({"phase": "Failed", "restart": "Always", "reason": "Evicted"}, False),
+        ({"deletion": "2026-11-27T09:00:00Z", "grace": 30}, False),
+        ({"deletion": "2026-11-27T09:59:45Z", "grace": 30}, True),
+    ],
+)
 def test_is_pod_alive(kw, alive):
     assert is_pod_alive(pod("p", "ns", **kw), NOW) is alive
 
@@ -41,17 +44,30 @@ def sts_pod(name="db-3", **kw):
     return pod(name, "ns", allocated("ovn", "ovn-default"), owners=[sts_owner_ref("db")], **kw)
 
 
-@pytest.mark.parametrize("sts,version,kw,skipped", [
-    (statefulset("db", "ns", 5), "v1.13.4", {}, False),
-    (None, "v1.13.4", {}, True),  # StatefulSet deleted
-    (statefulset("db", "ns", 5, deleting=True), "v1.13.4", {}, True),
-    (statefulset("db", "ns", 5, uid="other"), "v1.13.4", {}, True),  # re-created
-    (statefulset("db", "ns", 3), "v1.13.6", {}, True),  # scaled down: …ToDel drops it even alive
-    (statefulset("db", "ns", 3), "v1.13.7", {}, False),  # …ToGC keeps an alive one
-    (statefulset("db", "ns", 3), "v1.14.0", {"phase": "Failed", "restart": "Never"}, True),
-    (statefulset("db", "ns", 3, start=1), "v1.14.0", {"phase": "Failed", "restart": "Never"}, False),  # ordinals.start
-    (statefulset("db", "ns", 5), "v1.13.4", {"phase": "Failed", "restart": "Never"}, False),  # sts pods skip isPodAlive
-])
+@pytest.mark.parametrize(
+    "sts,version,kw,skipped",
+    [
+        (statefulset("db", "ns", 5), "v1.13.4", {}, False),
+        (None, "v1.13.4", {}, True),  # StatefulSet deleted
+        (statefulset("db", "ns", 5, deleting=True), "v1.13.4", {}, True),
+        (statefulset("db", "ns", 5, uid="other"), "v1.13.4", {}, True),  # re-created
+        (statefulset("db", "ns", 3), "v1.13.6", {}, True),  # scaled down: …ToDel drops it even alive
+        (statefulset("db", "ns", 3), "v1.13.7", {}, False),  # …ToGC keeps an alive one
+        (statefulset("db", "ns", 3), "v1.14.0", {"phase": "Failed", "restart": "Never"}, True),
+        (
+            statefulset("db", "ns", 3, start=1),
+            "v1.14.0",
+            {"phase": "Failed", "restart": "Never"},
+            False,
+        ),  # ordinals.start
+        (
+            statefulset("db", "ns", 5),
+            "v1.13.4",
+            {"phase": "Failed", "restart": "Never"},
+            False,
+        ),  # sts pods skip isPodAlive
+    ],
+)
 def test_statefulset_rules(sts, version, kw, skipped):
     p = sts_pod(**kw)
     reason = pod_skip_reason(p, {("ns", "db"): sts}, b(version), NOW)
@@ -65,10 +81,15 @@ def test_statefulset_not_collected_is_assumed_wanted_and_v1_8_0_has_no_sts_rule(
 
 
 def test_pod_entries_subnet_test_and_missing_annotation():
-    ann = {**allocated("ovn", "ovn-default"), **allocated("gone.ns.ovn", "no-such-subnet"),
-           **allocated("macvlan.ns", None)}
-    entries = {e.provider: e for e in gc_pod_entries(pod("p", "ns", ann), "p", {"ovn-default": subnet("ovn-default")},
-                                                      {}, b("v1.13.4"), NOW)}
+    ann = {
+        **allocated("ovn", "ovn-default"),
+        **allocated("gone.ns.ovn", "no-such-subnet"),
+        **allocated("macvlan.ns", None),
+    }
+    entries = {
+        e.provider: e
+        for e in gc_pod_entries(pod("p", "ns", ann), "p", {"ovn-default": subnet("ovn-default")}, {}, b("v1.13.4"), NOW)
+    }
     assert entries["ovn"].expected and entries["ovn"].name == "p.ns"
     assert not entries["gone.ns.ovn"].expected and "does not exist" in entries["gone.ns.ovn"].why
     assert not entries["macvlan.ns"].expected and "no logical_switch" in entries["macvlan.ns"].why
@@ -110,18 +131,25 @@ def test_get_vm_lsps_master_test_cases():
     assert names(vm("vm-primary", "ns1"), "master", keep=False) == []  # (a) keep-vm-ip disabled
 
 
-@pytest.mark.parametrize("version,expected", [
-    ("v1.8.6", []),
-    ("v1.8.7", ["v.ns"]),
-    ("v1.11.4", ["v.ns"]),
-    ("v1.11.5", ["v.ns", "v.ns.t.ns.ovn"]),
-    ("v1.12.3", ["v.ns", "v.ns.t.ns.ovn", "v.ns.q.other.ovn"]),  # bare "b" skipped
-    ("v1.12.4", ["v.ns", "v.ns.t.ns.ovn", "v.ns.b.ns.ovn", "v.ns.q.other.ovn"]),
-    ("v1.14.0", ["v.ns", "v.ns.t.ns.ovn", "v.ns.b.ns.ovn", "v.ns.q.other.ovn"]),
-])
+@pytest.mark.parametrize(
+    "version,expected",
+    [
+        ("v1.8.6", []),
+        ("v1.8.7", ["v.ns"]),
+        ("v1.11.4", ["v.ns"]),
+        ("v1.11.5", ["v.ns", "v.ns.t.ns.ovn"]),
+        ("v1.12.3", ["v.ns", "v.ns.t.ns.ovn", "v.ns.q.other.ovn"]),  # bare "b" skipped
+        ("v1.12.4", ["v.ns", "v.ns.t.ns.ovn", "v.ns.b.ns.ovn", "v.ns.q.other.ovn"]),
+        ("v1.14.0", ["v.ns", "v.ns.t.ns.ovn", "v.ns.b.ns.ovn", "v.ns.q.other.ovn"]),
+    ],
+)
 def test_get_vm_lsps_per_band(version, expected):
-    v = vm("v", "ns", [{"name": "default", "pod": {}}, multus_net("n1", "b"), multus_net("n2", "other/q")],
-           template_annotations={"k8s.v1.cni.cncf.io/networks": "t"})
+    v = vm(
+        "v",
+        "ns",
+        [{"name": "default", "pod": {}}, multus_net("n1", "b"), multus_net("n2", "other/q")],
+        template_annotations={"k8s.v1.cni.cncf.io/networks": "t"},
+    )
     assert names(v, version) == expected
 
 

@@ -7,40 +7,54 @@ from factories import nad, pod, subnet
 
 from kubectl_ovn_lsp.model.errors import MultusParseError
 from kubectl_ovn_lsp.model.multus import Attachment, is_default_net, parse_network_annotation, pod_attachments
-from kubectl_ovn_lsp.model.nad import KIND_INVALID, KIND_IPAM, KIND_KUBE_OVN, KIND_MISSING, KIND_OTHER, classify_nad, \
-    is_ovn_provider, kube_ovn_provider
+from kubectl_ovn_lsp.model.nad import (
+    KIND_INVALID,
+    KIND_IPAM,
+    KIND_KUBE_OVN,
+    KIND_MISSING,
+    KIND_OTHER,
+    classify_nad,
+    is_ovn_provider,
+    kube_ovn_provider,
+)
 
 BOTH = [False, True]
 
 
 @pytest.mark.parametrize("nadutils", BOTH)
-@pytest.mark.parametrize("value,expected", [
-    ("attachnet", [("default", "attachnet", "")]),
-    ("other/attachnet", [("other", "attachnet", "")]),
-    ("other/attachnet@eth1", [("other", "attachnet", "eth1")]),
-    (" a , b@net2 ,ns/c ", [("default", "a", ""), ("default", "b", "net2"), ("ns", "c", "")]),
-    ("a,,b", [("default", "a", ""), ("default", "", ""), ("default", "b", "")]),  # empty items pass the regex
-    ('[{"name":"nad-a","namespace":"vmns","interface":"pod7e0055a6880"}]', [("vmns", "nad-a", "pod7e0055a6880")]),
-    ('[{"name":"my.net"}]', [("default", "my.net", "")]),  # JSON names are not regex-checked
-    ("null", [("default", "null", "")]),  # no [ { or " : the text form
-    ("[]", []),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("attachnet", [("default", "attachnet", "")]),
+        ("other/attachnet", [("other", "attachnet", "")]),
+        ("other/attachnet@eth1", [("other", "attachnet", "eth1")]),
+        (" a , b@net2 ,ns/c ", [("default", "a", ""), ("default", "b", "net2"), ("ns", "c", "")]),
+        ("a,,b", [("default", "a", ""), ("default", "", ""), ("default", "b", "")]),  # empty items pass the regex
+        ('[{"name":"nad-a","namespace":"vmns","interface":"pod7e0055a6880"}]', [("vmns", "nad-a", "pod7e0055a6880")]),
+        ('[{"name":"my.net"}]', [("default", "my.net", "")]),  # JSON names are not regex-checked
+        ("null", [("default", "null", "")]),  # no [ { or " : the text form
+        ("[]", []),
+    ],
+)
 def test_parse_accepts(value, expected, nadutils):
     got = parse_network_annotation(value, "default", nadutils=nadutils)
     assert [(a.namespace, a.name, a.interface) for a in got] == expected
 
 
 @pytest.mark.parametrize("nadutils", BOTH)
-@pytest.mark.parametrize("value", [
-    '{"name":"attachnet"}',  # a single object is not a list
-    "[{bad json",
-    "a/b/c",  # more than one '/'
-    "a@b@c",  # more than one '@'
-    "My_Net",  # not a DNS-1123 label
-    "ns/my.net",  # dots are not allowed in the text form
-    '[{"name": 5}]',
-    "[1]",
-])
+@pytest.mark.parametrize(
+    "value",
+    [
+        '{"name":"attachnet"}',  # a single object is not a list
+        "[{bad json",
+        "a/b/c",  # more than one '/'
+        "a@b@c",  # more than one '@'
+        "My_Net",  # not a DNS-1123 label
+        "ns/my.net",  # dots are not allowed in the text form
+        '[{"name": 5}]',
+        "[1]",
+    ],
+)
 def test_parse_rejects(value, nadutils):
     with pytest.raises(MultusParseError):
         parse_network_annotation(value, "default", nadutils=nadutils)
@@ -78,18 +92,21 @@ def test_pod_attachments_default_first_and_guarded_empty():
     assert pod_attachments(pod("p", "ns", {"k8s.v1.cni.cncf.io/networks": ""}), nadutils=True) == []
 
 
-@pytest.mark.parametrize("obj,kind", [
-    (nad("a", "ns"), KIND_KUBE_OVN),
-    (nad("a", "ns", plugins=True), KIND_KUBE_OVN),
-    (nad("m", "ns", "macvlan", ipam="kube-ovn"), KIND_IPAM),
-    (nad("m", "ns", "macvlan", ipam="kube-ovn", plugins=True), KIND_IPAM),
-    (nad("m", "ns", "macvlan", ipam="whereabouts"), KIND_OTHER),
-    (nad("x", "ns", config="not json"), KIND_INVALID),
-    (nad("x", "ns", config=""), KIND_OTHER),
-    # loadNetConf reads plugins only when the top-level type is empty
-    (nad("x", "ns", config='{"type":"bridge","plugins":[{"type":"kube-ovn"}]}'), KIND_OTHER),
-    (None, KIND_MISSING),
-])
+@pytest.mark.parametrize(
+    "obj,kind",
+    [
+        (nad("a", "ns"), KIND_KUBE_OVN),
+        (nad("a", "ns", plugins=True), KIND_KUBE_OVN),
+        (nad("m", "ns", "macvlan", ipam="kube-ovn"), KIND_IPAM),
+        (nad("m", "ns", "macvlan", ipam="kube-ovn", plugins=True), KIND_IPAM),
+        (nad("m", "ns", "macvlan", ipam="whereabouts"), KIND_OTHER),
+        (nad("x", "ns", config="not json"), KIND_INVALID),
+        (nad("x", "ns", config=""), KIND_OTHER),
+        # loadNetConf reads plugins only when the top-level type is empty
+        (nad("x", "ns", config='{"type":"bridge","plugins":[{"type":"kube-ovn"}]}'), KIND_OTHER),
+        (None, KIND_MISSING),
+    ],
+)
 def test_classify_nad(obj, kind):
     assert classify_nad(obj).kind == kind
 
@@ -115,17 +132,24 @@ def test_providers():
     assert kube_ovn_provider("nad-a", "vmns", "net1") == "nad-a.vmns.ovn.net1"
 
 
-@pytest.mark.parametrize("provider,none,exact,suffix,three", [
-    ("", True, False, False, True),  # gc.go's own HasSuffix test before v1.13: "" is not OVN
-    ("ovn", True, True, True, True),
-    ("attachnet.default.ovn", True, False, True, True),
-    ("macvlan.kube-ovn", True, False, True, False),  # FP8 before v1.13
-    ("my.net.default.ovn", True, False, True, False),  # dots in names break the 3-field rule
-    ("macvlan.default", True, False, False, False),
-    ("other-provider", True, False, False, False),
-    ("invalid.format", True, False, False, False),
-    ("namespace.cluster.ovn", True, False, True, True),
-])
+@pytest.mark.parametrize(
+    "provider,none,exact,suffix,three",
+    [
+        ("", True, False, False, True),  # gc.go's own HasSuffix test before v1.13: "" is not OVN
+        ("ovn", True, True, True, True),
+        ("attachnet.default.ovn", True, False, True, True),
+        ("macvlan.kube-ovn", True, False, True, False),  # FP8 before v1.13
+        ("my.net.default.ovn", True, False, True, False),  # dots in names break the 3-field rule
+        ("macvlan.default", True, False, False, False),
+        ("other-provider", True, False, False, False),
+        ("invalid.format", True, False, False, False),
+        ("namespace.cluster.ovn", True, False, True, True),
+    ],
+)
 def test_is_ovn_provider(provider, none, exact, suffix, three):
-    assert [is_ovn_provider(provider, p) for p in ("none", "exact", "suffix", "three-field")] == \
-        [none, exact, suffix, three]
+    assert [is_ovn_provider(provider, p) for p in ("none", "exact", "suffix", "three-field")] == [
+        none,
+        exact,
+        suffix,
+        three,
+    ]

@@ -45,35 +45,64 @@ def port(j, name: str):
     return next(p for p in j.ports if p.name == name)
 
 
-def migrating_vm(options: dict | None = None, *, primary: bool = False, started: bool = False,
-                 target_node: str = "node2", target_node_label: str | None = None):
+def migrating_vm(
+    options: dict | None = None,
+    *,
+    primary: bool = False,
+    started: bool = False,
+    target_node: str = "node2",
+    target_node_label: str | None = None,
+):
     """harvester#10154 in small: VM fns/vmv, only Kube-OVN NIC the attachment net-b, a migration node1 -> node2.
     `primary`: the VM also has the pod network (port vmv.fns)."""
     nets = [multus_net("nic1", "fns/net-b")] + ([{"name": "default", "pod": {}}] if primary else [])
     v = vm("vmv", "fns", nets)
-    ann = {"k8s.v1.cni.cncf.io/networks": json.dumps([{"interface": "pod0a1b2c3d4e5", "name": "net-b",
-                                                       "namespace": "fns"}]),
-           **allocated(NET_B, "sub-b", "172.30.0.51"), f"{NET_B}.kubernetes.io/virtualmachine": "vmv"}
+    ann = {
+        "k8s.v1.cni.cncf.io/networks": json.dumps(
+            [{"interface": "pod0a1b2c3d4e5", "name": "net-b", "namespace": "fns"}]
+        ),
+        **allocated(NET_B, "sub-b", "172.30.0.51"),
+        f"{NET_B}.kubernetes.io/virtualmachine": "vmv",
+    }
     if primary:
         ann.update({**allocated("ovn", "ovn-default"), "ovn.kubernetes.io/virtualmachine": "vmv"})
     src = launcher("vmv", "fns", ann, suffix="aaaaa", node="node1")
     labels = {"kubevirt.io/migrationJobUID": "uid-mig"}
     if target_node_label is not None:
         labels["kubevirt.io/nodeName"] = target_node_label
-    dst = launcher("vmv", "fns", {**ann, "kubevirt.io/migrationJobName": "mig-vmv"}, suffix="bbbbb",
-                   node=target_node, labels=labels, phase="Pending")
+    dst = launcher(
+        "vmv",
+        "fns",
+        {**ann, "kubevirt.io/migrationJobName": "mig-vmv"},
+        suffix="bbbbb",
+        node=target_node,
+        labels=labels,
+        phase="Pending",
+    )
     state = {"sourceNode": "node1", "targetNode": target_node, "targetPod": dst["metadata"]["name"]}
     if started:
         state["startTimestamp"] = "2026-11-27T09:59:00Z"
-    vmi_obj = {"apiVersion": "kubevirt.io/v1", "kind": "VirtualMachineInstance",
-               "metadata": {"name": "vmv", "namespace": "fns"},
-               "status": {"phase": "Running", "nodeName": "node1", "migrationState": state}}
+    vmi_obj = {
+        "apiVersion": "kubevirt.io/v1",
+        "kind": "VirtualMachineInstance",
+        "metadata": {"name": "vmv", "namespace": "fns"},
+        "status": {"phase": "Running", "nodeName": "node1", "migrationState": state},
+    }
     opts = {"requested-chassis": "node1"} if options is None else options
     nb = [nb_port(ATTACH, "fns", "vmv", "sub-b", address="00:00:00:aa:05:01 172.30.0.51", options=opts)]
     if primary:
         nb.append(nb_port("vmv.fns", "fns", "vmv", options=opts))
-    return snapshot("fns", "VirtualMachine", "vmv", pods=[src, dst], vm_obj=v, vmi_obj=vmi_obj,
-                    nads=[nad("net-b", "fns")], subnets=[subnet("sub-b", NET_B, "172.30.0.0/24")], nb=nb)
+    return snapshot(
+        "fns",
+        "VirtualMachine",
+        "vmv",
+        pods=[src, dst],
+        vm_obj=v,
+        vmi_obj=vmi_obj,
+        nads=[nad("net-b", "fns")],
+        subnets=[subnet("sub-b", NET_B, "172.30.0.0/24")],
+        nb=nb,
+    )
 
 
 def at(version: str, **kw):
@@ -81,6 +110,7 @@ def at(version: str, **kw):
 
 
 # ---------------------------------------------------------------- 1. migration options (degraded)
+
 
 def test_reported_case_v1_15_4_attachment_port_is_degraded_mig1():
     j = judge(migrating_vm(), at("v1.15.4", non_primary_cni_mode=True))
@@ -90,33 +120,57 @@ def test_reported_case_v1_15_4_attachment_port_is_degraded_mig1():
     assert any("6241" in a for a in j.advice) and any("FP5" not in a for a in j.advice)
 
 
-@pytest.mark.parametrize("version,shape", [
-    ("v1.12.28", Shape.NONE), ("v1.12.29", Shape.POD_ANNOTATIONS), ("v1.11.24", Shape.NONE),
-    ("v1.13.0", Shape.POD_ANNOTATIONS), ("v1.13.2", Shape.POD_ANNOTATIONS), ("v1.13.3", Shape.HANDLER_NONE),
-    ("v1.13.14", Shape.HANDLER_NONE), ("v1.13.15", Shape.HANDLER_ALL_NETS), ("v1.14.0", Shape.HANDLER_ALL_NETS),
-    ("v1.14.12", Shape.HANDLER_ALL_NETS), ("v1.14.13", Shape.TARGET_POD), ("v1.14.20", Shape.TARGET_POD),
-    ("v1.14.21", Shape.PRIMARY_ONLY), ("v1.14.41", Shape.PRIMARY_ONLY), ("v1.15.0", Shape.PRIMARY_ONLY),
-    ("v1.15.8", Shape.PRIMARY_ONLY), ("v1.15.9", Shape.ALL_VM_PORTS), ("v1.16.0", Shape.ALL_VM_PORTS),
-    ("v1.17.0", Shape.ALL_VM_PORTS),
-])
+@pytest.mark.parametrize(
+    "version,shape",
+    [
+        ("v1.12.28", Shape.NONE),
+        ("v1.12.29", Shape.POD_ANNOTATIONS),
+        ("v1.11.24", Shape.NONE),
+        ("v1.13.0", Shape.POD_ANNOTATIONS),
+        ("v1.13.2", Shape.POD_ANNOTATIONS),
+        ("v1.13.3", Shape.HANDLER_NONE),
+        ("v1.13.14", Shape.HANDLER_NONE),
+        ("v1.13.15", Shape.HANDLER_ALL_NETS),
+        ("v1.14.0", Shape.HANDLER_ALL_NETS),
+        ("v1.14.12", Shape.HANDLER_ALL_NETS),
+        ("v1.14.13", Shape.TARGET_POD),
+        ("v1.14.20", Shape.TARGET_POD),
+        ("v1.14.21", Shape.PRIMARY_ONLY),
+        ("v1.14.41", Shape.PRIMARY_ONLY),
+        ("v1.15.0", Shape.PRIMARY_ONLY),
+        ("v1.15.8", Shape.PRIMARY_ONLY),
+        ("v1.15.9", Shape.ALL_VM_PORTS),
+        ("v1.16.0", Shape.ALL_VM_PORTS),
+        ("v1.17.0", Shape.ALL_VM_PORTS),
+    ],
+)
 def test_migration_shape_per_release(version, shape):
     assert shape_of(at(version).behaviour) is shape
 
 
-@pytest.mark.parametrize("version,expected", [
-    ("v1.14.20", ("ok", None)),  # pod.go path: the target pod's nodeName label is missing, it sets nothing
-    ("v1.14.21", ("degraded", "MIG1")), ("v1.15.8", ("degraded", "MIG1")),
-    ("v1.15.9", ("degraded", "MIG3")), ("v1.16.0", ("degraded", "MIG3")),
-    ("v1.13.14", ("degraded", "MIG2")), ("v1.13.15", ("ok", None)), ("v1.14.0", ("ok", None)),
-    ("v1.12.35", ("ok", None)),
-])
+@pytest.mark.parametrize(
+    "version,expected",
+    [
+        ("v1.14.20", ("ok", None)),  # pod.go path: the target pod's nodeName label is missing, it sets nothing
+        ("v1.14.21", ("degraded", "MIG1")),
+        ("v1.15.8", ("degraded", "MIG1")),
+        ("v1.15.9", ("degraded", "MIG3")),
+        ("v1.16.0", ("degraded", "MIG3")),
+        ("v1.13.14", ("degraded", "MIG2")),
+        ("v1.13.15", ("ok", None)),
+        ("v1.14.0", ("ok", None)),
+        ("v1.12.35", ("ok", None)),
+    ],
+)
 def test_attachment_port_without_options_per_release(version, expected):
     """Not started (phase Scheduling): v1.13.15–v1.14.12 set them only once Running, so their absence is fine."""
     assert verdicts(judge(migrating_vm(), at(version)))[ATTACH] == expected
 
 
-@pytest.mark.parametrize("version,expected", [("v1.13.14", ("degraded", "MIG2")), ("v1.13.15", ("degraded", "MIG3")),
-                                              ("v1.14.12", ("degraded", "MIG3"))])
+@pytest.mark.parametrize(
+    "version,expected",
+    [("v1.13.14", ("degraded", "MIG2")), ("v1.13.15", ("degraded", "MIG3")), ("v1.14.12", ("degraded", "MIG3"))],
+)
 def test_running_phase_releases_expect_the_options_once_started(version, expected):
     assert verdicts(judge(migrating_vm(started=True), at(version)))[ATTACH] == expected
 
@@ -126,10 +180,13 @@ def test_v1_14_13_sets_them_only_when_the_target_pod_label_names_the_source(labe
     assert verdicts(judge(migrating_vm(target_node_label=label), at("v1.14.15")))[ATTACH] == expected
 
 
-@pytest.mark.parametrize("version,primary,attach", [
-    ("v1.15.8", ("degraded", "MIG3"), ("degraded", "MIG1")),
-    ("v1.15.9", ("degraded", "MIG3"), ("degraded", "MIG3")),
-])
+@pytest.mark.parametrize(
+    "version,primary,attach",
+    [
+        ("v1.15.8", ("degraded", "MIG3"), ("degraded", "MIG1")),
+        ("v1.15.9", ("degraded", "MIG3"), ("degraded", "MIG3")),
+    ],
+)
 def test_primary_port_is_covered_from_v1_14_21_attachments_from_v1_15_9(version, primary, attach):
     j = judge(migrating_vm(primary=True), at(version))
     assert verdicts(j)["vmv.fns"] == primary and verdicts(j)[ATTACH] == attach
@@ -158,23 +215,45 @@ def test_no_migration_no_check():
 
 def test_completed_migration_state_alone_is_no_migration():
     snap = migrating_vm()
-    vmi_obj = {**snap.vmi, "status": {**snap.vmi["status"],  # type: ignore[index]
-                                      "migrationState": {"completed": True, "sourceNode": "node1"}}}
+    vmi_obj = {
+        **snap.vmi,
+        "status": {
+            **snap.vmi["status"],  # type: ignore[index]
+            "migrationState": {"completed": True, "sourceNode": "node1"},
+        },
+    }
     j = judge(replace(snap, pods=snap.pods[:1], vmi=vmi_obj), at("v1.15.4"))
     assert verdicts(j)[ATTACH] == ("ok", None)
 
 
 # ---------------------------------------------------------------- 2. StatefulSet leftover (stale)
 
+
 def sts_zombie(**pod_kw):
     p = pod("db-0", "fdb", {}, owners=[sts_owner_ref("db")], phase="Pending", node="node2", **pod_kw)
-    return snapshot("fdb", "Pod", "db-0", pods=[p], statefulsets={("fdb", "db"): statefulset("db", "fdb", 1)},
-                    nb=[nb_port("db-0.fdb", "fdb", "db-0", address="00:00:00:aa:04:01 10.16.0.141")])
+    return snapshot(
+        "fdb",
+        "Pod",
+        "db-0",
+        pods=[p],
+        statefulsets={("fdb", "db"): statefulset("db", "fdb", 1)},
+        nb=[nb_port("db-0.fdb", "fdb", "db-0", address="00:00:00:aa:04:01 10.16.0.141")],
+    )
 
 
-@pytest.mark.parametrize("version,warns_4011,warns_3778", [
-    ("v1.12.4", False, False), ("v1.12.5", True, True), ("v1.12.6", True, True), ("v1.12.7", True, False),
-    ("v1.12.14", True, False), ("v1.12.15", False, False), ("v1.13.0", False, False), ("v1.11.24", False, False)])
+@pytest.mark.parametrize(
+    "version,warns_4011,warns_3778",
+    [
+        ("v1.12.4", False, False),
+        ("v1.12.5", True, True),
+        ("v1.12.6", True, True),
+        ("v1.12.7", True, False),
+        ("v1.12.14", True, False),
+        ("v1.12.15", False, False),
+        ("v1.13.0", False, False),
+        ("v1.11.24", False, False),
+    ],
+)
 def test_sts_leftover_is_stale_and_in_would_delete(version, warns_4011, warns_3778):
     j = judge(sts_zombie(), settings(version))
     assert verdicts(j) == {"db-0.fdb": ("stale", None)} and j.would_delete == ("db-0.fdb",)
@@ -207,9 +286,21 @@ def test_would_delete_ports_are_stale_or_deletion_risk(version, case):
 
 # ---------------------------------------------------------------- 3. every deletion-risk has a code; notes
 
-@pytest.mark.parametrize("version,code", [("v1.8.6", "DEL5"), ("v1.9.3", "DEL5"), ("v1.9.4", "DEL6"),
-                                          ("v1.10.0", "DEL5"), ("v1.10.1", "DEL6"), ("v1.11.3", "DEL6"),
-                                          ("v1.11.24", "DEL6"), ("v1.12.2", "DEL1"), ("v1.14.2", "DEL2")])
+
+@pytest.mark.parametrize(
+    "version,code",
+    [
+        ("v1.8.6", "DEL5"),
+        ("v1.9.3", "DEL5"),
+        ("v1.9.4", "DEL6"),
+        ("v1.10.0", "DEL5"),
+        ("v1.10.1", "DEL6"),
+        ("v1.11.3", "DEL6"),
+        ("v1.11.24", "DEL6"),
+        ("v1.12.2", "DEL1"),
+        ("v1.14.2", "DEL2"),
+    ],
+)
 def test_stopped_vm_deletion_risks_have_codes(version, code):
     j = judge(tc5(running=False), at(version))
     risks = {p.name: p.reason for p in j.ports if p.verdict == "deletion-risk"}
@@ -254,19 +345,23 @@ def test_running_pod_without_allocation_keeps_its_fact_in_the_detail():
 
 # ---------------------------------------------------------------- 4. version honesty, byRelease
 
-@pytest.mark.parametrize("text,version,head,assumed,behaviour_of", [
-    ("v1.13.4", "v1.13.4", False, False, "v1.13.4"),
-    ("v1.13.4-x86", "v1.13.4", False, False, "v1.13.4"),  # the release's arch image
-    ("v1.16.2", "v1.16.2", False, False, "v1.16.2"),
-    ("v1.16.3", "v1.16.3", True, True, "v1.16.2 + release-1.16 head"),  # the rule for "newer than checked"
-    ("v1.16.9", "v1.16.9", True, True, "v1.16.2 + release-1.16 head"),
-    ("v1.16.3-x86", "v1.16.3", True, True, "v1.16.2 + release-1.16 head"),
-    ("v1.17.0", "v1.17.0", True, True, "master 1533681d7"),
-    ("v1.17.0-x86", "v1.17.0", True, True, "master 1533681d7"),
-    ("v1.16.0-400-g1533681d7", "v1.17.0", True, False, "master 1533681d7"),
-    ("v1.15.3-12-gabcdef012", "v1.15.3", False, True, "v1.15.3"),
-    ("master", "v1.17.0", True, False, "master 1533681d7"),
-])
+
+@pytest.mark.parametrize(
+    "text,version,head,assumed,behaviour_of",
+    [
+        ("v1.13.4", "v1.13.4", False, False, "v1.13.4"),
+        ("v1.13.4-x86", "v1.13.4", False, False, "v1.13.4"),  # the release's arch image
+        ("v1.16.2", "v1.16.2", False, False, "v1.16.2"),
+        ("v1.16.3", "v1.16.3", True, True, "v1.16.2 + release-1.16 head"),  # the rule for "newer than checked"
+        ("v1.16.9", "v1.16.9", True, True, "v1.16.2 + release-1.16 head"),
+        ("v1.16.3-x86", "v1.16.3", True, True, "v1.16.2 + release-1.16 head"),
+        ("v1.17.0", "v1.17.0", True, True, "master 1533681d7"),
+        ("v1.17.0-x86", "v1.17.0", True, True, "master 1533681d7"),
+        ("v1.16.0-400-g1533681d7", "v1.17.0", True, False, "master 1533681d7"),
+        ("v1.15.3-12-gabcdef012", "v1.15.3", False, True, "v1.15.3"),
+        ("master", "v1.17.0", True, False, "master 1533681d7"),
+    ],
+)
 def test_resolve_version_strings(text, version, head, assumed, behaviour_of):
     r = resolve(text)
     assert (str(r.version), r.head, r.assumed, r.behaviour_of) == (version, head, assumed, behaviour_of)
@@ -290,8 +385,13 @@ def test_known_releases_cover_every_checked_tag():
 def test_by_release_tc4_and_the_fixing_release():
     table = by_release(tc4(), at("v1.13.4"))
     ranges = [r.as_dict() for r in table.ranges]
-    assert {"from": "v1.10.1", "to": "v1.13.5", "band": "D–F", "verdict": "false-positive",
-            "reasons": ["FP1"]} in ranges
+    assert {
+        "from": "v1.10.1",
+        "to": "v1.13.5",
+        "band": "D–F",
+        "verdict": "false-positive",
+        "reasons": ["FP1"],
+    } in ranges
     assert ranges[-1] == {"from": "v1.13.6", "to": "master", "band": "G–L", "verdict": "ok", "reasons": []}
     assert table.fix is not None and "every release from v1.13.6" in table.fix
     assert table.judgements < len(known_releases()) / 3  # one judgement per distinct behaviour, not per tag

@@ -4,22 +4,39 @@ a ModelError (one clear line)."""
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from dataclasses import replace
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from kubectl_ovn_lsp.model import lookups, shapes
 from kubectl_ovn_lsp.model.errors import ModelError, MultusParseError
 from kubectl_ovn_lsp.model.multus import parse_network_annotation, pod_attachments
-from kubectl_ovn_lsp.model.nad import (KIND_INVALID, KIND_IPAM, KIND_KUBE_OVN, KIND_OTHER, classify_nad,
-                                       kube_ovn_provider, network_of_provider)
+from kubectl_ovn_lsp.model.nad import (
+    KIND_INVALID,
+    KIND_IPAM,
+    KIND_KUBE_OVN,
+    KIND_OTHER,
+    classify_nad,
+    kube_ovn_provider,
+    network_of_provider,
+)
 from kubectl_ovn_lsp.model.naming import port_name
-from tests.strategies import (dns_label, json_annotation, json_values, nad_config, network_element, owner_names,
-                              port_name_parts, text_annotation)
+from tests.strategies import (
+    dns_label,
+    json_annotation,
+    json_values,
+    nad_config,
+    network_element,
+    owner_names,
+    port_name_parts,
+    text_annotation,
+)
 from tests.unit import factories as f
 
 FAST = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -44,7 +61,8 @@ def test_any_text_parses_or_raises_multus_parse_error(text: str, nadutils: bool)
 def test_text_form_round_trips(elements: list, nadutils: bool) -> None:
     found = parse_network_annotation(text_annotation(elements), "default-ns", nadutils=nadutils)
     assert [(a.namespace, a.name, a.interface) for a in found] == [
-        (ns or "default-ns", name, iface) for ns, name, iface in elements]
+        (ns or "default-ns", name, iface) for ns, name, iface in elements
+    ]
 
 
 @FAST
@@ -52,23 +70,26 @@ def test_text_form_round_trips(elements: list, nadutils: bool) -> None:
 def test_json_form_round_trips(elements: list, nadutils: bool) -> None:
     found = parse_network_annotation(json_annotation(elements), "default-ns", nadutils=nadutils)
     assert [(a.namespace, a.name, a.interface) for a in found] == [
-        (ns or "default-ns", name, iface) for ns, name, iface in elements]
+        (ns or "default-ns", name, iface) for ns, name, iface in elements
+    ]
 
 
 @FAST
 @given(value=json_values(), nadutils=st.booleans())
 def test_any_json_parses_or_raises_multus_parse_error(value: Any, nadutils: bool) -> None:
-    try:
+    with contextlib.suppress(MultusParseError):
         parse_network_annotation(json.dumps(value), "ns", nadutils=nadutils)
-    except MultusParseError:
-        pass
 
 
 @FAST
-@given(networks=st.one_of(st.text(max_size=30), st.builds(json.dumps, json_values())),
-       default=st.one_of(st.none(), st.text(max_size=20)), nadutils=st.booleans())
-def test_pod_attachments_raise_only_multus_errors_naming_the_key(networks: str, default: str | None,
-                                                                  nadutils: bool) -> None:
+@given(
+    networks=st.one_of(st.text(max_size=30), st.builds(json.dumps, json_values())),
+    default=st.one_of(st.none(), st.text(max_size=20)),
+    nadutils=st.booleans(),
+)
+def test_pod_attachments_raise_only_multus_errors_naming_the_key(
+    networks: str, default: str | None, nadutils: bool
+) -> None:
     annotations = {"k8s.v1.cni.cncf.io/networks": networks}
     if default is not None:
         annotations["v1.multus-cni.io/default-network"] = default
@@ -109,7 +130,7 @@ def test_port_name_structure(parts: tuple[str, str, str]) -> None:
     assert name.startswith(f"{owner}.{namespace}")
     assert name == f"{owner}.{namespace}" if provider == "ovn" else name == f"{owner}.{namespace}.{provider}"
     # The provider comes back once the owner and namespace are known (how stale ports are explained).
-    rest = name[len(owner) + len(namespace) + 2:] if provider != "ovn" else "ovn"
+    rest = name[len(owner) + len(namespace) + 2 :] if provider != "ovn" else "ovn"
     assert rest == provider
 
 
@@ -132,22 +153,41 @@ def test_owner_names_with_dots_keep_their_prefix(owner: str, namespace: str) -> 
 
 def _workload() -> dict[str, Any]:
     nets = "net1,ns/net2@eth1"
-    launcher = f.launcher("vm1", "ns", {"k8s.v1.cni.cncf.io/networks": nets, **f.allocated("ovn", "ovn-default"),
-                                        **f.allocated("net1.ns.ovn", "s1")})
+    launcher = f.launcher(
+        "vm1",
+        "ns",
+        {"k8s.v1.cni.cncf.io/networks": nets, **f.allocated("ovn", "ovn-default"), **f.allocated("net1.ns.ovn", "s1")},
+    )
     sts_pod = f.pod("db-3", "ns", owners=[f.sts_owner_ref("db")], annotations=f.allocated("ovn", "ovn-default"))
     return {
-        "pod": launcher, "sts_pod": sts_pod,
-        "vm": f.vm("vm1", "ns", [f.multus_net("a", "ns/net1"), {"name": "default", "pod": {}}],
-                   template_annotations={"k8s.v1.cni.cncf.io/networks": "net2"}),
-        "vmi": f.vmi("vm1", "ns"), "nad": f.nad("net1", "ns"), "nad2": f.nad("net2", "ns", "macvlan", ipam="kube-ovn"),
-        "subnet": f.subnet("s1", "net1.ns.ovn"), "sts": f.statefulset("db", "ns", 3),
+        "pod": launcher,
+        "sts_pod": sts_pod,
+        "vm": f.vm(
+            "vm1",
+            "ns",
+            [f.multus_net("a", "ns/net1"), {"name": "default", "pod": {}}],
+            template_annotations={"k8s.v1.cni.cncf.io/networks": "net2"},
+        ),
+        "vmi": f.vmi("vm1", "ns"),
+        "nad": f.nad("net1", "ns"),
+        "nad2": f.nad("net2", "ns", "macvlan", ipam="kube-ovn"),
+        "subnet": f.subnet("s1", "net1.ns.ovn"),
+        "sts": f.statefulset("db", "ns", 3),
         "deployment": f.deployment(args=["--keep-vm-ip=true"]),
     }
 
 
-KINDS = {"pod": "Pod", "sts_pod": "Pod", "vm": "VirtualMachine", "vmi": "VirtualMachineInstance",
-         "nad": "NetworkAttachmentDefinition", "nad2": "NetworkAttachmentDefinition", "subnet": "Subnet",
-         "sts": "StatefulSet", "deployment": "Deployment"}
+KINDS = {
+    "pod": "Pod",
+    "sts_pod": "Pod",
+    "vm": "VirtualMachine",
+    "vmi": "VirtualMachineInstance",
+    "nad": "NetworkAttachmentDefinition",
+    "nad2": "NetworkAttachmentDefinition",
+    "subnet": "Subnet",
+    "sts": "StatefulSet",
+    "deployment": "Deployment",
+}
 
 
 def run_model(objs: dict[str, Any], version: str) -> Any:
@@ -156,10 +196,18 @@ def run_model(objs: dict[str, Any], version: str) -> Any:
     pods = (objs["pod"], objs["sts_pod"])
     keys = lookups.nad_references(pods, objs["vm"], "ns", settings_)
     nads = {k: v for k, v in {("ns", "net1"): objs["nad"], ("ns", "net2"): objs["nad2"]}.items() if k in keys}
-    snap = lookups.WorkloadSnapshot(namespace="ns", target_kind="VirtualMachine", target_name="vm1", pods=pods,
-                                    vm=objs["vm"], vmi=objs["vmi"], nads=nads,
-                                    subnets={"s1": objs["subnet"], "ovn-default": f.subnet("ovn-default")},
-                                    statefulsets={("ns", "db"): objs["sts"]}, now=f.NOW)
+    snap = lookups.WorkloadSnapshot(
+        namespace="ns",
+        target_kind="VirtualMachine",
+        target_name="vm1",
+        pods=pods,
+        vm=objs["vm"],
+        vmi=objs["vmi"],
+        nads=nads,
+        subnets={"s1": objs["subnet"], "ovn-default": f.subnet("ovn-default")},
+        statefulsets={("ns", "db"): objs["sts"]},
+        now=f.NOW,
+    )
     lookups.candidate_lookups(snap, settings_)
     return lookups.judge(replace(snap, nb_ports=(f.nb_port("vm1.ns", "ns", "vm1"),)), settings_)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kubectl_ovn_lsp.model import lookups
 from kubectl_ovn_lsp.model.inventory import NADS, VMS, Inventory, by_key, by_name
@@ -23,13 +24,16 @@ S134 = settings("v1.13.4", keep_vm_ip=True, enable_external_vpc=True)
 
 def inventory_of(snapshot: WorkloadSnapshot, **extra: object) -> Inventory:
     """The inventory `audit` would list for a cluster holding exactly this workload."""
-    return Inventory(now=snapshot.now, pods=snapshot.pods,
-                     vms={(snapshot.namespace, snapshot.vm["metadata"]["name"]): snapshot.vm}
-                     if snapshot.vm else {},
-                     vmis={(snapshot.namespace, snapshot.vmi["metadata"]["name"]): snapshot.vmi} if snapshot.vmi else {},
-                     nads={k: v for k, v in snapshot.nads.items() if v is not None}, subnets=snapshot.subnets,
-                     statefulsets={k: v for k, v in snapshot.statefulsets.items() if v is not None},
-                     **extra)  # type: ignore[arg-type]
+    return Inventory(
+        now=snapshot.now,
+        pods=snapshot.pods,
+        vms={(snapshot.namespace, snapshot.vm["metadata"]["name"]): snapshot.vm} if snapshot.vm else {},
+        vmis={(snapshot.namespace, snapshot.vmi["metadata"]["name"]): snapshot.vmi} if snapshot.vmi else {},
+        nads={k: v for k, v in snapshot.nads.items() if v is not None},
+        subnets=snapshot.subnets,
+        statefulsets={k: v for k, v in snapshot.statefulsets.items() if v is not None},
+        **extra,
+    )  # type: ignore[arg-type]
 
 
 def _ports(item) -> dict[str, tuple[str, str | None]]:
@@ -40,8 +44,9 @@ def _item(result, kind: str, namespace: str, name: str):
     return next(i for i in result.items if (i.owner.kind, i.owner.namespace, i.owner.name) == (kind, namespace, name))
 
 
-@pytest.mark.parametrize("make", [scenarios.tc1, scenarios.tc2, scenarios.tc3, scenarios.tc4, scenarios.tc5,
-                                  scenarios.tc8])
+@pytest.mark.parametrize(
+    "make", [scenarios.tc1, scenarios.tc2, scenarios.tc3, scenarios.tc4, scenarios.tc5, scenarios.tc8]
+)
 def test_replay_judges_each_owner_as_explain_always_did(make) -> None:
     snapshot = make()
     result = replay(inventory_of(snapshot), snapshot.nb_ports, S134)
@@ -54,16 +59,22 @@ def test_replay_judges_each_owner_as_explain_always_did(make) -> None:
 def test_tc4_is_fp1_through_the_replay() -> None:
     snapshot = scenarios.tc4()
     item = _item(replay(inventory_of(snapshot), snapshot.nb_ports, S134), "VirtualMachine", "test-ns", "vm-a")
-    assert _ports(item) == {"vm-a.test-ns": ("false-positive", "FP1"),
-                            "vm-a.test-ns.subnet-a.test-ns.ovn": ("ok", None)}
+    assert _ports(item) == {
+        "vm-a.test-ns": ("false-positive", "FP1"),
+        "vm-a.test-ns.subnet-a.test-ns.ovn": ("ok", None),
+    }
     assert item.judgement.lost_logged == ("vm-a.test-ns",)
 
 
 def test_grouping_vm_vmi_launchers_and_pods() -> None:
     src, dst = launcher("vm4", "ns", suffix="aaaaa"), launcher("vm4", "ns", suffix="bbbbb")
     lone = launcher("gone", "ns", suffix="ccccc")  # its VMI and VM no longer exist
-    inv = Inventory(now=NOW, pods=(dst, src, lone, pod("web", "ns"), launcher("only-vmi", "ns", suffix="ddddd")),
-                    vms=by_key([vm("vm4", "ns")]), vmis=by_key([vmi("vm4", "ns"), vmi("only-vmi", "ns")]))
+    inv = Inventory(
+        now=NOW,
+        pods=(dst, src, lone, pod("web", "ns"), launcher("only-vmi", "ns", suffix="ddddd")),
+        vms=by_key([vm("vm4", "ns")]),
+        vmis=by_key([vmi("vm4", "ns"), vmi("only-vmi", "ns")]),
+    )
     owners = {(o.kind, o.name): [p["metadata"]["name"] for p in o.pods] for o in workload_owners(inv)}
     assert owners == {
         ("VirtualMachine", "vm4"): ["virt-launcher-vm4-aaaaa", "virt-launcher-vm4-bbbbb"],
@@ -80,8 +91,10 @@ def test_ports_of_a_deleted_vm_are_one_orphan_gc_deletes() -> None:
     assert (item.owner.kind, item.owner.namespace, item.owner.name) == ("Orphan", "fns", "vmd")
     assert _ports(item) == {"vmd.fns": ("stale", None), "vmd.fns.net-b.fns.ovn": ("stale", None)}
     assert item.verdict == "ok" and result.would_delete == ("vmd.fns", "vmd.fns.net-b.fns.ovn")
-    assert {p.name: p.network for p in item.judgement.ports} == {"vmd.fns": "default",
-                                                                 "vmd.fns.net-b.fns.ovn": "fns/net-b"}
+    assert {p.name: p.network for p in item.judgement.ports} == {
+        "vmd.fns": "default",
+        "vmd.fns.net-b.fns.ovn": "fns/net-b",
+    }
 
 
 def test_orphans_are_left_alone_when_gc_is_off() -> None:
@@ -149,8 +162,10 @@ def test_unreadable_nads_only_affect_owners_that_reference_one() -> None:
     inv = replace(inventory_of(tc2), pods=tc2.pods + tc1.pods, nads={}, unreadable={NADS: "forbidden"})
     result = replay(inv, tc2.nb_ports + tc1.nb_ports, S134)
     # p1's ports stay p1's: an owner that could not be judged never turns its ports into orphans
-    assert {(i.owner.kind, i.owner.name): i.verdict for i in result.items} == {("Pod", "p1"): "error",
-                                                                              ("Pod", "web-5f7c"): "ok"}
+    assert {(i.owner.kind, i.owner.name): i.verdict for i in result.items} == {
+        ("Pod", "p1"): "error",
+        ("Pod", "web-5f7c"): "ok",
+    }
 
 
 def test_a_malformed_owner_is_an_error_item_and_the_rest_is_judged() -> None:
@@ -164,14 +179,16 @@ def test_a_malformed_owner_is_an_error_item_and_the_rest_is_judged() -> None:
     assert by_owner["web-5f7c"].verdict == "ok"
     assert by_owner["bad"].verdict == "error" and "malformed" in by_owner["bad"].error
     assert by_owner["weird"].verdict == "error"
-    assert by_owner["weird"].error == ('Pod app/weird: metadata.annotations must be a mapping of strings to strings, '
-                                       'got a string ("not-a-map")')
+    assert by_owner["weird"].error == (
+        'Pod app/weird: metadata.annotations must be a mapping of strings to strings, got a string ("not-a-map")'
+    )
 
 
 def test_owner_candidates_of_port_names() -> None:
     assert owner_candidates("vm-a.test-ns")[0] == PortOwnerCandidate("test-ns", "vm-a", "ovn")
     assert owner_candidates("vm-a.test-ns.subnet-a.test-ns.ovn")[0] == PortOwnerCandidate(
-        "test-ns", "vm-a", "subnet-a.test-ns.ovn")
+        "test-ns", "vm-a", "subnet-a.test-ns.ovn"
+    )
     assert PortOwnerCandidate("apps", "web.v2", "ovn") in owner_candidates("web.v2.apps")  # dotted pod names
     assert owner_candidates("Not.A_NS") == [] and owner_candidates("plain") == []
     assert node_of_port("node-node2") == "node2" and node_of_port("node-x.ns") is None and node_of_port("node-") is None
@@ -190,20 +207,33 @@ def test_every_kube_ovn_port_name_reads_back_to_its_owner(owner: str, namespace:
 
 
 def _vip(name: str, vip_type: str = "", subnet: str = "ovn-default") -> dict:
-    return {"apiVersion": "kubeovn.io/v1", "kind": "Vip", "metadata": {"name": name},
-            "spec": {"namespace": "app", "subnet": subnet, "type": vip_type}}
+    return {
+        "apiVersion": "kubeovn.io/v1",
+        "kind": "Vip",
+        "metadata": {"name": name},
+        "spec": {"namespace": "app", "subnet": subnet, "type": vip_type},
+    }
 
 
-@pytest.mark.parametrize("version, typed, arp_proxy, verdict", [
-    ("v1.13.4", True, False, "deletion-risk"), ("v1.13.4", False, True, "ok"),  # before v1.14: arp_proxy keeps
-    ("v1.14.0", True, False, "ok"), ("v1.14.0", False, True, "deletion-risk"),  # from v1.14.0: a type keeps
-])
-def test_vip_ports_are_kept_by_the_rule_of_the_release(version: str, typed: bool, arp_proxy: bool,
-                                                         verdict: str) -> None:
+@pytest.mark.parametrize(
+    "version, typed, arp_proxy, verdict",
+    [
+        ("v1.13.4", True, False, "deletion-risk"),
+        ("v1.13.4", False, True, "ok"),  # before v1.14: arp_proxy keeps
+        ("v1.14.0", True, False, "ok"),
+        ("v1.14.0", False, True, "deletion-risk"),  # from v1.14.0: a type keeps
+    ],
+)
+def test_vip_ports_are_kept_by_the_rule_of_the_release(
+    version: str, typed: bool, arp_proxy: bool, verdict: str
+) -> None:
     port = nb_port("v1.app", "app", "v1", options={"arp_proxy": "true"} if arp_proxy else {})
     s = settings(version, keep_vm_ip=True, enable_external_vpc=True)
-    inventory = Inventory(now=NOW, vips={"v1": _vip("v1", "switch_lb_vip" if typed else "")},
-                          subnets={"ovn-default": {"metadata": {"name": "ovn-default"}, "spec": {"provider": "ovn"}}})
+    inventory = Inventory(
+        now=NOW,
+        vips={"v1": _vip("v1", "switch_lb_vip" if typed else "")},
+        subnets={"ovn-default": {"metadata": {"name": "ovn-default"}, "spec": {"provider": "ovn"}}},
+    )
     [item] = replay(inventory, [port], s).items
     assert (item.owner.kind, item.owner.namespace, item.owner.name) == ("Vip", "app", "v1")
     assert _ports(item) == {"v1.app": (verdict, "DEL10" if verdict == "deletion-risk" else None)}

@@ -15,20 +15,31 @@ from tests.unit import factories as f
 BASES: dict[str, dict] = {
     "Pod": f.launcher("vm1", "ns", {"a": "b"}),
     "VirtualMachine": f.vm("vm1", "ns", [f.multus_net("a", "ns/net1")], template_annotations={"x": "y"}),
-    "VirtualMachineInstance": {**f.vmi("vm1", "ns"), "spec": {"networks": [{"name": "a", "multus": {
-        "networkName": "n"}}]}},
+    "VirtualMachineInstance": {
+        **f.vmi("vm1", "ns"),
+        "spec": {"networks": [{"name": "a", "multus": {"networkName": "n"}}]},
+    },
     "NetworkAttachmentDefinition": f.nad("net1", "ns"),
     "Subnet": f.subnet("s1"),
     "Deployment": f.deployment(args=["--keep-vm-ip=true"]),
     "StatefulSet": f.statefulset("db", "ns", start=0),
     "Node": {"apiVersion": "v1", "kind": "Node", "metadata": {"name": "n1", "annotations": {"a": "b"}}},
-    "Secret": {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "s", "namespace": "ns"},
-               "data": {"k": "dg=="}},
+    "Secret": {
+        "apiVersion": "v1",
+        "kind": "Secret",
+        "metadata": {"name": "s", "namespace": "ns"},
+        "data": {"k": "dg=="},
+    },
 }
 WRONG: dict[str, list[Any]] = {
-    "map": ["x", 3, ["a"]], "list": ["x", {"a": "b"}, 3], "str": [3, True, ["x"], {"a": "b"}],
-    "int": ["3", 1.5, True], "bool": ["true", 1, ["x"]], "time": ["yesterday", 5, {"t": 1}],
-    "strmap": [["a"], {"a": 1}, {"a": None}, "a=b"], "strlist": ["--x", [1], [None], {"a": "b"}],
+    "map": ["x", 3, ["a"]],
+    "list": ["x", {"a": "b"}, 3],
+    "str": [3, True, ["x"], {"a": "b"}],
+    "int": ["3", 1.5, True],
+    "bool": ["true", 1, ["x"]],
+    "time": ["yesterday", 5, {"t": 1}],
+    "strmap": [["a"], {"a": 1}, {"a": None}, "a=b"],
+    "strlist": ["--x", [1], [None], {"a": "b"}],
 }
 
 
@@ -59,8 +70,12 @@ def _put(obj: dict, path: str, value: Any) -> dict | None:
     return obj
 
 
-CASES = [(kind, path, expected, value) for kind, fields in shapes.SHAPES.items() for path, expected in fields
-         for value in WRONG[expected]]
+CASES = [
+    (kind, path, expected, value)
+    for kind, fields in shapes.SHAPES.items()
+    for path, expected in fields
+    for value in WRONG[expected]
+]
 
 
 @pytest.mark.parametrize("kind", sorted(BASES))
@@ -68,8 +83,7 @@ def test_the_bases_are_well_formed(kind: str) -> None:
     assert shapes.problems(kind, BASES[kind]) == []
 
 
-@pytest.mark.parametrize("kind, path, expected, value", CASES,
-                         ids=[f"{k}:{p}={v!r}"[:70] for k, p, _, v in CASES])
+@pytest.mark.parametrize("kind, path, expected, value", CASES, ids=[f"{k}:{p}={v!r}"[:70] for k, p, _, v in CASES])
 def test_a_wrong_type_is_named(kind: str, path: str, expected: str, value: Any) -> None:
     obj = _put(BASES[kind], path, value)
     if obj is None:
@@ -88,8 +102,9 @@ def test_null_items_and_missing_identity(kind: str) -> None:
     assert shapes.problems(kind, meta_less)[0][0] == "metadata"
     nameless = copy.deepcopy(BASES[kind])
     nameless["metadata"]["name"] = "a\nb" if kind == "Pod" else ""
-    assert shapes.problems(kind, nameless) == ([] if kind == "Pod" else [("metadata.name", "a non-empty string",
-                                                                           'a string ("")')])
+    assert shapes.problems(kind, nameless) == (
+        [] if kind == "Pod" else [("metadata.name", "a non-empty string", 'a string ("")')]
+    )
 
 
 def test_names_with_control_characters_stay_on_one_line() -> None:

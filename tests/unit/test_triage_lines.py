@@ -21,40 +21,75 @@ NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 LOST_TEXT = "lsp lost for pod vm-a.test-ns, please delete the pod and retry"
 
 
-@pytest.mark.parametrize("text, event, name, when, assumed", [
-    (f"E0319 09:14:58.247743       7 gc.go:430] {LOST_TEXT}", LOST, "vm-a.test-ns", "2026-03-19T09:14:58", True),
-    (f"2025-03-19T09:14:58.247743123Z E0319 09:14:58.247743 7 gc.go:430] {LOST_TEXT}", LOST, "vm-a.test-ns",
-     "2025-03-19T09:14:58", False),  # kubectl logs --timestamps: the year is known
-    ("2026-03-19T09:14:58.1+02:00 stderr F I0319 07:14:58.100000 1 gc.go:493] gc logical switch port p.ns with uuid "
-     "5f0c2a9e-1b2c-4d3e-8f9a-0b1c2d3e4f5a", DELETED, "p.ns", "2026-03-19T07:14:58", False),  # CRI file, W2
-    ("I0319 09:14:58.247743       1 gc.go:513] gc logical switch port vmd.fns", DELETED, "vmd.fns",
-     "2026-03-19T09:14:58", True),
-    ('{"log":"E0319 09:14:58.2 7 gc.go:430] ' + LOST_TEXT + '\\n","stream":"stderr","time":"2024-03-19T09:14:58.2Z"}',
-     LOST, "vm-a.test-ns", "2024-03-19T09:14:58", False),  # a log store's JSON export
-    (f"E1231 23:59:59.000001 7 gc.go:430] {LOST_TEXT}", LOST, "vm-a.test-ns", "2025-12-31T23:59:59", True),
-])
+@pytest.mark.parametrize(
+    "text, event, name, when, assumed",
+    [
+        (f"E0319 09:14:58.247743       7 gc.go:430] {LOST_TEXT}", LOST, "vm-a.test-ns", "2026-03-19T09:14:58", True),
+        (
+            f"2025-03-19T09:14:58.247743123Z E0319 09:14:58.247743 7 gc.go:430] {LOST_TEXT}",
+            LOST,
+            "vm-a.test-ns",
+            "2025-03-19T09:14:58",
+            False,
+        ),  # kubectl logs --timestamps: the year is known
+        (
+            "2026-03-19T09:14:58.1+02:00 stderr F I0319 07:14:58.100000 1 gc.go:493] "
+            "gc logical switch port p.ns with uuid 5f0c2a9e-1b2c-4d3e-8f9a-0b1c2d3e4f5a",
+            DELETED,
+            "p.ns",
+            "2026-03-19T07:14:58",
+            False,
+        ),  # CRI file, W2
+        (
+            "I0319 09:14:58.247743       1 gc.go:513] gc logical switch port vmd.fns",
+            DELETED,
+            "vmd.fns",
+            "2026-03-19T09:14:58",
+            True,
+        ),
+        (
+            '{"log":"E0319 09:14:58.2 7 gc.go:430] '
+            + LOST_TEXT
+            + '\\n","stream":"stderr","time":"2024-03-19T09:14:58.2Z"}',
+            LOST,
+            "vm-a.test-ns",
+            "2024-03-19T09:14:58",
+            False,
+        ),  # a log store's JSON export
+        (f"E1231 23:59:59.000001 7 gc.go:430] {LOST_TEXT}", LOST, "vm-a.test-ns", "2025-12-31T23:59:59", True),
+    ],
+)
 def test_every_log_form(text, event, name, when, assumed) -> None:
     found, is_klog = parse_line(text, NOW)
     assert is_klog and found is not None
     assert (found.event, found.name, found.when.strftime("%Y-%m-%dT%H:%M:%S"), found.year_assumed) == (
-        event, name, when, assumed)
+        event,
+        name,
+        when,
+        assumed,
+    )
 
 
-@pytest.mark.parametrize("text, klog", [
-    ("I0319 09:14:58.247743 7 pod.go:1234] gc logical switch port p.ns", True),  # pod.go says it too: not GC
-    ("W0319 09:14:58.247743 7 gc.go:430] something else entirely", True),
-    ("E0319 09:14:58.247743 7 gc.go:430] lsp lost for pod", True),  # truncated
-    ("-------------------------------------------------------------------------------", False),
-    ("\ufffd\ufffd binary \x00 noise", False),
-    ("", False),
-])
+@pytest.mark.parametrize(
+    "text, klog",
+    [
+        ("I0319 09:14:58.247743 7 pod.go:1234] gc logical switch port p.ns", True),  # pod.go says it too: not GC
+        ("W0319 09:14:58.247743 7 gc.go:430] something else entirely", True),
+        ("E0319 09:14:58.247743 7 gc.go:430] lsp lost for pod", True),  # truncated
+        ("-------------------------------------------------------------------------------", False),
+        ("\ufffd\ufffd binary \x00 noise", False),
+        ("", False),
+    ],
+)
 def test_other_lines_are_skipped_not_errors(text: str, klog: bool) -> None:
     assert parse_line(text, NOW) == (None, klog)
 
 
 def test_scan_counts_and_since() -> None:
-    lines = [f"E0319 09:0{m}:00.000000 7 gc.go:430] lsp lost for pod a{m}.ns, please delete the pod and retry"
-             for m in range(5)] + ["garbage", "I0319 09:00:00.0 1 controller.go:1] started"]
+    lines = [
+        f"E0319 09:0{m}:00.000000 7 gc.go:430] lsp lost for pod a{m}.ns, please delete the pod and retry"
+        for m in range(5)
+    ] + ["garbage", "I0319 09:00:00.0 1 controller.go:1] started"]
     result = scan(lines, NOW, since=datetime(2026, 3, 19, 9, 3, tzinfo=timezone.utc))
     assert [g.name for g in result.lines] == ["a3.ns", "a4.ns"]
     assert (result.klog_lines, result.skipped, result.year_assumed) == (6, 5, True)
@@ -69,9 +104,12 @@ def test_the_line_table_on_every_tag_it_names(event: str, table: dict) -> None:
             if first != "master":
                 before = parse_version(first)
                 earlier = parse_version(f"v{before.major}.{before.minor}.{before.patch - 1}") if before.patch else None
-                if earlier and not any(line in (n,) for n, rs in table.items() for f, la in rs
-                                       if parse_version(f) and parse_version(f) <= earlier <= parse_version(la)
-                                       and n == line):
+                if earlier and not any(
+                    line in (n,)
+                    for n, rs in table.items()
+                    for f, la in rs
+                    if parse_version(f) and parse_version(f) <= earlier <= parse_version(la) and n == line
+                ):
                     assert not logs_at(event, line, earlier), (event, line, str(earlier))
 
 
@@ -93,12 +131,15 @@ def test_releases_newer_than_any_checked_one() -> None:
 
 
 def test_grouping_keeps_the_latest_kind_and_counts_it() -> None:
-    lines = scan([
-        f"E0319 09:00:00.0 7 gc.go:430] {LOST_TEXT}",
-        f"E0319 09:06:00.0 7 gc.go:430] {LOST_TEXT}",
-        "I0319 09:12:00.0 7 gc.go:390] gc logical switch port vm-a.test-ns",
-        "I0319 09:12:00.0 7 gc.go:390] gc logical switch port b.ns",
-    ], NOW).lines
+    lines = scan(
+        [
+            f"E0319 09:00:00.0 7 gc.go:430] {LOST_TEXT}",
+            f"E0319 09:06:00.0 7 gc.go:430] {LOST_TEXT}",
+            "I0319 09:12:00.0 7 gc.go:390] gc logical switch port vm-a.test-ns",
+            "I0319 09:12:00.0 7 gc.go:390] gc logical switch port b.ns",
+        ],
+        NOW,
+    ).lines
     a, b = group(lines)
     assert (a.name, a.event, a.count, a.gc_lines) == ("b.ns", DELETED, 1, (390,))
     assert (b.name, b.event, b.count, b.gc_lines) == ("vm-a.test-ns", DELETED, 1, (390,))
@@ -115,16 +156,24 @@ def _triage(inventory: Inventory, ports: list, log: list[str], version: str = "v
 
 def test_each_event_class() -> None:
     tc4 = scenarios.tc4()
-    inventory = Inventory(now=tc4.now, pods=tc4.pods, vms={("test-ns", "vm-a"): tc4.vm}, nads=dict(tc4.nads),
-                          subnets=tc4.subnets)
-    log = [f"E0319 09:00:00.0 7 gc.go:430] {LOST_TEXT}",
-           "E0319 09:00:00.0 7 gc.go:430] lsp lost for pod gone.ns, please delete the pod and retry",
-           "I0319 09:00:00.0 7 gc.go:390] gc logical switch port vm-a.test-ns.subnet-a.test-ns.ovn",
-           "I0319 09:00:00.0 7 gc.go:390] gc logical switch port old.ns"]
+    inventory = Inventory(
+        now=tc4.now, pods=tc4.pods, vms={("test-ns", "vm-a"): tc4.vm}, nads=dict(tc4.nads), subnets=tc4.subnets
+    )
+    log = [
+        f"E0319 09:00:00.0 7 gc.go:430] {LOST_TEXT}",
+        "E0319 09:00:00.0 7 gc.go:430] lsp lost for pod gone.ns, please delete the pod and retry",
+        "I0319 09:00:00.0 7 gc.go:390] gc logical switch port vm-a.test-ns.subnet-a.test-ns.ovn",
+        "I0319 09:00:00.0 7 gc.go:390] gc logical switch port old.ns",
+    ]
     items, notes = _triage(inventory, list(tc4.nb_ports), log)
     fp = items["vm-a.test-ns"]
     assert (fp.verdict, fp.reason, fp.still_logged, fp.owner.kind, fp.owner.name) == (
-        "false-positive", "FP1", True, "VirtualMachine", "vm-a")
+        "false-positive",
+        "FP1",
+        True,
+        "VirtualMachine",
+        "vm-a",
+    )
     assert (items["gone.ns"].verdict, items["gone.ns"].owner, items["gone.ns"].still_logged) == ("ok", None, False)
     # deleted, but present again now and needed: not a risk any more
     assert items["vm-a.test-ns.subnet-a.test-ns.ovn"].verdict == "ok"
@@ -136,8 +185,9 @@ def test_a_deleted_port_a_stopped_vm_still_needs_is_a_deletion_risk() -> None:
     tc5 = scenarios.tc5(running=False, template_annotation="")
     inventory = Inventory(now=tc5.now, vms=by_key([tc5.vm]), nads=dict(tc5.nads), subnets=tc5.subnets)
     ports = [p for p in tc5.nb_ports if p.name == "vm1.vmns"]  # GC already deleted the attachment port
-    items, notes = _triage(inventory, ports, ["I0319 09:00:00.0 7 gc.go:436] gc logical switch port "
-                                              "vm1.vmns.nad-a.vmns.ovn"], "v1.14.2")
+    items, notes = _triage(
+        inventory, ports, ["I0319 09:00:00.0 7 gc.go:436] gc logical switch port vm1.vmns.nad-a.vmns.ovn"], "v1.14.2"
+    )
     item = items["vm1.vmns.nad-a.vmns.ovn"]
     assert (item.verdict, item.reason, item.owner.name) == ("deletion-risk", "DEL2", "vm1")
     assert item.detail.startswith("GC already deleted a port this VirtualMachine uses")
@@ -145,9 +195,15 @@ def test_a_deleted_port_a_stopped_vm_still_needs_is_a_deletion_risk() -> None:
 
 def test_line_notes_for_unknown_lines_and_other_releases() -> None:
     inventory = Inventory(now=NOW, vms=by_key([vm("vm-x", "ns")]))
-    _, notes = _triage(inventory, [nb_port("vm-x.ns", "ns", "vm-x")],
-                       ["E0319 09:00:00.0 7 gc.go:476] lsp lost for pod vm-x.ns, please delete the pod and retry",
-                        "E0319 09:00:00.0 7 gc.go:999] lsp lost for pod vm-x.ns, please delete the pod and retry"])
-    assert any("gc.go:476 (lsp lost) is logged there by v1.14.0–v1.14.6, not by the detected v1.13.4" in n
-               for n in notes)
+    _, notes = _triage(
+        inventory,
+        [nb_port("vm-x.ns", "ns", "vm-x")],
+        [
+            "E0319 09:00:00.0 7 gc.go:476] lsp lost for pod vm-x.ns, please delete the pod and retry",
+            "E0319 09:00:00.0 7 gc.go:999] lsp lost for pod vm-x.ns, please delete the pod and retry",
+        ],
+    )
+    assert any(
+        "gc.go:476 (lsp lost) is logged there by v1.14.0–v1.14.6, not by the detected v1.13.4" in n for n in notes
+    )
     assert any(n.startswith("gc.go:999 (lsp lost) is logged there by no checked release") for n in notes)

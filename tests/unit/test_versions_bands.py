@@ -6,27 +6,36 @@ from __future__ import annotations
 import pytest
 from factories import deployment
 
-from kubectl_ovn_lsp.model.bands import BANDS, SWITCHES, band_of, behaviour_for, controller_flags, \
-    settings_from_deployment
+from kubectl_ovn_lsp.model.bands import (
+    BANDS,
+    SWITCHES,
+    band_of,
+    behaviour_for,
+    controller_flags,
+    settings_from_deployment,
+)
 from kubectl_ovn_lsp.model.versions import Version, image_tag, parse_version
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("v1.13.4", Version(1, 13, 4)),
-    ("1.13.4", Version(1, 13, 4)),
-    ("kubeovn/kube-ovn:v1.14.0-x86", Version(1, 14, 0)),
-    ("registry.example.com:5000/x/kube-ovn:v1.12.20-mc", Version(1, 12, 20)),
-    ("v1.13.4-debug", Version(1, 13, 4)),
-    ("docker.io/kubeovn/kube-ovn:v1.15.3@sha256:" + "a" * 64, Version(1, 15, 3)),
-    ("docker.io/kubeovn/kube-ovn@sha256:" + "a" * 64, None),
-    ("kubeovn/kube-ovn:latest", None),
-    ("master", None),
-    ("latest", None),
-    ("registry:5000/kube-ovn", None),
-    ("", None),
-    (None, None),
-    ("v1.13", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("v1.13.4", Version(1, 13, 4)),
+        ("1.13.4", Version(1, 13, 4)),
+        ("kubeovn/kube-ovn:v1.14.0-x86", Version(1, 14, 0)),
+        ("registry.example.com:5000/x/kube-ovn:v1.12.20-mc", Version(1, 12, 20)),
+        ("v1.13.4-debug", Version(1, 13, 4)),
+        ("docker.io/kubeovn/kube-ovn:v1.15.3@sha256:" + "a" * 64, Version(1, 15, 3)),
+        ("docker.io/kubeovn/kube-ovn@sha256:" + "a" * 64, None),
+        ("kubeovn/kube-ovn:latest", None),
+        ("master", None),
+        ("latest", None),
+        ("registry:5000/kube-ovn", None),
+        ("", None),
+        (None, None),
+        ("v1.13", None),
+    ],
+)
 def test_parse_version(text, expected):
     assert parse_version(text) == expected
 
@@ -37,12 +46,32 @@ def test_version_order_and_text():
     assert image_tag("reg:5000/kube-ovn") is None
 
 
-@pytest.mark.parametrize("version,band", [
-    ("v1.7.3", "A"), ("v1.8.0", "B"), ("v1.8.1", "C"), ("v1.8.18", "C"), ("v1.9.0", "D"), ("v1.11.24", "D"),
-    ("v1.12.0", "E"), ("v1.12.35", "E"), ("v1.13.0", "F"), ("v1.13.5", "F"), ("v1.13.6", "G"), ("v1.13.15", "G"),
-    ("v1.14.0", "H"), ("v1.14.4", "H"), ("v1.14.5", "I"), ("v1.14.41", "I"), ("v1.15.0", "J"), ("v1.15.24", "J"),
-    ("v1.16.0", "K"), ("v1.16.2", "K"), ("v1.17.0", "L"),
-])
+@pytest.mark.parametrize(
+    "version,band",
+    [
+        ("v1.7.3", "A"),
+        ("v1.8.0", "B"),
+        ("v1.8.1", "C"),
+        ("v1.8.18", "C"),
+        ("v1.9.0", "D"),
+        ("v1.11.24", "D"),
+        ("v1.12.0", "E"),
+        ("v1.12.35", "E"),
+        ("v1.13.0", "F"),
+        ("v1.13.5", "F"),
+        ("v1.13.6", "G"),
+        ("v1.13.15", "G"),
+        ("v1.14.0", "H"),
+        ("v1.14.4", "H"),
+        ("v1.14.5", "I"),
+        ("v1.14.41", "I"),
+        ("v1.15.0", "J"),
+        ("v1.15.24", "J"),
+        ("v1.16.0", "K"),
+        ("v1.16.2", "K"),
+        ("v1.17.0", "L"),
+    ],
+)
 def test_band_boundaries(version, band):
     assert band_of(parse_version(version)).letter == band
 
@@ -138,7 +167,7 @@ def test_unreleased_switches_apply_only_to_the_branch_head(switch):
     assert getattr(behaviour_for(parse_version("v1.16.3"), head=False), switch) is False
     assert getattr(behaviour_for(parse_version("v1.16.3"), head=True), switch) is True
     assert getattr(behaviour_for(parse_version("v1.16.9"), head=True), switch) is True
-    assert getattr(behaviour_for(parse_version("v1.15.25"), head=True), "ipam_by_nad_type") is False
+    assert behaviour_for(parse_version("v1.15.25"), head=True).ipam_by_nad_type is False
 
 
 @pytest.mark.parametrize("switch,before,after", FLIPS)
@@ -151,33 +180,47 @@ def test_every_switch_has_a_flip_test():
     assert {row[0] for row in FLIPS} == set(SWITCHES)
 
 
-@pytest.mark.parametrize("version,predicate", [("v1.8.0", "none"), ("v1.8.1", "exact"), ("v1.11.24", "suffix"),
-                                               ("v1.12.35", "suffix"), ("v1.13.0", "three-field")])
+@pytest.mark.parametrize(
+    "version,predicate",
+    [
+        ("v1.8.0", "none"),
+        ("v1.8.1", "exact"),
+        ("v1.11.24", "suffix"),
+        ("v1.12.35", "suffix"),
+        ("v1.13.0", "three-field"),
+    ],
+)
 def test_ovn_predicate_per_band(version, predicate):
     assert behaviour_for(parse_version(version)).ovn_predicate == predicate
 
 
-@pytest.mark.parametrize("argv,expected", [
-    (["--keep-vm-ip=true"], {"keep-vm-ip": "true"}),
-    (["--keep-vm-ip"], {"keep-vm-ip": "true"}),
-    (["--keep-vm-ip", "false"], {"keep-vm-ip": "true"}),  # Go bool flags never take the next word
-    (["-keep-vm-ip=false"], {"keep-vm-ip": "false"}),
-    (["--gc-interval", "0", "--enable-external-vpc=false"], {"gc-interval": "0", "enable-external-vpc": "false"}),
-    (["/kube-ovn/start-controller.sh", "--default-cidr=10.16.0.0/16"], {"default-cidr": "10.16.0.0/16"}),
-])
+@pytest.mark.parametrize(
+    "argv,expected",
+    [
+        (["--keep-vm-ip=true"], {"keep-vm-ip": "true"}),
+        (["--keep-vm-ip"], {"keep-vm-ip": "true"}),
+        (["--keep-vm-ip", "false"], {"keep-vm-ip": "true"}),  # Go bool flags never take the next word
+        (["-keep-vm-ip=false"], {"keep-vm-ip": "false"}),
+        (["--gc-interval", "0", "--enable-external-vpc=false"], {"gc-interval": "0", "enable-external-vpc": "false"}),
+        (["/kube-ovn/start-controller.sh", "--default-cidr=10.16.0.0/16"], {"default-cidr": "10.16.0.0/16"}),
+    ],
+)
 def test_controller_flags(argv, expected):
     assert controller_flags(argv) == expected
 
 
-@pytest.mark.parametrize("image,args,keep,ext,band", [
-    ("kubeovn/kube-ovn:v1.13.4", [], True, True, "F"),
-    ("kubeovn/kube-ovn:v1.11.24", [], False, True, "D"),  # flag default false up to v1.11.x
-    ("kubeovn/kube-ovn:v1.11.24", ["--keep-vm-ip=true"], True, True, "D"),  # install.sh passes it
-    ("kubeovn/kube-ovn:v1.14.4", [], True, True, "H"),
-    ("kubeovn/kube-ovn:v1.14.5", [], True, False, "I"),
-    ("kubeovn/kube-ovn:v1.15.0-x86", ["--enable-external-vpc=true", "--keep-vm-ip=false"], False, True, "J"),
-    ("kubeovn/kube-ovn:v1.12.20-mc", ["--keep-vm-ip", "--enable-external-vpc=F"], True, False, "E"),
-])
+@pytest.mark.parametrize(
+    "image,args,keep,ext,band",
+    [
+        ("kubeovn/kube-ovn:v1.13.4", [], True, True, "F"),
+        ("kubeovn/kube-ovn:v1.11.24", [], False, True, "D"),  # flag default false up to v1.11.x
+        ("kubeovn/kube-ovn:v1.11.24", ["--keep-vm-ip=true"], True, True, "D"),  # install.sh passes it
+        ("kubeovn/kube-ovn:v1.14.4", [], True, True, "H"),
+        ("kubeovn/kube-ovn:v1.14.5", [], True, False, "I"),
+        ("kubeovn/kube-ovn:v1.15.0-x86", ["--enable-external-vpc=true", "--keep-vm-ip=false"], False, True, "J"),
+        ("kubeovn/kube-ovn:v1.12.20-mc", ["--keep-vm-ip", "--enable-external-vpc=F"], True, False, "E"),
+    ],
+)
 def test_settings_from_deployment(image, args, keep, ext, band):
     s = settings_from_deployment(deployment(image, args), {})
     assert (s.keep_vm_ip, s.enable_external_vpc, s.band, s.detected_from) == (keep, ext, band, "deployment")
@@ -185,26 +228,40 @@ def test_settings_from_deployment(image, args, keep, ext, band):
 
 
 def test_settings_overrides_win():
-    s = settings_from_deployment(deployment("kubeovn/kube-ovn:v1.13.4", ["--keep-vm-ip=true"]),
-                                 {"version": "v1.13.6", "keep_vm_ip": "false", "enable_external_vpc": None})
+    s = settings_from_deployment(
+        deployment("kubeovn/kube-ovn:v1.13.4", ["--keep-vm-ip=true"]),
+        {"version": "v1.13.6", "keep_vm_ip": "false", "enable_external_vpc": None},
+    )
     # enable-external-vpc still came from the Deployment's release default, so it is not "all flags".
-    assert (str(s.version), s.band, s.keep_vm_ip, s.enable_external_vpc, s.detected_from) == \
-        ("v1.13.6", "G", False, True, "deployment")
+    assert (str(s.version), s.band, s.keep_vm_ip, s.enable_external_vpc, s.detected_from) == (
+        "v1.13.6",
+        "G",
+        False,
+        True,
+        "deployment",
+    )
 
 
 def test_settings_everything_on_the_command_line_is_flags():
-    s = settings_from_deployment(deployment("kubeovn/kube-ovn:v1.13.4", ["--keep-vm-ip=true"]),
-                                 {"version": "v1.14.0", "keep_vm_ip": "true", "enable_external_vpc": "false",
-                                  "non_primary_cni_mode": "false"})
+    s = settings_from_deployment(
+        deployment("kubeovn/kube-ovn:v1.13.4", ["--keep-vm-ip=true"]),
+        {"version": "v1.14.0", "keep_vm_ip": "true", "enable_external_vpc": "false", "non_primary_cni_mode": "false"},
+    )
     assert (s.band, s.keep_vm_ip, s.enable_external_vpc, s.detected_from) == ("H", True, False, "flags")
 
 
-@pytest.mark.parametrize("dep", [None, deployment("kubeovn/kube-ovn:latest"),
-                                 deployment("kubeovn/kube-ovn@sha256:" + "b" * 64)])
+@pytest.mark.parametrize(
+    "dep", [None, deployment("kubeovn/kube-ovn:latest"), deployment("kubeovn/kube-ovn@sha256:" + "b" * 64)]
+)
 def test_settings_unknown_version_assumed_newest(dep):
     s = settings_from_deployment(dep, None)
-    assert (s.version, s.band, s.detected_from, s.keep_vm_ip, s.enable_external_vpc) == (None, "L", "assumed", True,
-                                                                                          False)
+    assert (s.version, s.band, s.detected_from, s.keep_vm_ip, s.enable_external_vpc) == (
+        None,
+        "L",
+        "assumed",
+        True,
+        False,
+    )
     assert s.notes
 
 

@@ -13,8 +13,8 @@ from scenarios import tc2, tc5, tc8
 
 from kubectl_ovn_lsp.model.errors import MalformedMultusAnnotation, MissingNad, ModelError
 from kubectl_ovn_lsp.model.loglines import line_matches, parse_lost_line, parse_lost_lines, releases_for_line
-from kubectl_ovn_lsp.model.versions import parse_version
 from kubectl_ovn_lsp.model.lookups import candidate_lookups, judge, nad_references
+from kubectl_ovn_lsp.model.versions import parse_version
 
 
 def test_tc8_live_migration_one_port_no_log():
@@ -39,12 +39,26 @@ def test_tc8_after_migration_source_succeeded_is_ignored():
 
 
 def test_nad_references_pods_vm_spec_and_template():
-    v = vm("v", "vmns", [{"name": "default", "pod": {}}, multus_net("a", "nad-a"), multus_net("b", "other/nad-b")],
-           template_annotations={"k8s.v1.cni.cncf.io/networks": "nad-c@eth3"})
-    p = launcher("v", "vmns", {"k8s.v1.cni.cncf.io/networks": json.dumps([{"name": "nad-a", "namespace": "vmns"}]),
-                               "v1.multus-cni.io/default-network": "kube-system/def"})
+    v = vm(
+        "v",
+        "vmns",
+        [{"name": "default", "pod": {}}, multus_net("a", "nad-a"), multus_net("b", "other/nad-b")],
+        template_annotations={"k8s.v1.cni.cncf.io/networks": "nad-c@eth3"},
+    )
+    p = launcher(
+        "v",
+        "vmns",
+        {
+            "k8s.v1.cni.cncf.io/networks": json.dumps([{"name": "nad-a", "namespace": "vmns"}]),
+            "v1.multus-cni.io/default-network": "kube-system/def",
+        },
+    )
     assert nad_references([p], v, "vmns", settings("v1.14.0")) == [
-        ("kube-system", "def"), ("other", "nad-b"), ("vmns", "nad-a"), ("vmns", "nad-c")]
+        ("kube-system", "def"),
+        ("other", "nad-b"),
+        ("vmns", "nad-a"),
+        ("vmns", "nad-c"),
+    ]
 
 
 def test_nad_references_malformed_pod_annotation_is_one_line_error():
@@ -66,8 +80,9 @@ def test_judge_missing_nad_is_one_line_error():
     with pytest.raises(MissingNad) as info:
         judge(snap, settings("v1.13.4"))
     assert isinstance(info.value, ModelError)
-    assert str(info.value) == ('network-attachment-definition "attachnet" not found in namespace "default" '
-                               "(referenced by pod default/p1)")
+    assert str(info.value) == (
+        'network-attachment-definition "attachnet" not found in namespace "default" (referenced by pod default/p1)'
+    )
     with pytest.raises(MissingNad):  # reported before any NB read
         candidate_lookups(snap, settings("v1.13.4"))
 
@@ -98,37 +113,54 @@ def test_nad_config_provider_mismatch_does_not_change_naming():
     assert not judge(tc2(), settings("v1.13.4")).notes
 
 
-@pytest.mark.parametrize("line,version,matches", [
-    (430, "v1.13.4", True), (430, "v1.13.6", True), (430, "v1.13.15", False), (449, "v1.13.15", True),
-    (268, "v1.9.2", True), (268, "v1.8.5", False), (384, "v1.12.3", True), (385, "v1.12.3", False),
-])
+@pytest.mark.parametrize(
+    "line,version,matches",
+    [
+        (430, "v1.13.4", True),
+        (430, "v1.13.6", True),
+        (430, "v1.13.15", False),
+        (449, "v1.13.15", True),
+        (268, "v1.9.2", True),
+        (268, "v1.8.5", False),
+        (384, "v1.12.3", True),
+        (385, "v1.12.3", False),
+    ],
+)
 def test_loglines_table(line, version, matches):
     assert line_matches(line, parse_version(version)) is matches
 
 
 def test_parse_lost_line():
-    text = ("E1127 10:00:00.123456       1 gc.go:430] lsp lost for pod vm-a.test-ns, "
-            "please delete the pod and retry")
+    text = "E1127 10:00:00.123456       1 gc.go:430] lsp lost for pod vm-a.test-ns, please delete the pod and retry"
     found = parse_lost_line(text)
     assert found is not None and (found.name, found.line, found.severity) == ("vm-a.test-ns", 430, "E")
     assert found.releases == ("v1.13.4–v1.13.14",)
     assert releases_for_line(268) == ("v1.8.3–v1.8.4", "v1.9.1–v1.9.2")
     assert releases_for_line(385) == ()
-    log = "\n".join([text, "I1127 10:00:00.1 1 gc.go:426] gc logical switch port x", "garbage",
-                     "E1127 10:06:00.000001 1 gc.go:562] lsp lost for pod node-n1, please delete the pod and retry"])
+    log = "\n".join(
+        [
+            text,
+            "I1127 10:00:00.1 1 gc.go:426] gc logical switch port x",
+            "garbage",
+            "E1127 10:06:00.000001 1 gc.go:562] lsp lost for pod node-n1, please delete the pod and retry",
+        ]
+    )
     assert [x.name for x in parse_lost_lines(log)] == ["vm-a.test-ns", "node-n1"]
-    assert parse_lost_line("E1127 10:00:00.1 1 pod.go:430] lsp lost for pod a.b, please delete the pod and retry") \
-        is None
+    assert (
+        parse_lost_line("E1127 10:00:00.1 1 pod.go:430] lsp lost for pod a.b, please delete the pod and retry") is None
+    )
 
 
 def test_model_package_has_no_io_imports():
-    code = ("import sys, kubectl_ovn_lsp.model.lookups, kubectl_ovn_lsp.model.loglines;"
-            "import kubectl_ovn_lsp.model as m, pkgutil, importlib;"
-            "[importlib.import_module('kubectl_ovn_lsp.model.' + x.name) for x in pkgutil.iter_modules(m.__path__)];"
-            "bad = [n for n in sys.modules if n.split('.')[0] in "
-            "('kubernetes', 'ovsdbapp', 'ovs', 'urllib3', 'aiohttp', 'requests', 'http', 'socket', 'ssl', "
-            "'subprocess', 'asyncio', 'yaml', 'tabulate')];"
-            "print(','.join(sorted(bad)))")
+    code = (
+        "import sys, kubectl_ovn_lsp.model.lookups, kubectl_ovn_lsp.model.loglines;"
+        "import kubectl_ovn_lsp.model as m, pkgutil, importlib;"
+        "[importlib.import_module('kubectl_ovn_lsp.model.' + x.name) for x in pkgutil.iter_modules(m.__path__)];"
+        "bad = [n for n in sys.modules if n.split('.')[0] in "
+        "('kubernetes', 'ovsdbapp', 'ovs', 'urllib3', 'aiohttp', 'requests', 'http', 'socket', 'ssl', "
+        "'subprocess', 'asyncio', 'yaml', 'tabulate')];"
+        "print(','.join(sorted(bad)))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
 
