@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import builtins
 import json
-import re
 import shlex
 import sys
 import time
@@ -24,18 +23,24 @@ from urllib.parse import quote
 from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.errors import (
     Expired,
-    Forbidden,
-    KubeApiError,
     KubeConfigError,
     KubeUnavailable,
     NotFound,
     NotKubernetesApi,
     quote_name,
 )
+from kubectl_ovn_lsp.kube.api_status import (
+    connection_reason,
+    exec_error,
+    exit_code_from_status,
+    squash,
+    status_error,
+    tls_reason,
+)
+from kubectl_ovn_lsp.kube.exec_stream import join_channel, read_frames
 from kubectl_ovn_lsp.model import shapes
 
 SERVICE_ACCOUNT_NS = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
-CLOSE_CHANNEL = 255  # v5.channel.k8s.io: "the stream of channel N is closed"
 
 
 @dataclass(frozen=True)
@@ -126,7 +131,7 @@ class KubeClient:
             try:
                 kconfig.load_incluster_config(client_configuration=configuration)
             except kconfig.ConfigException as exc:
-                raise KubeConfigError(reason=f"in-cluster: {_one_line(str(exc))}") from None
+                raise KubeConfigError(reason=f"in-cluster: {squash(str(exc))}") from None
             namespace = _read_text(SERVICE_ACCOUNT_NS) or "default"
         return cls(configuration, namespace, timeout, verbose)
 
@@ -167,10 +172,10 @@ class KubeClient:
         except urllib3.exceptions.HTTPError as exc:
             raise self._transport_error(exc, what) from None
         except ApiException as exc:  # the client wraps TLS failures: status 0, "SSLError\n<reason>"
-            raise KubeUnavailable(server=self.configuration.host, reason=_tls_reason(str(exc.reason))) from None
+            raise KubeUnavailable(server=self.configuration.host, reason=tls_reason(str(exc.reason))) from None
         self._trace(f"GET {url} {response.status} {1000 * (time.monotonic() - started):.0f}ms")
         if response.status >= 400:
-            raise _status_error(response.status, body, method, path, self.configuration.host)
+            raise status_error(response.status, body, method, path, self.configuration.host)
         return bytes(body)
 
     def _transport_error(self, exc: Exception, what: str) -> Exception:
@@ -179,17 +184,17 @@ class KubeClient:
 
         reason = getattr(exc, "reason", None) or exc
         if isinstance(reason, urllib3.exceptions.NewConnectionError):
-            return KubeUnavailable(server=self.configuration.host, reason=_connection_reason(reason))
+            return KubeUnavailable(server=self.configuration.host, reason=connection_reason(reason))
         if isinstance(reason, (urllib3.exceptions.TimeoutError, TimeoutError)):
             return self.deadline.error(what)
         if isinstance(reason, urllib3.exceptions.SSLError):
-            return KubeUnavailable(server=self.configuration.host, reason=_tls_reason(str(reason)))
+            return KubeUnavailable(server=self.configuration.host, reason=tls_reason(str(reason)))
         if isinstance(reason, urllib3.exceptions.ProtocolError):
             return KubeUnavailable(
                 server=self.configuration.host,
-                reason=f"the connection broke during {what} ({_connection_reason(reason)})",
+                reason=f"the connection broke during {what} ({connection_reason(reason)})",
             )
-        return KubeUnavailable(server=self.configuration.host, reason=_one_line(str(reason)))
+        return KubeUnavailable(server=self.configuration.host, reason=squash(str(reason)))
 
     def get(self, resource: Resource, name: str, namespace: str | None = None) -> dict:
         """One object; 404 becomes NotFound naming kind, name and namespace like kubectl does."""
@@ -312,60 +317,25 @@ class KubeClient:
                     _preload_content=False,
                     _request_timeout=self.deadline.timeout(what),
                 )
-                channels = _read_frames(client, self.deadline, what)
+                channels = read_frames(client, self.deadline, what)
         except ApiException as exc:
-            raise _exec_error(exc, namespace, pod, self.deadline, self.configuration.host) from None
+            raise exec_error(exc, namespace, pod, self.deadline, self.configuration.host) from None
         except WebSocketBadStatusException as exc:
-            raise _status_error(exc.status_code, b"", "POST", path, self.configuration.host) from None
+            raise status_error(exc.status_code, b"", "POST", path, self.configuration.host) from None
         except (WebSocketTimeoutException, TimeoutError):
             raise self.deadline.error(what) from None
         if channels is None:
             client.close()
             raise self.deadline.error(what)
         stdout, stderr, status_text = (
-            _join_channel(channels, c) for c in (STDOUT_CHANNEL, STDERR_CHANNEL, ERROR_CHANNEL)
+            join_channel(channels, c) for c in (STDOUT_CHANNEL, STDERR_CHANNEL, ERROR_CHANNEL)
         )
         self._trace(f"EXEC done {1000 * (time.monotonic() - started):.0f}ms")
-        return ExecResult(stdout, stderr, _exit_code_from_status(status_text, namespace, pod))
+        return ExecResult(stdout, stderr, exit_code_from_status(status_text, namespace, pod))
 
     def _trace(self, line: str) -> None:
         if self.verbose:
             print(f"I kube: {line}", file=sys.stderr)
-
-
-def _read_frames(client: Any, deadline: Deadline, what: str) -> dict[int, list[bytes]] | None:
-    """Every frame of the exec stream by channel, until the server closes it; None when the budget runs out.
-
-    The kubernetes package's `run_forever` appends each frame to one growing string per channel, which costs
-    quadratic copying for a large answer (~1.5 s for the 15 MB of a 50,000-port select); here frames are kept
-    in lists and joined once. The v5 protocol's CLOSE channel (255) only says a stream ended.
-    """
-    from websocket import ABNF, WebSocketTimeoutException
-
-    channels: dict[int, list[bytes]] = {}
-    while True:
-        client.sock.sock.settimeout(deadline.timeout(what))  # raises Timeout once the budget is spent
-        try:
-            op_code, frame = client.sock.recv_data_frame(True)
-        except WebSocketTimeoutException:
-            return None
-        except OSError as exc:  # socket.timeout is an OSError
-            if "timed out" in str(exc):
-                return None
-            raise
-        if op_code == ABNF.OPCODE_CLOSE:
-            return channels
-        if op_code in (ABNF.OPCODE_BINARY, ABNF.OPCODE_TEXT) and len(frame.data) > 1:
-            data = frame.data if isinstance(frame.data, bytes) else frame.data.encode()
-            if data[0] != CLOSE_CHANNEL:
-                channels.setdefault(data[0], []).append(data[1:])
-
-
-def _join_channel(channels: dict[int, list[bytes]], channel: int) -> str:
-    """One channel's text; its frames are released as soon as they are joined (a large answer is held twice at
-    most, never three times)."""
-    joined = b"".join(channels.pop(channel, []))
-    return joined.decode("utf-8", "replace")
 
 
 def _read_text(path: str) -> str | None:
@@ -376,120 +346,5 @@ def _read_text(path: str) -> str | None:
         return None
 
 
-def _status_error(code: int, body: bytes, method: str, path: str, host: str = "") -> Exception:
-    """Map a kube-apiserver Status reply to our error types, keeping the server's own message.
-
-    A 404 without a Status body did not come from a Kubernetes API (a proxy, a wrong server URL): saying
-    "not found" would send the user looking for a workload that may well exist."""
-    try:
-        status = json.loads(body or b"{}")
-    except ValueError:
-        status = None
-    if not isinstance(status, dict):
-        status = {}
-    message = _one_line(str(status.get("message") or ""))
-    if code == 404:
-        if body and status.get("kind") != "Status":
-            return NotKubernetesApi(
-                server=host,
-                method=method,
-                path=path,
-                detail="HTTP 404 without a Kubernetes Status (a proxy or a wrong server URL?)",
-            )
-        return NotFound(message or "not found")
-    if code == 403:
-        verb, resource, where = _forbidden_parts(status, path)
-        return Forbidden(verb=verb, resource=resource, where=where, server_message=message or "Forbidden")
-    if code == 410:
-        return Expired(method=method, path=path, code=code, reason=message or "Expired")
-    if code == 401:
-        return KubeApiError(
-            method=method, path=path, code=code, reason="Unauthorized: check the kubeconfig credentials"
-        )
-    return KubeApiError(method=method, path=path, code=code, reason=message or status.get("reason") or "")
-
-
-def _forbidden_parts(status: dict, path: str) -> tuple[str, str, str]:
-    details = status.get("details") or {}
-    parts = path.strip("/").split("/")
-    namespace = parts[parts.index("namespaces") + 1] if "namespaces" in parts else ""
-    is_exec = path.endswith("/exec")
-    is_log = path.endswith("/log")
-    resource = "pods/exec" if is_exec else "pods/log" if is_log else details.get("kind") or parts[-1]
-    group = details.get("group") or ""
-    if group and not (is_exec or is_log):
-        resource = f"{resource}.{group}"
-    verb = "create" if is_exec else ("get" if details.get("name") or is_log else "list")
-    where = f' in namespace "{namespace}"' if namespace else ""
-    return verb, resource, where
-
-
-def _exec_error(exc: Any, namespace: str, pod: str, deadline: Deadline, host: str) -> Exception:
-    """The Python client reports a refused upgrade as status 0 with the HTTP status and the Status
-    JSON only inside `reason` ("Handshake status 403 Forbidden … {"kind":"Status",…}")."""
-    reason = str(getattr(exc, "reason", exc))
-    lowered = reason.lower()
-    handshake = re.search(r"Handshake status (\d{3})", reason)
-    if handshake:
-        start = reason.find('{"kind"')
-        body = reason[start : reason.rfind("}") + 1].encode() if start >= 0 else b""
-        return _status_error(int(handshake.group(1)), body, "POST", PODS.path(namespace, pod, "exec"), host)
-    if "timed out" in lowered or "timeout" in lowered:
-        return deadline.error(f"exec in {namespace}/{pod}")
-    if "ssl" in lowered or "certificate" in lowered:
-        return KubeUnavailable(server=host, reason=_tls_reason(reason))
-    if "connection refused" in lowered or "name or service not known" in lowered:
-        return KubeUnavailable(server=host, reason=_one_line(reason))
-    return KubeApiError(method="exec", path=f"{namespace}/{pod}", code="-", reason=_one_line(reason))
-
-
-def _exit_code_from_status(status_text: str, namespace: str, pod: str) -> int:
-    """The exit code from the v1 Status on channel 3 (Success, or NonZeroExitCode with a cause)."""
-    if not status_text.strip():
-        return 0
-    try:
-        status = json.loads(status_text)
-    except ValueError:
-        import yaml
-
-        status = yaml.safe_load(status_text)
-    if status.get("status") == "Success":
-        return 0
-    for cause in (status.get("details") or {}).get("causes") or []:
-        if cause.get("reason") == "ExitCode":
-            return int(cause.get("message", "1"))
-    raise KubeApiError(
-        method="exec",
-        path=f"{namespace}/{pod}",
-        code=status.get("code", "-"),
-        reason=_one_line(status.get("message") or "exec failed"),
-    )
-
-
-def _connection_reason(exc: Exception) -> str:
-    text = str(exc)
-    for known in ("Connection refused", "Name or service not known", "No route to host", "Network is unreachable"):
-        if known in text:
-            return known.lower()
-    return _one_line(text)
-
-
-def _tls_reason(text: str) -> str:
-    """The cause of a TLS failure in a few words (the client's text repeats itself across lines)."""
-    lowered = text.lower()
-    if "certificate verify failed" in lowered:
-        detail = re.search(r"certificate verify failed: ([^(\]\n]+)", text)
-        return "TLS: the server's certificate was not signed by the CA in the kubeconfig" + (
-            f" ({detail.group(1).strip()})" if detail else ""
-        )
-    if "wrong version number" in lowered or "record layer failure" in lowered:
-        return "TLS: the server does not speak TLS here (an http:// server?)"
-    return "TLS: " + _one_line(text.replace("SSLError", "").strip())
-
-
 def _lower_keys(headers: dict) -> dict:
     return {key.lower(): value for key, value in headers.items()}
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())

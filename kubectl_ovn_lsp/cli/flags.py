@@ -1,0 +1,135 @@
+"""The value types of the command line's flags: each turns a word into a value or a one-line usage error.
+
+Light on purpose (argparse and our errors only): completion builds the parser on every TAB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+
+from kubectl_ovn_lsp.errors import quote_name
+
+
+def boolean(text: str) -> bool:
+    lowered = text.lower()
+    if lowered in ("true", "1", "yes", "on"):
+        return True
+    if lowered in ("false", "0", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"expected true or false, got {text!r}")
+
+
+def request_timeout(text: str) -> float | None:
+    """kubectl's forms (`10`, `10s`, `1m`, `1m30s`); `0` = no limit (None). Turned into the command's
+    `Deadline` right after parsing (see `main`), so the budget covers the whole command."""
+    from kubectl_ovn_lsp.deadline import BadDuration, parse_duration
+
+    try:
+        return parse_duration(text)
+    except BadDuration as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def namespace_name(text: str) -> str:
+    """A namespace is a DNS-1123 label: checked here so `x;y` is a usage error naming the value, not a 404
+    ("the server could not find the requested resource") from deep inside a command."""
+    import re
+
+    if not re.fullmatch(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?", text) or len(text) > 63:
+        raise argparse.ArgumentTypeError(
+            f'"{quote_name(text)}" is not a valid namespace name (lower-case letters, digits and "-", at most 63)'
+        )
+    return text
+
+
+def object_name(text: str) -> str:
+    """What any object name can be: non-empty, at most 253 characters, no control characters, no "/" or "%",
+    not "." or ".." (Kubernetes' path-segment rule; upper case and dots are allowed for custom resources)."""
+    if not text:
+        raise argparse.ArgumentTypeError("a name is required")
+    if len(text) > 253:
+        raise argparse.ArgumentTypeError(f"a name has at most 253 characters, got {len(text)}")
+    if not text.isprintable() or any(ch in text for ch in "/%") or text in (".", "..") or text != text.strip():
+        raise argparse.ArgumentTypeError(f'"{quote_name(text)}" is not a valid object name')
+    return text
+
+
+def nb_target(text: str) -> str:
+    """auto, exec, or a comma list of tcp:/ssl: remotes all of one scheme (raft members)."""
+    if text in ("auto", "exec"):
+        return text
+    remotes = text.split(",")
+    schemes = {r.split(":", 1)[0] for r in remotes}
+    if len(schemes) != 1 or not schemes <= {"tcp", "ssl"} or any(r.count(":") < 2 for r in remotes):
+        raise argparse.ArgumentTypeError(f"expected auto, exec, or tcp:HOST:PORT[,…] / ssl:HOST:PORT[,…], got {text!r}")
+    return text
+
+
+def kube_ovn_version(text: str) -> str:
+    """A release (`v1.13.4`, `1.13.4`, `v1.12.20-mc`, `v1.16.0-400-g1533681d7`), `master`, or `all` (every known
+    release: the document gains byRelease; the detected version stays the effective one); normalised to `vX.Y.Z…`."""
+    from kubectl_ovn_lsp.model.versions import parse_version  # pure and light: no I/O imports
+
+    if text in ("master", "main", "all"):
+        return text
+    if parse_version(text) is None or "/" in text or "@" in text:
+        raise argparse.ArgumentTypeError(f"expected a release such as v1.13.4 (or master), got {text!r}")
+    return text if text.startswith("v") else f"v{text}"
+
+
+def explain_target(text: str) -> str:
+    """`NAME` or a port name, or `pod/NAME`, `vm/NAME`, `vmi/NAME`, `node/NAME` (and the long kind names)."""
+    from kubectl_ovn_lsp.model.owners import TARGET_PREFIXES
+
+    prefix, slash, name = text.partition("/")
+    if slash and (prefix.lower() not in TARGET_PREFIXES or not name or "/" in name):
+        raise argparse.ArgumentTypeError(
+            f'expected NAME, pod/NAME, vm/NAME, vmi/NAME, node/NAME or vip/NAME, got "{quote_name(text)}"'
+        )
+    if slash or len(text) <= 253 or "." not in text:
+        object_name(name if slash else text)
+    elif len(text) > 512 or not text.isprintable() or "%" in text:  # a port name (owner + namespace + provider)
+        raise argparse.ArgumentTypeError(f'"{quote_name(text[:80])}…" is not a valid object or port name')
+    return text
+
+
+def verdict_list(text: str) -> list[str]:
+    from kubectl_ovn_lsp.model.verdicts import BY_NAME
+
+    words = [w.strip() for w in text.split(",") if w.strip()]
+    unknown = [w for w in words if w not in BY_NAME]
+    if not words or unknown:
+        raise argparse.ArgumentTypeError(f"expected verdicts from {', '.join(BY_NAME)}, got {text!r}")
+    return words
+
+
+def chunk_size(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (one request per kind) or more")
+    return value
+
+
+def since(text: str) -> int | None:
+    """kubectl logs --since: a duration (`30m`, `6h`); 0 means no filter."""
+    from kubectl_ovn_lsp.deadline import BadDuration, parse_duration
+
+    try:
+        seconds = parse_duration(text)
+    except BadDuration as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return None if seconds is None else math.ceil(seconds)
+
+
+def count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must not be negative")
+    return value
