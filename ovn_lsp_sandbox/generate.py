@@ -20,10 +20,9 @@ from __future__ import annotations
 import gc
 import json
 import math
-import random
-import uuid
 
 from ovn_lsp_sandbox import derive_nb, generate_gc
+from ovn_lsp_sandbox import generate_objects as build
 from ovn_lsp_sandbox.scenario import Scenario
 
 PODS_PER_NS = 250
@@ -31,9 +30,6 @@ PODS_PER_DEPLOY = 10
 PODS_PER_NODE = 100
 MULTUS_DEFAULT_EVERY = 20  # every 20th VM: Multus default network only
 MACVLAN_EVERY = 10  # every 10th pod: a macvlan (IPAM-only) attachment
-CREATED = "2026-11-26T07:00:00Z"
-READY = "2026-11-26T07:00:09Z"
-_ALNUM = "bcdfghjklmnpqrstvwxz2456789"  # the alphabet of Kubernetes generated name suffixes
 
 
 KEYS = ("pods", "vms", "lsps", "orphans", "loglines", "lognames", "seed")
@@ -56,244 +52,6 @@ def parse_generate_spec(spec: str) -> dict[str, int]:
         if out[key] < 0:
             raise ValueError(f"--generate: {key} must not be negative")
     return out
-
-
-class _Gen:
-    def __init__(self, seed: int) -> None:
-        self.rng = random.Random(seed)
-        self.mac_n = 0x100000
-        self.next_ip: dict[str, int] = {}
-        self.names: set[tuple[str, str]] = set()
-
-    def uid(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
-
-    def suffix(self, n: int) -> str:
-        return "".join(self.rng.choices(_ALNUM, k=n))
-
-    def unique(self, prefix: str, ns: str) -> str:
-        """`<prefix><5 random chars>`, as the ReplicaSet/KubeVirt controllers name pods, unique in `ns`."""
-        while True:
-            name = prefix + self.suffix(5)
-            if (ns, name) not in self.names:
-                self.names.add((ns, name))
-                return name
-
-    def mac(self) -> str:
-        self.mac_n += 1
-        n = self.mac_n
-        return f"00:00:00:{(n >> 16) & 255:02X}:{(n >> 8) & 255:02X}:{n & 255:02X}"
-
-    def ip(self, subnet: str, prefix: str) -> str:
-        n = self.next_ip.get(subnet, 2)
-        self.next_ip[subnet] = n + 1
-        return f"{prefix}.{n >> 8}.{n & 255}"
-
-
-def _net_annotations(
-    ann: dict, provider: str, subnet: str, cidr: str, ip: str, mac: str, ovn: bool, vm: str = ""
-) -> None:
-    p = f"{provider}.kubernetes.io"
-    ann[f"{p}/allocated"] = "true"
-    ann[f"{p}/cidr"] = cidr
-    ann[f"{p}/gateway"] = cidr.rsplit(".", 2)[0] + ".0.1"
-    ann[f"{p}/ip_address"] = ip
-    ann[f"{p}/mac_address"] = mac
-    if ovn:
-        ann[f"{p}/logical_router"] = "ovn-cluster"
-        ann[f"{p}/logical_switch"] = subnet
-        ann[f"{p}/pod_nic_type"] = "veth-pair"
-        ann[f"{p}/routed"] = "true"
-        if vm:
-            ann[f"{p}/virtualmachine"] = vm
-
-
-def _namespace(name: str, uid: str) -> dict:
-    return {
-        "apiVersion": "v1",
-        "kind": "Namespace",
-        "metadata": {
-            "name": name,
-            "uid": uid,
-            "creationTimestamp": CREATED,
-            "labels": {"kubernetes.io/metadata.name": name},
-            "annotations": {
-                "ovn.kubernetes.io/cidr": "10.16.0.0/16",
-                "ovn.kubernetes.io/exclude_ips": "10.16.0.1",
-                "ovn.kubernetes.io/logical_switch": "ovn-default",
-            },
-        },
-        "spec": {"finalizers": ["kubernetes"]},
-        "status": {"phase": "Active"},
-    }
-
-
-def _subnet(name: str, cidr: str, provider: str, uid: str) -> dict:
-    gw = cidr.rsplit(".", 2)[0] + ".0.1"
-    return {
-        "apiVersion": "kubeovn.io/v1",
-        "kind": "Subnet",
-        "metadata": {"name": name, "uid": uid, "creationTimestamp": CREATED, "finalizers": ["kube-ovn-controller"]},
-        "spec": {
-            "cidrBlock": cidr,
-            "default": False,
-            "enableLb": True,
-            "excludeIps": [gw],
-            "gateway": gw,
-            "gatewayNode": "",
-            "gatewayType": "distributed",
-            "natOutgoing": False,
-            "private": False,
-            "protocol": "IPv4",
-            "provider": provider,
-            **({"vpc": "ovn-cluster"} if derive_nb.is_ovn_provider(provider) else {}),
-        },
-        "status": {
-            "conditions": [
-                {
-                    "type": "Ready",
-                    "status": "True",
-                    "reason": "ResetLogicalSwitchAclSuccess",
-                    "lastUpdateTime": CREATED,
-                    "lastTransitionTime": CREATED,
-                }
-            ]
-        },
-    }
-
-
-def _nad(name: str, uid: str, config: dict) -> dict:
-    return {
-        "apiVersion": "k8s.cni.cncf.io/v1",
-        "kind": "NetworkAttachmentDefinition",
-        "metadata": {"name": name, "namespace": "default", "uid": uid, "generation": 1, "creationTimestamp": CREATED},
-        "spec": {"config": json.dumps(config)},
-    }
-
-
-def _node(i: int, uid: str, n_ip: int, mac: str) -> dict:
-    name = f"node{i}"
-    return {
-        "apiVersion": "v1",
-        "kind": "Node",
-        "metadata": {
-            "name": name,
-            "uid": uid,
-            "creationTimestamp": CREATED,
-            "labels": {"kubernetes.io/hostname": name, "kubernetes.io/os": "linux", "kubernetes.io/arch": "amd64"},
-            "annotations": {
-                "ovn.kubernetes.io/allocated": "true",
-                "ovn.kubernetes.io/cidr": "100.64.0.0/16",
-                "ovn.kubernetes.io/gateway": "100.64.0.1",
-                "ovn.kubernetes.io/ip_address": f"100.64.{n_ip >> 8}.{n_ip & 255}",
-                "ovn.kubernetes.io/logical_switch": "join",
-                "ovn.kubernetes.io/mac_address": mac,
-                "ovn.kubernetes.io/port_name": f"node-{name}",
-            },
-        },
-        "spec": {"podCIDR": f"10.244.{i % 256}.0/24"},
-        "status": {
-            "addresses": [
-                {"type": "InternalIP", "address": f"192.168.{10 + i // 250}.{10 + i % 250}"},
-                {"type": "Hostname", "address": name},
-            ],
-            "conditions": [
-                {
-                    "type": "Ready",
-                    "status": "True",
-                    "reason": "KubeletReady",
-                    "message": "kubelet is posting ready status",
-                    "lastHeartbeatTime": READY,
-                    "lastTransitionTime": CREATED,
-                }
-            ],
-            "nodeInfo": {
-                "kubeletVersion": "v1.30.6",
-                "containerRuntimeVersion": "containerd://1.7.22",
-                "osImage": "Debian GNU/Linux 12 (bookworm)",
-                "kernelVersion": "6.1.0-27-amd64",
-                "architecture": "amd64",
-                "operatingSystem": "linux",
-            },
-        },
-    }
-
-
-def _pod(
-    name: str,
-    ns: str,
-    uid: str,
-    labels: dict,
-    ann: dict,
-    owner: dict,
-    node: dict,
-    ip: str,
-    containers: list[str],
-    image: str,
-    restart: str = "Always",
-) -> dict:
-    host_ip = node["status"]["addresses"][0]["address"]
-    return {
-        "apiVersion": "v1",
-        "kind": "Pod",
-        "metadata": {
-            "name": name,
-            "namespace": ns,
-            "uid": uid,
-            "creationTimestamp": CREATED,
-            "labels": labels,
-            "annotations": ann,
-            "ownerReferences": [owner],
-        },
-        "spec": {
-            "containers": [
-                {"name": c, "image": image, "imagePullPolicy": "IfNotPresent", "resources": {}} for c in containers
-            ],
-            "dnsPolicy": "ClusterFirst",
-            "nodeName": node["metadata"]["name"],
-            "restartPolicy": restart,
-            "schedulerName": "default-scheduler",
-            "serviceAccountName": "default",
-            "terminationGracePeriodSeconds": 30,
-        },
-        "status": {
-            "phase": "Running",
-            "qosClass": "BestEffort",
-            "hostIP": host_ip,
-            "hostIPs": [{"ip": host_ip}],
-            "podIP": ip,
-            "podIPs": [{"ip": ip}],
-            "startTime": CREATED,
-            "conditions": [
-                {"type": t, "status": "True", "lastTransitionTime": READY}
-                for t in ("Initialized", "Ready", "ContainersReady", "PodScheduled")
-            ],
-            "containerStatuses": [
-                {
-                    "name": c,
-                    "image": image,
-                    "imageID": "",
-                    "containerID": "",
-                    "ready": True,
-                    "started": True,
-                    "restartCount": 0,
-                    "state": {"running": {"startedAt": READY}},
-                }
-                for c in containers
-            ],
-        },
-    }
-
-
-def _ref(obj: dict) -> dict:
-    return {
-        "apiVersion": obj["apiVersion"],
-        "kind": obj["kind"],
-        "name": obj["metadata"]["name"],
-        "uid": obj["metadata"]["uid"],
-        "controller": True,
-        "blockOwnerDeletion": True,
-    }
 
 
 def _plan(pods: int, vms: int, lsps: int, n_nodes: int, orphans: int = 0) -> tuple[int, int]:
@@ -344,12 +102,12 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
     if pods + vms > 60000:
         raise ValueError("--generate: pods + vms must fit in ovn-default (10.16.0.0/16): at most 60000")
     base = load_scenario("base")
-    g = _Gen(seed)
+    g = build.Gen(seed)
     objects: list[dict] = list(base.objects)
     nodes = [o for o in objects if o["kind"] == "Node"]
     n_nodes = max(len(nodes), math.ceil((pods + vms) / PODS_PER_NODE))
     for i in range(len(nodes) + 1, n_nodes + 1):
-        nodes.append(_node(i, g.uid(), i + 1, g.mac()))
+        nodes.append(build.node(i, g.uid(), i + 1, g.mac()))
         objects.append(nodes[-1])
     if orphans and vms == 0 and pods == 0:
         orphans = 0
@@ -360,7 +118,7 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
     attach = [(f"attach-{i}", f"10.{100 + i}") for i in range(n_nads)]
     for name, prefix in attach:
         objects.append(
-            _nad(
+            build.nad(
                 name,
                 g.uid(),
                 {
@@ -371,9 +129,9 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
                 },
             )
         )
-        objects.append(_subnet(name, f"{prefix}.0.0/16", f"{name}.default.ovn", g.uid()))
+        objects.append(build.subnet(name, f"{prefix}.0.0/16", f"{name}.default.ovn", g.uid()))
     objects.append(
-        _nad(
+        build.nad(
             "macvlan",
             g.uid(),
             {
@@ -389,10 +147,10 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
             },
         )
     )
-    objects.append(_subnet("macvlan", "172.30.0.0/16", "macvlan.default", g.uid()))
+    objects.append(build.subnet("macvlan", "172.30.0.0/16", "macvlan.default", g.uid()))
     if vms >= MULTUS_DEFAULT_EVERY:
         objects.append(
-            _nad(
+            build.nad(
                 "vm-default",
                 g.uid(),
                 {
@@ -403,7 +161,7 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
                 },
             )
         )
-        objects.append(_subnet("vm-default", "10.99.0.0/16", "vm-default.default.ovn", g.uid()))
+        objects.append(build.subnet("vm-default", "10.99.0.0/16", "vm-default.default.ovn", g.uid()))
 
     def attachments(unit: int) -> list[tuple[str, str]]:
         k = per_unit + (1 if unit < bonus else 0)
@@ -411,7 +169,7 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
 
     # ------------------------------------------------------------ workload pods
     for ns_i in range(math.ceil(pods / PODS_PER_NS)):
-        objects.append(_namespace(f"tenant-{ns_i:02d}", g.uid()))
+        objects.append(build.namespace(f"tenant-{ns_i:02d}", g.uid()))
     deploy = rs = None
     for i in range(pods):
         ns = f"tenant-{i // PODS_PER_NS:02d}"
@@ -426,7 +184,7 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
                     "namespace": ns,
                     "uid": g.uid(),
                     "generation": 1,
-                    "creationTimestamp": CREATED,
+                    "creationTimestamp": build.CREATED,
                 },
                 "spec": {
                     "replicas": PODS_PER_DEPLOY,
@@ -450,9 +208,9 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
                     "name": f"{app}-{h}",
                     "namespace": ns,
                     "uid": g.uid(),
-                    "creationTimestamp": CREATED,
+                    "creationTimestamp": build.CREATED,
                     "labels": {"app": app, "pod-template-hash": h},
-                    "ownerReferences": [_ref(deploy)],
+                    "ownerReferences": [build.ref(deploy)],
                 },
                 "spec": {
                     "replicas": PODS_PER_DEPLOY,
@@ -463,26 +221,28 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
             objects += [deploy, rs]
         ip = g.ip("ovn-default", "10.16")
         ann: dict[str, str] = {}
-        _net_annotations(ann, "ovn", "ovn-default", "10.16.0.0/16", ip, g.mac(), True)
+        build.net_annotations(ann, "ovn", "ovn-default", "10.16.0.0/16", ip, g.mac(), True)
         nets = [f"default/{n}" for n, _ in attachments(i)]
         for name, prefix in attachments(i):
-            _net_annotations(ann, f"{name}.default.ovn", name, f"{prefix}.0.0/16", g.ip(name, prefix), g.mac(), True)
+            build.net_annotations(
+                ann, f"{name}.default.ovn", name, f"{prefix}.0.0/16", g.ip(name, prefix), g.mac(), True
+            )
         if i % MACVLAN_EVERY == MACVLAN_EVERY - 1:
             nets.append("default/macvlan")
-            _net_annotations(
+            build.net_annotations(
                 ann, "macvlan.default", "macvlan", "172.30.0.0/16", g.ip("macvlan", "172.30"), g.mac(), False
             )
         if nets:
             ann["k8s.v1.cni.cncf.io/networks"] = ",".join(nets)
         labels = rs["metadata"]["labels"]
         objects.append(
-            _pod(
+            build.pod(
                 g.unique(f"{rs['metadata']['name']}-", ns),
                 ns,
                 g.uid(),
                 dict(labels),
                 ann,
-                _ref(rs),
+                build.ref(rs),
                 nodes[i % n_nodes],
                 ip,
                 ["app"],
@@ -492,7 +252,7 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
 
     # ------------------------------------------------------------ VMs
     for ns_i in range(math.ceil(vms / PODS_PER_NS)):
-        objects.append(_namespace(f"vms-{ns_i:02d}", g.uid()))
+        objects.append(build.namespace(f"vms-{ns_i:02d}", g.uid()))
     for v in range(vms):
         ns, name, unit = f"vms-{v // PODS_PER_NS:02d}", f"vm-{v:05d}", pods + v
         node = nodes[unit % n_nodes]
@@ -507,16 +267,18 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
             ip = g.ip("vm-default", "10.99")
             networks.append({"name": "default", "multus": {"default": True, "networkName": "default/vm-default"}})
             ann["v1.multus-cni.io/default-network"] = "default/vm-default"
-            _net_annotations(ann, "vm-default.default.ovn", "vm-default", "10.99.0.0/16", ip, g.mac(), True, name)
+            build.net_annotations(ann, "vm-default.default.ovn", "vm-default", "10.99.0.0/16", ip, g.mac(), True, name)
         else:
             ip = g.ip("ovn-default", "10.16")
             networks.append({"name": "default", "pod": {}})
-            _net_annotations(ann, "ovn", "ovn-default", "10.16.0.0/16", ip, g.mac(), True, name)
+            build.net_annotations(ann, "ovn", "ovn-default", "10.16.0.0/16", ip, g.mac(), True, name)
         for j, (nad, prefix) in enumerate(attachments(unit)):
             interfaces.append({"name": f"net{j + 1}", "bridge": {}})
             networks.append({"name": f"net{j + 1}", "multus": {"networkName": f"default/{nad}"}})
             attach_json.append({"interface": f"pod{g.suffix(11)}", "name": nad, "namespace": "default"})
-            _net_annotations(ann, f"{nad}.default.ovn", nad, f"{prefix}.0.0/16", g.ip(nad, prefix), g.mac(), True, name)
+            build.net_annotations(
+                ann, f"{nad}.default.ovn", nad, f"{prefix}.0.0/16", g.ip(nad, prefix), g.mac(), True, name
+            )
         if attach_json:
             ann["k8s.v1.cni.cncf.io/networks"] = json.dumps(attach_json, separators=(",", ":"))
         tmpl = {
@@ -535,7 +297,13 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
         vm = {
             "apiVersion": "kubevirt.io/v1",
             "kind": "VirtualMachine",
-            "metadata": {"name": name, "namespace": ns, "uid": g.uid(), "generation": 1, "creationTimestamp": CREATED},
+            "metadata": {
+                "name": name,
+                "namespace": ns,
+                "uid": g.uid(),
+                "generation": 1,
+                "creationTimestamp": build.CREATED,
+            },
             "spec": {
                 "runStrategy": "Always",
                 "template": {"metadata": {"labels": {"kubevirt.io/domain": name}}, "spec": tmpl},
@@ -545,7 +313,7 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
                 "ready": True,
                 "printableStatus": "Running",
                 "runStrategy": "Always",
-                "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": READY}],
+                "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": build.READY}],
             },
         }
         vmi = {
@@ -555,16 +323,16 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
                 "name": name,
                 "namespace": ns,
                 "uid": g.uid(),
-                "creationTimestamp": CREATED,
+                "creationTimestamp": build.CREATED,
                 "labels": {"kubevirt.io/domain": name, "kubevirt.io/nodeName": node["metadata"]["name"]},
-                "ownerReferences": [_ref(vm)],
+                "ownerReferences": [build.ref(vm)],
             },
             "spec": tmpl,
             "status": {
                 "phase": "Running",
                 "nodeName": node["metadata"]["name"],
                 "interfaces": [{"name": "default", "interfaceName": "eth0", "ipAddress": ip, "ipAddresses": [ip]}],
-                "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": READY}],
+                "conditions": [{"type": "Ready", "status": "True", "lastTransitionTime": build.READY}],
             },
         }
         labels = {
@@ -574,13 +342,13 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
             "kubevirt.io/nodeName": node["metadata"]["name"],
             "vm.kubevirt.io/name": name,
         }
-        launcher = _pod(
+        launcher = build.pod(
             g.unique(f"virt-launcher-{name}-", ns),
             ns,
             g.uid(),
             labels,
             ann,
-            _ref(vmi),
+            build.ref(vmi),
             node,
             ip,
             ["compute", "volumecontainerdisk"],
