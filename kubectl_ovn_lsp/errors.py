@@ -10,7 +10,7 @@ from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
-    """Exit codes of `kubectl ovn-lsp` (documented in README and explain-contract.md)."""
+    """Exit codes of `kubectl ovn-lsp` (documented in README and docs/contracts.md, "Exit codes")."""
 
     OK = 0
     ERROR = 1  # could not answer: not found, forbidden, unreachable, timeout, bad kubeconfig

@@ -1,4 +1,5 @@
-"""Plain-language texts for reason codes (spec §4.9): what the class is and what the operator should do.
+"""Plain-language texts for reason codes (docs/contracts.md, "Port verdicts and reason codes"): what the class is and
+what the operator should do.
 
 Kept apart from the rules so wording can be reviewed without reading the decision logic.
 """

@@ -1,4 +1,5 @@
-"""Kube-OVN release bands A–L and every behaviour switch of GC and naming, as data (spec §4.6).
+"""Kube-OVN release bands A–L and every behaviour switch of GC and naming, as data (docs/kube-ovn-facts.md, "Release
+bands and switches").
 
 Why two tables: band letters are contiguous version ranges (what the user sees), but many switches were
 backported to several release branches at different patch numbers (v1.9.23 *and* v1.11.5, not v1.10.x), so

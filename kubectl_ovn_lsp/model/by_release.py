@@ -1,7 +1,7 @@
 """`byRelease`: the workload's verdict in every known Kube-OVN release, as merged ranges, and which release fixes it.
 
 For `--kube-ovn-version all`, and automatically when the version was assumed (unknown, or not a checked release):
-the user sees which releases log, delete or degrade what for this workload (audit-triage-contract.md, "explain
+the user sees which releases log, delete or degrade what for this workload (docs/contracts.md, "explain
 targets"). Pure: the snapshot is judged once per distinct behaviour (releases whose `Behaviour` and effective
 flags are identical share one judgement), so ~210 releases cost a few dozen judgements.
 

@@ -1,4 +1,5 @@
-"""The pod and node half of GC's expected set (`markAndCleanLSP`, spec §4.3), per band.
+"""The pod and node half of GC's expected set (`markAndCleanLSP`, docs/kube-ovn-facts.md, "GC of logical switch
+ports"), per band.
 
 For every pod GC considers, each `<p>.kubernetes.io/allocated=="true"` annotation names a port GC expects,
 if the band's subnet test passes. We keep the reason a name is or is not expected, because that reason is

@@ -1,4 +1,5 @@
-"""The VM half of GC's expected set: `getVMLsps` per band, quirks included (spec §4.3–4.5).
+"""The VM half of GC's expected set: `getVMLsps` per band, quirks included (docs/kube-ovn-facts.md, "VM path
+(getVMLsps)").
 
 GC synthesises names from every KubeVirt VirtualMachine, whatever its run state, so that a stopped VM's
 retained ports survive. The synthesis does not look at NADs (always `.ovn`), and in band H a parse error

@@ -1,4 +1,4 @@
-"""Per-port verdicts and reason codes (explain-contract.md; spec §4.8–4.9).
+"""Per-port verdicts and reason codes (docs/contracts.md, "Port verdicts and reason codes").
 
 Three facts decide a port: does GC expect the name, does GC's NB list show it (`type == ""`, plus
 `vendor=kube-ovn` under --enable-external-vpc), and does the workload need it. GC logs expected ∖ listed and
@@ -235,7 +235,8 @@ def _verdict(
         return _false_positive(row, col, snapshot, settings, never_ran)
     if row.awaiting_allocation and not row.needed:
         if listed and not _gc_skips_delete(port, col):  # type: ignore[arg-type]
-            return STALE, None, leftover_detail(row, port, col, snapshot, settings.enable_external_vpc)  # type: ignore[arg-type]
+            detail = leftover_detail(row, port, col, snapshot, settings.enable_external_vpc)  # type: ignore[arg-type]
+            return STALE, None, detail
         return (
             OK,
             None,
@@ -394,7 +395,8 @@ def _nad_class_of(network: str, snapshot: WorkloadSnapshot, col: Collected) -> N
 
 def _provider_mismatches(col: Collected) -> list[str]:
     """The controller derives the provider; the CNI reads the NAD's own `provider` (empty means "ovn",
-    `loadNetConf`): if they differ, the kube-ovn-cni daemon waits forever for annotations (spec §1.3 notes)."""
+    `loadNetConf`): if they differ, the kube-ovn-cni daemon waits forever for annotations (docs/kube-ovn-facts.md,
+    "Multus and NADs")."""
     out = []
     for row in col.rows.values():
         nad = row.intended.nad if row.intended else None

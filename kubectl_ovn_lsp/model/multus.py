@@ -1,4 +1,5 @@
-"""Multus network-selection annotations, parsed exactly as the Kube-OVN release does (spec §1.4).
+"""Multus network-selection annotations, parsed exactly as the Kube-OVN release does (docs/kube-ovn-facts.md, "Multus
+and NADs").
 
 Why per release: ≤v1.13 uses kube-ovn's own `util.ParsePodNetworkAnnotation` (an empty string is "no
 networks"), ≥v1.14 uses `nadutils.ParseNetworkAnnotation`, which errors on an empty string — the error that

@@ -1,4 +1,4 @@
-"""NetworkAttachmentDefinition classification and provider strings (spec §1.3).
+"""NetworkAttachmentDefinition classification and provider strings (docs/kube-ovn-facts.md, "Multus and NADs").
 
 The controller never reads the NAD's `provider` field: it derives the provider from the NAD's name and
 namespace and the CNI type. We do the same, and only compare the configured provider to flag a NAD the
@@ -97,7 +97,8 @@ def subnet_provider(subnet: Mapping[str, Any]) -> str:
 
 
 def is_ovn_provider(provider: str, predicate: str) -> bool:
-    """The band's test on the Subnet named by `<p>.kubernetes.io/logical_switch` (§1.3, §4.6).
+    """The band's test on the Subnet named by `<p>.kubernetes.io/logical_switch` (docs/kube-ovn-facts.md, "Providers
+    and subnets").
 
     exact (v1.7.3, v1.8.1–18): == "ovn"; suffix (v1.9–v1.12, gc.go's own test, so "" is *not* OVN):
     HasSuffix "ovn"; three-field (v1.13+, `util.IsOvnProvider`): "" | "ovn" | "<a>.<b>.ovn"; none (v1.8.0): no test.
