@@ -6,7 +6,8 @@ audit has to move. Audit: `kubectl ovn-lsp audit -A` through kubectl (exec path)
 Reported: medians, the ratio to the floor, peak RSS of the plugin process, and the API requests of one audit
 (from `-v`). No thresholds: this reports, it does not assert.
 
-    python3 benchmarks/bench_audit.py [--runs 3] [--specs pods=1000,vms=200,lsps=5000 pods=10000,vms=2000,lsps=50000]
+    python3 benchmarks/bench_audit.py [--runs 3] [--specs SPEC …]   (default: 1k pods, then 10k pods with a
+    10,000-line controller log over 2,000 port names, for triage's ratio to audit)
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def measure(spec: str, runs: int) -> dict[str, object]:
         floor = floor_commands(env)
         for argv in floor + [audit]:  # warm caches (kubectl discovery) on both sides
             run_measured(argv, env, ok_codes=(0, 3, 4, 5))
-        a_times, a_rss, t_times, t_rss, f_times = [], [], [], [], []
+        triage = ["kubectl-ovn_lsp", "triage"] if "loglines=" in spec else None
+        a_times, a_rss, t_times, t_rss, f_times, g_times = [], [], [], [], [], []
         for _ in range(runs):
             f_times.append(sum(run_measured(argv, env)[0] for argv in floor))
             wall, rss = run_measured(audit, env, ok_codes=(0, 3, 4, 5))
@@ -99,6 +101,8 @@ def measure(spec: str, runs: int) -> dict[str, object]:
             wall, rss = run_measured(audit_tcp, env, ok_codes=(0, 3, 4, 5))
             t_times.append(wall)
             t_rss.append(rss)
+            if triage:
+                g_times.append(run_measured(triage, env, ok_codes=(0, 3, 4, 5, 6))[0])
         return {
             "spec": spec,
             "up": up,
@@ -108,13 +112,18 @@ def measure(spec: str, runs: int) -> dict[str, object]:
             "tcp": median(t_times),
             "tcp_rss": max(t_rss),
             "requests": requests_of_one_audit(env),
+            "triage": median(g_times) if g_times else None,
         }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--specs", nargs="+", default=["pods=1000,vms=200,lsps=5000", "pods=10000,vms=2000,lsps=50000"])
+    parser.add_argument(
+        "--specs",
+        nargs="+",
+        default=["pods=1000,vms=200,lsps=5000", "pods=10000,vms=2000,lsps=50000,loglines=10000,lognames=2000"],
+    )
     args = parser.parse_args()
     for spec in args.specs:
         r = measure(spec, args.runs)
@@ -129,6 +138,11 @@ def main() -> int:
         )  # type: ignore[operator]
         print(f"  audit --nb tcp: median {r['tcp']:.2f}s, peak RSS {r['tcp_rss']:.0f} MB")
         print(f"  API requests of one audit: {r['requests']}")
+        if r["triage"]:
+            print(
+                f"  triage (the controller log of the spec) median {r['triage']:.2f}s, ratio triage/audit "
+                f"{r['triage'] / r['audit']:.2f}x"
+            )  # type: ignore[operator]
     return 0
 
 
