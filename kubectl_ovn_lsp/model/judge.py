@@ -18,8 +18,8 @@ from kubectl_ovn_lsp.model.deletion import (
     missing_subnet,
     stale_detail,
 )
-from kubectl_ovn_lsp.model.gc_vms import has_multus_default
-from kubectl_ovn_lsp.model.nad import KIND_IPAM, KIND_KUBE_OVN, NadClass, classify_nad, network_of_provider
+from kubectl_ovn_lsp.model.false_positives import false_positive
+from kubectl_ovn_lsp.model.nad import KIND_IPAM, KIND_KUBE_OVN, network_of_provider
 from kubectl_ovn_lsp.model.naming import OVN_PROVIDER, port_name
 from kubectl_ovn_lsp.model.port_rows import SOURCE_NB, Collected, Row, collect, has_allocation
 from kubectl_ovn_lsp.model.records import NbPort
@@ -232,7 +232,7 @@ def _verdict(
                     'in "ovn", which GC\'s HasSuffix test before v1.13 takes for OVN'
                 ),
             )
-        return _false_positive(row, col, snapshot, settings, never_ran)
+        return false_positive(row, col, snapshot, settings, never_ran)
     if row.awaiting_allocation and not row.needed:
         if listed and not _gc_skips_delete(port, col):  # type: ignore[arg-type]
             detail = leftover_detail(row, port, col, snapshot, settings.enable_external_vpc)  # type: ignore[arg-type]
@@ -277,80 +277,6 @@ def _verdict(
     return NO_PORT if row.pod_entries else OK, None, f"no port and none expected: {why}"
 
 
-def _false_positive(
-    row: Row, col: Collected, snapshot: WorkloadSnapshot, settings: ControllerSettings, never_ran: bool
-) -> tuple[str, str | None, str]:
-    vm = snapshot.vm
-    primary = f"{col.vm_name}.{snapshot.namespace}"
-    if row.from_vm_path and vm is not None:
-        if row.name == primary and has_multus_default(vm):
-            return (
-                FALSE_POSITIVE,
-                "FP1",
-                (
-                    "GC adds <vm>.<ns> for every VM before v1.13.6/v1.14.0; this VM's only "
-                    "network is a Multus default network"
-                ),
-            )
-        if row.name == primary and settings.non_primary_cni_mode:
-            return (
-                FALSE_POSITIVE,
-                "FP5",
-                ("GC expects <vm>.<ns>, but in --non-primary-cni-mode a VM has no default-network port"),
-            )
-        if row.family_base:
-            return (
-                FALSE_POSITIVE,
-                "FP4",
-                (
-                    "the NAD is attached more than once, so its ports carry an interface "
-                    "suffix (v1.16+); GC's VM path expects the un-suffixed name"
-                ),
-            )
-        nad = row.intended.nad if row.intended else _nad_class_of(row.network, snapshot, col)
-        if row.provider != OVN_PROVIDER and (nad is None or nad.kind != KIND_KUBE_OVN):
-            kind = (nad.cni_type or nad.kind) if nad else "unknown"
-            return (
-                FALSE_POSITIVE,
-                "FP2",
-                (
-                    f"GC's VM path appends .ovn to every Multus network; NAD {row.network} is "
-                    f"not a kube-ovn network ({kind}), so this port never exists"
-                ),
-            )
-        if never_ran:
-            return FALSE_POSITIVE, "FP3", "GC expects every port of a VM object; this VM has never run"
-    if row.vm_spec and col.live_pod:
-        return (
-            FALSE_POSITIVE,
-            None,
-            (
-                "the VM's spec names this network, but its running launcher pod does not use "
-                "it; GC's VM path expects the port now, Kube-OVN creates it when the VM restarts"
-            ),
-        )
-    if any(e.expected for e in row.pod_entries):
-        pods = [p for p in snapshot.pods if p["metadata"]["name"] in {e.pod for e in row.pod_entries}]
-        if any((p.get("spec") or {}).get("hostNetwork") for p in pods):
-            return (
-                FALSE_POSITIVE,
-                "FP7",
-                (
-                    "a hostNetwork pod carries allocated/logical_switch annotations; GC "
-                    "expects a port it never gets (hostNetwork skipped from v1.15.0)"
-                ),
-            )
-        return (
-            FALSE_POSITIVE,
-            None,
-            (
-                f"the pod still carries {row.provider}.kubernetes.io/allocated, but its Multus "
-                "annotations no longer ask for this network; inspectPod never repairs it"
-            ),
-        )
-    return FALSE_POSITIVE, None, "GC expects this name, but the workload does not use such a port"
-
-
 def _filtered_detail(port: NbPort, col: Collected) -> str:
     if port.type != "":
         text = f'the port exists with type {port.type!r}; GC lists only type "" ports, so it logs it lost'
@@ -379,18 +305,6 @@ def _lost_detail(row: Row, col: Collected) -> str:
     if row.from_vm_path and not row.pod_entries:
         return "the VM's port is missing from NB (VM names are never inspected, so nothing re-creates it while stopped)"
     return "GC expects it and NB lacks it"
-
-
-def _nad_class_of(network: str, snapshot: WorkloadSnapshot, col: Collected) -> NadClass | None:
-    """The class of the NAD behind `ns/name` (GC's VM path names networks without looking at the NAD)."""
-    if "/" not in network:
-        return None
-    namespace, name = network.split("/", 1)
-    if (namespace, name) not in snapshot.nads:
-        return None
-    return classify_nad(
-        snapshot.nads[(namespace, name)], namespace, name, snapshot.subnets, ipam_by_type=col.behaviour.ipam_by_nad_type
-    )
 
 
 def _provider_mismatches(col: Collected) -> list[str]:

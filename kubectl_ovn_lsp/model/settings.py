@@ -1,0 +1,199 @@
+"""Controller settings: the release and the flags of the running kube-ovn-controller, read from its Deployment
+(image tag, container args) with command-line overrides winning (docs/contracts.md, "Versions").
+
+Flag values are parsed as Go's pflag does (`--flag=value`, a bare boolean flag means true, `strconv.ParseBool`), and
+each release's own defaults apply (`config.go`), not install.sh's or Helm's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from kubectl_ovn_lsp.model.bands import Behaviour, band_by_letter, band_of, behaviour_for
+from kubectl_ovn_lsp.model.releases import resolve
+from kubectl_ovn_lsp.model.versions import Version, image_tag
+
+CONTROLLER_CONTAINER = "kube-ovn-controller"
+DEFAULT_GC_INTERVAL = 360
+
+
+@dataclass(frozen=True)
+class ControllerSettings:
+    """What the running kube-ovn-controller does: release (band) and the flags that change naming and GC."""
+
+    version: Version | None
+    version_text: str | None  # as detected or given (`v1.13.4`, `master`), None when unknown
+    band: str  # "A".."L"
+    keep_vm_ip: bool
+    enable_external_vpc: bool
+    non_primary_cni_mode: bool
+    detected_from: str  # "deployment" | "flags" | "assumed"
+    gc_interval: int = DEFAULT_GC_INTERVAL
+    notes: tuple[str, ...] = ()  # what was assumed, in plain words
+    head: bool = False  # unreleased switches apply (branch-head build, or newer than the newest checked release)
+    behaviour_of: str | None = None  # the checked release whose behaviour is used ("v1.16.2 + release-1.16 head")
+    version_assumed: bool = False  # the behaviour is a stand-in: unknown version, or not a checked release
+    explicit: frozenset[str] = frozenset()  # flags the command line or the Deployment decided (not defaults)
+
+    @property
+    def behaviour(self) -> Behaviour:
+        if self.version is None:
+            return behaviour_for(band_by_letter(self.band).first, self.head)
+        return behaviour_for(self.version, self.head)
+
+
+def flag_defaults(version: Version | None, head: bool = False) -> dict[str, bool]:
+    """Controller flag defaults of that release (`config.go`), not install.sh/Helm values."""
+    b = behaviour_for(version, head)
+    return {
+        "keep_vm_ip": b.keep_vm_ip_default_true,
+        "enable_external_vpc": not b.ext_vpc_default_false,
+        "non_primary_cni_mode": False,
+    }
+
+
+_TRUE = {"1", "t", "T", "TRUE", "true", "True"}
+_FALSE = {"0", "f", "F", "FALSE", "false", "False"}
+
+
+def parse_go_bool(value: Any) -> bool | None:
+    """Go's strconv.ParseBool (what pflag applies to `--flag=value`); None when not a boolean."""
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return None
+    text = str(value).strip()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    return None
+
+
+def controller_flags(argv: list[str]) -> dict[str, str]:
+    """Flags from a container's command+args: `--flag=value`, `-flag=value`; a bare bool flag means "true".
+
+    pflag/Go flag never consume the next word for a boolean flag, so `--keep-vm-ip false` means true
+    (the `false` is a stray positional). Non-boolean flags we read (`--gc-interval`) may take the next word.
+    """
+    out: dict[str, str] = {}
+    valued = {"gc-interval"}
+    i = 0
+    while i < len(argv):
+        word = str(argv[i])
+        i += 1
+        if not word.startswith("-") or word in ("-", "--"):
+            continue
+        name, eq, value = word.lstrip("-").partition("=")
+        if eq:
+            out[name] = value
+        elif name in valued and i < len(argv):
+            out[name] = str(argv[i])
+            i += 1
+        else:
+            out[name] = "true"
+    return out
+
+
+def _controller_container(deployment: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    containers = (((deployment.get("spec") or {}).get("template") or {}).get("spec") or {}).get("containers") or []
+    found: list[Mapping[str, Any]] = [c for c in containers if isinstance(c, Mapping)]
+    for container in found:
+        if container.get("name") == CONTROLLER_CONTAINER:
+            return container
+    return found[0] if found else None
+
+
+def settings_from_deployment(
+    deployment: Mapping[str, Any] | None, overrides: Mapping[str, Any] | None = None
+) -> ControllerSettings:
+    """Version and flags from the kube-ovn-controller Deployment; each non-None override wins.
+
+    `overrides` keys: version, keep_vm_ip, enable_external_vpc, non_primary_cni_mode, gc_interval (bools may be
+    given as "true"/"false"). detected_from: "flags" when the version and every flag the Deployment could
+    have decided came from the command line, "deployment" when the Deployment decided any of them (`master` is
+    band L), "assumed" when no version is known: the newest band, with a note saying so.
+    Flags a release does not have (keep-vm-ip before v1.8.3/v1.9.1, non-primary-cni-mode before v1.15) are false.
+    """
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    notes: list[str] = []
+    container = _controller_container(deployment) if deployment else None
+    flags = (
+        controller_flags(list(container.get("command") or []) + list(container.get("args") or [])) if container else {}
+    )
+
+    version_text: str | None = None
+    if "version" in overrides:
+        version_text = str(overrides["version"])
+        # The contract's "flags": everything came from the command line; else the Deployment still decided some.
+        all_given = all(k in overrides for k in ("keep_vm_ip", "enable_external_vpc", "non_primary_cni_mode"))
+        source = "flags" if container is None or all_given else "deployment"
+    elif container is not None:
+        version_text = image_tag(str(container.get("image") or ""))
+        source = "deployment"
+    else:
+        source = "assumed"
+    resolved = resolve(version_text)
+    version = resolved.version
+    if resolved.note:
+        notes.append(resolved.note)
+    if version is None:
+        if version_text is not None:
+            notes.append(f"image tag {version_text!r} is not a release; assuming the newest band")
+        else:
+            notes.append("Kube-OVN version unknown; assuming the newest band")
+        source = "assumed"
+    band = band_of(version)
+    effective = version or band.first
+    head = resolved.head or version is None
+    defaults = flag_defaults(effective, head)
+
+    values: dict[str, bool] = {}
+    explicit: set[str] = set()
+    for key, flag in (
+        ("keep_vm_ip", "keep-vm-ip"),
+        ("enable_external_vpc", "enable-external-vpc"),
+        ("non_primary_cni_mode", "non-primary-cni-mode"),
+    ):
+        chosen = parse_go_bool(overrides.get(key))
+        if chosen is None and flag in flags:
+            chosen = parse_go_bool(flags[flag])
+            if chosen is None:
+                notes.append(f"--{flag}={flags[flag]} is not a boolean; using the release default")
+        if chosen is not None:
+            explicit.add(key)
+        values[key] = defaults[key] if chosen is None else chosen
+    behaviour = behaviour_for(effective, head)
+    for key, exists in (
+        ("keep_vm_ip", behaviour.name_by_pod),
+        ("non_primary_cni_mode", behaviour.non_primary_cni_flag),
+    ):
+        if values[key] and not exists:
+            values[key] = False
+            notes.append(f"--{key.replace('_', '-')} does not exist in {version_text}; treated as false")
+
+    gc_interval = DEFAULT_GC_INTERVAL
+    raw_interval = overrides.get("gc_interval", flags.get("gc-interval"))
+    if raw_interval is not None:
+        try:
+            gc_interval = int(str(raw_interval).rstrip("s"))
+        except ValueError:
+            notes.append(f"--gc-interval={raw_interval} is not a number; assuming {DEFAULT_GC_INTERVAL}")
+    return ControllerSettings(
+        version=version,
+        version_text=version_text,
+        band=band.letter,
+        keep_vm_ip=values["keep_vm_ip"],
+        enable_external_vpc=values["enable_external_vpc"],
+        non_primary_cni_mode=values["non_primary_cni_mode"],
+        detected_from=source,
+        gc_interval=gc_interval,
+        notes=tuple(notes),
+        head=head,
+        behaviour_of=resolved.behaviour_of
+        or (f"{band.first} (band {band.letter})" if version is None else str(version)),
+        version_assumed=resolved.assumed or version is None,
+        explicit=frozenset(explicit),
+    )
