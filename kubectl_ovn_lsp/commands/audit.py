@@ -9,43 +9,19 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from kubectl_ovn_lsp.commands.context import connect
+from kubectl_ovn_lsp.commands.context import connect, replay_scope
 from kubectl_ovn_lsp.options import AuditOptions, Environment
 
 
 def run(options: AuditOptions, env: Environment) -> dict[str, Any]:
     """The `Audit` document. Raises PluginError when the API or NB fails (never a partial report)."""
     from kubectl_ovn_lsp.commands.documents import API_VERSION, item_doc, kube_ovn_doc, nb_doc
-    from kubectl_ovn_lsp.kube.inventory import list_scope
-    from kubectl_ovn_lsp.model.replay import replay
-    from kubectl_ovn_lsp.nb.query import Selection
-    from kubectl_ovn_lsp.nb.reader import read_nb
 
     common = options.common
     context = connect(common)
     kube = common.kube
     namespace = None if kube.all_namespaces else (kube.namespace or context.client.namespace)
-    inventory = list_scope(context.client, namespace, env.now(), chunk_size=options.chunk_size, progress=env.progress)
-    env.progress("reading OVN NB…")
-    lookup = read_nb(
-        context.client,
-        common.nb,
-        Selection(every_port=True),
-        context.client.deadline,
-        verbose=kube.verbose,
-        stderr=env.stderr,
-    )
-    context.add_notes(lookup.notes)
-    env.progress(f"replaying GC over {len(inventory.pods)} pods and {len(lookup.ports)} ports…")
-    result = replay(inventory, lookup.ports, context.settings)
-    env.progress_done()
-    for plural, why in sorted(inventory.unreadable.items()):
-        effect = (
-            "StatefulSet pods are judged as if their StatefulSet still wants them"
-            if plural == "statefulsets"
-            else "owners that depend on it are error items, and no port is called an orphan because of it"
-        )
-        context.add_notes([f"could not list {plural} ({why}); {effect}"])
+    result, lookup = replay_scope(context, common, env, namespace, chunk_size=options.chunk_size)
     items = [i for i in result.items if namespace is None or i.owner.namespace == namespace]
     docs = [item_doc(i) for i in items]
     verdicts = [d["verdict"] for d in docs]

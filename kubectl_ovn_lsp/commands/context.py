@@ -4,11 +4,16 @@ release and flags GC runs with (command-line overrides win), and keep the notes 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from kubectl_ovn_lsp.kube.client import KubeClient
 from kubectl_ovn_lsp.kube.reads import controller_deployment
 from kubectl_ovn_lsp.model.bands import ControllerSettings, settings_from_deployment
-from kubectl_ovn_lsp.options import CommonOptions
+from kubectl_ovn_lsp.options import CommonOptions, Environment
+
+if TYPE_CHECKING:
+    from kubectl_ovn_lsp.model.records import NbLookup
+    from kubectl_ovn_lsp.model.replay import Replay
 
 
 @dataclass
@@ -35,3 +40,37 @@ def connect(common: CommonOptions) -> CommandContext:
     context = CommandContext(client, settings, running, notes)
     context.add_notes(settings.notes)
     return context
+
+
+def replay_scope(
+    context: CommandContext, common: CommonOptions, env: Environment, namespace: str | None, *, chunk_size: int = 500
+) -> tuple[Replay, NbLookup]:
+    """GC's order, as `audit` and `triage` run it: one paged list per kind for the scope (None: the cluster),
+    every NB port once, then the replay over all of it. Notes name the kinds that could not be listed."""
+    from kubectl_ovn_lsp.kube.inventory import list_scope
+    from kubectl_ovn_lsp.model.replay import replay
+    from kubectl_ovn_lsp.nb.query import Selection
+    from kubectl_ovn_lsp.nb.reader import read_nb
+
+    inventory = list_scope(context.client, namespace, env.now(), chunk_size=chunk_size, progress=env.progress)
+    env.progress("reading OVN NB…")
+    lookup = read_nb(
+        context.client,
+        common.nb,
+        Selection(every_port=True),
+        context.client.deadline,
+        verbose=common.kube.verbose,
+        stderr=env.stderr,
+    )
+    context.add_notes(lookup.notes)
+    env.progress(f"replaying GC over {len(inventory.pods)} pods and {len(lookup.ports)} ports…")
+    result = replay(inventory, lookup.ports, context.settings)
+    env.progress_done()
+    for plural, why in sorted(inventory.unreadable.items()):
+        effect = (
+            "StatefulSet pods are judged as if their StatefulSet still wants them"
+            if plural == "statefulsets"
+            else "owners that depend on it are error items, and no port is called an orphan because of it"
+        )
+        context.add_notes([f"could not list {plural} ({why}); {effect}"])
+    return result, lookup

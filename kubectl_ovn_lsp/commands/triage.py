@@ -76,7 +76,7 @@ def run(options: TriageOptions, env: Environment) -> dict[str, Any]:
     items: list[triage.TriageItem] = []
     nb: dict[str, Any] | None = None
     if groups:
-        items, nb = _judge(groups, context, common, env, now)
+        items, nb = _judge(groups, context, common, env)
         context.add_notes(triage.line_notes(items, context.settings))
     if scan.year_assumed:
         context.add_notes(
@@ -104,30 +104,13 @@ def run(options: TriageOptions, env: Environment) -> dict[str, Any]:
     }
 
 
-def _judge(groups: list[Any], context: Any, common: Any, env: Environment, now: Any) -> tuple[list[Any], dict]:
+def _judge(groups: list[Any], context: Any, common: Any, env: Environment) -> tuple[list[Any], dict]:
     """The cluster-wide replay (as `audit -A` runs it), then each name's finding."""
+    from kubectl_ovn_lsp.commands.context import replay_scope
     from kubectl_ovn_lsp.commands.documents import nb_doc
-    from kubectl_ovn_lsp.kube.inventory import list_scope
     from kubectl_ovn_lsp.model import triage
-    from kubectl_ovn_lsp.model.replay import replay
-    from kubectl_ovn_lsp.nb.query import Selection
-    from kubectl_ovn_lsp.nb.reader import read_nb
 
-    inventory = list_scope(context.client, None, now, progress=env.progress)
-    env.progress("reading OVN NB…")
-    lookup = read_nb(
-        context.client,
-        common.nb,
-        Selection(every_port=True),
-        context.client.deadline,
-        verbose=common.kube.verbose,
-        stderr=env.stderr,
-    )
-    context.add_notes(lookup.notes)
-    result = replay(inventory, lookup.ports, context.settings)
-    env.progress_done()
-    for plural, why in sorted(inventory.unreadable.items()):
-        context.add_notes([f"could not list {plural} ({why}); names it would own are not resolved"])
+    result, lookup = replay_scope(context, common, env, None)
     index = triage.OwnerIndex(result, {p.name: p for p in lookup.ports})
     return [triage.judge_events(g, index, result) for g in groups], nb_doc(lookup)
 
