@@ -104,6 +104,8 @@ def _yaml_problem(exc: Exception) -> str:
 def _read_yaml(path: Path) -> dict:
     try:
         data = yaml.load(path.read_text(), Loader=_Loader)
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}: cannot read scenario: not UTF-8 text") from None
     except (OSError, yaml.YAMLError) as exc:
         raise ValueError(f"{path}: cannot read scenario: {_yaml_problem(exc)}") from None
     if not isinstance(data, dict):

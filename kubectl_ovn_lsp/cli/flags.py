@@ -56,13 +56,19 @@ def object_name(text: str) -> str:
 
 
 def nb_target(text: str) -> str:
-    """auto, exec, or a comma list of tcp:/ssl: remotes all of one scheme (raft members)."""
+    """auto, exec, or a comma list of tcp:/ssl: remotes all of one scheme (raft members), each HOST:PORT with a
+    port from 1 to 65535."""
     if text in ("auto", "exec"):
         return text
+    expected = f"expected auto, exec, or tcp:HOST:PORT[,…] / ssl:HOST:PORT[,…], got {text!r}"
     remotes = text.split(",")
     schemes = {r.split(":", 1)[0] for r in remotes}
     if len(schemes) != 1 or not schemes <= {"tcp", "ssl"} or any(r.count(":") < 2 for r in remotes):
-        raise argparse.ArgumentTypeError(f"expected auto, exec, or tcp:HOST:PORT[,…] / ssl:HOST:PORT[,…], got {text!r}")
+        raise argparse.ArgumentTypeError(expected)
+    for remote in remotes:
+        host, _, port = remote.split(":", 1)[1].rpartition(":")
+        if not host.strip("[]") or not port.isdigit() or not 1 <= int(port) <= 65535:
+            raise argparse.ArgumentTypeError(f"{expected}: {remote!r} needs a host and a port from 1 to 65535")
     return text
 
 
@@ -115,14 +121,21 @@ def chunk_size(text: str) -> int:
 
 
 def since(text: str) -> int | None:
-    """kubectl logs --since: a duration (`30m`, `6h`); 0 means no filter."""
+    """kubectl logs --since: a duration (`30m`, `6h`, `72h`); 0 means no filter."""
     from kubectl_ovn_lsp.deadline import BadDuration, parse_duration
 
     try:
-        seconds = parse_duration(text)
+        seconds = parse_duration(text, limit=None)
     except BadDuration as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
     return None if seconds is None else math.ceil(seconds)
+
+
+def tail_lines(text: str) -> int | None:
+    """kubectl logs --tail: the last N lines; -1 (kubectl's default) means all."""
+    if text.strip() == "-1":
+        return None
+    return count(text)
 
 
 def count(text: str) -> int:

@@ -36,6 +36,8 @@ def _check_values(args: argparse.Namespace, parser: Parser) -> None:
             namespace_name(args.namespace)
         except argparse.ArgumentTypeError as exc:
             parser.error(f"argument -n/--namespace: {exc}")
+    if getattr(args, "kube_ovn_version", None) == "all" and getattr(args, "command", "") != "explain":
+        parser.error(f"argument --kube-ovn-version: 'all' (byRelease) is explain's; {args.command} replays one release")
     env = os.environ.get("KUBE_OVN_NS")
     if hasattr(args, "ovn_namespace") and args.ovn_namespace is None and env:
         try:

@@ -18,6 +18,7 @@ from kubectl_ovn_lsp.cli.flags import (
     nb_target,
     request_timeout,
     since,
+    tail_lines,
     verdict_list,
 )
 from kubectl_ovn_lsp.errors import ExitStatus
@@ -326,7 +327,9 @@ def _add_triage(sub: argparse._SubParsersAction) -> None:
         metavar="DURATION",
         help="only lines newer than this (e.g. 30m, 6h), like kubectl logs --since (default: all)",
     )
-    triage.add_argument("--tail", type=count, metavar="N", help="only the last N lines of each log (default: all)")
+    triage.add_argument(
+        "--tail", type=tail_lines, metavar="N", help="only the last N lines of each log (default: all, -1)"
+    )
     triage.add_argument(
         "--limit-bytes", type=count, metavar="N", help="at most N bytes of each log (default: no limit)"
     )

@@ -50,7 +50,8 @@ def audit_text(document: dict[str, Any], wide: bool = False, headers: bool = Tru
     if rows:
         lines.append(tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True))
     elif headers:
-        lines.append("No owner needs attention.")
+        only = document.get("only")
+        lines.append(f"No owner matches --only {','.join(only)}." if only else "No owner needs attention.")
     if headers:
         lines.append("")
         lines.append(summary_line(document))

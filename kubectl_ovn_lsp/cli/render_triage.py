@@ -25,6 +25,10 @@ def _owner(item: dict[str, Any]) -> str:
     return f"{owner['kind']}/{where}"
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def triage_text(document: dict[str, Any], wide: bool = False, headers: bool = True, colour: bool = False) -> str:
     from tabulate import tabulate
 
@@ -54,8 +58,8 @@ def triage_text(document: dict[str, Any], wide: bool = False, headers: bool = Tr
         verdicts = ", ".join(f"{v} {n}" for v, n in summary["verdicts"].items()) or "none"
         lines += [
             "",
-            f"{summary['lines']} GC lines about {summary['ports']} ports ({verdicts}); "
-            f"{summary['skipped']} other lines skipped",
+            f"{_count(summary['lines'], 'GC line')} about {_count(summary['ports'], 'port')} ({verdicts}); "
+            f"{_count(summary['skipped'], 'other line')} skipped",
         ]
         lines += wrap(advice) + wrap([f"Note: {n}" for n in document.get("notes") or []])
     return "\n".join(lines) + "\n" if lines else ""

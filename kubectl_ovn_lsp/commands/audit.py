@@ -44,6 +44,7 @@ def run(options: AuditOptions, env: Environment) -> dict[str, Any]:
             "lostLogged": sorted({n for d in docs for n in d["gc"]["lostLogged"]}),
             "wouldDelete": sorted({n for d in docs for n in d["gc"]["wouldDelete"]}),
         },
+        "only": sorted(options.only) if options.only else None,  # the --only filter applied to items
         "items": shown,
         "verdict": worst(verdicts),
         "notes": context.notes,

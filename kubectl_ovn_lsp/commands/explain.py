@@ -109,6 +109,8 @@ def _plan(
 
         if looks_like_port_name(name):
             return _port_plan(context, name, kube.namespace, now, nb_read, not_found)
+        if resolve.find_vip(client, name, namespace) is not None:
+            return _vip_plan(context, name, now)
         return _orphan_plan(namespace, name, now, nb_read, not_found)
     return _workload_plan(context, workload, now)
 
@@ -213,6 +215,9 @@ def _port_plan(
     if existing:
         namespace, owner_name = existing[0]
         return _workload_plan(context, resolve.resolve(client, owner_name, namespace), now)
+    vips = [(ns, o) for ns, o in readings if resolve.find_vip(client, o, ns) is not None]
+    if len(vips) == 1:
+        return _vip_plan(context, vips[0][1], now)
     keyed = [(ns, o) for ns, o in readings if nb_read(Selection.of([], [f"{ns}/{o}"])).ports]
     if len(keyed) > 1:
         raise Ambiguous(port=port, owners=", ".join(f"{ns}/{o} (ports only)" for ns, o in keyed))

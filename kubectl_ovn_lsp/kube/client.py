@@ -202,6 +202,8 @@ class KubeClient:
         try:
             obj = self.request_json(resource.path(ns, name))
         except NotFound:
+            if not resource.namespaced:  # kubectl: 'nodes "x" not found', no namespace for cluster-scoped kinds
+                raise NotFound(f'{resource.kind.lower()} "{quote_name(name)}" not found') from None
             raise NotFound(kind=resource.kind.lower(), name=quote_name(name), namespace=quote_name(ns or "")) from None
         shapes.check_object(resource.kind, obj)
         return obj

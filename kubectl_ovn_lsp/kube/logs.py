@@ -59,6 +59,7 @@ def read_controller_logs(
         for k, v in (("sinceSeconds", since_seconds), ("tailLines", tail), ("limitBytes", limit_bytes))
         if v is not None
     ]
+    current_failures: list[PluginError] = []
     for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
         name = pod["metadata"]["name"]
         container, restarts = _container(pod)
@@ -69,7 +70,11 @@ def read_controller_logs(
                 body = client.request_text(PODS.path(namespace, name, "log"), params)
             except (Forbidden, KubeApiError, NotFound) as exc:
                 out.notes.append(f"could not read the log of {label}: {exc}")
+                if not previous:
+                    current_failures.append(exc)
                 continue
             out.sources.append(label)
             out.texts.append(body.decode("utf-8", "replace"))
+    if not out.sources and current_failures:  # nothing was read: that is no answer, not "no line matched"
+        raise current_failures[0]
     return out

@@ -197,6 +197,14 @@ def vip_inventory(client: KubeClient, name: str, now: datetime) -> Inventory:
     return Inventory(now=now, vips={name: vip}, subnets=by_name(client.list(SUBNETS, missing_ok=True)))
 
 
+def find_vip(client: KubeClient, name: str, namespace: str) -> dict | None:
+    """The Vip `name` whose port lives in `namespace` (its spec.namespace), or None (Vips are cluster-scoped)."""
+    vip = client.find(VIPS, name)
+    if vip is not None and str((vip.get("spec") or {}).get("namespace") or "") == namespace:
+        return vip
+    return None
+
+
 def exists(client: KubeClient, namespace: str, name: str) -> bool:
     """Whether a VM, VMI or pod of that name lives in the namespace (a port name's owner)."""
     return any(client.find(r, name, namespace) is not None for r in (VMS, VMIS, PODS))

@@ -17,7 +17,7 @@ from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, ReleaseRange, logs_at, newest_checked, releases
 from kubectl_ovn_lsp.model.loglines import GcLine
-from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, Owner
+from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, VIP, Owner
 from kubectl_ovn_lsp.model.port_names import node_of_port, owner_candidates
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.replay import Item, Replay
@@ -131,13 +131,7 @@ def judge_events(events: NameEvents, index: OwnerIndex, replay: Replay) -> Triag
     if events.event == LOST:
         if finding is not None:
             return TriageItem(
-                events,
-                owner,
-                finding.verdict,
-                finding.reason,
-                finding.detail,
-                logged,
-                advice_for(finding.verdict, [finding]),
+                events, owner, finding.verdict, finding.reason, finding.detail, logged, _advice(item, finding)
             )
         if owner is not None:
             return TriageItem(
@@ -152,18 +146,33 @@ def judge_events(events: NameEvents, index: OwnerIndex, replay: Replay) -> Triag
             )
         detail = ambiguous or "nothing owns this name any more and NB has no such port: the line is history"
         return TriageItem(events, None, OK, None, detail, False, ())
+    if finding is not None and finding.verdict == DELETION_RISK:  # re-created since, and GC deletes it again
+        detail = f"GC deleted it before and will again: {finding.detail}"
+        return TriageItem(events, owner, DELETION_RISK, finding.reason, detail, False, _advice(item, finding))
     if finding is not None and finding.needed and not finding.in_nb and owner is not None and owner.kind != ORPHAN:
         detail = f"GC already deleted a port this {owner.kind} uses: {finding.detail}"
-        return TriageItem(
-            events, owner, DELETION_RISK, finding.reason, detail, False, advice_for(DELETION_RISK, [finding])
-        )
+        return TriageItem(events, owner, DELETION_RISK, finding.reason, detail, False, _advice(item, finding))
     if finding is not None and finding.needed:
-        detail = "GC deleted it, and the port exists again now (re-created since)"
+        detail = "GC deleted it, and the port exists again now (re-created since); GC keeps it now"
     elif owner is not None and owner.kind != ORPHAN:
         detail = "ordinary clean-up: the owner exists but does not use this port now"
     else:
         detail = ambiguous or "ordinary clean-up: its owner no longer exists"
     return TriageItem(events, owner, OK, None, detail, False, ())
+
+
+def _advice(item: Item | None, finding: PortFinding) -> tuple[str, ...]:
+    """The advice for this port: its code's, else its owner's own advice when the owner is not a workload
+    (a node's lost port is not repaired by deleting a pod), else the verdict's generic line."""
+    if (
+        finding.reason is None
+        and item is not None
+        and item.judgement is not None
+        and item.owner.kind in (NODE, ORPHAN, VIP)
+        and item.judgement.verdict == finding.verdict
+    ):
+        return item.judgement.advice
+    return advice_for(finding.verdict, [finding])
 
 
 def line_notes(items: Iterable[TriageItem], settings: ControllerSettings) -> list[str]:

@@ -206,6 +206,8 @@ def read_direct(
     label = ",".join(parts)
     if failures and all("connection refused" in f for f in failures):
         raise NbUnreachable(f"NB {label}: connection refused")
+    if failures and not any(f.endswith(": no answer") for f in failures):  # each failed at once: say why, not "time"
+        raise NbUnreachable(f"NB {label}: {'; '.join(failures)}")
     raise NbUnreachable(f"NB {label} did not answer within {budget.budget} (--request-timeout): {'; '.join(failures)}")
 
 

@@ -275,3 +275,10 @@ def test_names_with_dots_upper_case_and_253_characters_parse() -> None:
     for name in ("vm.a.b", "VM-Upper", "a" * 253, "pod/" + "b" * 253):
         assert cli.build_parser().parse_args(["explain", name]).target == name
     assert cli.build_parser().parse_args(["explain", "x", "-A", "-n", "Ignored"]).namespace == "Ignored"
+
+
+@pytest.mark.parametrize("remote", ["tcp:localhost:abc", "tcp:localhost:", "tcp::6641", "tcp:h:0", "tcp:h:70000"])
+def test_nb_remotes_need_a_host_and_a_port(remote: str, capsys) -> None:
+    assert cli.main(["explain", "vm-a", "--nb", remote]) == ExitStatus.USAGE
+    err = capsys.readouterr().err
+    assert err.startswith("error: argument --nb: expected auto, exec, or tcp:HOST:PORT") and "Traceback" not in err

@@ -137,7 +137,9 @@ def test_ports_of_a_deleted_vm_are_an_orphan_gc_deletes(sandbox_factory) -> None
     assert {k: by_port[k] for k in COMPARED} == {k: document[k] for k in COMPARED}
     audit = run_plugin(sandbox, "audit", "-n", "fns")
     assert audit.returncode == 0 and "Orphan" in audit.stdout and "vmd.fns=stale" in audit.stdout
-    assert run_plugin(sandbox, "audit", "-n", "fns", "--only", "lost").stdout.startswith("No owner needs")
+    assert run_plugin(sandbox, "audit", "-n", "fns", "--only", "lost").stdout.startswith(
+        "No owner matches --only lost."
+    )
 
 
 def test_port_names_as_gc_logs_them(sandbox_factory) -> None:
@@ -239,3 +241,26 @@ def test_vip_ports_gc_keeps_per_release(sandbox_factory, version: str, kept: str
         "vip-free": ("ok", [("vip-free.app", "no-port", None)]),
     }
     assert _json(proc)["gc"]["wouldDelete"] == [f"{deleted}.app"]
+
+
+def test_a_vip_by_name_or_port_name_is_the_vip_not_an_orphan(sandbox_factory) -> None:
+    sandbox = sandbox_factory(str(HERE / "vips.yaml"))
+    by_kind = _json(run_plugin(sandbox, "explain", "vip/vip-typed", "-o", "json"))
+    for args in (["vip-typed", "-n", "app"], ["vip-typed.app"]):
+        proc = run_plugin(sandbox, "explain", *args, "-o", "json")
+        assert proc.returncode == 5, (args, proc.stderr)
+        assert {k: _json(proc)[k] for k in COMPARED} == {k: by_kind[k] for k in COMPARED}
+    assert by_kind["target"]["kind"] == "Vip"
+
+
+def test_cluster_scoped_targets_are_not_found_without_a_namespace(sandbox_factory) -> None:
+    sandbox = sandbox_factory("tc4")
+    assert run_plugin(sandbox, "explain", "node/nope").stderr == 'error: node "nope" not found\n'
+    assert run_plugin(sandbox, "explain", "vip/nope", "-n", "test-ns").stderr == 'error: vip "nope" not found\n'
+
+
+def test_all_releases_is_explains_alone(sandbox_factory) -> None:
+    sandbox = sandbox_factory("tc4")
+    for command in ("audit", "triage"):
+        proc = run_plugin(sandbox, command, "--kube-ovn-version", "all")
+        assert proc.returncode == 2 and "'all' (byRelease) is explain's" in proc.stderr

@@ -190,3 +190,19 @@ def test_a_missing_file_is_one_error_line(tg: Sandbox, tmp_path: Path) -> None:
         proc.returncode == 1
         and proc.stderr == f"error: cannot read '{tmp_path / 'nope.log'}': No such file or directory\n"
     )
+
+
+def test_no_readable_controller_log_is_no_answer(sandbox_factory) -> None:
+    sandbox = sandbox_factory(str(HERE / "triage-logs-forbidden.yaml"))
+    proc = run_plugin(sandbox, "triage")
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.startswith("error: forbidden: cannot get pods/log") and proc.stderr.count("\n") == 1
+
+
+def test_log_window_flags_take_kubectls_values(tg: Sandbox, tmp_path: Path) -> None:
+    path = tmp_path / "controller.log"
+    path.write_text(_controller_log(tg))
+    for args in (["--since", "72h"], ["--tail", "-1"], ["--since", "0"]):
+        proc = run_plugin(tg, "triage", "-f", str(path), *args, "-o", "json")
+        assert proc.returncode == 5, (args, proc.stderr)
+    assert run_plugin(tg, "triage", "-f", str(path), "--tail", "-2").returncode == 2

@@ -142,3 +142,11 @@ def test_reads_are_selects_that_end_in_abort(nb, nb_dump) -> None:
     assert ops[-1] == "abort" and set(ops[:-1]) == {"select"}, ops
     assert '"table":"Logical_Switch_Port"' in requests[0]
     assert nb_dump(nb) == before
+
+
+def test_a_host_that_does_not_resolve_is_said_at_once_not_blamed_on_the_timeout() -> None:
+    t0 = time.monotonic()
+    with pytest.raises(NbUnreachable) as caught:
+        lookup_direct("tcp:no-such-host.invalid:6641", [VM_PORT], [], timeout=5)
+    assert "cannot resolve host" in str(caught.value) and "did not answer within" not in str(caught.value)
+    assert time.monotonic() - t0 < 4.0

@@ -207,3 +207,30 @@ def test_line_notes_for_unknown_lines_and_other_releases() -> None:
         "gc.go:476 (lsp lost) is logged there by v1.14.0–v1.14.6, not by the detected v1.13.4" in n for n in notes
     )
     assert any(n.startswith("gc.go:999 (lsp lost) is logged there by no checked release") for n in notes)
+
+
+def test_a_deleted_port_that_is_back_and_deleted_again_is_still_a_risk() -> None:
+    """A deletion line for a port GC deletes again now (re-created since): the three views agree on the port."""
+    tc5 = scenarios.tc5(running=False, template_annotation="")
+    inventory = Inventory(now=tc5.now, vms=by_key([tc5.vm]), nads=dict(tc5.nads), subnets=tc5.subnets)
+    items, _ = _triage(
+        inventory,
+        list(tc5.nb_ports),
+        ["I0319 09:00:00.0 7 gc.go:436] gc logical switch port vm1.vmns.nad-a.vmns.ovn"],
+        "v1.14.2",
+    )
+    item = items["vm1.vmns.nad-a.vmns.ovn"]
+    assert (item.verdict, item.reason) == ("deletion-risk", "DEL2")
+    assert item.detail.startswith("GC deleted it before and will again")
+
+
+def test_a_lost_node_port_gets_the_node_advice_not_the_pod_one() -> None:
+    node = {"metadata": {"name": "node2", "annotations": {"ovn.kubernetes.io/allocated": "true"}}}
+    items, _ = _triage(
+        Inventory(now=NOW, nodes={"node2": node}),
+        [],
+        ["E0319 09:00:00.0 7 gc.go:430] lsp lost for pod node-node2, please delete the pod and retry"],
+    )
+    item = items["node-node2"]
+    assert (item.verdict, item.owner.kind) == ("lost", "Node")
+    assert "Restart kube-ovn-controller" in item.advice[0] and "inspectPod" not in " ".join(item.advice)
