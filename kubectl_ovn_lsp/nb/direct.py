@@ -1,5 +1,6 @@
-"""Direct NB read (`--nb tcp:…|ssl:…`, comma lists for raft members): one OVSDB `transact` of `select`s ending
-in `abort`, the transaction `ovsdb-client query` sends on the exec path (same `nb/query.py` description).
+"""Direct NB read (`--nb tcp:…|ssl:…`, raft member lists) of every port (audit, triage): one OVSDB `transact` of
+`select`s ending in `abort`, the transaction `ovsdb-client query` sends on the exec path (`nb/query.py`).
+explain's small read goes through ovsdbapp's IDL instead (`nb/monitor.py`), with this module's TLS probe.
 
 Why not python-ovs's IDL or JSON-RPC layer: a full IDL sync of 50,000 ports takes 20–24 s and ~300 MB, and
 python-ovs parses replies with a pure-Python JSON parser; a `select` answered by the server and parsed with the
@@ -58,7 +59,7 @@ class NbSslFiles:
     ca_cert: str
 
 
-def _check_remotes(remotes: str, ssl: NbSslFiles | None) -> list[str]:
+def check_remotes(remotes: str, ssl: NbSslFiles | None) -> list[str]:
     parts = [r.strip() for r in remotes.split(",") if r.strip()]
     if not parts:
         raise NbDirectError("no NB remote given")
@@ -164,7 +165,7 @@ def read_direct(
     """Read the selection from the first member of `remotes` that answers, within the command's budget (a
     Deadline, or seconds; None: no limit). Raises NbUnreachable (refused by all, or no answer in time),
     NbTlsError, NbSslConfigError, NbSchemaError."""
-    parts = _check_remotes(remotes, ssl)
+    parts = check_remotes(remotes, ssl)
     context = _tls_context(ssl) if ssl is not None and any(r.startswith("ssl:") for r in parts) else None
     budget = Deadline.of(timeout)
     txn = selection_transaction(selection)
@@ -218,11 +219,20 @@ def lookup_direct(
     timeout: float | Deadline | None,
     ssl: NbSslFiles | None = None,
 ) -> NbLookup:
-    """The ports named `names` or whose `external_ids:pod` is in `pod_keys` (explain's selection)."""
-    selection = Selection.of(names, pod_keys)
-    if not selection.names and not selection.pod_keys:
+    """The ports named `names` or whose `external_ids:pod` is in `pod_keys` (explain's selection), read by
+    ovsdbapp's IDL with conditional monitoring (`nb/monitor.py`)."""
+    from kubectl_ovn_lsp.nb.monitor import monitor_lookup
+
+    names, pod_keys = list(names), list(pod_keys)
+    if not names and not pod_keys:
         raise ValueError("lookup_direct needs at least one port name or pod key")
-    return read_direct(remotes, selection, timeout, ssl)
+    return monitor_lookup(remotes, names, pod_keys, timeout, ssl)
+
+
+def probe(remotes: str, timeout: float | Deadline | None, ssl: NbSslFiles | None) -> None:
+    """One `transact` holding only `abort` to the first member that answers: names a TLS failure, a refused or a
+    silent NB at once (NbTlsError, NbSslConfigError, NbUnreachable), and writes nothing."""
+    read_direct(remotes, Selection(), timeout, ssl)
 
 
 def _os_reason(exc: OSError) -> str:

@@ -1,7 +1,9 @@
 """One entry point for NB reads: the selection goes through exec into ovn-central, or directly to the remotes.
 
-Both backends send the same transaction (`nb/query.py`); which one is used is the user's `--nb`. NB failures
-become one `NbUnavailable` line naming the endpoint.
+One description of what is read (`nb/query.py` `Selection`): exec sends it as one `ovsdb-client query`; the direct
+path reads explain's names and pod keys with ovsdbapp's IDL (conditional monitoring, `nb/monitor.py`) and every
+port (audit, triage) as one `select … abort` transaction (`nb/direct.py`). Which backend is the user's `--nb`.
+NB failures become one `NbUnavailable` line naming the endpoint.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ def read_nb(
         if verbose:
             stderr.write(f"I nb: {selection.describe()} at {options.target} (transact … abort)\n")
         try:
-            return direct.read_direct(options.target, selection, timeout, ssl=files)
+            if selection.every_port:  # audit, triage: one select (a full IDL sync would take 20 s)
+                return direct.read_direct(options.target, selection, timeout, ssl=files)
+            return direct.lookup_direct(options.target, selection.names, selection.pod_keys, timeout, ssl=files)
         except direct.NbDirectError as exc:
             raise NbUnavailable(f"OVN {exc}") from None  # the message already names the remote(s)

@@ -17,7 +17,9 @@ from kubectl_ovn_lsp.nb.direct import (
     NbTlsError,
     NbUnreachable,
     lookup_direct,
+    read_direct,
 )
+from kubectl_ovn_lsp.nb.query import Selection
 from ovn_lsp_sandbox.nb_server import kill_member
 from ovn_lsp_sandbox.pki import generate_pki
 
@@ -124,23 +126,35 @@ def test_bad_remote_and_empty_query(nb) -> None:
         lookup_direct(nb.remotes, [], [], timeout=1)
 
 
-def test_reads_are_selects_that_end_in_abort(nb, nb_dump) -> None:
-    """The server's JSON-RPC debug log shows every request: a direct read sends one `transact` whose operations
-    are `select`s on Logical_Switch_Port followed by `abort` (what `ovsdb-client query` sends), so it cannot commit."""
+def _requests(nb, read) -> list[str]:
+    """The JSON-RPC requests the server received while `read()` ran (its debug log shows every one)."""
     ctl = nb.members[0].ctl
     log = nb.members[0].log_file
-    before = nb_dump(nb)  # ovsdb-client dump itself sends a (select-only) transact: keep it out of the window
     subprocess.run(["ovs-appctl", "-t", ctl, "vlog/set", "jsonrpc:file:dbg"], check=True, capture_output=True)
     try:
         start = len(Path(log).read_text())
-        lookup_direct(nb.remotes, [VM_PORT], ["test-ns/vm-a"], timeout=5)
-        requests = [line for line in Path(log).read_text()[start:].splitlines() if "received request" in line]
+        read()
+        return [line for line in Path(log).read_text()[start:].splitlines() if "received request" in line]
     finally:
         subprocess.run(["ovs-appctl", "-t", ctl, "vlog/set", "jsonrpc:file:info"], check=True, capture_output=True)
-    assert len(requests) == 1 and 'method="transact"' in requests[0], requests
-    ops = re.findall(r'"op":"(\w+)"', requests[0])
-    assert ops[-1] == "abort" and set(ops[:-1]) == {"select"}, ops
-    assert '"table":"Logical_Switch_Port"' in requests[0]
+
+
+def _transact_ops(request: str) -> list[str]:
+    return re.findall(r'"op":"(\w+)"', request)
+
+
+def test_reads_never_commit(nb, nb_dump) -> None:
+    """explain's read: a probe (a transact holding only `abort`) then ovsdbapp's conditional monitor; audit's read:
+    one transact of `select`s on Logical_Switch_Port ending in `abort` (what `ovsdb-client query` sends). No
+    request could commit, and the NB is byte-identical afterwards."""
+    before = nb_dump(nb)  # ovsdb-client dump itself sends a (select-only) transact: keep it out of the window
+    small = _requests(nb, lambda: lookup_direct(nb.remotes, [VM_PORT], ["test-ns/vm-a"], timeout=5))
+    transacts = [r for r in small if 'method="transact"' in r]
+    assert [_transact_ops(r) for r in transacts] == [["abort"]], small
+    assert any('method="monitor_cond' in r for r in small), small
+    full = _requests(nb, lambda: read_direct(nb.remotes, Selection(every_port=True), 5))
+    assert len(full) == 1 and 'method="transact"' in full[0], full
+    assert _transact_ops(full[0]) == ["select", "abort"] and '"table":"Logical_Switch_Port"' in full[0]
     assert nb_dump(nb) == before
 
 

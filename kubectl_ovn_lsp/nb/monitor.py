@@ -1,0 +1,171 @@
+"""explain's direct NB read (`--nb tcp:…|ssl:…`, raft member lists): ovsdbapp's IDL with conditional monitoring.
+
+ovsdbapp provides the IDL class (`OvsdbIdl`) and the schema helper; we do not use its API/Connection layer:
+ovsdbapp keeps one connection per API class (a second API object silently reuses the first) and runs a thread
+that must be stopped. Here one IDL registers only the five columns read, on Logical_Switch_Port only, with a
+condition (OR of `name == x` and `external_ids includes {pod: key}`) sent in the first monitor request, so the
+server sends only matching rows (~0.2 s at 50,000 ports). `leader_only=False`: any raft member answers, which
+matters right after a leader dies. The IDL is only polled: it never opens a transaction, so it cannot write.
+A probe first (one `transact` holding only `abort`, `nb/direct.py`) names a refused or unknown remote or a
+certificate problem at once, where python-ovs would retry it until the deadline. Reading every port (audit,
+triage) is `nb/direct.py`'s `select` instead: a full IDL sync of 50,000 ports takes 20–24 s and ~300 MB.
+`ovs` is imported lazily.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from kubectl_ovn_lsp.deadline import Deadline
+from kubectl_ovn_lsp.model.records import NbLookup, NbPort
+from kubectl_ovn_lsp.nb.direct import (
+    NbSchemaError,
+    NbSslFiles,
+    NbUnreachable,
+    check_remotes,
+    probe,
+)
+from kubectl_ovn_lsp.nb.query import DB_NAME, TABLE
+
+COLUMNS = ["name", "type", "external_ids", "addresses", "options"]
+
+
+def _set_ssl(ssl: NbSslFiles | None) -> None:
+    """python-ovs keeps TLS files process-wide and reads them per connection: set before the first connect."""
+    if ssl is None:
+        return
+    from ovs.stream import Stream
+
+    Stream.ssl_set_private_key_file(ssl.private_key)
+    Stream.ssl_set_certificate_file(ssl.certificate)
+    Stream.ssl_set_ca_cert_file(ssl.ca_cert)
+
+
+def _block(wait: Any, deadline: Deadline) -> None:
+    """Sleep until the session has something to do or the deadline passes."""
+    import ovs.poller
+
+    poller = ovs.poller.Poller()
+    wait(poller)
+    left = deadline.remaining()
+    if left is not None:
+        poller.timer_wait(max(0, int(left * 1000)))
+    poller.block()
+
+
+def _fetch_schema(remotes: list[str], deadline: Deadline, label: str) -> tuple[Any, str]:
+    """`get_schema` from the first remote that answers, and that remote, bounded by `deadline` (ovsdbapp's
+    helper blocks without a timeout). Fails fast when every remote has refused the connection."""
+    import errno
+
+    import ovs.jsonrpc
+
+    session = ovs.jsonrpc.Session.open_multiple(remotes)
+    refused: dict[str, int] = {}
+    record = session.reconnect.connect_failed
+
+    def connect_failed(now: int, error: int) -> None:
+        refused[session.reconnect.get_name()] = error
+        record(now, error)
+
+    session.reconnect.connect_failed = connect_failed
+    try:
+        request = None
+        seqno = None
+        while not deadline.expired():
+            session.run()
+            if session.is_connected() and session.get_seqno() != seqno:
+                seqno = session.get_seqno()
+                request = ovs.jsonrpc.Message.create_request("get_schema", [DB_NAME])
+                session.send(request)
+            msg = session.recv() if session.is_connected() else None
+            if msg is not None and request is not None and msg.id == request.id:
+                if msg.type == ovs.jsonrpc.Message.T_ERROR or msg.error:
+                    raise NbSchemaError(f"{session.get_name()}: no {DB_NAME} database ({msg.error})")
+                return msg.result, session.get_name()
+            if len(refused) == len(remotes) and all(e == errno.ECONNREFUSED for e in refused.values()):
+                raise NbUnreachable(f"NB {label}: connection refused")
+            if msg is None:
+                _block(lambda p: (session.wait(p), session.recv_wait(p)), deadline)
+    finally:
+        session.close()
+    raise NbUnreachable(f"NB {label} did not answer within {deadline.budget} (--request-timeout)")
+
+
+def _condition(names: Iterable[str], pod_keys: Iterable[str]) -> list:
+    """Monitor clauses are OR-ed: one per candidate name and one per `<ns>/<name>` pod key."""
+    cond: list = [["name", "==", n] for n in sorted(set(names))]
+    cond += [["external_ids", "includes", ["map", [["pod", k]]]] for k in sorted(set(pod_keys))]
+    return cond
+
+
+def _row_to_port(row: Any) -> NbPort:
+    return NbPort(
+        name=row.name,
+        type=row.type,
+        external_ids=dict(row.external_ids),
+        addresses=tuple(row.addresses),
+        options=dict(row.options),
+        uuid=str(row.uuid),
+    )
+
+
+def monitor_lookup(
+    remotes: str,
+    names: Iterable[str],
+    pod_keys: Iterable[str],
+    timeout: float | Deadline | None,
+    ssl: NbSslFiles | None = None,
+) -> NbLookup:
+    """Read the Logical_Switch_Ports named `names` or whose `external_ids:pod` is in `pod_keys`, from any
+    member of `remotes`. `timeout` is the command's Deadline (or seconds): raises NbUnreachable when nothing
+    answers before it runs out, NbTlsError at once when TLS cannot work."""
+    names, pod_keys = list(names), list(pod_keys)
+    if not names and not pod_keys:
+        raise ValueError("lookup_direct needs at least one port name or pod key")
+    deadline = Deadline.of(timeout)
+    parts = check_remotes(remotes, ssl)
+    label = ",".join(parts)
+    # python-ovs retries a refused connection, an unknown host or a failed handshake until the deadline: one
+    # `abort`-only transaction names the cause first, and finds a member that answers
+    probe(remotes, deadline, ssl)
+    try:
+        with deadline.guard(f"NB {label}"):
+            return _read(parts, label, names, pod_keys, deadline, ssl)
+    except OSError as exc:  # python-ovs lets some socket/TLS errors through its reconnect loop
+        raise NbUnreachable(f"NB {label}: {type(exc).__name__}: {' '.join(str(exc).split())}") from None
+
+
+def _read(
+    parts: list[str], label: str, names: list[str], pod_keys: list[str], deadline: Deadline, ssl: NbSslFiles | None
+) -> NbLookup:
+    _set_ssl(ssl)
+    from ovsdbapp.backend.ovs_idl.connection import OvsdbIdl
+    from ovsdbapp.backend.ovs_idl.idlutils import create_schema_helper
+
+    schema_json, answered = _fetch_schema(parts, deadline, label)
+    helper = create_schema_helper(schema_json)
+    table = schema_json.get("tables", {}).get(TABLE, {}).get("columns", {})
+    missing = [c for c in COLUMNS if c not in table]
+    if missing:
+        raise NbSchemaError(f"{label}: {TABLE} lacks column(s) {', '.join(missing)}")
+    helper.register_columns(TABLE, COLUMNS)
+    # The member that just answered goes first, so the IDL does not retry a dead one (e.g. a killed leader).
+    ordered = [answered] + [r for r in parts if r != answered]
+    idl = OvsdbIdl(",".join(ordered), helper, leader_only=False)
+    try:
+        idl.cond_change(TABLE, _condition(names, pod_keys))
+        while not (idl.state == idl.IDL_S_MONITORING and idl.change_seqno > 0):
+            if deadline.expired():
+                raise NbUnreachable(f"NB {label} did not answer within {deadline.budget} (--request-timeout)")
+            idl.run()
+            if not (idl.state == idl.IDL_S_MONITORING and idl.change_seqno > 0):
+                _block(idl.wait, deadline)
+        ports = tuple(
+            sorted((_row_to_port(r) for r in idl.tables[TABLE].rows.values()), key=lambda p: (p.name, p.uuid))
+        )
+        endpoint = idl.session_name()
+    finally:
+        idl.close()
+    return NbLookup(ports=ports, via="direct", endpoint=endpoint, leader_only=False)
