@@ -170,6 +170,7 @@ def read_direct(
     budget = Deadline.of(timeout)
     txn = selection_transaction(selection)
     failures: list[str] = []
+    tls_resets: list[str] = []
     for index, remote in enumerate(parts):
         what = f"NB {remote}"
         left = budget.timeout(what)  # raises Timeout once the whole budget is spent
@@ -183,14 +184,18 @@ def read_direct(
                 f"NB {remote}: TLS verification failed: the server's certificate is not signed by the "
                 f"CA in --nb-ca-cert ({exc.verify_message})"
             ) from None
-        except (ssl_module.SSLError, ConnectionResetError, BrokenPipeError) as exc:
-            if not isinstance(exc, ssl_module.SSLError) and context is None:
-                failures.append(f"{remote}: {_os_reason(exc)}")
-                continue
+        except ssl_module.SSLError as exc:  # a live server's TLS alert: waiting cannot fix it
             raise NbTlsError(
                 f"NB {remote}: TLS: the server rejected the client certificate ({_reason(exc)}): is it "
                 "signed by a CA the NB server trusts?"
             ) from None
+        except (ConnectionResetError, BrokenPipeError) as exc:
+            # A reset is a dying raft member as often as a rejected certificate: try the next member, and name
+            # the certificate only when every member reset the TLS connection.
+            if context is not None and remote.startswith("ssl:"):
+                tls_resets.append(remote)
+            failures.append(f"{remote}: {_os_reason(exc)}")
+            continue
         except TimeoutError:
             failures.append(f"{remote}: no answer")
             continue
@@ -205,6 +210,11 @@ def read_direct(
             ports=tuple(sorted(ports, key=lambda p: (p.name, p.uuid))), via="direct", endpoint=remote, leader_only=False
         )
     label = ",".join(parts)
+    if tls_resets and len(tls_resets) == len(failures):
+        raise NbTlsError(
+            f"NB {label}: TLS: the server closed the connection during the handshake: the server rejected the client "
+            "certificate? (is it signed by a CA the NB server trusts?)"
+        )
     if failures and all("connection refused" in f for f in failures):
         raise NbUnreachable(f"NB {label}: connection refused")
     if failures and not any(f.endswith(": no answer") for f in failures):  # each failed at once: say why, not "time"
