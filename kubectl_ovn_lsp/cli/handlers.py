@@ -50,7 +50,10 @@ def triage(args: argparse.Namespace) -> int:
     document = command.run(options, env)
     render_triage.emit(document, options.common.output, env.stdout)
     if document["summary"]["lines"] == 0:
+        older = document["summary"].get("beforeSince") or 0
+        window = f", {older} GC lines older than --since" if older else ""
         env.stderr.write(
-            f"no 'lsp lost' or 'gc logical switch port' line matched ({document['summary']['skipped']} other lines)\n"
+            "no 'lsp lost' or 'gc logical switch port' line matched"
+            f" ({document['summary']['skipped']} other lines{window})\n"
         )
     return exit_code(document["verdict"])

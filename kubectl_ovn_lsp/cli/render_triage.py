@@ -25,6 +25,9 @@ def _owner(item: dict[str, Any]) -> str:
     return f"{owner['kind']}/{where}"
 
 
+QUIET = ("ok", "stale", "no-port")
+
+
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
@@ -53,7 +56,10 @@ def triage_text(document: dict[str, Any], wide: bool = False, headers: bool = Tr
     if rows:
         lines.append(tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True))
     if headers:
-        advice = list(dict.fromkeys(a for item in document["items"] for a in item["advice"]))
+        # the advice of the findings, once each; an ok item's own words ("Consistent: …") would read as a verdict
+        advice = list(
+            dict.fromkeys(a for item in document["items"] if item["verdict"] not in QUIET for a in item["advice"])
+        )
         summary = document["summary"]
         verdicts = ", ".join(f"{v} {n}" for v, n in summary["verdicts"].items()) or "none"
         lines += [

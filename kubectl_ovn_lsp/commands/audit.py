@@ -46,7 +46,8 @@ def run(options: AuditOptions, env: Environment) -> dict[str, Any]:
         },
         "only": sorted(options.only) if options.only else None,  # the --only filter applied to items
         "items": shown,
-        "verdict": worst(verdicts),
+        # the worst item verdict; `error` when no finding but owners that could not be judged (exit 1)
+        "verdict": worst(verdicts) if worst(verdicts) != "ok" or "error" not in verdicts else "error",
         "notes": context.notes,
     }
 
@@ -61,10 +62,7 @@ def exit_status(document: dict[str, Any]) -> int:
     """The worst item verdict's code; with no finding, 1 if any owner could not be judged (docs/contracts.md)."""
     from kubectl_ovn_lsp.model.verdicts import exit_code
 
-    code = exit_code(document["verdict"])
-    if code == 0 and document["summary"]["owners"].get("error"):
-        return 1
-    return code
+    return exit_code(document["verdict"])
 
 
 def error_count(document: dict[str, Any]) -> int:

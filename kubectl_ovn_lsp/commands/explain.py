@@ -109,10 +109,43 @@ def _plan(
 
         if looks_like_port_name(name):
             return _port_plan(context, name, kube.namespace, now, nb_read, not_found)
-        if resolve.find_vip(client, name, namespace) is not None:
+        vip = (
+            resolve.find_vip(client, name, namespace) if not kube.all_namespaces else resolve.find_any_vip(client, name)
+        )
+        if vip is not None:
             return _vip_plan(context, name, now)
         return _orphan_plan(namespace, name, now, nb_read, not_found)
-    return _workload_plan(context, workload, now)
+    plan = _workload_plan(context, workload, now)
+    if kind is None:
+        _refuse_a_shadowed_port_name(context, name, kube.namespace, now, nb_read, plan.owner)
+    return plan
+
+
+def _refuse_a_shadowed_port_name(
+    context: CommandContext,
+    name: str,
+    given_namespace: str | None,
+    now: datetime,
+    nb_read: Callable[[Selection], NbLookup],
+    found: Owner,
+) -> None:
+    """A workload may be named like another owner's port (`web-5f7c.app`, `node-node2`): a name pasted from the
+    log must not silently explain the wrong one. Raise Ambiguous when the port reading names another owner."""
+    from kubectl_ovn_lsp.model.port_names import looks_like_port_name
+
+    if not looks_like_port_name(name):
+        return
+    try:
+        port_owner = _port_plan(context, name, given_namespace, now, nb_read, NotFound(name)).owner
+    except PluginError:
+        return  # no other reading: the workload it is
+    if (port_owner.kind, port_owner.namespace, port_owner.name) != (found.kind, found.namespace, found.name):
+        where = f"{port_owner.namespace}/{port_owner.name}" if port_owner.namespace else port_owner.name
+        raise Ambiguous(
+            port=name,
+            owners=f"{found.kind.lower()} {found.namespace}/{found.name} (by its name), "
+            f"{port_owner.kind.lower()} {where} (by the port name)",
+        )
 
 
 def _workload_plan(context: CommandContext, workload: Any, now: datetime) -> Plan:

@@ -93,6 +93,7 @@ def run(options: TriageOptions, env: Environment) -> dict[str, Any]:
         "kubeOvn": kube_ovn_doc(context.settings, context.deployment_version),
         "nb": nb,
         "summary": {
+            "beforeSince": scan.before_since,
             "lines": len(scan.lines),
             "skipped": scan.skipped,
             "ports": len(items),

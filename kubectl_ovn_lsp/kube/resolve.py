@@ -205,6 +205,11 @@ def find_vip(client: KubeClient, name: str, namespace: str) -> dict | None:
     return None
 
 
+def find_any_vip(client: KubeClient, name: str) -> dict | None:
+    """The Vip `name` wherever its port lives (`-A`)."""
+    return client.find(VIPS, name)
+
+
 def exists(client: KubeClient, namespace: str, name: str) -> bool:
     """Whether a VM, VMI or pod of that name lives in the namespace (a port name's owner)."""
     return any(client.find(r, name, namespace) is not None for r in (VMS, VMIS, PODS))

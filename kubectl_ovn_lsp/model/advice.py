@@ -87,9 +87,9 @@ ADVICE: dict[str, str] = {
         'deletes {port} while the pod uses it. Give the Subnet an OVN provider ("ovn" or <nad>.<ns>.ovn).'
     ),
     "DEL10": (
-        "GC deletes {port}, the port of a Vip that still exists: this release keeps only the ports of Vips "
-        "with a type (v1.14.0+) or ports with options:arp_proxy=true (before v1.14). Give the Vip a type, "
-        "or expect its port to be re-created and deleted."
+        "GC deletes {port}, the port of a Vip that still exists: from v1.14.0 GC keeps the ports of Vips that "
+        "have a type, before v1.14 only ports with options:arp_proxy=true. On v1.14.0+ give the Vip a type; on "
+        "an older release set options:arp_proxy=true on the port, or upgrade."
     ),
     "LOST1": (
         "The pod is allocated on Subnet {subnet}, which does not exist: Kube-OVN cannot create {port} and "

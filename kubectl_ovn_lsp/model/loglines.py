@@ -49,6 +49,7 @@ class LogScan:
     lines: list[GcLine] = field(default_factory=list)
     klog_lines: int = 0  # lines in klog format (any component): zero means this is not a controller log
     skipped: int = 0  # every line that is not an understood GC line
+    before_since: int = 0  # understood GC lines older than --since
     year_assumed: bool = False
 
 
@@ -131,8 +132,11 @@ def scan(lines: Iterable[str], now: datetime, since: datetime | None = None) -> 
     for text in lines:
         found, is_klog = parse_line(text, now)
         result.klog_lines += is_klog
-        if found is None or (since is not None and found.when is not None and found.when < since):
+        if found is None:
             result.skipped += 1
+            continue
+        if since is not None and found.when is not None and found.when < since:
+            result.before_since += 1  # a GC line, older than --since: not "another line"
             continue
         result.year_assumed = result.year_assumed or found.year_assumed
         result.lines.append(found)

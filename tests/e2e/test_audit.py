@@ -213,6 +213,7 @@ def test_bad_objects_and_a_forbidden_kind_do_not_abort_the_audit(sandbox_factory
     assert "malformed k8s.v1.cni.cncf.io/networks annotation" in errors["bad-multus"]
     assert errors["odd-annotations"].startswith("Pod vmns/odd-annotations: metadata.annotations must be a mapping")
     assert document["summary"]["owners"] == {"error": 2, "ok": 2}
+    assert document["verdict"] == "error"  # no finding, but owners that could not be judged: not "ok"
     assert [n for n in document["notes"] if n.startswith("could not list statefulsets")]
     only = _json(run_plugin(sandbox, "audit", "-n", "vmns", "-o", "json", "--only", "error"))
     assert [i["target"]["name"] for i in only["items"]] == ["bad-multus", "odd-annotations"]
@@ -264,3 +265,31 @@ def test_all_releases_is_explains_alone(sandbox_factory) -> None:
     for command in ("audit", "triage"):
         proc = run_plugin(sandbox, command, "--kube-ovn-version", "all")
         assert proc.returncode == 2 and "'all' (byRelease) is explain's" in proc.stderr
+
+
+def test_a_name_that_is_also_another_owners_port_name_is_ambiguous(sandbox_factory) -> None:
+    sandbox = sandbox_factory(str(HERE / "shadowed-port-name.yaml"))
+    proc = run_plugin(sandbox, "explain", "web-5f7c.app")  # the context's namespace is default
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr == (
+        'error: port name "web-5f7c.app" fits several owners: pod default/web-5f7c.app (by its name), '
+        "pod app/web-5f7c (by the port name); name one as vm/NAME or pod/NAME with -n\n"
+    )
+    assert run_plugin(sandbox, "explain", "pod/web-5f7c.app", "-n", "default").returncode == 0
+    # an explicit -n names the namespace: the pod there is meant, the port reading (namespace app) does not fit
+    assert run_plugin(sandbox, "explain", "web-5f7c.app", "-n", "default").returncode == 0
+    by_port = run_plugin(sandbox, "explain", "web-5f7c.app", "-n", "app", "-o", "json")
+    assert by_port.returncode == 3 and _json(by_port)["target"]["name"] == "web-5f7c"
+
+
+def test_all_namespaces_finds_a_vip_by_name(sandbox_factory) -> None:
+    sandbox = sandbox_factory(str(HERE / "vips.yaml"))
+    proc = run_plugin(sandbox, "explain", "vip-typed", "-A", "-o", "json")
+    assert proc.returncode == 5, proc.stderr
+    assert _json(proc)["target"] == {
+        "kind": "Vip",
+        "namespace": "app",
+        "name": "vip-typed",
+        "portOwner": "vip-typed",
+        "pods": [],
+    }

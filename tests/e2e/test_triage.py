@@ -69,6 +69,7 @@ def test_every_class_from_every_source(tg: Sandbox, tmp_path: Path, source: str)
     document = json.loads(proc.stdout)
     assert _classes(document) == EXPECTED
     assert document["summary"] == {
+        "beforeSince": 0,
         "lines": 10,
         "skipped": 6,
         "ports": 5,
@@ -146,6 +147,7 @@ def test_since_and_tail_on_a_file(tg: Sandbox, tmp_path: Path) -> None:
     )
     document = json.loads(run_plugin(tg, "triage", "-f", str(path), "--since", "1h", "-o", "json").stdout)
     assert [i["port"] for i in document["items"]] == ["web-5f7c.app"]
+    assert document["summary"]["beforeSince"] == 1 and document["summary"]["skipped"] == 0
     tail = json.loads(run_plugin(tg, "triage", "-f", str(path), "--tail", "1", "-o", "json").stdout)
     assert [i["port"] for i in tail["items"]] == ["web-5f7c.app"] and tail["summary"]["lines"] == 1
 
