@@ -106,7 +106,12 @@ def test_node_port_missing_is_a_real_loss(sandbox_factory) -> None:
     nodes = {i["target"]["name"]: i for i in _json(audit)["items"] if i["target"]["kind"] == "Node"}
     assert {n: i["verdict"] for n, i in nodes.items()} == {"node1": "ok", "node2": "lost"}
     assert nodes["node2"]["gc"]["lostLogged"] == ["node-node2"]
-    for args in (["explain", "node/node2"], ["explain", "node-node2", "-A"], ["explain", "node-node2"]):
+    for args in (
+        ["explain", "node/node2"],
+        ["explain", "node-node2", "-A"],
+        ["explain", "node-node2"],
+        ["explain", "node-node2", "--nb", sandbox.nb_remotes],
+    ):
         proc = run_plugin(sandbox, *args, "-o", "json")
         assert proc.returncode == 3, (args, proc.stderr)
         assert _json(proc)["target"] == {
@@ -135,6 +140,8 @@ def test_ports_of_a_deleted_vm_are_an_orphan_gc_deletes(sandbox_factory) -> None
     assert document["gc"]["wouldDelete"] == ["vmd.fns", "vmd.fns.net-b.fns.ovn"]
     by_port = _json(run_plugin(sandbox, "explain", "vmd.fns.net-b.fns.ovn", "-o", "json"))
     assert {k: by_port[k] for k in COMPARED} == {k: document[k] for k in COMPARED}
+    by_tcp = _json(run_plugin(sandbox, "explain", "vmd.fns.net-b.fns.ovn", "-o", "json", "--nb", sandbox.nb_remotes))
+    assert {k: by_tcp[k] for k in COMPARED} == {k: document[k] for k in COMPARED} and by_tcp["nb"]["via"] == "direct"
     audit = run_plugin(sandbox, "audit", "-n", "fns")
     assert audit.returncode == 0 and "Orphan" in audit.stdout and "vmd.fns=stale" in audit.stdout
     assert run_plugin(sandbox, "audit", "-n", "fns", "--only", "lost").stdout.startswith(
@@ -142,17 +149,20 @@ def test_ports_of_a_deleted_vm_are_an_orphan_gc_deletes(sandbox_factory) -> None
     )
 
 
-def test_port_names_as_gc_logs_them(sandbox_factory) -> None:
+@pytest.mark.parametrize("nb", ["exec", "tcp"])
+def test_port_names_as_gc_logs_them(sandbox_factory, nb: str) -> None:
     sandbox = sandbox_factory("tc4")
-    by_vm = _json(run_plugin(sandbox, "explain", "vm/vm-a", "-n", "test-ns", "-o", "json"))
+    via = ["--nb", sandbox.nb_remotes] if nb == "tcp" else []
+    by_vm = _json(run_plugin(sandbox, "explain", "vm/vm-a", "-n", "test-ns", "-o", "json", *via))
     for args in (["vm-a.test-ns"], ["vm-a.test-ns", "-A"], ["vm-a.test-ns.subnet-a.test-ns.ovn", "-n", "test-ns"]):
-        proc = run_plugin(sandbox, "explain", *args, "-o", "json")
+        proc = run_plugin(sandbox, "explain", *args, "-o", "json", *via)
         assert proc.returncode == 4, (args, proc.stderr)
         assert {k: _json(proc)[k] for k in COMPARED} == {k: by_vm[k] for k in COMPARED}
-    other = run_plugin(sandbox, "explain", "vm-a.test-ns", "-n", "default")
+    assert by_vm["nb"]["via"] == ("direct" if nb == "tcp" else "exec")
+    other = run_plugin(sandbox, "explain", "vm-a.test-ns", "-n", "default", *via)
     assert other.returncode == 1
     assert other.stderr == 'error: port name "vm-a.test-ns" belongs to namespace "test-ns", not "default" (-n)\n'
-    nothing = run_plugin(sandbox, "explain", "nobody.test-ns", "-n", "test-ns")
+    nothing = run_plugin(sandbox, "explain", "nobody.test-ns", "-n", "test-ns", *via)
     assert nothing.returncode == 1 and nothing.stderr.startswith(
         "error: no pod, virtualmachine or virtualmachineinstance owns port"
     )
