@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from kubectl_ovn_lsp.model import lookups, shapes
 from kubectl_ovn_lsp.model.bands import ControllerSettings
@@ -29,6 +30,7 @@ from kubectl_ovn_lsp.model.inventory import (
     VMIS,
     VMS,
     Inventory,
+    key_of,
     owner_name,
 )
 from kubectl_ovn_lsp.model.judge import judge
@@ -37,6 +39,7 @@ from kubectl_ovn_lsp.model.owners import LAUNCHER_OWNER, NODE, ORPHAN, POD, VIP,
 from kubectl_ovn_lsp.model.port_rows import Collected, collect
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.snapshot import Judgement, WorkloadSnapshot
+from kubectl_ovn_lsp.model.transient import mark_transient
 from kubectl_ovn_lsp.model.verdicts import ERROR
 
 UNKNOWN = "Unknown"  # ports whose owner could not be looked for (its kind was unreadable): never called orphans
@@ -152,7 +155,13 @@ def judge_owner(owner: Owner, inventory: Inventory, settings: ControllerSettings
                 f"{missing} could not be read",
             )
         snapshot, collected = snapshot_with_ports(owner, inventory, settings, nb)
-        return Item(owner, judge(snapshot, settings, collected))
+        labelled: list[tuple[str, dict[str, Any] | None]] = [
+            (f"pod {owner.namespace}/{key_of(p)[1]}", p) for p in owner.pods
+        ]
+        labelled += [
+            (f"{kind} {owner.namespace}/{owner.name}", o) for kind, o in (("vm", owner.vm), ("vmi", owner.vmi))
+        ]
+        return Item(owner, mark_transient(judge(snapshot, settings, collected), labelled, inventory.now))
     except ModelError as exc:
         return Item(owner, error=str(exc))
     except (TypeError, ValueError, AttributeError, KeyError) as exc:  # a malformed object in a dump: judge the rest
@@ -179,14 +188,17 @@ def replay(
         vip = inventory.vips[name]
         vip_owner = Owner(VIP, vip_namespace(vip), name)
         try:
-            items.append(Item(vip_owner, judge_vip(vip, nb.by_name, inventory.subnets, settings)))
+            judged = judge_vip(vip, nb.by_name, inventory.subnets, settings)
+            items.append(Item(vip_owner, mark_transient(judged, [(f"vip {name}", vip)], inventory.now)))
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
             items.append(Item(vip_owner, error=f"vip {name}: malformed object ({type(exc).__name__}: {exc})"))
     eips = set(inventory.ovn_eips)
     for name in sorted(inventory.nodes):
         node_owner = Owner(NODE, "", name)
         try:
-            items.append(Item(node_owner, judge_node(inventory.nodes[name], nb.by_name, eips, settings)))
+            node = inventory.nodes[name]
+            judged_node = judge_node(node, nb.by_name, eips, settings)
+            items.append(Item(node_owner, mark_transient(judged_node, [(f"node {name}", node)], inventory.now)))
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
             items.append(Item(node_owner, error=f"node {name}: malformed object ({type(exc).__name__}: {exc})"))
     claimed = {f.name for item in items if item.judgement for f in item.judgement.ports if f.in_nb}

@@ -245,3 +245,24 @@ def test_a_vip_on_an_attachment_subnet_names_its_port_with_the_provider() -> Non
     subnets = {"sub-b": {"metadata": {"name": "sub-b"}, "spec": {"provider": "net-b.fns.ovn"}}}
     assert vip_port_name(_vip("v2", subnet="sub-b"), subnets) == ("v2.app.net-b.fns.ovn", "net-b.fns.ovn")
     assert vip_port_name(_vip("v3", subnet="gone"), subnets) == ("v3.app", "ovn")
+
+
+def test_findings_on_objects_younger_than_a_minute_are_transient() -> None:
+    young = "2026-11-27T09:59:30Z"  # 30 s before NOW
+    tc1 = scenarios.tc1(in_nb=False, created=young)
+    [item] = [i for i in replay(inventory_of(tc1), tc1.nb_ports, S134).items if i.owner.kind == "Pod"]
+    [port] = item.judgement.ports
+    assert port.verdict == "lost" and port.reason == "FP9"  # the young pod's own class already says it
+    assert "transient" not in port.detail
+    node = {
+        "metadata": {"name": "n9", "creationTimestamp": young, "annotations": {"ovn.kubernetes.io/allocated": "true"}}
+    }
+    [node_item] = replay(Inventory(now=NOW, nodes={"n9": node}), [], S134).items
+    [node_port] = node_item.judgement.ports
+    assert node_port.verdict == "lost"
+    assert node_port.detail.endswith(
+        "transient: node n9 was created 30 s before the read, the controller may not have handled it yet; check again"
+    )
+    old = dict(node, metadata={**node["metadata"], "creationTimestamp": "2026-11-27T09:58:00Z"})
+    [old_item] = replay(Inventory(now=NOW, nodes={"n9": old}), [], S134).items
+    assert "transient" not in old_item.judgement.ports[0].detail
