@@ -49,14 +49,18 @@ def classify_nad(
     """
     if nad is None:
         return NadClass(KIND_MISSING)
-    raw = (nad.get("spec") or {}).get("config") or ""
+    spec = nad.get("spec") or {}
+    raw = spec.get("config") or "" if isinstance(spec, dict) else ""
     if not raw:
         return NadClass(KIND_OTHER)
+    if not isinstance(raw, str):
+        return NadClass(KIND_INVALID)
     try:
         config = json.loads(raw)
     except ValueError:
         return NadClass(KIND_INVALID)
-    if not isinstance(config, dict):
+    # A field of the wrong JSON type fails loadNetConf's json.Unmarshal: the NAD is invalid, not "other".
+    if not isinstance(config, dict) or not isinstance(config.get("plugins", []), list):
         return NadClass(KIND_INVALID)
     # loadNetConf reads `plugins` only when the top-level `type` is empty (a conflist).
     plugins = [p for p in config.get("plugins") or [] if isinstance(p, dict)] if not config.get("type") else []

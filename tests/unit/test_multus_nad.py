@@ -102,6 +102,10 @@ def test_pod_attachments_default_first_and_guarded_empty():
         (nad("m", "ns", "macvlan", ipam="whereabouts"), KIND_OTHER),
         (nad("x", "ns", config="not json"), KIND_INVALID),
         (nad("x", "ns", config=""), KIND_OTHER),
+        # a field of the wrong JSON type fails json.Unmarshal in loadNetConf
+        (nad("x", "ns", config='{"plugins": true}'), KIND_INVALID),
+        (nad("x", "ns", config='{"plugins": {"type": "kube-ovn"}}'), KIND_INVALID),
+        ({"metadata": {"name": "x", "namespace": "ns"}, "spec": {"config": 7}}, KIND_INVALID),
         # loadNetConf reads plugins only when the top-level type is empty
         (nad("x", "ns", config='{"type":"bridge","plugins":[{"type":"kube-ovn"}]}'), KIND_OTHER),
         (None, KIND_MISSING),
