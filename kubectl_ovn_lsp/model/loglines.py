@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, ReleaseRange, releases
-from kubectl_ovn_lsp.model.versions import Version
 
 _KLOG_RE = re.compile(
     r"(?P<severity>[IWEF])(?P<month>\d\d)(?P<day>\d\d) (?P<time>\d\d:\d\d:\d\d(?:\.\d+)?)\s+(?P<thread>\d+) "
@@ -33,6 +32,7 @@ class GcLine:
 
     event: str  # lost | deleted
     name: str  # the port name
+    severity: str  # klog's letter: E for lsp lost, I for a deletion
     line: int  # gc.go:<line>
     when: datetime | None
     year_assumed: bool
@@ -123,7 +123,8 @@ def parse_line(text: str, now: datetime) -> tuple[GcLine | None, bool]:
         when = rfc3339(stamp.group("ts")).astimezone(timezone.utc)
     else:
         when = _klog_time(match, now)
-    return GcLine(LOST if lost else DELETED, found.group("name"), int(match.group("line")), when, assumed), True
+    event = LOST if lost else DELETED
+    return GcLine(event, found.group("name"), match.group("severity"), int(match.group("line")), when, assumed), True
 
 
 def scan(lines: Iterable[str], now: datetime, since: datetime | None = None) -> LogScan:
@@ -141,56 +142,3 @@ def scan(lines: Iterable[str], now: datetime, since: datetime | None = None) -> 
         result.year_assumed = result.year_assumed or found.year_assumed
         result.lines.append(found)
     return result
-
-
-# -- the `lsp lost` helpers of earlier releases of this module, kept for their callers -------------------------
-
-
-@dataclass(frozen=True)
-class LostLine:
-    name: str
-    file: str
-    line: int
-    severity: str
-    time: str  # "MMDD HH:MM:SS.micro" as klog prints it (no year)
-    releases: tuple[str, ...]  # tag ranges that print this line number, e.g. ("v1.13.4–v1.13.14",)
-
-
-def releases_for_line(line: int) -> tuple[str, ...]:
-    """Tag ranges whose gc.go logs `lsp lost` at this line; () for untagged builds."""
-    return tuple(r.first if r.first == r.last else f"{r.first}–{r.last}" for r in releases(LOST, line))
-
-
-def line_matches(line: int, version: Version) -> bool:
-    """Whether a release with this version logs `lsp lost` at `gc.go:<line>` (checked tags only)."""
-    from kubectl_ovn_lsp.model.gc_lines import LOST_LINES
-    from kubectl_ovn_lsp.model.versions import parse_version
-
-    for first, last in LOST_LINES.get(line, ()):
-        low, high = parse_version(first), parse_version(last)
-        if low is not None and high is not None and low <= version <= high:
-            return True
-    return False
-
-
-def parse_lost_line(text: str) -> LostLine | None:
-    """A klog line from gc.go carrying `lsp lost for pod …`, or None for any other line."""
-    match = _KLOG_RE.match(text.strip())
-    if not match or match.group("file") != "gc.go":
-        return None
-    lost = _LOST_RE.match(match.group("message"))
-    if not lost:
-        return None
-    line = int(match.group("line"))
-    return LostLine(
-        name=lost.group("name"),
-        file="gc.go",
-        line=line,
-        severity=match.group("severity"),
-        time=f"{match.group('month')}{match.group('day')} {match.group('time')}",
-        releases=releases_for_line(line),
-    )
-
-
-def parse_lost_lines(log: str) -> list[LostLine]:
-    return [found for found in map(parse_lost_line, log.splitlines()) if found is not None]

@@ -8,11 +8,12 @@ import sys
 from dataclasses import replace
 
 import pytest
-from factories import allocated, launcher, multus_net, nad, pod, settings, snapshot, vm
+from factories import NOW, allocated, launcher, multus_net, nad, pod, settings, snapshot, vm
 from scenarios import tc2, tc5, tc8
 
 from kubectl_ovn_lsp.model.errors import MalformedMultusAnnotation, MissingNad, ModelError
-from kubectl_ovn_lsp.model.loglines import line_matches, parse_lost_line, parse_lost_lines, releases_for_line
+from kubectl_ovn_lsp.model.gc_lines import LOST, logs_at, releases
+from kubectl_ovn_lsp.model.loglines import parse_line, scan
 from kubectl_ovn_lsp.model.lookups import candidate_lookups, judge, nad_references
 from kubectl_ovn_lsp.model.versions import parse_version
 
@@ -127,16 +128,16 @@ def test_nad_config_provider_mismatch_does_not_change_naming():
     ],
 )
 def test_loglines_table(line, version, matches):
-    assert line_matches(line, parse_version(version)) is matches
+    assert logs_at(LOST, line, parse_version(version)) is matches
 
 
 def test_parse_lost_line():
     text = "E1127 10:00:00.123456       1 gc.go:430] lsp lost for pod vm-a.test-ns, please delete the pod and retry"
-    found = parse_lost_line(text)
+    found, _ = parse_line(text, NOW)
     assert found is not None and (found.name, found.line, found.severity) == ("vm-a.test-ns", 430, "E")
-    assert found.releases == ("v1.13.4–v1.13.14",)
-    assert releases_for_line(268) == ("v1.8.3–v1.8.4", "v1.9.1–v1.9.2")
-    assert releases_for_line(385) == ()
+    assert [r.as_text() for r in found.releases] == ["v1.13.4–v1.13.14"]
+    assert [r.as_text() for r in releases(LOST, 268)] == ["v1.8.3–v1.8.4", "v1.9.1–v1.9.2"]
+    assert releases(LOST, 385) == []
     log = "\n".join(
         [
             text,
@@ -145,10 +146,9 @@ def test_parse_lost_line():
             "E1127 10:06:00.000001 1 gc.go:562] lsp lost for pod node-n1, please delete the pod and retry",
         ]
     )
-    assert [x.name for x in parse_lost_lines(log)] == ["vm-a.test-ns", "node-n1"]
-    assert (
-        parse_lost_line("E1127 10:00:00.1 1 pod.go:430] lsp lost for pod a.b, please delete the pod and retry") is None
-    )
+    assert [x.name for x in scan(log.splitlines(), NOW).lines if x.event == LOST] == ["vm-a.test-ns", "node-n1"]
+    pod_go = "E1127 10:00:00.1 1 pod.go:430] lsp lost for pod a.b, please delete the pod and retry"
+    assert parse_line(pod_go, NOW)[0] is None
 
 
 def test_model_package_has_no_io_imports():
