@@ -1,11 +1,9 @@
-"""Cluster-wide reads one explanation needs: the controller Deployment, NADs and Subnets."""
+"""The kube-ovn-controller Deployment, whose image tag and args decide the release model."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from kubectl_ovn_lsp.errors import Forbidden
-from kubectl_ovn_lsp.kube.client import DEPLOYMENTS, NADS, SUBNETS, KubeClient
+from kubectl_ovn_lsp.kube.client import DEPLOYMENTS, KubeClient
 
 CONTROLLER = "kube-ovn-controller"
 
@@ -23,13 +21,3 @@ def controller_deployment(client: KubeClient, ovn_namespace: str, notes: list[st
     if deployment is None:
         notes.append(f"no deployment {ovn_namespace}/{CONTROLLER}; set --ovn-namespace or --kube-ovn-version")
     return deployment
-
-
-def fetch_nads(client: KubeClient, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict | None]:
-    """Each referenced NetworkAttachmentDefinition, None when missing (the model reports it)."""
-    return {(ns, name): client.find(NADS, name, ns) for ns, name in sorted(set(keys))}
-
-
-def fetch_subnets(client: KubeClient) -> dict[str, dict]:
-    """All Kube-OVN Subnets by name (cluster-scoped; none when the CRD is absent)."""
-    return {s["metadata"]["name"]: s for s in client.list(SUBNETS, missing_ok=True)}

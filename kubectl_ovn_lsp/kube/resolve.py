@@ -15,8 +15,6 @@ from kubectl_ovn_lsp.kube.inventory import OVN_EIPS, VIPS
 from kubectl_ovn_lsp.model.inventory import Inventory, by_name, owner_name
 from kubectl_ovn_lsp.model.owners import TARGET_PREFIXES
 
-PREFIXES = TARGET_PREFIXES
-
 
 class UnknownKind(PluginError):
     message = 'unknown kind "%(prefix)s" in "%(target)s": use pod/, vm/, vmi/, node/ or vip/'
@@ -41,7 +39,7 @@ def parse_target(target: str) -> tuple[str | None, str]:
     if "/" not in target:
         return None, target
     prefix, _, name = target.partition("/")
-    kind = PREFIXES.get(prefix.lower())
+    kind = TARGET_PREFIXES.get(prefix.lower())
     if kind is None or not name:
         raise UnknownKind(prefix=prefix, target=target)
     return kind, name

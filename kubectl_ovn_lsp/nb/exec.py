@@ -12,7 +12,6 @@ time budget stops at once: another pod would not change either. Only one allowli
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kubectl_ovn_lsp.errors import KubeApiError, NbUnavailable, OvnCentralNotFound, PluginError, quote_name
@@ -62,11 +61,6 @@ def ovn_central_candidates(client: KubeClient, namespace: str) -> list[Candidate
         labels = (pod.get("metadata") or {}).get("labels") or {}
         found.append(Candidate(pod["metadata"]["name"], labels.get(LEADER_LABEL) == "true", _ready(pod)))
     return sorted(found, key=lambda c: (not c.ready, not c.leader, c.name))
-
-
-def lookup_via_exec(client: KubeClient, ovn_namespace: str, names: Iterable[str], pod_keys: Iterable[str]) -> NbLookup:
-    """Select the candidate ports and the workload's ports by `external_ids:pod` in one exec."""
-    return read_via_exec(client, ovn_namespace, nb_query.Selection.of(names, pod_keys))
 
 
 def read_via_exec(client: KubeClient, ovn_namespace: str, selection: nb_query.Selection) -> NbLookup:

@@ -123,14 +123,6 @@ def check_allowed_argv(argv: list[str]) -> None:
             raise NbArgvRejected(f"only 'select' on {TABLE} is allowed, got {str(op)[:80]}")
 
 
-def is_allowed_argv(argv: list[str]) -> bool:
-    try:
-        check_allowed_argv(argv)
-    except NbArgvRejected:
-        return False
-    return True
-
-
 def decode_datum(value: Any) -> Any:
     """OVSDB wire value → Python: `["set",[…]]` → list, `["map",[[k,v]…]]` → dict, `["uuid",u]` → u."""
     if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str):
