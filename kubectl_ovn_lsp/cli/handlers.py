@@ -15,7 +15,7 @@ def explain(args: argparse.Namespace) -> int:
     env = convert.environment()
     options = convert.explain_options(args, env)
     document = command.run(options, env)
-    render.emit_explanation(document, options.common.output, env.stdout)
+    render.emit(document, options.common.output, env.stdout, render.explanation_text)
     return exit_code(document["verdict"])
 
 
@@ -25,13 +25,13 @@ def audit(args: argparse.Namespace) -> int:
     # ~1M short-lived dicts and no reference cycles: the cyclic collector would only rescan them (a short-lived
     # process frees everything at exit).
     gc.disable()
-    from kubectl_ovn_lsp.cli import render_audit
+    from kubectl_ovn_lsp.cli import render, render_audit
     from kubectl_ovn_lsp.commands import audit as command
 
     env = convert.environment()
     options = convert.audit_options(args, env)
     document = command.run(options, env)
-    render_audit.emit(document, options.common.output, env.stdout)
+    render.emit(document, options.common.output, env.stdout, render_audit.audit_text)
     code = command.exit_status(document)
     if code == 1:
         env.stderr.write(f"error: {command.error_count(document)} owner(s) could not be judged (verdict error)\n")
@@ -42,13 +42,13 @@ def triage(args: argparse.Namespace) -> int:
     import gc
 
     gc.disable()  # as for audit: a cluster-wide replay of short-lived, acyclic objects
-    from kubectl_ovn_lsp.cli import render_triage
+    from kubectl_ovn_lsp.cli import render, render_triage
     from kubectl_ovn_lsp.commands import triage as command
 
     env = convert.environment()
     options = convert.triage_options(args, env)
     document = command.run(options, env)
-    render_triage.emit(document, options.common.output, env.stdout)
+    render.emit(document, options.common.output, env.stdout, render_triage.triage_text)
     if document["summary"]["lines"] == 0:
         older = document["summary"].get("beforeSince") or 0
         window = f", {older} GC lines older than --since" if older else ""

@@ -6,8 +6,8 @@ Verdicts are always words; colour only emphasises them and follows `--color` and
 from __future__ import annotations
 
 import json
-import sys
 import textwrap
+from collections.abc import Callable
 from typing import Any, TextIO
 
 from kubectl_ovn_lsp.options import OutputOptions
@@ -30,13 +30,15 @@ def dump_structured(document: Any, output: str, stream: TextIO) -> None:
         stream.write(yaml.safe_dump(document, sort_keys=False, default_flow_style=False))
 
 
-def emit_explanation(document: dict[str, Any], output: OutputOptions, stream: TextIO = sys.stdout) -> None:
+def emit(document: dict[str, Any], output: OutputOptions, stream: TextIO, text: Callable[..., str]) -> None:
+    """Any command's document: json/yaml as it is, else `text(document, wide=, headers=, colour=)`.
+
+    `text` is `explanation_text`, `render_audit.audit_text` or `render_triage.triage_text`.
+    """
     if output.format in ("json", "yaml"):
         dump_structured(document, output.format, stream)
         return
-    stream.write(
-        explanation_text(document, wide=output.format == "wide", headers=not output.no_headers, colour=output.colour)
-    )
+    stream.write(text(document, wide=output.format == "wide", headers=not output.no_headers, colour=output.colour))
 
 
 def explanation_text(document: dict[str, Any], wide: bool = False, headers: bool = True, colour: bool = False) -> str:

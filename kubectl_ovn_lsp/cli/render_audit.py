@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, TextIO
+from typing import Any
 
-from kubectl_ovn_lsp.cli.render import dump_structured, paint
-from kubectl_ovn_lsp.options import OutputOptions
+from kubectl_ovn_lsp.cli.render import paint
 
 QUIET = ("ok", "no-port", "stale")
-
-
-def emit(document: dict[str, Any], output: OutputOptions, stream: TextIO) -> None:
-    if output.format in ("json", "yaml"):
-        dump_structured(document, output.format, stream)
-        return
-    stream.write(
-        audit_text(document, wide=output.format == "wide", headers=not output.no_headers, colour=output.colour)
-    )
 
 
 def _attention(item: dict[str, Any]) -> bool:

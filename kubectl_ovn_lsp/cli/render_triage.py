@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, TextIO
+from typing import Any
 
-from kubectl_ovn_lsp.cli.render import dump_structured, paint, wrap
-from kubectl_ovn_lsp.options import OutputOptions
-
-
-def emit(document: dict[str, Any], output: OutputOptions, stream: TextIO) -> None:
-    if output.format in ("json", "yaml"):
-        dump_structured(document, output.format, stream)
-        return
-    stream.write(
-        triage_text(document, wide=output.format == "wide", headers=not output.no_headers, colour=output.colour)
-    )
+from kubectl_ovn_lsp.cli.render import paint, wrap
 
 
 def _owner(item: dict[str, Any]) -> str:

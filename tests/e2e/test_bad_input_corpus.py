@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 from typing import Any
 
 import pytest
@@ -303,10 +302,6 @@ def _run(monkeypatch, capsys, sandbox: Sandbox, argv: list[str]) -> tuple[int, s
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("KUBE_OVN_NS", raising=False)
     argv = [a.replace("{NB}", sandbox.nb_remotes) for a in argv]
-    from kubectl_ovn_lsp.cli import render
-
-    # render binds sys.stdout as a default argument at import; point it at this test's captured stdout.
-    monkeypatch.setattr(render.emit_explanation, "__defaults__", (sys.stdout,))
     code = cli.main(["explain", *argv, "--request-timeout", "10s"])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
