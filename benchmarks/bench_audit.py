@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import generated_sandbox, median, run_measured  # noqa: E402
+from common import generated_sandbox, median, ovn_central_pod, run_measured  # noqa: E402
 
 SELECT_ALL = json.dumps(
     [
@@ -36,23 +36,7 @@ SELECT_ALL = json.dumps(
 
 
 def floor_commands(env: dict[str, str]) -> list[list[str]]:
-    central = subprocess.run(
-        [
-            "kubectl",
-            "get",
-            "pods",
-            "-n",
-            "kube-system",
-            "-l",
-            "app=ovn-central",
-            "-o",
-            "jsonpath={.items[0].metadata.name}",
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    central = ovn_central_pod(env)
     return [
         ["kubectl", "get", "pods", "-A", "-o", "json"],
         ["kubectl", "get", "vm,vmi", "-A", "-o", "json"],

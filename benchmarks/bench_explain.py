@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, generated_sandbox, median, run_measured  # noqa: E402
+from common import REPO, generated_sandbox, median, ovn_central_pod, run_measured  # noqa: E402
 
 OK = (0, 3, 4, 5, 6)
 
@@ -67,23 +67,7 @@ def main() -> int:
         base_env = baseline_env(env, args.baseline, Path(tmp))
         try:
             target = pick_target(env)
-            central = subprocess.run(
-                [
-                    "kubectl",
-                    "get",
-                    "pods",
-                    "-n",
-                    "kube-system",
-                    "-l",
-                    "app=ovn-central,ovn-nb-leader=true",
-                    "-o",
-                    "jsonpath={.items[0].metadata.name}",
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
+            central = ovn_central_pod(env, "app=ovn-central,ovn-nb-leader=true")
             explain = ["kubectl", "ovn-lsp", "explain", f"vm/{target['vm']}", "-n", target["ns"], "-o", "json"]
             manual = [
                 ["kubectl", "get", "pod", target["pod"], "-n", target["ns"], "-o", "json"],

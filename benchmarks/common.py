@@ -65,4 +65,10 @@ def median(values: list[float]) -> float:
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
-__all__ = ["REPO", "generated_sandbox", "median", "run_measured"]
+def ovn_central_pod(env: dict[str, str], selector: str = "app=ovn-central") -> str:
+    """Name of the first kube-system pod matching `selector`, as kubectl lists it (the bench's exec target)."""
+    argv = ["kubectl", "get", "pods", "-n", "kube-system", "-l", selector, "-o", "jsonpath={.items[0].metadata.name}"]
+    return subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
+
+
+__all__ = ["REPO", "generated_sandbox", "median", "ovn_central_pod", "run_measured"]
