@@ -290,3 +290,13 @@ def snapshot(
         nb_ports=tuple(nb),
         now=now,
     )
+
+
+def verdicts(judgement: Any) -> dict[str, tuple[str, str]]:
+    """`{port name: (verdict, reason)}` of a Judgement, the shape most model tests compare against a literal."""
+    return {p.name: (p.verdict, p.reason) for p in judgement.ports}
+
+
+def port(judgement: Any, name: str) -> Any:
+    """The judged port called `name` (StopIteration when the judgement has none, failing the test)."""
+    return next(p for p in judgement.ports if p.name == name)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from factories import nad, pod, settings
+from factories import nad, pod, settings, verdicts
 from scenarios import tc2, tc4, tc5
 
 from kubectl_ovn_lsp.model.bands import behaviour_for
@@ -14,10 +14,6 @@ from kubectl_ovn_lsp.model.intent import pod_intended
 from kubectl_ovn_lsp.model.lookups import judge
 from kubectl_ovn_lsp.model.verdicts import exit_code
 from kubectl_ovn_lsp.model.versions import parse_version
-
-
-def verdicts(j):
-    return {p.name: (p.verdict, p.reason) for p in j.ports}
 
 
 def test_lost_outranks_false_positive() -> None:

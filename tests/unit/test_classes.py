@@ -14,25 +14,19 @@ from factories import (
     nad,
     nb_port,
     pod,
+    port,
     settings,
     snapshot,
     statefulset,
     sts_owner_ref,
     subnet,
+    verdicts,
     vm,
 )
 from scenarios import tc1, tc2, tc3, tc4, tc5
 
 from kubectl_ovn_lsp.model.lookups import judge
 from kubectl_ovn_lsp.model.versions import parse_version
-
-
-def port(j, name):
-    return next(p for p in j.ports if p.name == name)
-
-
-def verdicts(j):
-    return {p.name: (p.verdict, p.reason) for p in j.ports}
 
 
 # FP1 is the reported case: see test_examples.py (TC4) for every v1.12.x/v1.13.x/v1.14.0.

@@ -15,11 +15,13 @@ from factories import (
     nad,
     nb_port,
     pod,
+    port,
     settings,
     snapshot,
     statefulset,
     sts_owner_ref,
     subnet,
+    verdicts,
     vm,
 )
 from scenarios import tc4, tc5, tc8
@@ -35,14 +37,6 @@ from kubectl_ovn_lsp.model.versions import Version, parse_version
 
 NET_B = "net-b.fns.ovn"
 ATTACH = f"vmv.fns.{NET_B}"
-
-
-def verdicts(j) -> dict:
-    return {p.name: (p.verdict, p.reason) for p in j.ports}
-
-
-def port(j, name: str):
-    return next(p for p in j.ports if p.name == name)
 
 
 def migrating_vm(

@@ -19,14 +19,11 @@ from factories import (
     statefulset,
     sts_owner_ref,
     subnet,
+    verdicts,
     vm,
 )
 
 from kubectl_ovn_lsp.model.lookups import judge
-
-
-def verdicts(j):
-    return {p.name: (p.verdict, p.reason) for p in j.ports}
 
 
 def never_started(networks):
