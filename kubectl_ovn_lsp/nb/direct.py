@@ -230,12 +230,9 @@ def lookup_direct(
     ssl: NbSslFiles | None = None,
 ) -> NbLookup:
     """The ports named `names` or whose `external_ids:pod` is in `pod_keys` (explain's selection), read by
-    ovsdbapp's IDL with conditional monitoring (`nb/monitor.py`)."""
+    ovsdbapp's IDL with conditional monitoring (`nb/monitor.py`, which refuses an empty selection)."""
     from kubectl_ovn_lsp.nb.monitor import monitor_lookup
 
-    names, pod_keys = list(names), list(pod_keys)
-    if not names and not pod_keys:
-        raise ValueError("lookup_direct needs at least one port name or pod key")
     return monitor_lookup(remotes, names, pod_keys, timeout, ssl)
 
 

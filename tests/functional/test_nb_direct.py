@@ -164,3 +164,9 @@ def test_a_host_that_does_not_resolve_is_said_at_once_not_blamed_on_the_timeout(
         lookup_direct("tcp:no-such-host.invalid:6641", [VM_PORT], [], timeout=5)
     assert "cannot resolve host" in str(caught.value) and "did not answer within" not in str(caught.value)
     assert time.monotonic() - t0 < 4.0
+
+
+def test_lookup_direct_refuses_an_empty_selection(nb) -> None:
+    # A selection with nothing in it is a caller bug: refused before any connection, by the monitor itself.
+    with pytest.raises(ValueError, match="at least one port name or pod key"):
+        lookup_direct(nb.remotes, [], [], timeout=5)
