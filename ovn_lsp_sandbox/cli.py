@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 
 from kubectl_ovn_lsp.errors import PluginError, one_line
@@ -42,7 +43,7 @@ def up(args: argparse.Namespace) -> int:
         if args.generate:
             from ovn_lsp_sandbox import generate
 
-            scenario = generate.generate(**generate.parse_generate_spec(args.generate))
+            scenario = generate.generate(**generate.parse_generate_spec(args.generate), now=datetime.now(timezone.utc))
         elif not args.scenario:
             raise SandboxError(detail="name a scenario (see `kubectl ovn-lsp sandbox list`) or use --generate")
         elif Path(args.scenario).is_dir():

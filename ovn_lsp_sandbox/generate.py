@@ -20,8 +20,9 @@ from __future__ import annotations
 import gc
 import json
 import math
+from datetime import datetime
 
-from ovn_lsp_sandbox import derive_nb, generate_gc
+from ovn_lsp_sandbox import clock, derive_nb, generate_gc
 from ovn_lsp_sandbox import generate_objects as build
 from ovn_lsp_sandbox.scenario import Scenario
 
@@ -79,10 +80,12 @@ def generate(
     orphans: int | None = None,
     loglines: int = 0,
     lognames: int = 2000,
+    now: datetime | None = None,
 ) -> Scenario:
     """A synthetic cluster with exactly `pods` workload pods, `vms` VMs and `lsps` Logical_Switch_Ports, of which
     `2 × orphans` are ports of deleted VMs (default: one deleted VM per 500 ports) and every 20th node's port is
     missing; with `loglines`, the controller log holds that many GC lines over `lognames` port names.
+    Its times are written at `build.AUTHORED_AT`; with `now` they are moved there (clock.py), as `sandbox up` does.
 
     The cyclic garbage collector is paused while building: ~1M fresh dicts otherwise trigger dozens of full
     collections and double the time (nothing built here is cyclic).
@@ -90,10 +93,14 @@ def generate(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _generate(pods, vms, lsps, seed, lsps // 1000 if orphans is None else orphans, loglines, lognames)
+        scenario = _generate(pods, vms, lsps, seed, lsps // 1000 if orphans is None else orphans, loglines, lognames)
     finally:
         if enabled:
             gc.enable()
+    scenario.authored_at = build.AUTHORED_AT
+    if now is not None:
+        scenario.clock_shift = clock.move_scenario(scenario.objects, scenario.logs, build.AUTHORED_AT, now)
+    return scenario
 
 
 def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines: int, lognames: int) -> Scenario:

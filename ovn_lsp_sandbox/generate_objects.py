@@ -9,6 +9,7 @@ import uuid
 
 from ovn_lsp_sandbox import derive_nb
 
+AUTHORED_AT = "2026-11-27T11:00:00Z"  # the instant the times below and the generated log are written at (clock.py)
 CREATED = "2026-11-26T07:00:00Z"
 
 

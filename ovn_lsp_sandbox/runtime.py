@@ -53,6 +53,8 @@ def start(
     except (nb_server.NbServerError, OSError) as exc:
         raise StartError(f"NB ovsdb-server: {exc}") from None
     state = {"scenario": scenario.name, "nb": nb.to_dict(), "apiserver": {}}
+    if scenario.authored_at is not None:  # how the scenario's times were moved to now (clock.py)
+        state["clock"] = {"authoredAt": scenario.authored_at, "shiftSeconds": scenario.clock_shift}
     _write_state(state_dir, state)
     try:
         objects = _cluster_objects(scenario.objects, nb)

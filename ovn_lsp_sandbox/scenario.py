@@ -29,3 +29,5 @@ class Scenario:
     nb_switches: list[SwitchSpec] = field(default_factory=list)
     api: dict = field(default_factory=dict)  # API server behaviour, e.g. {"continueTTLSeconds": 0}
     nb_database_file: Path | None = None  # a standalone NB file (ovsdb-client backup) used instead of nb_switches
+    authored_at: str | None = None  # the instant the scenario's times were written at (clock.py); None: a dump
+    clock_shift: int = 0  # seconds every time was moved by when loaded (now - authored_at)

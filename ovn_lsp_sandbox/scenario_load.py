@@ -4,6 +4,8 @@ Scenario file format (YAML, one document)::
 
     name: tc4
     description: "#5087: a VM on a Multus default network only"
+    authoredAt: "2026-11-27T11:00:00Z"   # optional: the instant the file's times are written at; loading moves
+                        # every timestamp and log stamp by (now - authoredAt), see clock.py (the outermost wins)
     include: [base]     # optional: other scenario files (a bare name is a shipped file, else a path relative to
                         # this file). Their objects come first; objects are merged by
                         # (apiVersion, kind, namespace, name), the later definition wins. logs merge by key
@@ -40,17 +42,18 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from ovn_lsp_sandbox import derive_nb
+from ovn_lsp_sandbox import clock, derive_nb
 from ovn_lsp_sandbox.nb_content import PortSpec, SwitchSpec
 from ovn_lsp_sandbox.scenario import ForbiddenRule, Scenario
 
 SHIPPED_DIR = Path(__file__).with_name("scenarios")
-_TOP_KEYS = {"name", "description", "include", "objects", "logs", "forbidden", "nb", "api"}
+_TOP_KEYS = {"name", "description", "authoredAt", "include", "objects", "logs", "forbidden", "nb", "api"}
 _API_KEYS = {"continueTTLSeconds"}
 _NB_KEYS = {"derive", "derive_ips", "omit", "switches"}
 _PORT_KEYS = {"name", "type", "addresses", "external_ids", "options", "port_security"}
@@ -132,6 +135,12 @@ def _collect(path: Path, acc: dict, stack: tuple[Path, ...]) -> dict:
         except ValueError as exc:
             raise ValueError(f"{path}: include: {exc}") from None
         _collect(inc_path, acc, stack + (path.resolve(),))
+    if "authoredAt" in data:
+        try:
+            clock.parse(str(data["authoredAt"]))
+        except ValueError:
+            raise ValueError(f"{path}: authoredAt must be an RFC 3339 time, e.g. 2026-11-27T11:00:00Z") from None
+        acc["authored_at"] = str(data["authoredAt"])
     objects = data.get("objects") or []
     if not isinstance(objects, list):
         raise ValueError(f"{path}: objects must be a list")
@@ -228,12 +237,18 @@ def build_nb(
     return merge_switches(derived, switches)
 
 
-def load_scenario(path_or_name: str | Path) -> Scenario:
-    """Load a scenario file (or a shipped one by bare name, e.g. `tc4`) into a Scenario."""
+def load_scenario(path_or_name: str | Path, now: datetime | None = None) -> Scenario:
+    """Load a scenario file (or a shipped one by bare name, e.g. `tc4`) into a Scenario.
+
+    With `authoredAt`, its times are moved to `now` (default: the clock) before anything is derived from them."""
     path = resolve(path_or_name)
     acc: dict[str, Any] = {"objects": {}, "logs": {}, "forbidden": [], "omit": [], "switches": []}
     data = _collect(path, acc, ())
     objects = list(acc["objects"].values())
+    authored_at = acc.get("authored_at")
+    shift = 0
+    if authored_at is not None:
+        shift = clock.move_scenario(objects, acc["logs"], authored_at, now or datetime.now(timezone.utc))
     derive = acc.get("derive", False)
     if acc.get("derive_ips", derive):
         known = set(acc["objects"])
@@ -247,6 +262,8 @@ def load_scenario(path_or_name: str | Path) -> Scenario:
         forbidden=acc["forbidden"],
         api=acc.get("api", {}),
         nb_switches=build_nb(objects, derive, acc["omit"], acc["switches"], str(path)),
+        authored_at=authored_at,
+        clock_shift=shift,
     )
 
 

@@ -30,6 +30,14 @@ def _needs_servers(item: pytest.Item) -> bool:
     return not any(path.is_relative_to(suite) for suite in PURE_SUITES)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The pure model tests are time-sensitive by nature (ages, grace periods, klog years): they run with the
+    `clock` tests under a shifted clock too (.ci/run)."""
+    for item in items:
+        if not _needs_servers(item):
+            item.add_marker(pytest.mark.clock)
+
+
 def missing_requirements() -> list[str]:
     missing = [b for b in REQUIRED_BINARIES if shutil.which(b) is None]
     if not NB_SCHEMA.exists():

@@ -26,6 +26,15 @@ class Sandbox:
     def nb_remotes(self) -> str:
         return self.state["nb"]["remotes"]
 
+    def at(self, authored: str) -> str:
+        """An instant as the scenario file writes it → as this sandbox serves it (times move to the start, see
+        ovn_lsp_sandbox/clock.py), in the plugin's output form `YYYY-MM-DDTHH:MM:SSZ`."""
+        from datetime import datetime, timedelta
+
+        shift = self.state.get("clock", {}).get("shiftSeconds", 0)
+        when = datetime.fromisoformat(authored.replace("Z", "+00:00")) + timedelta(seconds=shift)
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
     def env(self, **extra: str) -> dict[str, str]:
         """Environment for running `kubectl …` against this sandbox (own discovery cache, no colour)."""
         env = dict(os.environ)

@@ -11,6 +11,8 @@ import pytest
 
 from tests.sandboxes import Sandbox, run_plugin
 
+pytestmark = pytest.mark.clock  # log windows and ages against the clock
+
 HERE = Path(__file__).parent / "scenarios"
 EXPECTED = {  # port: (event, verdict, reason, owner, stillLogged)
     "gone-vm.app": ("lost", "ok", None, None, False),
@@ -78,7 +80,9 @@ def test_every_class_from_every_source(tg: Sandbox, tmp_path: Path, source: str)
     web = next(i for i in document["items"] if i["port"] == "web-5f7c.app")
     assert web["gcLines"] == ["gc.go:476"] and web["releases"] == [{"from": "v1.14.0", "to": "v1.14.6"}]
     assert (
-        web["count"] == 3 and web["firstSeen"] == "2026-11-27T09:54:00Z" and web["lastSeen"] == "2026-11-27T10:06:00Z"
+        web["count"] == 3
+        and web["firstSeen"] == tg.at("2026-11-27T09:54:00Z")
+        and web["lastSeen"] == tg.at("2026-11-27T10:06:00Z")
     )
     assert any(n.startswith("klog lines carry no year or zone") for n in document["notes"])
     assert document["source"] == (
@@ -112,7 +116,7 @@ def test_text_rows_and_advice_once(tg: Sandbox) -> None:
         "vm-stopped.app.nad-x.app.ovn",
         "deleted",
         "1",
-        "2026-11-27T10:00:00Z",
+        tg.at("2026-11-27T10:00:00Z"),
         "VirtualMachine/app/vm-stopped",
         "deletion-risk",
         "DEL2",
@@ -140,8 +144,8 @@ def test_restarted_controller_and_a_forbidden_replica(sandbox_factory) -> None:
 
 def test_since_and_tail_on_a_file(tg: Sandbox, tmp_path: Path) -> None:
     path = tmp_path / "stamped.log"
-    path.write_text(
-        "2026-11-27T09:54:00.120001Z E1127 09:54:00.120001 1 gc.go:476] lsp lost for pod vm-new.app, "
+    path.write_text(  # one line two hours old, one of now: --since 1h keeps the second
+        f"{_dt_now(-7200)} E1127 09:54:00.120001 1 gc.go:476] lsp lost for pod vm-new.app, "
         "please delete the pod and retry\n" + f"{_dt_now()} E1127 10:06:00.120002 1 gc.go:476] lsp lost for "
         "pod web-5f7c.app, please delete the pod and retry\n"
     )
@@ -152,10 +156,10 @@ def test_since_and_tail_on_a_file(tg: Sandbox, tmp_path: Path) -> None:
     assert [i["port"] for i in tail["items"]] == ["web-5f7c.app"] and tail["summary"]["lines"] == 1
 
 
-def _dt_now() -> str:
-    from datetime import datetime, timezone
+def _dt_now(offset: float = 0) -> str:
+    from datetime import datetime, timedelta, timezone
 
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return (datetime.now(timezone.utc) + timedelta(seconds=offset)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @pytest.mark.parametrize(

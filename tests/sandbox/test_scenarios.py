@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -141,7 +142,7 @@ def test_tc3_macvlan_ipam_has_no_port() -> None:
 
 
 def test_tc4_reported_bug() -> None:
-    sc = load_scenario("tc4")
+    sc = load_scenario("tc4", now=datetime(2026, 11, 27, 11, 0, tzinfo=timezone.utc))  # at authoredAt: as written
     assert pod_ports(sc) == {"vm-a.test-ns.subnet-a.test-ns.ovn"}
     assert "vm-a.test-ns" not in ports(sc)
     port = ports(sc)["vm-a.test-ns.subnet-a.test-ns.ovn"]
