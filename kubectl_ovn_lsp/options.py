@@ -1,16 +1,17 @@
 """Typed options: what the command line asked for, as frozen records (stern's flags → config).
 
-The CLI (`cli/parse.py`) builds them from argparse; commands and edges receive them and never see argparse,
-`os.environ`, `sys.stdout` or the wall clock: those come in the `Environment`. This module imports nothing of
-the plugin, so every layer may use it.
+Each option group of the CLI (`cli/groups.py`, `cli/command_groups.py`) builds its record from the parsed flags
+and the `Environment`; commands and edges receive them and never see argparse, `os.environ`, `sys.stdout` or
+the wall clock: those come in the `Environment` (`environment.py`), which `cli.main` builds once from the
+process (tests pass their own). This module imports nothing of the plugin but that, so every layer may use it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING
+
+from kubectl_ovn_lsp.environment import Environment as Environment  # where records and the process meet
 
 if TYPE_CHECKING:
     from kubectl_ovn_lsp.deadline import Deadline
@@ -44,15 +45,16 @@ class NbOptions:
 class ControllerOverrides:
     """Command-line overrides of what the kube-ovn-controller Deployment says (None = detect)."""
 
-    version: str | None = None  # a release, `master`, or `all` (byRelease over every known release)
+    version: str | None = None  # a release (`v1.13.4`) or `master`; None: the Deployment's
     keep_vm_ip: bool | None = None
     enable_external_vpc: bool | None = None
     non_primary_cni_mode: bool | None = None
+    by_release: bool = False  # `--kube-ovn-version all` (explain only): the detected release, plus byRelease
 
     def as_dict(self) -> dict[str, object]:
-        """The overrides `bands.settings_from_deployment` takes (`all` means: the detected version)."""
+        """The overrides `settings.settings_from_deployment` takes."""
         return {
-            "version": None if self.version == "all" else self.version,
+            "version": self.version,
             "keep_vm_ip": self.keep_vm_ip,
             "enable_external_vpc": self.enable_external_vpc,
             "non_primary_cni_mode": self.non_primary_cni_mode,
@@ -100,28 +102,13 @@ class TriageOptions:
     common: CommonOptions = field(default_factory=CommonOptions)
 
 
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+@dataclass(frozen=True)
+class ReasonsOptions:
+    output: str = "text"  # text | markdown | json | yaml
 
 
 @dataclass(frozen=True)
-class Environment:
-    """What a command may touch of the process (httpie's Environment): streams, variables, clock, terminal."""
-
-    stdout: TextIO
-    stderr: TextIO
-    stdin: TextIO | None = None
-    environ: Mapping[str, str] = field(default_factory=dict)
-    now: Callable[[], datetime] = _utc_now
-    stderr_is_tty: bool = False
-
-    def progress(self, text: str) -> None:
-        """A progress line on a terminal only (overwritten in place); nothing when stderr is a file or pipe."""
-        if self.stderr_is_tty:
-            self.stderr.write(f"\r\033[K{text}")
-            self.stderr.flush()
-
-    def progress_done(self) -> None:
-        if self.stderr_is_tty:
-            self.stderr.write("\r\033[K")
-            self.stderr.flush()
+class CompletionOptions:
+    shell: str  # install | bash | zsh
+    directory: str | None = None  # install: where to write the helper (None: next to the plugin)
+    force: bool = False  # install: replace a helper someone else wrote

@@ -17,13 +17,14 @@ BEGIN, END = "<!-- reasons-table:begin (tools/readme_tables.py) -->", "<!-- reas
 
 def render(readme: str) -> str:
     sys.path.insert(0, str(ROOT))
-    from kubectl_ovn_lsp.commands.reasons import markdown
+    from kubectl_ovn_lsp.cli.render_reference import reasons_markdown
+    from kubectl_ovn_lsp.commands.reasons import run
 
     head, found, rest = readme.partition(BEGIN)
     _, found_end, tail = rest.partition(END)
     if not found or not found_end:
         raise SystemExit(f"error: README.md lacks the markers {BEGIN} … {END}")
-    return f"{head}{BEGIN}\n{markdown()}{END}{tail}"
+    return f"{head}{BEGIN}\n{reasons_markdown(run())}{END}{tail}"
 
 
 def main(argv: list[str]) -> int:

@@ -42,7 +42,7 @@ class Position:
         self.values: dict[str, str] = {}  # dest -> value given (the last one wins)
 
 
-def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction | None:
+def _subparsers(parser: argparse.ArgumentParser) -> argparse._SubParsersAction[argparse.ArgumentParser] | None:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return action
@@ -137,7 +137,7 @@ def _first_sentence(text: str) -> str:
     return text.split("; ")[0][:80]
 
 
-def _subcommands(sub: argparse._SubParsersAction, partial: str) -> list[str]:
+def _subcommands(sub: argparse._SubParsersAction[argparse.ArgumentParser], partial: str) -> list[str]:
     helps = {a.dest: a.help or "" for a in sub._choices_actions}
     # `sandbox` is not ours: kubectl itself offers it, having found the kubectl-ovn_lsp-sandbox plugin
     return [
@@ -152,7 +152,7 @@ def candidates(words: Sequence[str], parser: argparse.ArgumentParser | None = No
     from kubectl_ovn_lsp.cli import complete_values
 
     if parser is None:
-        from kubectl_ovn_lsp.cli.main import build_parser
+        from kubectl_ovn_lsp.cli.parser import build_parser
 
         parser = build_parser()
     *done, partial = list(words) or [""]

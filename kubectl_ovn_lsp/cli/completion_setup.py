@@ -10,13 +10,13 @@ binary directly as `kubectl-ovn_lsp`; they speak the same protocol.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shlex
-import sys
-from typing import TextIO
+from collections.abc import Mapping
 
+from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.errors import PluginError
+from kubectl_ovn_lsp.options import CompletionOptions
 
 HELPER = "kubectl_complete-ovn_lsp"
 PLUGIN = "kubectl-ovn_lsp"
@@ -27,15 +27,15 @@ class CompletionInstallError(PluginError):
     message = "%(detail)s"
 
 
-def plugin_path() -> str:
+def plugin_path(env: Environment) -> str:
     """The plugin executable as the user's PATH names it (the krew launcher exports its own $0)."""
-    candidates = [os.environ.get("KUBECTL_OVN_LSP_EXECUTABLE", ""), sys.argv[0] if sys.argv else ""]
+    candidates = [env.environ.get("KUBECTL_OVN_LSP_EXECUTABLE", ""), env.program]
     for candidate in candidates:
         if candidate and os.path.basename(candidate) == PLUGIN:
             return os.path.abspath(candidate)
     import shutil
 
-    found = shutil.which(PLUGIN)
+    found = shutil.which(PLUGIN, path=env.environ.get("PATH"))
     if found is None:
         raise CompletionInstallError(detail=f"cannot find {PLUGIN}; run this as `kubectl ovn-lsp completion install`")
     return found
@@ -48,14 +48,15 @@ def helper_text(plugin: str) -> str:
     )
 
 
-def _on_path(directory: str) -> bool:
+def _on_path(directory: str, environ: Mapping[str, str]) -> bool:
     wanted = os.path.realpath(directory)
-    return any(os.path.realpath(p) == wanted for p in os.environ.get("PATH", "").split(os.pathsep) if p)
+    return any(os.path.realpath(p) == wanted for p in environ.get("PATH", "").split(os.pathsep) if p)
 
 
-def install(directory: str | None, force: bool, out: TextIO) -> int:
+def install(directory: str | None, force: bool, env: Environment) -> int:
     """Write the helper into DIRECTORY (default: the plugin's own directory); keep a helper someone else made."""
-    plugin = plugin_path()
+    out = env.stdout
+    plugin = plugin_path(env)
     target_dir = directory or os.path.dirname(plugin)
     target = os.path.join(target_dir, HELPER)
     if os.path.exists(target) and not force:
@@ -78,7 +79,7 @@ def install(directory: str | None, force: bool, out: TextIO) -> int:
             detail=f"cannot write {target}: {exc.strerror or exc}; choose a directory on PATH with --dir"
         ) from None
     out.write(f"wrote {target}\n")
-    if not _on_path(target_dir):
+    if not _on_path(target_dir, env.environ):
         out.write(f"note: {target_dir} is not on PATH; kubectl finds {HELPER} only on PATH\n")
     out.write(
         "kubectl completes `kubectl ovn-lsp <TAB>` through it once kubectl's own completion is loaded "
@@ -144,9 +145,8 @@ compdef _kubectl_ovn_lsp kubectl-ovn_lsp
 """
 
 
-def run(args: argparse.Namespace, stream: TextIO | None = None) -> int:
-    out = stream or sys.stdout
-    if args.shell == "install":
-        return install(args.dir, args.force, out)
-    out.write(BASH if args.shell == "bash" else ZSH)
+def run(options: CompletionOptions, env: Environment) -> int:
+    if options.shell == "install":
+        return install(options.directory, options.force, env)
+    env.stdout.write(BASH if options.shell == "bash" else ZSH)
     return 0

@@ -72,16 +72,40 @@ def nb_target(text: str) -> str:
     return text
 
 
+EVERY_RELEASE = "all"  # `--kube-ovn-version all`: explain's byRelease table over every checked release
+
+
 def kube_ovn_version(text: str) -> str:
-    """A release (`v1.13.4`, `1.13.4`, `v1.12.20-mc`, `v1.16.0-400-g1533681d7`), `master`, or `all` (every known
-    release: the document gains byRelease; the detected version stays the effective one); normalised to `vX.Y.Z…`."""
+    """A release (`v1.13.4`, `1.13.4`, `v1.12.20-mc`, `v1.16.0-400-g1533681d7`) or `master`; normalised to
+    `vX.Y.Z…`."""
     from kubectl_ovn_lsp.model.versions import parse_version  # pure and light: no I/O imports
 
-    if text in ("master", "main", "all"):
+    if text in ("master", "main"):
         return text
     if parse_version(text) is None or "/" in text or "@" in text:
         raise argparse.ArgumentTypeError(f"expected a release such as v1.13.4 (or master), got {text!r}")
     return text if text.startswith("v") else f"v{text}"
+
+
+class KubeOvnVersion:
+    """`--kube-ovn-version`'s type for one command: a release or `master`, and `all` only where it is answered.
+
+    `all` is explain's alone (the detected release replayed, plus byRelease over every checked one); a command
+    that replays one release refuses it here, so its help, its completion (which offers only what this type
+    accepts) and its parsing agree. A class rather than a closure so each parser's type is named in tests.
+    """
+
+    def __init__(self, command: str, every_release: bool) -> None:
+        self.command = command
+        self.every_release = every_release
+        self.__name__ = "kube_ovn_version"  # argparse names the type in a ValueError's message
+
+    def __call__(self, text: str) -> str:
+        if text == EVERY_RELEASE:
+            if self.every_release:
+                return text
+            raise argparse.ArgumentTypeError(f"'all' (byRelease) is explain's; {self.command} replays one release")
+        return kube_ovn_version(text)
 
 
 def explain_target(text: str) -> str:

@@ -1,25 +1,35 @@
-"""One adapter per subcommand: Namespace → options, run the command, render its document, return the exit code."""
+"""One handler per subcommand: run the command with its record, render the document it returns, return the exit
+code. `parser.py` binds each to its subcommand with `set_defaults`; `cli.main` calls it with the record the
+subcommand's option group built and the `Environment`.
+
+Imports happen inside each handler: the parser imports this module on every TAB and every `--help`.
+"""
 
 from __future__ import annotations
 
-import argparse
+TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
+if TYPE_CHECKING:
+    from kubectl_ovn_lsp.environment import Environment
+    from kubectl_ovn_lsp.options import (
+        AuditOptions,
+        CompletionOptions,
+        ExplainOptions,
+        ReasonsOptions,
+        TriageOptions,
+    )
 
-from kubectl_ovn_lsp.cli import convert
-from kubectl_ovn_lsp.model.verdicts import exit_code
 
-
-def explain(args: argparse.Namespace) -> int:
+def explain(options: ExplainOptions, env: Environment) -> int:
     from kubectl_ovn_lsp.cli import render
     from kubectl_ovn_lsp.commands import explain as command
+    from kubectl_ovn_lsp.model.verdicts import exit_code
 
-    env = convert.environment()
-    options = convert.explain_options(args, env)
     document = command.run(options, env)
     render.emit(document, options.common.output, env.stdout, render.explanation_text)
     return exit_code(document["verdict"])
 
 
-def audit(args: argparse.Namespace) -> int:
+def audit(options: AuditOptions, env: Environment) -> int:
     import gc
 
     # ~1M short-lived dicts and no reference cycles: the cyclic collector would only rescan them (a short-lived
@@ -28,8 +38,6 @@ def audit(args: argparse.Namespace) -> int:
     from kubectl_ovn_lsp.cli import render, render_audit
     from kubectl_ovn_lsp.commands import audit as command
 
-    env = convert.environment()
-    options = convert.audit_options(args, env)
     document = command.run(options, env)
     render.emit(document, options.common.output, env.stdout, render_audit.audit_text)
     code = command.exit_status(document)
@@ -38,15 +46,14 @@ def audit(args: argparse.Namespace) -> int:
     return code
 
 
-def triage(args: argparse.Namespace) -> int:
+def triage(options: TriageOptions, env: Environment) -> int:
     import gc
 
     gc.disable()  # as for audit: a cluster-wide replay of short-lived, acyclic objects
     from kubectl_ovn_lsp.cli import render, render_triage
     from kubectl_ovn_lsp.commands import triage as command
+    from kubectl_ovn_lsp.model.verdicts import exit_code
 
-    env = convert.environment()
-    options = convert.triage_options(args, env)
     document = command.run(options, env)
     render.emit(document, options.common.output, env.stdout, render_triage.triage_text)
     if document["summary"]["lines"] == 0:
@@ -57,3 +64,33 @@ def triage(args: argparse.Namespace) -> int:
             f" ({document['summary']['skipped']} other lines{window})\n"
         )
     return exit_code(document["verdict"])
+
+
+def version(options: None, env: Environment) -> int:
+    from kubectl_ovn_lsp.cli.render_reference import version_text
+    from kubectl_ovn_lsp.commands.version import run
+
+    env.stdout.write(version_text(run()))
+    return 0
+
+
+def reasons(options: ReasonsOptions, env: Environment) -> int:
+    from kubectl_ovn_lsp.cli import render_reference
+    from kubectl_ovn_lsp.commands.reasons import run
+
+    document = run()
+    if options.output in ("json", "yaml"):
+        from kubectl_ovn_lsp.cli.render import dump_structured
+
+        dump_structured(document, options.output, env.stdout)
+    elif options.output == "markdown":
+        env.stdout.write(render_reference.reasons_markdown(document))
+    else:
+        env.stdout.write(render_reference.reasons_text(document))
+    return 0
+
+
+def completion(options: CompletionOptions, env: Environment) -> int:
+    from kubectl_ovn_lsp.cli import completion_setup
+
+    return completion_setup.run(options, env)

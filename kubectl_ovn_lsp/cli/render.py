@@ -7,10 +7,22 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Callable
-from typing import Any, TextIO
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
+from kubectl_ovn_lsp.commands.documents import version_source
 from kubectl_ovn_lsp.options import OutputOptions
+
+if TYPE_CHECKING:
+    from kubectl_ovn_lsp.commands.documents import Explanation, ReleaseVerdict
+
+Document = TypeVar("Document", bound=Mapping[str, Any])
+
+
+class TextView(Protocol[Document]):  # type: ignore[misc]
+    """A command's text renderer: `explanation_text`, `render_audit.audit_text`, `render_triage.triage_text`."""
+
+    def __call__(self, document: Document, wide: bool = ..., headers: bool = ..., colour: bool = ...) -> str: ...
 
 
 def paint(word: str, enabled: bool) -> str:
@@ -21,7 +33,8 @@ def paint(word: str, enabled: bool) -> str:
     return f"\033[{code}m{word}\033[0m" if enabled and code else word
 
 
-def dump_structured(document: Any, output: str, stream: TextIO) -> None:
+def dump_structured(document: Mapping[str, Any], output: str, stream: TextIO) -> None:
+    """The document as it is: JSON (2-space indent) or YAML (block style), keys in the order they were built."""
     if output == "json":
         stream.write(json.dumps(document, indent=2) + "\n")
     else:
@@ -30,18 +43,15 @@ def dump_structured(document: Any, output: str, stream: TextIO) -> None:
         stream.write(yaml.safe_dump(document, sort_keys=False, default_flow_style=False))
 
 
-def emit(document: dict[str, Any], output: OutputOptions, stream: TextIO, text: Callable[..., str]) -> None:
-    """Any command's document: json/yaml as it is, else `text(document, wide=, headers=, colour=)`.
-
-    `text` is `explanation_text`, `render_audit.audit_text` or `render_triage.triage_text`.
-    """
+def emit(document: Document, output: OutputOptions, stream: TextIO, text: TextView[Document]) -> None:
+    """Any command's document: json/yaml as it is, else `text(document, wide=, headers=, colour=)`."""
     if output.format in ("json", "yaml"):
         dump_structured(document, output.format, stream)
         return
     stream.write(text(document, wide=output.format == "wide", headers=not output.no_headers, colour=output.colour))
 
 
-def explanation_text(document: dict[str, Any], wide: bool = False, headers: bool = True, colour: bool = False) -> str:
+def explanation_text(document: Explanation, wide: bool = False, headers: bool = True, colour: bool = False) -> str:
     """Header block, table, advice paragraph; `headers=False` (`--no-headers`) prints the table rows only.
 
     Like kubectl's tables, no cell but the last column's holds a space, so `awk` and `cut` split every row
@@ -56,7 +66,7 @@ def explanation_text(document: dict[str, Any], wide: bool = False, headers: bool
     columns = ["NAME", "NETWORK", "IN NB", "GC EXPECTS", "VERDICT", "REASON"]
     if wide:
         columns += ["PROVIDER", "SWITCH", "ADDRESSES", "SOURCES", "DETAIL"]
-    rows = []
+    rows: list[list[str]] = []
     for port in document["ports"]:
         row = [
             port["name"],
@@ -72,7 +82,7 @@ def explanation_text(document: dict[str, Any], wide: bool = False, headers: bool
                 port["logicalSwitch"] or "-",
                 _addresses(port["addresses"]),
                 ",".join(port["sources"]) or "-",
-                port.get("detail") or "-",  # last: the only column with spaces (issue #10)
+                port["detail"] or "-",  # last: the only column with spaces (issue #10)
             ]
         rows.append(row)
     table = tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True)
@@ -86,11 +96,11 @@ def explanation_text(document: dict[str, Any], wide: bool = False, headers: bool
     return "\n".join(lines) + "\n"
 
 
-def _detail_lines(document: dict[str, Any]) -> list[str]:
+def _detail_lines(document: Explanation) -> list[str]:
     """Under the table: each port's detail, unless it is the plain "present" (`-o wide` has a DETAIL column)."""
     out = []
     for port in document["ports"]:
-        detail = port.get("detail") or ""
+        detail = port["detail"] or ""
         if detail and detail != "present":
             out.append(
                 textwrap.fill(
@@ -115,26 +125,19 @@ def _addresses(addresses: list[str]) -> str:
     return ";".join(",".join(entry.split()) for entry in addresses if entry.strip()) or "-"
 
 
-def _header(document: dict[str, Any], colour: bool) -> list[str]:
+def _header(document: Explanation, colour: bool) -> list[str]:
     target, kube_ovn, nb = document["target"], document["kubeOvn"], document["nb"]
     owner = f" (ports named {target['portOwner']})" if target["portOwner"] != target["name"] else ""
     where = f"{target['namespace']}/{target['name']}" if target["namespace"] else target["name"]
     workload = target["kind"] in ("Pod", "VirtualMachine", "VirtualMachineInstance")
     version = kube_ovn["version"] or "unknown"
-    running = kube_ovn.get("deploymentVersion")
-    source = {
-        "deployment": f"from --kube-ovn-version; the Deployment runs {running}"
-        if running and running != version
-        else "from the kube-ovn-controller Deployment",
-        "flags": "from the command line",
-        "assumed": "ASSUMED: not detected, newest band used",
-    }.get(kube_ovn["detectedFrom"], kube_ovn["detectedFrom"])
+    source = SOURCE_TEXT[version_source(kube_ovn)].format(running=kube_ovn["deploymentVersion"])
     flags = (
         f"keep-vm-ip={_tf(kube_ovn['keepVmIp'])} enable-external-vpc={_tf(kube_ovn['enableExternalVpc'])} "
         f"non-primary-cni-mode={_tf(kube_ovn['nonPrimaryCniMode'])}"
     )
     reach = "raft leader" if nb["leaderOnly"] else "not known to be the raft leader"
-    behaviour_of = kube_ovn.get("behaviourOf")
+    behaviour_of = kube_ovn["behaviourOf"]
     shown = f"{version} (behaves as {behaviour_of})" if behaviour_of and behaviour_of != version else version
     return [
         f"Target:    {target['kind']} {where}{owner}",
@@ -145,17 +148,26 @@ def _header(document: dict[str, Any], colour: bool) -> list[str]:
     ]
 
 
-def _paragraph(document: dict[str, Any]) -> list[str]:
-    text = []
+SOURCE_TEXT = {  # how the header names where the replayed release came from (commands.documents.version_source)
+    "flag": "from --kube-ovn-version; the Deployment runs {running}",
+    "deployment": "from the kube-ovn-controller Deployment",
+    "flags": "from the command line",
+    "assumed": "ASSUMED: not detected, newest band used",
+}
+
+
+def _paragraph(document: Explanation) -> list[str]:
+    text: list[str] = []
     gc = document["gc"]
-    if gc.get("lostLogged") and gc.get("message"):
+    if gc["lostLogged"] and gc["message"]:
         text += [f"GC logs: {line}" for line in gc["message"].splitlines()]
-    if gc.get("wouldDelete"):
+    if gc["wouldDelete"]:
         text.append("GC will delete: " + ", ".join(gc["wouldDelete"]) + ".")
-    text += list(document.get("advice") or [])
-    if document.get("byRelease"):
-        text.append("By release: " + "; ".join(_range_text(r) for r in document["byRelease"]) + ".")
-    text += [f"Note: {n}" for n in document.get("notes") or []]
+    text += document["advice"]
+    by_release = document.get("byRelease")
+    if by_release:
+        text.append("By release: " + "; ".join(_range_text(r) for r in by_release) + ".")
+    text += [f"Note: {n}" for n in document["notes"]]
     return wrap(text)
 
 
@@ -164,7 +176,7 @@ def wrap(paragraphs: list[str]) -> list[str]:
     return [textwrap.fill(t, width=100, break_long_words=False, break_on_hyphens=False) for t in paragraphs if t]
 
 
-def _range_text(entry: dict[str, Any]) -> str:
+def _range_text(entry: ReleaseVerdict) -> str:
     span = entry["from"] if entry["from"] == entry["to"] else f"{entry['from']}–{entry['to']}"
     reasons = f" ({', '.join(entry['reasons'])})" if entry["reasons"] else ""
     return f"{span} {entry['verdict']}{reasons}"

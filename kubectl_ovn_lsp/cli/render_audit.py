@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kubectl_ovn_lsp.cli.render import paint
+from kubectl_ovn_lsp.commands.documents import Audit, AuditItem
 
 QUIET = ("ok", "no-port", "stale")
 
 
-def _attention(item: dict[str, Any]) -> bool:
+def _attention(item: AuditItem) -> bool:
     """Rows of the default table: any port whose verdict is not ok/no-port, or an owner that was not judged."""
     return item["verdict"] == "error" or any(p["verdict"] not in ("ok", "no-port") for p in item["ports"])
 
 
-def audit_text(document: dict[str, Any], wide: bool = False, headers: bool = True, colour: bool = False) -> str:
+def audit_text(document: Audit, wide: bool = False, headers: bool = True, colour: bool = False) -> str:
     from tabulate import tabulate
 
     columns = ["NAMESPACE", "KIND", "NAME", "VERDICT", "REASONS", "PORTS"]
-    rows = []
+    rows: list[list[str]] = []
     for item in document["items"]:
         if not wide and not _attention(item):
             continue
@@ -36,20 +35,20 @@ def audit_text(document: dict[str, Any], wide: bool = False, headers: bool = Tru
                 ports,
             ]
         )
-    lines = []
+    lines: list[str] = []
     if rows:
         lines.append(tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True))
     elif headers:
-        only = document.get("only")
+        only = document["only"]
         lines.append(f"No owner matches --only {','.join(only)}." if only else "No owner needs attention.")
     if headers:
         lines.append("")
         lines.append(summary_line(document))
-        lines += [f"Note: {n}" for n in document.get("notes") or []]
+        lines += [f"Note: {n}" for n in document["notes"]]
     return "\n".join(lines) + "\n" if lines else ""
 
 
-def summary_line(document: dict[str, Any]) -> str:
+def summary_line(document: Audit) -> str:
     summary = document["summary"]
     owners = sum(summary["owners"].values())
     by_verdict = ", ".join(f"{v} {n}" for v, n in summary["owners"].items())

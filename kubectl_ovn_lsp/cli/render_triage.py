@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from kubectl_ovn_lsp.cli.render import paint, wrap
+from kubectl_ovn_lsp.commands.documents import Triage, TriageEntry
 
 
-def _owner(item: dict[str, Any]) -> str:
+def _owner(item: TriageEntry) -> str:
     owner = item["owner"]
     if owner is None:
         return "-"
@@ -22,13 +21,13 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
-def triage_text(document: dict[str, Any], wide: bool = False, headers: bool = True, colour: bool = False) -> str:
+def triage_text(document: Triage, wide: bool = False, headers: bool = True, colour: bool = False) -> str:
     from tabulate import tabulate
 
     columns = ["NAME", "EVENT", "COUNT", "LAST SEEN", "OWNER", "VERDICT", "REASON"]
     if wide:
         columns += ["GC LINES", "STILL LOGGED", "DETAIL"]
-    rows = []
+    rows: list[list[str]] = []
     for item in document["items"]:
         row = [
             item["port"],
@@ -42,7 +41,7 @@ def triage_text(document: dict[str, Any], wide: bool = False, headers: bool = Tr
         if wide:
             row += [",".join(item["gcLines"]), "yes" if item["stillLogged"] else "no", item["detail"]]
         rows.append(row)
-    lines = []
+    lines: list[str] = []
     if rows:
         lines.append(tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True))
     if headers:
@@ -57,5 +56,5 @@ def triage_text(document: dict[str, Any], wide: bool = False, headers: bool = Tr
             f"{_count(summary['lines'], 'GC line')} about {_count(summary['ports'], 'port')} ({verdicts}); "
             f"{_count(summary['skipped'], 'other line')} skipped",
         ]
-        lines += wrap(advice) + wrap([f"Note: {n}" for n in document.get("notes") or []])
+        lines += wrap(advice) + wrap([f"Note: {n}" for n in document["notes"]])
     return "\n".join(lines) + "\n" if lines else ""

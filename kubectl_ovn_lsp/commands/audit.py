@@ -7,13 +7,14 @@ what is reported, never what is read for the replay's keep-set within it.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from kubectl_ovn_lsp.commands.context import connect, replay_scope
-from kubectl_ovn_lsp.options import AuditOptions, Environment
+from kubectl_ovn_lsp.commands.documents import Audit, AuditItem, Scope
+from kubectl_ovn_lsp.environment import Environment
+from kubectl_ovn_lsp.options import AuditOptions
 
 
-def run(options: AuditOptions, env: Environment) -> dict[str, Any]:
+def run(options: AuditOptions, env: Environment) -> Audit:
     """The `Audit` document. Raises PluginError when the API or NB fails (never a partial report)."""
     from kubectl_ovn_lsp.commands.documents import API_VERSION, item_doc, kube_ovn_doc, nb_doc
 
@@ -29,10 +30,11 @@ def run(options: AuditOptions, env: Environment) -> dict[str, Any]:
     from kubectl_ovn_lsp.model.verdicts import worst
 
     shown = [d for d in docs if _kept(d, options.only)] if options.only else docs
+    scope: Scope = {"allNamespaces": True} if namespace is None else {"namespace": namespace}
     return {
         "apiVersion": API_VERSION,
         "kind": "Audit",
-        "scope": {"allNamespaces": True} if namespace is None else {"namespace": namespace},
+        "scope": scope,
         "kubeOvn": kube_ovn_doc(context.settings, context.deployment_version),
         "nb": nb_doc(lookup),
         "summary": {
@@ -52,18 +54,18 @@ def run(options: AuditOptions, env: Environment) -> dict[str, Any]:
     }
 
 
-def _kept(item: dict[str, Any], only: frozenset[str]) -> bool:
+def _kept(item: AuditItem, only: frozenset[str]) -> bool:
     if item["verdict"] == "error":
         return "error" in only
     return any(p["verdict"] in only for p in item["ports"])
 
 
-def exit_status(document: dict[str, Any]) -> int:
+def exit_status(document: Audit) -> int:
     """The worst item verdict's code; with no finding, 1 if any owner could not be judged (docs/contracts.md)."""
     from kubectl_ovn_lsp.model.verdicts import exit_code
 
     return exit_code(document["verdict"])
 
 
-def error_count(document: dict[str, Any]) -> int:
-    return int(document["summary"]["owners"].get("error", 0))
+def error_count(document: Audit) -> int:
+    return document["summary"]["owners"].get("error", 0)

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.kube.client import KubeClient
 from kubectl_ovn_lsp.kube.reads import controller_deployment
-from kubectl_ovn_lsp.model.bands import ControllerSettings, settings_from_deployment
-from kubectl_ovn_lsp.options import CommonOptions, Environment
+from kubectl_ovn_lsp.model.settings import ControllerSettings, deployment_version, settings_from_deployment
+from kubectl_ovn_lsp.options import CommonOptions
 
 if TYPE_CHECKING:
     from kubectl_ovn_lsp.model.records import NbLookup
@@ -36,8 +37,7 @@ def connect(common: CommonOptions) -> CommandContext:
     notes: list[str] = []
     deployment = controller_deployment(client, common.nb.ovn_namespace, notes)
     settings = settings_from_deployment(deployment, common.controller.as_dict())
-    running = settings_from_deployment(deployment).version_text if deployment is not None else None
-    context = CommandContext(client, settings, running, notes)
+    context = CommandContext(client, settings, deployment_version(deployment), notes)
     context.add_notes(settings.notes)
     return context
 

@@ -1,22 +1,222 @@
 """The stable, versioned documents the commands return (docs/contracts.md): field names and meanings are fixed.
 
-`Explanation` (explain), `Audit` and `Triage` share the per-owner shape (`target`, `ports`, `gc`, `verdict`,
-`advice`), built here once, so the three views cannot drift apart.
+Each document is a TypedDict: what `-o json`/`-o yaml` print as it is (keys in the order built here, which is the
+order the contract shows) and what the CLI's text renderers read. `Explanation` (explain), `Audit` and `Triage`
+share the per-owner shapes (`Target`, `Port`, `Gc`, `KubeOvn`, `Nb`), built here once, so the three views cannot
+drift apart. `Reasons` and `Version` are the reference commands' documents.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Literal, TypedDict
 
 from kubectl_ovn_lsp.model.bands import ControllerSettings
+from kubectl_ovn_lsp.model.by_release import ReleaseRange
 from kubectl_ovn_lsp.model.records import NbLookup
+from kubectl_ovn_lsp.model.releases import display
 from kubectl_ovn_lsp.model.replay import Item
 from kubectl_ovn_lsp.model.snapshot import Judgement, PortFinding
+from kubectl_ovn_lsp.model.triage import TriageItem
 
 API_VERSION = "ovn-lsp.kubeovn.io/v1alpha1"
 
 
-def kube_ovn_doc(settings: ControllerSettings, deployment_version: str | None) -> dict[str, Any]:
+class KubeOvn(TypedDict):
+    version: str | None  # as detected or given
+    band: str
+    keepVmIp: bool
+    enableExternalVpc: bool
+    nonPrimaryCniMode: bool
+    detectedFrom: str  # deployment | flags | assumed
+    deploymentVersion: str | None  # the image tag the controller runs, whatever was overridden
+    behaviourOf: str | None  # the checked release whose behaviour is used (docs/contracts.md, "Versions")
+
+
+class Nb(TypedDict):
+    via: str  # exec | direct
+    endpoint: str
+    leaderOnly: bool
+
+
+class Target(TypedDict):
+    kind: str
+    namespace: str | None
+    name: str
+    portOwner: str
+    pods: list[str]
+
+
+class Port(TypedDict):
+    name: str
+    provider: str
+    network: str
+    sources: list[str]
+    expectedByGc: bool
+    inNb: bool
+    listedByGc: bool
+    logicalSwitch: str | None
+    addresses: list[str]
+    verdict: str
+    reason: str | None
+    detail: str
+
+
+class Gc(TypedDict):
+    lostLogged: list[str]
+    wouldDelete: list[str]
+    message: str | None
+
+
+class _Owner(TypedDict):
+    target: Target
+    ports: list[Port]
+    gc: Gc
+    verdict: str
+    advice: list[str]
+
+
+class AuditItem(_Owner, total=False):
+    error: str | None  # only on an owner that could not be judged (verdict error)
+
+
+# `from` is a keyword: the functional form
+ReleaseVerdict = TypedDict(
+    "ReleaseVerdict", {"from": str, "to": str, "band": str, "verdict": str, "reasons": list[str]}
+)
+
+
+class _Explanation(TypedDict):
+    apiVersion: str
+    kind: Literal["Explanation"]
+    target: Target
+    kubeOvn: KubeOvn
+    nb: Nb
+    ports: list[Port]
+    gc: Gc
+    verdict: str
+    advice: list[str]
+    notes: list[str]
+
+
+class Explanation(_Explanation, total=False):
+    byRelease: list[ReleaseVerdict]  # with --kube-ovn-version all, or when the version was assumed
+
+
+class Scope(TypedDict, total=False):
+    allNamespaces: bool  # exactly one of the two
+    namespace: str
+
+
+class AuditSummary(TypedDict):
+    owners: dict[str, int]  # verdict -> owners, sorted by verdict
+    ports: dict[str, int]
+    reasons: dict[str, int]
+
+
+class AuditGc(TypedDict):
+    lostLogged: list[str]
+    wouldDelete: list[str]
+
+
+class Audit(TypedDict):
+    apiVersion: str
+    kind: Literal["Audit"]
+    scope: Scope
+    kubeOvn: KubeOvn
+    nb: Nb
+    summary: AuditSummary
+    gc: AuditGc
+    only: list[str] | None  # the --only filter applied to items
+    items: list[AuditItem]
+    verdict: str  # the worst item verdict; `error` when no finding but owners that could not be judged
+    notes: list[str]
+
+
+class TriageSource(TypedDict, total=False):
+    file: str  # a saved log ("-": standard input), or
+    pods: list[str]  # the controller pods whose logs were read
+
+
+# the releases whose GC writes that line: `from`-`to`, `andNewer` when the range runs past the newest checked tag
+LineReleases = TypedDict("LineReleases", {"from": str, "to": str, "andNewer": bool}, total=False)
+
+
+class OwnerRef(TypedDict):
+    kind: str
+    namespace: str | None
+    name: str
+
+
+class TriageEntry(TypedDict):
+    port: str
+    event: str  # lost | deleted
+    count: int
+    firstSeen: str | None  # RFC 3339, UTC
+    lastSeen: str | None
+    gcLines: list[str]
+    releases: list[LineReleases]
+    owner: OwnerRef | None
+    verdict: str
+    reason: str | None
+    detail: str
+    stillLogged: bool
+    advice: list[str]
+
+
+class _TriageSummary(TypedDict):
+    beforeSince: int
+    lines: int
+    skipped: int
+    ports: int
+    verdicts: dict[str, int]
+
+
+class Triage(TypedDict):
+    apiVersion: str
+    kind: Literal["Triage"]
+    source: TriageSource
+    kubeOvn: KubeOvn
+    nb: Nb | None  # None when no GC line matched (NB was not read)
+    summary: _TriageSummary
+    items: list[TriageEntry]
+    verdict: str
+    notes: list[str]
+
+
+class VerdictRow(TypedDict):
+    verdict: str
+    exitCode: int
+    meaning: str
+
+
+class ReasonRow(TypedDict):
+    code: str
+    verdict: str
+    meaning: str
+    fixedIn: str | None
+
+
+class Reasons(TypedDict):
+    verdicts: list[VerdictRow]
+    reasons: list[ReasonRow]
+
+
+class Band(TypedDict):
+    letter: str
+    tags: str  # the band's releases as the spec writes the range
+
+
+class Version(TypedDict):
+    plugin: str  # this plugin's version, without the v
+    oldest: str  # the oldest and newest checked Kube-OVN tags, and how many
+    newest: str
+    tags: int
+    master: str  # `master <commit>`, the branch head the model also replays
+    bands: list[Band]
+
+
+def kube_ovn_doc(settings: ControllerSettings, deployment_version: str | None) -> KubeOvn:
     return {
         "version": settings.version_text,
         "band": settings.band,
@@ -24,16 +224,32 @@ def kube_ovn_doc(settings: ControllerSettings, deployment_version: str | None) -
         "enableExternalVpc": settings.enable_external_vpc,
         "nonPrimaryCniMode": settings.non_primary_cni_mode,
         "detectedFrom": settings.detected_from,
-        "deploymentVersion": deployment_version,  # the image tag the controller runs, whatever was overridden
-        "behaviourOf": settings.behaviour_of,  # the checked release whose behaviour is used (docs/contracts.md)
+        "deploymentVersion": deployment_version,
+        "behaviourOf": settings.behaviour_of,
     }
 
 
-def nb_doc(lookup: NbLookup) -> dict[str, Any]:
+VersionSource = Literal["flag", "deployment", "flags", "assumed"]
+
+
+def version_source(kube_ovn: KubeOvn) -> VersionSource:
+    """Where the replayed release came from, decided here for every view from the document's own fields (which
+    is all a JSON reader has too): `flag` when --kube-ovn-version replaced the release the Deployment runs,
+    `deployment`, `flags` (the command line decided the release and every flag), `assumed` (not detected)."""
+    detected = kube_ovn["detectedFrom"]
+    if detected == "flags":
+        return "flags"
+    if detected == "assumed":
+        return "assumed"
+    running = kube_ovn["deploymentVersion"]
+    return "flag" if running and running != (kube_ovn["version"] or "unknown") else "deployment"
+
+
+def nb_doc(lookup: NbLookup) -> Nb:
     return {"via": lookup.via, "endpoint": lookup.endpoint, "leaderOnly": lookup.leader_only}
 
 
-def port_doc(p: PortFinding) -> dict[str, Any]:
+def port_doc(p: PortFinding) -> Port:
     return {
         "name": p.name,
         "provider": p.provider,
@@ -50,7 +266,7 @@ def port_doc(p: PortFinding) -> dict[str, Any]:
     }
 
 
-def target_doc(item: Item) -> dict[str, Any]:
+def target_doc(item: Item) -> Target:
     """`target`: the owner's kind and name; for a workload the judgement's view of it (a launcher pod that
     resolves to its VM is the VM)."""
     judgement = item.judgement
@@ -63,7 +279,7 @@ def target_doc(item: Item) -> dict[str, Any]:
     }
 
 
-def gc_doc(judgement: Judgement) -> dict[str, Any]:
+def gc_doc(judgement: Judgement) -> Gc:
     return {
         "lostLogged": list(judgement.lost_logged),
         "wouldDelete": list(judgement.would_delete),
@@ -71,7 +287,7 @@ def gc_doc(judgement: Judgement) -> dict[str, Any]:
     }
 
 
-def item_doc(item: Item) -> dict[str, Any]:
+def item_doc(item: Item) -> AuditItem:
     """One owner as `audit` lists it (and as `explain` returns it, plus the header fields)."""
     if item.judgement is None:
         return {
@@ -92,12 +308,29 @@ def item_doc(item: Item) -> dict[str, Any]:
     }
 
 
-def explanation(
-    item: Item, settings: ControllerSettings, lookup: NbLookup, notes: list[str], deployment_version: str | None
-) -> dict[str, Any]:
-    """The `Explanation` document of one owner."""
-    body = item_doc(item)
+def release_verdict(entry: ReleaseRange) -> ReleaseVerdict:
+    """One `byRelease` entry: adjacent releases with one verdict and the same reason codes."""
     return {
+        "from": display(entry.first),
+        "to": display(entry.last),
+        "band": entry.band,
+        "verdict": entry.verdict,
+        "reasons": list(entry.reasons),
+    }
+
+
+def explanation(
+    item: Item,
+    settings: ControllerSettings,
+    lookup: NbLookup,
+    notes: list[str],
+    deployment_version: str | None,
+    by_release: tuple[list[ReleaseVerdict], str | None] | None = None,
+) -> Explanation:
+    """The `Explanation` document of one owner; `by_release`: the table and the sentence naming the fix."""
+    body = item_doc(item)
+    advice = body["advice"] + ([by_release[1]] if by_release and by_release[1] else [])
+    document: Explanation = {
         "apiVersion": API_VERSION,
         "kind": "Explanation",
         "target": body["target"],
@@ -106,6 +339,39 @@ def explanation(
         "ports": body["ports"],
         "gc": body["gc"],
         "verdict": body["verdict"],
-        "advice": body["advice"],
+        "advice": advice,
         "notes": notes,
+    }
+    if by_release is not None:
+        document["byRelease"] = by_release[0]
+    return document
+
+
+def _stamp(when: datetime | None) -> str | None:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when is not None else None
+
+
+def triage_entry(item: TriageItem) -> TriageEntry:
+    """One port name of `triage`: its lines (kind of the latest, count, when, where) and its finding."""
+    owner = item.owner
+    releases: list[LineReleases] = []
+    for r in item.releases:
+        entry: LineReleases = {"from": r.first, "to": r.last}
+        if r.and_newer:
+            entry["andNewer"] = True
+        releases.append(entry)
+    return {
+        "port": item.events.name,
+        "event": item.events.event,
+        "count": item.events.count,
+        "firstSeen": _stamp(item.events.first_seen),
+        "lastSeen": _stamp(item.events.last_seen),
+        "gcLines": [f"gc.go:{n}" for n in item.events.gc_lines],
+        "releases": releases,
+        "owner": None if owner is None else {"kind": owner.kind, "namespace": owner.namespace, "name": owner.name},
+        "verdict": item.verdict,
+        "reason": item.reason,
+        "detail": item.detail,
+        "stillLogged": item.still_logged,
+        "advice": list(item.advice),
     }

@@ -10,15 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubectl_ovn_lsp.commands.context import CommandContext, connect
+from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.errors import BadInput, NotFound, PluginError
 from kubectl_ovn_lsp.model.inventory import Inventory
 from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, VIP, Owner, pod_scoped, workload_owners
 from kubectl_ovn_lsp.model.records import NbLookup
 from kubectl_ovn_lsp.nb.query import Selection
-from kubectl_ovn_lsp.options import Environment, ExplainOptions
+from kubectl_ovn_lsp.options import ExplainOptions
+
+if TYPE_CHECKING:
+    from kubectl_ovn_lsp.commands.documents import Explanation, ReleaseVerdict
 
 
 class Ambiguous(PluginError):
@@ -38,7 +42,7 @@ class Plan:
     selection: Selection
 
 
-def run(options: ExplainOptions, env: Environment) -> dict[str, Any]:
+def run(options: ExplainOptions, env: Environment) -> Explanation:
     """The `Explanation` document (docs/contracts.md). Raises PluginError for what cannot be answered."""
     from kubectl_ovn_lsp.commands.documents import explanation
     from kubectl_ovn_lsp.model.replay import replay
@@ -74,16 +78,22 @@ def run(options: ExplainOptions, env: Environment) -> dict[str, Any]:
     assert item.judgement is not None
     context.add_notes(item.judgement.notes)
     context.add_notes(lookup.notes)
-    document = explanation(item, context.settings, lookup, context.notes, context.deployment_version)
-    if workload and (common.controller.version == "all" or context.settings.version_assumed):
-        from kubectl_ovn_lsp.model.by_release import by_release
-        from kubectl_ovn_lsp.model.replay import NbIndex, snapshot_with_ports
+    table = None
+    if workload and (common.controller.by_release or context.settings.version_assumed):
+        table = _by_release(plan, lookup, context)
+    return explanation(item, context.settings, lookup, context.notes, context.deployment_version, table)
 
-        snapshot, _ = snapshot_with_ports(plan.owner, plan.inventory, context.settings, NbIndex(lookup.ports))
-        table = by_release(snapshot, context.settings)
-        document["byRelease"] = [r.as_dict() for r in table.ranges]
-        document["advice"] += [table.fix] if table.fix else []
-    return document
+
+def _by_release(plan: Plan, lookup: NbLookup, context: CommandContext) -> tuple[list[ReleaseVerdict], str | None]:
+    """The owner replayed at every checked release (`--kube-ovn-version all`, or an assumed version): the
+    `byRelease` entries and the sentence naming the release that fixes it."""
+    from kubectl_ovn_lsp.commands.documents import release_verdict
+    from kubectl_ovn_lsp.model.by_release import by_release
+    from kubectl_ovn_lsp.model.replay import NbIndex, snapshot_with_ports
+
+    snapshot, _ = snapshot_with_ports(plan.owner, plan.inventory, context.settings, NbIndex(lookup.ports))
+    table = by_release(snapshot, context.settings)
+    return [release_verdict(r) for r in table.ranges], table.fix
 
 
 def _plan(

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
-from kubectl_ovn_lsp.commands.context import connect
+from kubectl_ovn_lsp.commands.context import CommandContext, connect
+from kubectl_ovn_lsp.commands.documents import Nb, Triage, TriageSource
+from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.errors import PluginError
-from kubectl_ovn_lsp.options import Environment, TriageOptions
+from kubectl_ovn_lsp.options import CommonOptions, TriageOptions
+
+if TYPE_CHECKING:
+    from kubectl_ovn_lsp.model.triage import NameEvents, TriageItem
 
 
 class NotALog(PluginError):
@@ -43,9 +48,9 @@ def _read_source(options: TriageOptions, env: Environment) -> str:
     return text
 
 
-def run(options: TriageOptions, env: Environment) -> dict[str, Any]:
+def run(options: TriageOptions, env: Environment) -> Triage:
     """The `Triage` document; `document["summary"]["lines"] == 0` means no GC line matched."""
-    from kubectl_ovn_lsp.commands.documents import API_VERSION, kube_ovn_doc
+    from kubectl_ovn_lsp.commands.documents import API_VERSION, kube_ovn_doc, triage_entry
     from kubectl_ovn_lsp.model import loglines, triage
     from kubectl_ovn_lsp.model.verdicts import worst
 
@@ -53,7 +58,7 @@ def run(options: TriageOptions, env: Environment) -> dict[str, Any]:
     context = connect(common)
     now = env.now()
     if options.file is not None:
-        source: dict[str, Any] = {"file": options.file}
+        source: TriageSource = {"file": options.file}
         texts = [_read_source(options, env)]
     else:
         from kubectl_ovn_lsp.kube.logs import read_controller_logs
@@ -74,7 +79,7 @@ def run(options: TriageOptions, env: Environment) -> dict[str, Any]:
         raise NotALog(source="standard input" if options.file == "-" else repr(options.file))
     groups = triage.group(scan.lines)
     items: list[triage.TriageItem] = []
-    nb: dict[str, Any] | None = None
+    nb: Nb | None = None
     if groups:
         items, nb = _judge(groups, context, common, env)
         context.add_notes(triage.line_notes(items, context.settings))
@@ -85,7 +90,7 @@ def run(options: TriageOptions, env: Environment) -> dict[str, Any]:
                 "a date later than now)"
             ]
         )
-    docs = [_item_doc(i) for i in items]
+    docs = [triage_entry(i) for i in items]
     return {
         "apiVersion": API_VERSION,
         "kind": "Triage",
@@ -105,7 +110,9 @@ def run(options: TriageOptions, env: Environment) -> dict[str, Any]:
     }
 
 
-def _judge(groups: list[Any], context: Any, common: Any, env: Environment) -> tuple[list[Any], dict]:
+def _judge(
+    groups: list[NameEvents], context: CommandContext, common: CommonOptions, env: Environment
+) -> tuple[list[TriageItem], Nb]:
     """The cluster-wide replay (as `audit -A` runs it), then each name's finding."""
     from kubectl_ovn_lsp.commands.context import replay_scope
     from kubectl_ovn_lsp.commands.documents import nb_doc
@@ -114,28 +121,3 @@ def _judge(groups: list[Any], context: Any, common: Any, env: Environment) -> tu
     result, lookup = replay_scope(context, common, env, None)
     index = triage.OwnerIndex(result, {p.name: p for p in lookup.ports})
     return [triage.judge_events(g, index, result) for g in groups], nb_doc(lookup)
-
-
-def _stamp(when: Any) -> str | None:
-    return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when is not None else None
-
-
-def _item_doc(item: Any) -> dict[str, Any]:
-    owner = item.owner
-    return {
-        "port": item.events.name,
-        "event": item.events.event,
-        "count": item.events.count,
-        "firstSeen": _stamp(item.events.first_seen),
-        "lastSeen": _stamp(item.events.last_seen),
-        "gcLines": [f"gc.go:{n}" for n in item.events.gc_lines],
-        "releases": [
-            {"from": r.first, "to": r.last, **({"andNewer": True} if r.and_newer else {})} for r in item.releases
-        ],
-        "owner": None if owner is None else {"kind": owner.kind, "namespace": owner.namespace, "name": owner.name},
-        "verdict": item.verdict,
-        "reason": item.reason,
-        "detail": item.detail,
-        "stillLogged": item.still_logged,
-        "advice": list(item.advice),
-    }

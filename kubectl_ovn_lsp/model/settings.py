@@ -106,6 +106,13 @@ def _controller_container(deployment: Mapping[str, Any]) -> Mapping[str, Any] | 
     return found[0] if found else None
 
 
+def deployment_version(deployment: Mapping[str, Any] | None) -> str | None:
+    """The image tag the Deployment's controller container runs (`v1.14.2`), whatever the command line overrides;
+    None without a Deployment or a container."""
+    container = _controller_container(deployment) if deployment else None
+    return image_tag(str(container.get("image") or "")) if container is not None else None
+
+
 def settings_from_deployment(
     deployment: Mapping[str, Any] | None, overrides: Mapping[str, Any] | None = None
 ) -> ControllerSettings:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import json
 import subprocess
 import sys
 
 import pytest
 
+from kubectl_ovn_lsp.cli import handlers
 from kubectl_ovn_lsp.cli import main as cli
+from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.errors import ExitStatus, NotFound
 from tests.sandboxes import Sandbox
 
@@ -51,32 +55,72 @@ def test_negative_timeout_is_a_usage_error(capsys) -> None:
     assert cli.main(["explain", "vm-a", "--request-timeout", "-1"]) == ExitStatus.USAGE
 
 
-def test_plugin_errors_become_one_line_and_their_code(monkeypatch, capsys) -> None:
-    def boom(args):
-        raise NotFound(kind="virtualmachine", name="x", namespace="y")
-
-    monkeypatch.setattr(cli, "_load_handler", lambda spec: boom)
-    assert cli.main(["explain", "x"]) == ExitStatus.ERROR
-    assert capsys.readouterr().err == 'error: virtualmachine "x" not found in namespace "y"\n'
+def _env(**environ: str) -> Environment:
+    """A test Environment: its own streams and variables, nothing of this process."""
+    return Environment(stdout=io.StringIO(), stderr=io.StringIO(), environ=environ)
 
 
-def test_unexpected_exceptions_never_print_a_traceback(monkeypatch, capsys) -> None:
-    def boom(args):
-        raise KeyError("surprise")
+def _raising(monkeypatch, error: BaseException) -> None:
+    """explain's handler raises `error` (the parser binds handlers.explain when it is built)."""
 
-    monkeypatch.setattr(cli, "_load_handler", lambda spec: boom)
-    monkeypatch.delenv("KUBECTL_OVN_LSP_TRACEBACK", raising=False)
-    assert cli.main(["explain", "x"]) == ExitStatus.ERROR
-    err = capsys.readouterr().err
+    def handler(options, env):
+        raise error
+
+    monkeypatch.setattr(handlers, "explain", handler)
+
+
+def test_plugin_errors_become_one_line_and_their_code(monkeypatch) -> None:
+    _raising(monkeypatch, NotFound(kind="virtualmachine", name="x", namespace="y"))
+    env = _env()
+    assert cli.main(["explain", "x"], env) == ExitStatus.ERROR
+    assert env.stderr.getvalue() == 'error: virtualmachine "x" not found in namespace "y"\n'
+    assert env.stdout.getvalue() == ""
+
+
+def test_unexpected_exceptions_never_print_a_traceback(monkeypatch) -> None:
+    _raising(monkeypatch, KeyError("surprise"))
+    env = _env()
+    assert cli.main(["explain", "x"], env) == ExitStatus.ERROR
+    err = env.stderr.getvalue()
     assert err.startswith("error: internal error: KeyError") and "Traceback" not in err and err.count("\n") == 1
 
 
-def test_interrupt_is_130(monkeypatch, capsys) -> None:
-    def interrupted(args):
-        raise KeyboardInterrupt
+def test_the_environment_asks_for_the_traceback(monkeypatch) -> None:
+    """KUBECTL_OVN_LSP_TRACEBACK is read from the Environment the caller gives, not from this process."""
+    _raising(monkeypatch, KeyError("surprise"))
+    monkeypatch.delenv("KUBECTL_OVN_LSP_TRACEBACK", raising=False)
+    with pytest.raises(KeyError):
+        cli.main(["explain", "x"], _env(KUBECTL_OVN_LSP_TRACEBACK="1"))
 
-    monkeypatch.setattr(cli, "_load_handler", lambda spec: interrupted)
-    assert cli.main(["explain", "x"]) == 130
+
+def test_interrupt_is_130(monkeypatch) -> None:
+    _raising(monkeypatch, KeyboardInterrupt())
+    env = _env()
+    assert cli.main(["explain", "x"], env) == 130
+    assert env.stderr.getvalue() == "error: interrupted\n"
+
+
+def test_main_in_process_with_a_test_environment() -> None:
+    """Help, usage errors and a local command's output go to the given streams; $KUBE_OVN_NS is the given one."""
+    env = _env()
+    assert cli.main(["reasons", "-o", "json"], env) == 0
+    assert json.loads(env.stdout.getvalue())["verdicts"][0] == {
+        "verdict": "ok",
+        "exitCode": 0,
+        "meaning": "consistent: GC logs nothing for it and deletes nothing it needs",
+    }
+    env = _env()
+    assert cli.main(["audit", "--help"], env) == 0
+    assert env.stdout.getvalue().startswith("usage: kubectl ovn-lsp audit [-h]") and env.stderr.getvalue() == ""
+    env = _env()
+    assert cli.main(["explain", "vm-a", "--keep-vm-ip", "maybe"], env) == ExitStatus.USAGE
+    assert env.stderr.getvalue() == (
+        "error: argument --keep-vm-ip: expected true or false, got 'maybe'\n"
+        "See 'kubectl ovn-lsp explain -h' for help and examples.\n"
+    )
+    env = _env(KUBE_OVN_NS="Bad_NS")
+    assert cli.main(["audit", "-A"], env) == ExitStatus.USAGE
+    assert env.stderr.getvalue().startswith('error: $KUBE_OVN_NS: "Bad_NS" is not a valid namespace name')
 
 
 def _complete_raw(sandbox: Sandbox, *words: str) -> list[str]:
@@ -158,6 +202,7 @@ def test_each_lost_line_is_its_own_line_in_text() -> None:
             "nonPrimaryCniMode": False,
             "detectedFrom": "deployment",
             "deploymentVersion": "v1.13.4",
+            "behaviourOf": "v1.13.4",
         },
         "nb": {"via": "exec", "endpoint": "kube-system/ovn-central-x", "leaderOnly": True},
         "ports": [],

@@ -13,6 +13,7 @@ import pytest
 
 from kubectl_ovn_lsp.cli import complete, complete_values
 from kubectl_ovn_lsp.cli.main import build_parser
+from kubectl_ovn_lsp.environment import Environment
 from tests.sandboxes import Sandbox
 
 
@@ -182,18 +183,21 @@ def test_unreachable_cluster_is_silent(tc4: Sandbox, tmp_path: Path) -> None:
     assert list(proc.stdout.splitlines()[:-1]) == []
 
 
-def test_completion_install_writes_a_helper_that_runs_the_plugin(tmp_path: Path, monkeypatch, capsys) -> None:
-    from kubectl_ovn_lsp.cli import completion_setup
+def test_completion_install_writes_a_helper_that_runs_the_plugin(tmp_path: Path) -> None:
+    import io
+
+    from kubectl_ovn_lsp.cli import main as cli
 
     plugin = tmp_path / "bin" / "kubectl-ovn_lsp"
     plugin.parent.mkdir()
     plugin.write_text(f'#!/bin/sh\nexec {sys.executable} -m kubectl_ovn_lsp "$@"\n')
     plugin.chmod(0o755)
-    monkeypatch.setenv("KUBECTL_OVN_LSP_EXECUTABLE", str(plugin))
-    monkeypatch.setenv("PATH", f"{plugin.parent}{os.pathsep}{os.environ['PATH']}")
-    assert completion_setup.install(None, False, sys.stdout) == 0
+    out = io.StringIO()
+    environ = {"KUBECTL_OVN_LSP_EXECUTABLE": str(plugin), "PATH": f"{plugin.parent}{os.pathsep}{os.environ['PATH']}"}
+    env = Environment(stdout=out, stderr=io.StringIO(), environ=environ, program="/elsewhere/python3")
+    assert cli.main(["completion", "install"], env) == 0
     helper = plugin.parent / "kubectl_complete-ovn_lsp"
-    assert capsys.readouterr().out.startswith(f"wrote {helper}\n")
+    assert out.getvalue().startswith(f"wrote {helper}\n") and "not on PATH" not in out.getvalue()
     proc = subprocess.run(
         [str(helper), "explain", "--keep-vm-ip", ""],
         capture_output=True,
@@ -201,10 +205,10 @@ def test_completion_install_writes_a_helper_that_runs_the_plugin(tmp_path: Path,
         env=dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[2])),
     )
     assert proc.stdout == "true\nfalse\n:4\n"
-    assert completion_setup.install(None, False, sys.stdout) == 0  # ours: rewritten
+    assert cli.main(["completion", "install"], env) == 0  # ours: rewritten
     helper.write_text("#!/bin/sh\necho someone else's\n")
-    assert completion_setup.install(None, False, sys.stdout) == 0
-    assert "already exists" in capsys.readouterr().out and "someone else" in helper.read_text()
+    assert cli.main(["completion", "install"], env) == 0
+    assert "already exists" in out.getvalue() and "someone else" in helper.read_text()
 
 
 def test_completion_scripts_for_the_binary_run_directly() -> None:

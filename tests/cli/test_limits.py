@@ -90,12 +90,13 @@ def test_no_limit() -> None:
 
 
 def test_main_turns_the_flag_into_one_deadline(monkeypatch) -> None:
+    from kubectl_ovn_lsp.cli import handlers
+
     seen = {}
-    monkeypatch.setattr(
-        cli, "_load_handler", lambda spec: lambda args: seen.setdefault("t", args.request_timeout) and 0
-    )
+    monkeypatch.setattr(handlers, "explain", lambda options, env: seen.setdefault("t", options.common.kube) and 0)
     cli.main(["explain", "vm-a", "--request-timeout", "1m"])
-    assert isinstance(seen["t"], Deadline) and seen["t"].seconds == 60 and not seen["t"].hard_stop
+    timeout = seen["t"].request_timeout
+    assert isinstance(timeout, Deadline) and timeout.seconds == 60 and not timeout.hard_stop
 
 
 # -- kubeconfig ----------------------------------------------------------------------------------------------------

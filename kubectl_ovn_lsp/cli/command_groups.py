@@ -1,0 +1,198 @@
+"""Each command's option group: its flags, and the record its handler takes (`options.py`).
+
+A cluster-facing command's group is a `ClusterFlags`: kubectl's flags, the command's own, then the NB, controller
+and output groups (the order of `--help` and of completion), and a record that holds the shared groups' records as
+one `CommonOptions`. Local commands (version, reasons, completion) register theirs alone.
+Light on purpose, like `groups.py`: records are imported when built.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from kubectl_ovn_lsp.cli.flags import chunk_size, count, explain_target, since, tail_lines, verdict_list
+from kubectl_ovn_lsp.cli.groups import ControllerFlags, KubeFlags, NbFlags, OutputFlags
+
+TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
+if TYPE_CHECKING:
+    from kubectl_ovn_lsp.environment import Environment
+    from kubectl_ovn_lsp.options import (
+        AuditOptions,
+        CommonOptions,
+        CompletionOptions,
+        ExplainOptions,
+        ReasonsOptions,
+        TriageOptions,
+    )
+
+
+class ClusterFlags:
+    """A cluster-facing command's groups, in the order `--help` and completion list them: kubectl's flags (with
+    -A when `all_namespaces` gives its help), the command's own (`register_own`), the OVN NB, the controller
+    overrides (`all` only with `every_release`), the output. A subclass adds its own flags and builds its record
+    with `common(args, env)`, the shared groups' records."""
+
+    def __init__(self, command: str, *, all_namespaces: str | None = None, every_release: bool = False) -> None:
+        self.kube = KubeFlags(all_namespaces)
+        self.nb = NbFlags()
+        self.controller = ControllerFlags(command, every_release)
+        self.output = OutputFlags()
+
+    def register(self, parser: argparse.ArgumentParser) -> None:
+        self.kube.register(parser)
+        self.register_own(parser)
+        self.nb.register(parser)
+        self.controller.register(parser)
+        self.output.register(parser)
+
+    def register_own(self, parser: argparse.ArgumentParser) -> None:
+        """The command's own flags, listed after kubectl's."""
+
+    def common(self, args: argparse.Namespace, env: Environment) -> CommonOptions:
+        from kubectl_ovn_lsp.options import CommonOptions
+
+        return CommonOptions(
+            kube=self.kube.record(args, env),
+            nb=self.nb.record(args, env),
+            controller=self.controller.record(args, env),
+            output=self.output.record(args, env),
+        )
+
+
+class ExplainFlags(ClusterFlags):
+    """explain: the target (a workload, node, Vip or port name), -A, and `--kube-ovn-version all`.
+    Record: `ExplainOptions`."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "explain",
+            all_namespaces="find NAME in any namespace (it must be unique); overrides -n",
+            every_release=True,
+        )
+
+    def register_own(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "target",
+            metavar="[pod/|vm/|vmi/|node/]NAME|PORT",
+            type=explain_target,
+            help="a VirtualMachine, VirtualMachineInstance, Pod or node, or a port name "
+            "(unprefixed: VM, then VMI, then pod, then port name, then orphaned ports)",
+        )
+
+    def record(self, args: argparse.Namespace, env: Environment) -> ExplainOptions:
+        from kubectl_ovn_lsp.options import ExplainOptions
+
+        return ExplainOptions(target=args.target, common=self.common(args, env))
+
+
+class AuditFlags(ClusterFlags):
+    """audit: -A, --only and --chunk-size. Record: `AuditOptions`."""
+
+    def __init__(self) -> None:
+        super().__init__("audit", all_namespaces="every namespace, plus nodes and ports without a namespace")
+
+    def register_own(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--only",
+            type=verdict_list,
+            metavar="VERDICT[,VERDICT…]",
+            help="show only owners with a port of these verdicts (error: owners that could not be judged); "
+            "summaries and the exit code still count every owner (default: every owner)",
+        )
+        parser.add_argument(
+            "--chunk-size",
+            type=chunk_size,
+            default=500,
+            metavar="N",
+            help="list objects N at a time, like kubectl (default 500; 0: one request per kind)",
+        )
+
+    def record(self, args: argparse.Namespace, env: Environment) -> AuditOptions:
+        from kubectl_ovn_lsp.options import AuditOptions
+
+        return AuditOptions(only=frozenset(args.only or ()), chunk_size=args.chunk_size, common=self.common(args, env))
+
+
+class TriageFlags(ClusterFlags):
+    """triage: the log source and window (-f, --since, --tail, --limit-bytes). Record: `TriageOptions`."""
+
+    def __init__(self) -> None:
+        super().__init__("triage")
+
+    def register_own(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "-f",
+            "--filename",
+            dest="file",
+            metavar="FILE|-",
+            help="read a saved log (kubectl logs, with or without --timestamps; a container runtime "
+            "log file; a log store's export) instead of the controller pods; - is standard input "
+            "(default: the logs of every kube-ovn-controller pod)",
+        )
+        parser.add_argument(
+            "--since",
+            type=since,
+            metavar="DURATION",
+            help="only lines newer than this (e.g. 30m, 6h), like kubectl logs --since (default: all)",
+        )
+        parser.add_argument(
+            "--tail", type=tail_lines, metavar="N", help="only the last N lines of each log (default: all, -1)"
+        )
+        parser.add_argument(
+            "--limit-bytes", type=count, metavar="N", help="at most N bytes of each log (default: no limit)"
+        )
+
+    def record(self, args: argparse.Namespace, env: Environment) -> TriageOptions:
+        from kubectl_ovn_lsp.options import TriageOptions
+
+        return TriageOptions(
+            file=args.file,
+            since_seconds=args.since,
+            tail=args.tail,
+            limit_bytes=args.limit_bytes,
+            common=self.common(args, env),
+        )
+
+
+class ReasonsFlags:
+    """reasons' -o (markdown: the README's table). Record: `ReasonsOptions`."""
+
+    def register(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "-o",
+            "--output",
+            choices=("text", "markdown", "json", "yaml"),
+            default="text",
+            help="text: two aligned tables; markdown: as in the README; json/yaml: the same as data",
+        )
+
+    def record(self, args: argparse.Namespace, env: Environment) -> ReasonsOptions:
+        from kubectl_ovn_lsp.options import ReasonsOptions
+
+        return ReasonsOptions(output=args.output)
+
+
+class CompletionFlags:
+    """completion's shell (install|bash|zsh), --dir and --force. Record: `CompletionOptions`."""
+
+    def register(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "shell", choices=("install", "bash", "zsh"), help="install the helper, or print the script for bash or zsh"
+        )
+        parser.add_argument("--dir", help="where install writes the helper (default: the plugin's directory)")
+        parser.add_argument("--force", action="store_true", help="replace an existing helper")
+
+    def record(self, args: argparse.Namespace, env: Environment) -> CompletionOptions:
+        from kubectl_ovn_lsp.options import CompletionOptions
+
+        return CompletionOptions(shell=args.shell, directory=args.dir, force=bool(args.force))
+
+
+class NoFlags:
+    """A command without flags of its own (version). Record: None."""
+
+    def register(self, parser: argparse.ArgumentParser) -> None:
+        return None
+
+    def record(self, args: argparse.Namespace, env: Environment) -> None:
+        return None
