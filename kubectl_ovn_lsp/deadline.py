@@ -98,10 +98,6 @@ class Deadline:
         return cls(float(value) if value else None)
 
     @property
-    def unlimited(self) -> bool:
-        return self.seconds is None
-
-    @property
     def budget(self) -> str:
         """The budget as the user gave it, for messages: `3s`."""
         return format_seconds(self.seconds)

@@ -22,8 +22,6 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 NO_FILE_COMPLETION = ":4"
-FILE_COMPLETION = ":0"
-NO_SPACE_NO_FILE = ":6"
 
 
 class Position:

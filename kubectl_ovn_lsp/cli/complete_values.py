@@ -187,10 +187,6 @@ def directories(action: argparse.Action, partial: str, values: Mapping[str, str]
     return [], DIRECTORIES
 
 
-def free_form(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:
-    return [], NO_FILE
-
-
 RULES: dict[str, Callable[..., tuple[list[str], str]]] = {
     "target": workloads,
     "namespace": namespaces,

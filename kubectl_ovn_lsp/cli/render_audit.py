@@ -5,8 +5,6 @@ from __future__ import annotations
 from kubectl_ovn_lsp.cli.render import paint
 from kubectl_ovn_lsp.commands.documents import Audit, AuditItem
 
-QUIET = ("ok", "no-port", "stale")
-
 
 def _attention(item: AuditItem) -> bool:
     """Rows of the default table: any port whose verdict is not ok/no-port, or an owner that was not judged."""

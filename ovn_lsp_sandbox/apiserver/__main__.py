@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import logging
 import os
 import signal
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from ovn_lsp_sandbox.apiserver.config import ApiServerConfig
@@ -24,11 +26,24 @@ def write_ready_file(path: Path, payload: dict[str, object]) -> None:
     os.replace(tmp, path)
 
 
+@contextlib.contextmanager
+def temporary_environ(**values: str) -> Iterator[None]:
+    """Set variables for the duration of a block, restored exactly (unset variables stay unset)."""
+    saved = {key: os.environ.get(key) for key in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
 def _import_runner() -> None:
     """Import aiohttp without its import-time client SSL context loading the CA bundle (~60 ms of the start-up
     budget): the server never dials out. The variables are restored so exec'd commands see the real ones."""
-    from kubectl_ovn_lsp.cli.environ import temporary_environ
-
     with temporary_environ(SSL_CERT_FILE=os.devnull, SSL_CERT_DIR=os.devnull):
         import ovn_lsp_sandbox.apiserver.runner  # noqa: F401
 
