@@ -17,12 +17,13 @@ if TYPE_CHECKING:
     from kubectl_ovn_lsp.commands.documents import Explanation, ReleaseVerdict
 
 Document = TypeVar("Document", bound=Mapping[str, Any])
+Shown = TypeVar("Shown", bound=Mapping[str, Any], contravariant=True)
 
 
-class TextView(Protocol[Document]):  # type: ignore[misc]
+class TextView(Protocol[Shown]):
     """A command's text renderer: `explanation_text`, `render_audit.audit_text`, `render_triage.triage_text`."""
 
-    def __call__(self, document: Document, wide: bool = ..., headers: bool = ..., colour: bool = ...) -> str: ...
+    def __call__(self, document: Shown, wide: bool = ..., headers: bool = ..., colour: bool = ...) -> str: ...
 
 
 def paint(word: str, enabled: bool) -> str:
