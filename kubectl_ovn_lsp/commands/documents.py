@@ -8,16 +8,17 @@ drift apart. `Reasons` and `Version` are the reference commands' documents.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal, TypedDict
+from typing import TYPE_CHECKING, Literal, TypedDict
 
-from kubectl_ovn_lsp.model.bands import ControllerSettings
-from kubectl_ovn_lsp.model.by_release import ReleaseRange
-from kubectl_ovn_lsp.model.records import NbLookup
-from kubectl_ovn_lsp.model.releases import display
-from kubectl_ovn_lsp.model.replay import Item
-from kubectl_ovn_lsp.model.snapshot import Judgement, PortFinding
-from kubectl_ovn_lsp.model.triage import TriageItem
+if TYPE_CHECKING:  # the shapes are imported by every renderer; the model records they are built from are not
+    from datetime import datetime
+
+    from kubectl_ovn_lsp.model.bands import ControllerSettings
+    from kubectl_ovn_lsp.model.by_release import ReleaseRange
+    from kubectl_ovn_lsp.model.records import NbLookup
+    from kubectl_ovn_lsp.model.replay import Item
+    from kubectl_ovn_lsp.model.snapshot import Judgement, PortFinding
+    from kubectl_ovn_lsp.model.triage import TriageItem
 
 API_VERSION = "ovn-lsp.kubeovn.io/v1alpha1"
 
@@ -310,6 +311,8 @@ def item_doc(item: Item) -> AuditItem:
 
 def release_verdict(entry: ReleaseRange) -> ReleaseVerdict:
     """One `byRelease` entry: adjacent releases with one verdict and the same reason codes."""
+    from kubectl_ovn_lsp.model.releases import display
+
     return {
         "from": display(entry.first),
         "to": display(entry.last),
