@@ -1,4 +1,5 @@
-"""`kubectl ovn-lsp sandbox up|down|list`: start a real NB and a local Kubernetes API server from a scenario.
+"""`kubectl ovn-lsp sandbox up|down|list|append-log|restart-container`: start a real NB and a local Kubernetes API
+server from a scenario, and change it while it runs as a node would (a container prints, a container restarts).
 
 The sandbox is its own executable, `kubectl-ovn_lsp-sandbox`: kubectl runs the longest plugin name that
 matches the words typed, so `kubectl ovn-lsp sandbox up tc4` reaches it while the plugin itself never imports
@@ -80,6 +81,40 @@ def down(args: argparse.Namespace) -> int:
     return 0
 
 
+def append_log(args: argparse.Namespace) -> int:
+    """A container prints lines: appended to its log, stamped now (ovn_lsp_sandbox/live.py)."""
+    from ovn_lsp_sandbox import live
+
+    state_dir = _running(args)
+    lines = [args.line] if args.line != "-" else sys.stdin.read().splitlines()
+    try:
+        written = live.append_log(state_dir, args.container, lines)
+    except live.LiveError as exc:
+        raise SandboxError(detail=str(exc)) from None
+    print(f"appended {len(written)} line(s) to {args.container}")
+    return 0
+
+
+def restart_container(args: argparse.Namespace) -> int:
+    """The kubelet restarts a container: its log becomes the previous one, restartCount + 1 (live.py)."""
+    from ovn_lsp_sandbox import live
+
+    state_dir = _running(args)
+    try:
+        count = live.restart_container(state_dir, args.container)
+    except live.LiveError as exc:
+        raise SandboxError(detail=str(exc)) from None
+    print(f"restarted {args.container} (restartCount {count})")
+    return 0
+
+
+def _running(args: argparse.Namespace) -> Path:
+    state_dir = _state_dir(args)
+    if not runtime.is_running(state_dir):
+        raise SandboxError(detail=f"no sandbox running in {state_dir}; start one with `kubectl ovn-lsp sandbox up`")
+    return state_dir
+
+
 def list_scenarios(args: argparse.Namespace) -> int:
     from ovn_lsp_sandbox.scenario_load import list_shipped
 
@@ -106,7 +141,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> Parser:
-    """`up`, `down` and `list`, each with a handler in this module."""
+    """`up`, `down`, `list`, `append-log` and `restart-container`, each with a handler in this module."""
     sandbox = Parser(
         prog=PROG,
         description="Start or stop a local Kubernetes API server and a real OVN NB ovsdb-server on loopback.",
@@ -135,6 +170,24 @@ def build_parser() -> Parser:
     down_parser.set_defaults(handler=down)
     listing = actions.add_parser("list", help="list the shipped scenarios")
     listing.set_defaults(handler=list_scenarios)
+    append = actions.add_parser(
+        "append-log",
+        help="a container prints a line: append it to the container's log, stamped now",
+        epilog="example:\n  kubectl ovn-lsp sandbox append-log kube-system/kube-ovn-controller-5d8f7c9b6-x2lqp \\\n"
+        "    'E1127 10:12:00.120001       1 gc.go:476] lsp lost for pod web-5f7c.app, please delete the pod and retry'",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    append.add_argument("container", metavar="NS/POD[/CONTAINER]", help="the container whose log grows")
+    append.add_argument("line", metavar="LINE|-", help="the line to append (- reads lines from standard input)")
+    append.add_argument("--dir", default=None, help="state directory (default ./.sandbox)")
+    append.set_defaults(handler=append_log)
+    restart = actions.add_parser(
+        "restart-container",
+        help="the kubelet restarts a container: its log becomes the previous log, restartCount + 1",
+    )
+    restart.add_argument("container", metavar="NS/POD[/CONTAINER]", help="the container to restart")
+    restart.add_argument("--dir", default=None, help="state directory (default ./.sandbox)")
+    restart.set_defaults(handler=restart_container)
     return sandbox
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-ACTIONS = ("up", "down", "list")
+ACTIONS = ("up", "down", "list", "append-log", "restart-container")
 UP_FLAGS = ("--dir", "--generate", "--nb-cluster", "--nb-ssl", "--tls")
 
 
@@ -22,7 +22,7 @@ def candidates(words: Sequence[str]) -> tuple[list[str], str]:
     if done[-1] == "--dir":
         return [], ":0"
     if partial.startswith("-"):
-        flags = UP_FLAGS if done[0] == "up" else ("--dir",) if done[0] == "down" else ()
+        flags = UP_FLAGS if done[0] == "up" else ("--dir",) if done[0] != "list" else ()
         return [f for f in flags if f.startswith(partial)], ":4"
     if done[0] == "up" and done[-1] not in ("--generate", "--nb-cluster"):
         from ovn_lsp_sandbox.scenario_load import list_shipped

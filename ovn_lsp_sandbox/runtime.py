@@ -52,13 +52,16 @@ def start(
         )
     except (nb_server.NbServerError, OSError) as exc:
         raise StartError(f"NB ovsdb-server: {exc}") from None
+    for leftover in ("audit.log", "live.json"):  # a previous run's request log and restarts
+        (state_dir / leftover).unlink(missing_ok=True)
     state = {"scenario": scenario.name, "nb": nb.to_dict(), "apiserver": {}}
     if scenario.authored_at is not None:  # how the scenario's times were moved to now (clock.py)
         state["clock"] = {"authoredAt": scenario.authored_at, "shiftSeconds": scenario.clock_shift}
     _write_state(state_dir, state)
     try:
         objects = _cluster_objects(scenario.objects, nb)
-        config = _apiserver_config(scenario, objects, nb, state_dir, api_tls)
+        state["logs"] = _write_container_logs(scenario, objects, state_dir)
+        config = _apiserver_config(scenario, objects, nb, state_dir, api_tls, state["logs"])
         # The API server parses its objects while NB loads: at 50,000 ports both take seconds.
         process = _spawn_apiserver(config, state_dir)
         state["apiserver"] = {"pid": process.pid}
@@ -124,7 +127,69 @@ def ovn_central_pods(objects: list[dict]) -> list[dict]:
     return [o for o in objects if o.get("kind") == "Pod" and _labels(o).get("app") == "ovn-central"]
 
 
-def _apiserver_config(scenario: Scenario, objects: list[dict], nb: object, state_dir: Path, api_tls: bool) -> dict:
+def _write_container_logs(scenario: Scenario, objects: list[dict], state_dir: Path) -> dict[str, dict]:
+    """Each scenario log as the CRI file a runtime would hold (`logs/<ns>_<pod>_<container>[.previous].log`, as
+    under /var/log/pods), keyed `<ns>/<pod>/<container>`: a pod-level key names the pod's first container.
+    Returns state.json's `logs`: each container's current and previous file and its restart count."""
+    from datetime import datetime, timezone
+
+    from ovn_lsp_sandbox import container_logs
+
+    directory = state_dir / "logs"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    pods = {
+        f"{o['metadata'].get('namespace', 'default')}/{o['metadata']['name']}": o
+        for o in objects
+        if o.get("kind") == "Pod" and isinstance(o.get("metadata"), dict)
+    }
+    started = datetime.now(timezone.utc)
+    out: dict[str, dict] = {}
+    for key, text in sorted(scenario.logs.items(), key=lambda kv: kv[0].endswith("/previous")):
+        parts = key.split("/")  # <ns>/<pod>[/<container>[/previous]] (scenario_load checks the form)
+        ns, pod = parts[0], parts[1]
+        previous = len(parts) == 4
+        container = parts[2] if len(parts) >= 3 else ""
+        if not container:
+            spec = (pods.get(f"{ns}/{pod}") or {}).get("spec") or {}
+            names = [c.get("name", "") for c in spec.get("containers") or []]
+            container = names[0] if names else "main"
+        full = f"{ns}/{pod}/{container}"
+        entry = out.setdefault(
+            full,
+            {
+                "current": str(directory / f"{ns}_{pod}_{container}.log"),
+                "previous": str(directory / f"{ns}_{pod}_{container}.previous.log"),
+                "restartCount": _restart_count(pods.get(f"{ns}/{pod}"), container),
+            },
+        )
+        target = entry["previous"] if previous else entry["current"]
+        Path(target).write_text(container_logs.cri_text(text, started))
+    for entry in out.values():
+        Path(entry["current"]).touch()
+    return out
+
+
+def _restart_count(pod: dict | None, container: str) -> int:
+    for status in ((pod or {}).get("status") or {}).get("containerStatuses") or []:
+        if status.get("name") == container:
+            return int(status.get("restartCount") or 0)
+    return 0
+
+
+def _log_files(logs: dict[str, dict]) -> dict[str, str]:
+    """The API server's `log_files`: each container's current and previous file (a previous file exists once
+    the scenario gives one or the container restarted; until then the kubelet has none: 400)."""
+    files = {}
+    for key, entry in logs.items():
+        files[key] = entry["current"]
+        files[f"{key}/previous"] = entry["previous"]
+    return files
+
+
+def _apiserver_config(
+    scenario: Scenario, objects: list[dict], nb: object, state_dir: Path, api_tls: bool, logs: dict[str, dict]
+) -> dict:
     from ovn_lsp_sandbox import pki
 
     members = nb.members  # type: ignore[attr-defined]
@@ -145,7 +210,9 @@ def _apiserver_config(scenario: Scenario, objects: list[dict], nb: object, state
     return {
         "objects": objects,
         "forbidden": [vars(rule) for rule in scenario.forbidden],
-        "logs": scenario.logs,
+        "log_files": _log_files(logs),
+        "audit_log": str(state_dir / "audit.log"),  # the request log (kube-apiserver's --audit-log-path)
+        "live_file": str(state_dir / "live.json"),  # container restarts (live.py)
         "token": secrets.token_urlsafe(24),
         "tls": tls,
         "exec": exec_map,

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import hmac
 import json
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timezone
 from typing import Any
 
 from aiohttp import hdrs, web
 
-from ovn_lsp_sandbox.apiserver import errors
+from ovn_lsp_sandbox.apiserver import audit, errors
 from ovn_lsp_sandbox.apiserver.config import ApiServerConfig, denied
 from ovn_lsp_sandbox.apiserver.execws import ExecRequest, offered_protocol, serve_exec
+from ovn_lsp_sandbox.apiserver.node import ContainerLogs, LiveStatus
 from ovn_lsp_sandbox.apiserver.paging import Page, page
-from ovn_lsp_sandbox.apiserver.pods import check_exec_target, log_text, resolve_container
+from ovn_lsp_sandbox.apiserver.pods import check_exec_target, resolve_container
 from ovn_lsp_sandbox.apiserver.routing import ResourceRequest, parse_resource_path
 from ovn_lsp_sandbox.apiserver.selectors import parse_field_selector, parse_label_selector
 from ovn_lsp_sandbox.apiserver.store import ObjectStore
@@ -36,6 +39,19 @@ _TRUE = ("true", "1")
 
 STORE = web.AppKey("store", ObjectStore)
 CONFIG = web.AppKey("config", ApiServerConfig)
+LOGS = web.AppKey("logs", ContainerLogs)
+LIVE = web.AppKey("live", LiveStatus)
+AUDIT = web.AppKey("audit", audit.AuditLog)
+# what the audit Event says of the request being handled (verb, user, objectRef): a context variable, as the
+# middleware and the handler run in the request's one task (aiohttp < 3.14 has no typed request keys)
+_AUDITED: contextvars.ContextVar[dict[str, Any]] = contextvars.ContextVar("audited")
+
+
+def _note(**fields: Any) -> None:
+    """Record fields of the current request's audit Event (nothing outside a request)."""
+    current = _AUDITED.get(None)
+    if current is not None:
+        current.update(fields)
 
 
 class LiveProcesses(set[asyncio.subprocess.Process]):
@@ -54,10 +70,39 @@ def json_response(body: Any, status: int = 200) -> web.Response:
 
 
 @web.middleware
+async def audited(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """One audit Event per request once it is answered (the request log), when the config names a file."""
+    log = request.app.get(AUDIT)
+    if log is None:
+        return await handler(request)
+    received = datetime.now(timezone.utc)
+    code = 500
+    fields: dict[str, Any] = {}
+    token = _AUDITED.set(fields)
+    try:
+        response = await handler(request)
+        code = response.status
+        return response
+    finally:
+        _AUDITED.reset(token)
+        log.record(
+            uri=request.path_qs,
+            verb=fields.get("verb") or request.method.lower(),
+            user=fields.get("user") or "system:anonymous",
+            code=code,
+            received=received,
+            object_ref=fields.get("objectRef"),
+            source=request.remote or "",
+            agent=request.headers.get(hdrs.USER_AGENT, ""),
+        )
+
+
+@web.middleware
 async def api_errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Authenticate, then render every ApiError as its Status body (the only error shape clients parse)."""
     try:
         _authenticate(request)
+        request.app[LIVE].refresh(request.app[STORE])  # the kubelet's status updates, as they happen
         return await handler(request)
     except errors.ApiError as exc:
         return json_response(exc.status, exc.code)
@@ -67,14 +112,16 @@ def _authenticate(request: web.Request) -> None:
     """Bearer token check. Over plain HTTP kubectl never sends credentials (client-go only does over TLS), so
     there a request without an Authorization header is let in; a wrong token is still a 401."""
     token = request.app[CONFIG].token
-    if not token:
-        return
     header = request.headers.get(hdrs.AUTHORIZATION, "")
+    if not token:
+        _note(user="sandbox-user")
+        return
     if not header and (request.path in _PUBLIC or not request.secure):
         return
     scheme, _, given = header.partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
         raise errors.unauthorized()
+    _note(user="sandbox-user")
 
 
 async def version(request: web.Request) -> web.Response:
@@ -112,6 +159,21 @@ async def resource(request: web.Request) -> web.StreamResponse:
     q = request.query
     req = parse_resource_path(store.registry, request.method, segments, q.get("watch", "") in _TRUE)
     rt = req.rt
+    _note(
+        verb=req.verb,
+        objectRef={
+            key: value
+            for key, value in (
+                ("resource", rt.plural),
+                ("namespace", req.namespace),
+                ("name", req.name),
+                ("apiGroup", rt.group),
+                ("apiVersion", info["version"]),
+                ("subresource", req.subresource),
+            )
+            if value or key == "apiGroup"
+        },
+    )
     if denied(
         config.forbidden,
         req.verb,
@@ -169,7 +231,7 @@ def _chunk(store: ObjectStore, rt: Any, namespace: str, q: Any, continue_ttl: fl
 def _log(request: web.Request, req: ResourceRequest) -> web.Response:
     pod = request.app[STORE].get(req.rt, req.namespace, req.name)
     container = resolve_container(pod, request.query.get("container", ""))
-    text = log_text(request.app[CONFIG].logs, pod, container, dict(request.query))
+    text = request.app[LOGS].serve(pod, container, dict(request.query), datetime.now(timezone.utc))
     return web.Response(text=text, content_type="text/plain")
 
 
@@ -224,13 +286,20 @@ async def _kill_procs(app: web.Application) -> None:
     for proc in list(procs):
         if proc.returncode is None:
             proc.kill()
+    log = app.get(AUDIT)
+    if log is not None:
+        log.close()
 
 
 def build_app(config: ApiServerConfig) -> web.Application:
     """The aiohttp application serving `config` (objects are indexed once, here)."""
-    app = web.Application(middlewares=[api_errors], client_max_size=16 * 1024 * 1024)
+    app = web.Application(middlewares=[audited, api_errors], client_max_size=16 * 1024 * 1024)
     app[CONFIG] = config
     app[STORE] = ObjectStore(config.objects)
+    app[LOGS] = ContainerLogs(config.logs, config.log_files, datetime.now(timezone.utc))
+    app[LIVE] = LiveStatus(config.live_file)
+    if config.audit_log:
+        app[AUDIT] = audit.AuditLog(config.audit_log)
     app[PROCS] = LiveProcesses()
     app.on_shutdown.append(_kill_procs)
     any_method = hdrs.METH_ANY

@@ -1,4 +1,5 @@
-"""The API server's input: the JSON config the sandbox writes (objects, RBAC denials, logs, token, TLS, exec)."""
+"""The API server's input: the JSON config the sandbox writes (objects, RBAC denials, logs, token, TLS, exec, the
+audit log and the live container state)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,11 @@ class TlsConfig:
 class ApiServerConfig:
     objects: list[dict[str, Any]] = field(default_factory=list)
     forbidden: list[ForbiddenRule] = field(default_factory=list)
-    logs: dict[str, str] = field(default_factory=dict)  # "<ns>/<pod>[/<container>]" -> text
+    logs: dict[str, str] = field(default_factory=dict)  # "<ns>/<pod>[/<container>][/previous]" -> text
+    # the same keys -> CRI log files (container_logs.py), read on every request: what `sandbox up` writes
+    log_files: dict[str, str] = field(default_factory=dict)
+    audit_log: str = ""  # a file receiving one audit.k8s.io/v1 Event (JSON line) per request; "" = none
+    live_file: str = ""  # container restarts recorded by the sandbox (live.py), applied to pod status when it changes
     token: str = ""  # "" = no authentication
     tls: TlsConfig | None = None
     exec: dict[str, ExecTarget] = field(default_factory=dict)  # "<ns>/<pod>" or "*" -> target
@@ -51,6 +56,9 @@ class ApiServerConfig:
                 for r in data.get("forbidden") or []
             ],
             logs={str(k): str(v) for k, v in (data.get("logs") or {}).items()},
+            log_files={str(k): str(v) for k, v in (data.get("log_files") or {}).items()},
+            audit_log=str(data.get("audit_log") or ""),
+            live_file=str(data.get("live_file") or ""),
             token=str(data.get("token") or ""),
             tls=None if tls is None else TlsConfig(**{k: str(v) for k, v in tls.items() if k in ("cert", "key", "ca")}),
             exec={

@@ -71,6 +71,19 @@ def bad_request(message: str) -> ApiError:
     return ApiError(status(400, "BadRequest", message))
 
 
+def invalid(kind: str, name: str, message: str, causes: list[tuple[str, str]]) -> ApiError:
+    """422 as `errors.NewInvalid` words it: `<Kind> "<name>" is invalid: <field>: <problem>`, each cause listed."""
+    listed = [
+        {
+            "reason": "FieldValueForbidden" if text.startswith("Forbidden") else "FieldValueInvalid",
+            "message": text,
+            "field": field,
+        }
+        for field, text in causes
+    ]
+    return ApiError(status(422, "Invalid", message, {"name": name, "kind": kind, "causes": listed}))
+
+
 def unauthorized() -> ApiError:
     return ApiError(status(401, "Unauthorized", "Unauthorized"))
 

@@ -1,4 +1,5 @@
-"""Pod subresource rules shared by `log` and `exec`: container defaulting and the apiserver's 400 messages."""
+"""Pod subresource rules shared by `log` and `exec`: container defaulting and the apiserver's 400 messages (the
+log itself is served by node.ContainerLogs)."""
 
 from __future__ import annotations
 
@@ -47,25 +48,3 @@ def check_exec_target(pod: dict[str, Any], container: str) -> None:
         raise errors.bad_request(f"cannot exec into a container in a completed pod; current phase is {phase}")
     if phase != "Running":
         raise errors.bad_request(f'unable to upgrade connection: container not found ("{container}")')
-
-
-def log_text(logs: dict[str, str], pod: dict[str, Any], container: str, params: dict[str, str]) -> str:
-    """Scenario log text for `<ns>/<pod>/<container>` (or `<ns>/<pod>`), honouring tailLines and limitBytes;
-    `previous=true` reads `<ns>/<pod>/<container>/previous` and, like the kubelet, is a 400 when there is none.
-    (sinceSeconds is accepted and not applied: scenario logs carry no kubelet timestamps.)"""
-    ns, name = pod["metadata"].get("namespace", ""), pod["metadata"]["name"]
-    if params.get("previous") in ("true", "1"):
-        previous = logs.get(f"{ns}/{name}/{container}/previous")
-        if previous is None:
-            raise errors.bad_request(f'previous terminated container "{container}" in pod "{name}" not found')
-        text = previous
-    else:
-        text = logs.get(f"{ns}/{name}/{container}", logs.get(f"{ns}/{name}", ""))
-    tail = params.get("tailLines")
-    if tail and tail.lstrip("-").isdigit() and int(tail) >= 0:
-        lines = text.splitlines(keepends=True)
-        text = "".join(lines[len(lines) - int(tail) :]) if int(tail) else ""
-    limit = params.get("limitBytes")
-    if limit and limit.isdigit():
-        text = text.encode()[: int(limit)].decode(errors="ignore")
-    return text

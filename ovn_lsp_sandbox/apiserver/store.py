@@ -68,6 +68,14 @@ class ObjectStore:
                 }
             )
 
+    def replace(self, rt: ResourceType, obj: dict[str, Any]) -> None:
+        """An update of an existing object (a status change the kubelet reports): a new resourceVersion."""
+        self._rv += 1
+        meta = obj["metadata"]
+        meta["resourceVersion"] = str(self._rv)
+        key = (meta.get("namespace", "") if rt.namespaced else "", meta["name"])
+        self._items.setdefault((rt.group, rt.plural), {})[key] = obj
+
     def get(self, rt: ResourceType, namespace: str, name: str) -> dict[str, Any]:
         obj = self._items.get((rt.group, rt.plural), {}).get((namespace if rt.namespaced else "", name))
         if obj is None:

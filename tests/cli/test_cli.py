@@ -173,7 +173,7 @@ def test_completion_of_namespaces_and_workloads(tc4: Sandbox) -> None:
 def test_completion_of_contexts_and_scenarios(tc4: Sandbox) -> None:
     assert _complete(tc4, "explain", "vm-a", "--context", "") == ["ovn-lsp-sandbox"]
     # the sandbox is its own executable with its own completion helper (kubectl_complete-ovn_lsp-sandbox)
-    assert _complete_raw(tc4, "sandbox", "") == ["up", "down", "list", ":4"]
+    assert _complete_raw(tc4, "sandbox", "") == ["up", "down", "list", "append-log", "restart-container", ":4"]
     lines = _complete_raw(tc4, "sandbox", "up", "tc")
     assert "tc4" in lines and lines[-1] == ":0"  # a scenario file or dump directory may follow
 
