@@ -1,25 +1,13 @@
-"""User-facing errors. Each carries the exit code of the contract, so the CLI maps them in one place.
+"""The root of the plugin's errors and the text safety of the one `error:` line. No exit codes live here.
 
-Modelled on ovsdbapp's exceptions: a class-level `message` template filled from keyword arguments,
-so subclasses only set the template and messages stay consistent and testable.
+Each layer raises its own typed errors (`kube/errors.py`, `nb/errors.py`, `commands/errors.py`; the model's
+`model/errors.py` stands apart, since the model imports nothing outside itself); the CLI alone maps them to exit
+codes (`cli/exit_status.py`). Modelled on ovsdbapp's `OvsdbAppException` and kopf's typed API errors: a
+class-level `message` template filled from keyword arguments, so subclasses only set the template, messages stay
+uniform, and tests match on the class.
 """
 
 from __future__ import annotations
-
-from enum import IntEnum
-
-
-class ExitStatus(IntEnum):
-    """Exit codes of `kubectl ovn-lsp` (documented in README and docs/contracts.md, "Exit codes")."""
-
-    OK = 0
-    ERROR = 1  # could not answer: not found, forbidden, unreachable, timeout, bad kubeconfig
-    USAGE = 2
-    LOST = 3
-    FALSE_POSITIVE = 4
-    DELETION_RISK = 5
-    DEGRADED = 6
-    INTERRUPTED = 130
 
 
 def _escape_controls(value: str) -> str:
@@ -38,10 +26,10 @@ def one_line(text: str) -> str:
 
 
 class PluginError(Exception):
-    """Base class: a one-line message for `error: …` on stderr and an exit status."""
+    """Base class: a one-line message for `error: …` on stderr. `message` is a %-template filled from the keyword
+    arguments; a positional `message` is taken as the whole text. What exit code it means is the CLI's business."""
 
     message = "%(detail)s"
-    exit_status = ExitStatus.ERROR
 
     def __init__(self, message: str | None = None, **kwargs: object) -> None:
         self.kwargs = kwargs
@@ -49,52 +37,7 @@ class PluginError(Exception):
         super().__init__(text)
 
 
-class NotFound(PluginError):
-    message = '%(kind)s "%(name)s" not found in namespace "%(namespace)s"'
-
-
-class Forbidden(PluginError):
-    message = (
-        "forbidden: cannot %(verb)s %(resource)s%(where)s (%(server_message)s); ask for RBAC %(verb)s on %(resource)s"
-    )
-
-
-class KubeUnavailable(PluginError):
-    message = "cannot reach the Kubernetes API at %(server)s: %(reason)s"
-
-
-class KubeConfigError(PluginError):
-    message = "kubeconfig: %(reason)s"
-
-
-class NotKubernetesApi(PluginError):
-    message = "the server at %(server)s did not answer like a Kubernetes API: %(method)s %(path)s returned %(detail)s"
-
-
-class KubeApiError(PluginError):
-    message = "Kubernetes API %(method)s %(path)s failed: %(code)s %(reason)s"
-
-
-class Expired(KubeApiError):
-    """410 Gone: a list's `continue` token has expired (the pager falls back to one full list)."""
-
-
 class Timeout(PluginError):
+    """The command's one time budget (`deadline.Deadline`, `--request-timeout`) ran out; raised by every edge."""
+
     message = "%(what)s did not answer within %(seconds)ss (--request-timeout)"
-
-
-class OvnCentralNotFound(PluginError):
-    message = (
-        'no Running ovn-central pod (label app=ovn-central) in namespace "%(namespace)s"; '
-        "set --ovn-namespace or connect directly with --nb tcp:HOST:6641"
-    )
-
-
-class NbUnavailable(PluginError):
-    message = "OVN NB at %(endpoint)s: %(reason)s"
-
-
-class BadInput(PluginError):
-    """Objects the plugin cannot make sense of (malformed annotation, missing NAD)."""
-
-    message = "%(detail)s"

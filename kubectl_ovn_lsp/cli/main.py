@@ -12,9 +12,10 @@ from __future__ import annotations
 import contextlib
 import sys
 
+from kubectl_ovn_lsp.cli.exit_status import ExitStatus
 from kubectl_ovn_lsp.cli.groups import UsageError
 from kubectl_ovn_lsp.cli.parser import EXIT_CODES_HELP, PROG, HelpFormatter, Parser, build_parser, usage_error
-from kubectl_ovn_lsp.errors import ExitStatus, PluginError, one_line
+from kubectl_ovn_lsp.errors import one_line
 
 TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` imports typing (~2 ms) on every TAB: completion builds
 if TYPE_CHECKING:  # this parser, so this module stays light
@@ -81,32 +82,28 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
 
 
 def guarded(run: Callable[[], int], env: Environment) -> int:
-    """Run a handler and map what it raises to the exit status, one `error:` line on stderr, never a traceback
-    (unless $KUBECTL_OVN_LSP_TRACEBACK is set): PluginError → its status, a malformed object (ModelError) → 1,
-    Ctrl-C → 130, a closed pipe → 0, anything else → 1 as an internal error."""
-    from kubectl_ovn_lsp.model.errors import ModelError
+    """Run a handler and map what it raises to its exit status (`cli/exit_status.py`, the one table), one
+    `error: …` line on stderr, never a traceback (unless $KUBECTL_OVN_LSP_TRACEBACK is set): an error of a
+    layer → its status with its message, Ctrl-C → 130, a closed pipe → 0, anything else → 1 as an internal
+    error."""
+    from kubectl_ovn_lsp.cli.exit_status import status_of
 
     try:
         return int(run())
-    except PluginError as exc:
-        env.stderr.write(f"error: {one_line(str(exc))}\n")
-        return int(exc.exit_status)
-    except ModelError as exc:  # a malformed object met outside a command's own handling
-        env.stderr.write(f"error: {one_line(str(exc))}\n")
-        return int(ExitStatus.ERROR)
-    except KeyboardInterrupt:
-        env.stderr.write("error: interrupted\n")
-        return int(ExitStatus.INTERRUPTED)
-    except BrokenPipeError:
-        return int(ExitStatus.OK)
-    except Exception as exc:  # the promise is one line, never a traceback
-        if env.environ.get(TRACEBACK):
-            raise
-        env.stderr.write(
-            f"error: internal error: {type(exc).__name__}: {one_line(' '.join(str(exc).split()))} "
-            f"(set {TRACEBACK}=1 for details)\n"
-        )
-        return int(ExitStatus.ERROR)
+    except (Exception, KeyboardInterrupt) as exc:
+        known = status_of(exc)
+        if known is None:  # the promise is one line, never a traceback
+            if env.environ.get(TRACEBACK):
+                raise
+            env.stderr.write(
+                f"error: internal error: {type(exc).__name__}: {one_line(' '.join(str(exc).split()))} "
+                f"(set {TRACEBACK}=1 for details)\n"
+            )
+            return int(ExitStatus.ERROR)
+        status, text = known
+        if text != "":
+            env.stderr.write(f"error: {one_line(str(exc)) if text is None else text}\n")
+        return int(status)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from kubectl_ovn_lsp.cli.command_groups import (
     ReasonsFlags,
     TriageFlags,
 )
-from kubectl_ovn_lsp.errors import ExitStatus
+from kubectl_ovn_lsp.cli.exit_status import ExitStatus
 
 TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
 if TYPE_CHECKING:

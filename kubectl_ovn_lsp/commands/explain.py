@@ -13,8 +13,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kubectl_ovn_lsp.commands.context import CommandContext, connect
+from kubectl_ovn_lsp.commands.errors import Ambiguous, BadInput, NamespaceMismatch
 from kubectl_ovn_lsp.environment import Environment
-from kubectl_ovn_lsp.errors import BadInput, NotFound, PluginError
+from kubectl_ovn_lsp.errors import PluginError
+from kubectl_ovn_lsp.kube.errors import NotFound
 from kubectl_ovn_lsp.model.inventory import Inventory
 from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, VIP, Owner, pod_scoped, workload_owners
 from kubectl_ovn_lsp.model.records import NbLookup
@@ -23,14 +25,6 @@ from kubectl_ovn_lsp.options import ExplainOptions
 
 if TYPE_CHECKING:
     from kubectl_ovn_lsp.commands.documents import Explanation, ReleaseVerdict
-
-
-class Ambiguous(PluginError):
-    message = 'port name "%(port)s" fits several owners: %(owners)s; name one as vm/NAME or pod/NAME with -n'
-
-
-class NamespaceMismatch(PluginError):
-    message = 'port name "%(port)s" belongs to namespace "%(found)s", not "%(given)s" (-n)'
 
 
 @dataclass(frozen=True)

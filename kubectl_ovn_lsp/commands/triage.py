@@ -9,22 +9,12 @@ from typing import TYPE_CHECKING
 
 from kubectl_ovn_lsp.commands.context import CommandContext, connect
 from kubectl_ovn_lsp.commands.documents import Nb, Triage, TriageSource
+from kubectl_ovn_lsp.commands.errors import NotALog, UnreadableFile
 from kubectl_ovn_lsp.environment import Environment
-from kubectl_ovn_lsp.errors import PluginError
 from kubectl_ovn_lsp.options import CommonOptions, TriageOptions
 
 if TYPE_CHECKING:
     from kubectl_ovn_lsp.model.triage import NameEvents, TriageItem
-
-
-class NotALog(PluginError):
-    message = (
-        "%(source)s holds no kube-ovn-controller log line (klog format, e.g. 'E0319 09:14:58.247743 7 gc.go:430] …')"
-    )
-
-
-class UnreadableFile(PluginError):
-    message = "cannot read %(source)s: %(reason)s"
 
 
 def _read_source(options: TriageOptions, env: Environment) -> str:

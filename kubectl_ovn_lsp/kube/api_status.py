@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from kubectl_ovn_lsp.deadline import Deadline
-from kubectl_ovn_lsp.errors import (
+from kubectl_ovn_lsp.kube.errors import (
     Expired,
     Forbidden,
     KubeApiError,

@@ -21,14 +21,7 @@ from typing import Any
 from urllib.parse import quote
 
 from kubectl_ovn_lsp.deadline import Deadline
-from kubectl_ovn_lsp.errors import (
-    Expired,
-    KubeConfigError,
-    KubeUnavailable,
-    NotFound,
-    NotKubernetesApi,
-    quote_name,
-)
+from kubectl_ovn_lsp.errors import quote_name
 from kubectl_ovn_lsp.kube.api_status import (
     connection_reason,
     exec_error,
@@ -37,6 +30,7 @@ from kubectl_ovn_lsp.kube.api_status import (
     status_error,
     tls_reason,
 )
+from kubectl_ovn_lsp.kube.errors import Expired, KubeConfigError, KubeUnavailable, NotFound, NotKubernetesApi
 from kubectl_ovn_lsp.kube.exec_stream import join_channel, read_frames
 from kubectl_ovn_lsp.model import shapes
 

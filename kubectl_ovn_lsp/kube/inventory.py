@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from kubectl_ovn_lsp.errors import Forbidden
 from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VMIS, VMS, KubeClient, Resource
+from kubectl_ovn_lsp.kube.errors import Forbidden
 from kubectl_ovn_lsp.model.inventory import Inventory, by_key, by_name, slim, slim_node, slim_pod
 
 VIPS = Resource("Vip", "vips", "kubeovn.io", namespaced=False)

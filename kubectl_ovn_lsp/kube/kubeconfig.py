@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from kubectl_ovn_lsp.errors import KubeConfigError
+from kubectl_ovn_lsp.kube.errors import KubeConfigError
 
 DEFAULT_PATH = "~/.kube/config"
 _NAMED_LISTS = ("clusters", "contexts", "users")

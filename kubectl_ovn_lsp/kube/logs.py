@@ -9,18 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kubectl_ovn_lsp.errors import Forbidden, KubeApiError, NotFound, PluginError
 from kubectl_ovn_lsp.kube.client import PODS, KubeClient
+from kubectl_ovn_lsp.kube.errors import Forbidden, KubeApiError, KubeError, NoControllerPods, NotFound
 
 CONTROLLER = "kube-ovn-controller"
 SELECTOR = f"app={CONTROLLER}"
-
-
-class NoControllerPods(PluginError):
-    message = (
-        'no kube-ovn-controller pod (label %(selector)s) in namespace "%(namespace)s": set --ovn-namespace, '
-        "or read a saved log with -f FILE"
-    )
 
 
 @dataclass
@@ -59,7 +52,7 @@ def read_controller_logs(
         for k, v in (("sinceSeconds", since_seconds), ("tailLines", tail), ("limitBytes", limit_bytes))
         if v is not None
     ]
-    current_failures: list[PluginError] = []
+    current_failures: list[KubeError] = []
     for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
         name = pod["metadata"]["name"]
         container, restarts = _container(pod)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kubectl_ovn_lsp.errors import Forbidden
 from kubectl_ovn_lsp.kube.client import DEPLOYMENTS, KubeClient
+from kubectl_ovn_lsp.kube.errors import Forbidden
 
 CONTROLLER = "kube-ovn-controller"
 

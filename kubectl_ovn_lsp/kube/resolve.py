@@ -9,15 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from kubectl_ovn_lsp.errors import Forbidden, NotFound, PluginError
 from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VMIS, VMS, KubeClient, Resource
+from kubectl_ovn_lsp.kube.errors import Ambiguous, Forbidden, NotFound, UnknownKind
 from kubectl_ovn_lsp.kube.inventory import OVN_EIPS, VIPS
 from kubectl_ovn_lsp.model.inventory import Inventory, by_name, owner_name
 from kubectl_ovn_lsp.model.owners import TARGET_PREFIXES
-
-
-class UnknownKind(PluginError):
-    message = 'unknown kind "%(prefix)s" in "%(target)s": use pod/, vm/, vmi/, node/ or vip/'
 
 
 @dataclass
@@ -79,10 +75,6 @@ def _find_unless_denied(
     except Forbidden as exc:
         denied.append(exc)
         return None
-
-
-class Ambiguous(PluginError):
-    message = '%(kind)s "%(name)s" exists in namespaces %(namespaces)s: choose one with -n'
 
 
 def locate_namespace(client: KubeClient, target: str) -> str:

@@ -25,29 +25,17 @@ from dataclasses import dataclass
 
 from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.model.records import NbLookup
-from kubectl_ovn_lsp.nb.query import DB_NAME, NbQueryError, Selection, ports_of_results, selection_transaction
+from kubectl_ovn_lsp.nb.errors import (
+    NbDirectError,
+    NbQueryError,
+    NbSchemaError,
+    NbSslConfigError,
+    NbTlsError,
+    NbUnreachable,
+)
+from kubectl_ovn_lsp.nb.query import DB_NAME, Selection, ports_of_results, selection_transaction
 
 RECV_SIZE = 1 << 20
-
-
-class NbDirectError(RuntimeError):
-    """Base class of direct-read failures; each message is one line naming the remote(s)."""
-
-
-class NbUnreachable(NbDirectError):
-    """Every remote refused, or none answered within the timeout."""
-
-
-class NbSslConfigError(NbDirectError):
-    """An `ssl:` remote without usable key/certificate/CA files, or a key that does not match its certificate."""
-
-
-class NbTlsError(NbDirectError):
-    """The TLS handshake failed: the server's certificate is not signed by the CA, or it rejected ours."""
-
-
-class NbSchemaError(NbDirectError):
-    """The server has no OVN_Northbound database, or answered the query with an error."""
 
 
 @dataclass(frozen=True)
@@ -252,12 +240,7 @@ def _os_reason(exc: OSError) -> str:
 
 __all__ = [
     "DB_NAME",
-    "NbDirectError",
-    "NbSchemaError",
-    "NbSslConfigError",
     "NbSslFiles",
-    "NbTlsError",
-    "NbUnreachable",
     "lookup_direct",
     "read_direct",
 ]

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kubectl_ovn_lsp.errors import KubeApiError, NbUnavailable, OvnCentralNotFound, PluginError, quote_name
+from kubectl_ovn_lsp.errors import PluginError, quote_name
 from kubectl_ovn_lsp.kube.client import PODS, KubeClient
+from kubectl_ovn_lsp.kube.errors import KubeApiError
 from kubectl_ovn_lsp.model.records import NbLookup
 from kubectl_ovn_lsp.nb import query as nb_query
+from kubectl_ovn_lsp.nb.errors import NbQueryError, NbUnavailable, OvnCentralNotFound
 
 CONTAINER = "ovn-central"
 LEADER_LABEL = "ovn-nb-leader"
@@ -100,7 +102,7 @@ def _read(client: KubeClient, namespace: str, pod: str, selection: nb_query.Sele
         raise NbUnavailable(endpoint=endpoint, reason=f"ovsdb-client query failed: {reason}")
     try:
         return nb_query.parse_query_output(result.stdout)
-    except nb_query.NbQueryError as exc:
+    except NbQueryError as exc:
         raise NbUnavailable(endpoint=endpoint, reason=str(exc)) from None
 
 

@@ -19,13 +19,8 @@ from typing import Any
 
 from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.model.records import NbLookup, NbPort
-from kubectl_ovn_lsp.nb.direct import (
-    NbSchemaError,
-    NbSslFiles,
-    NbUnreachable,
-    check_remotes,
-    probe,
-)
+from kubectl_ovn_lsp.nb.direct import NbSslFiles, check_remotes, probe
+from kubectl_ovn_lsp.nb.errors import NbSchemaError, NbUnreachable
 from kubectl_ovn_lsp.nb.query import DB_NAME, TABLE
 
 COLUMNS = ["name", "type", "external_ids", "addresses", "options"]

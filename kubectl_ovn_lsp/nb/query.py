@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.nb.errors import NbArgvRejected, NbQueryError
 
 DB_NAME = "OVN_Northbound"
 TABLE = "Logical_Switch_Port"
@@ -27,14 +28,6 @@ PROGRAM = "ovsdb-client"
 SUBCOMMAND = "query"
 _TIMEOUT_RE = re.compile(r"--timeout=[1-9][0-9]{0,4}")
 _ENDPOINT_RE = re.compile(r"(unix:/[\w./-]+|(tcp|ssl):[\w.:\[\]-]+(,(tcp|ssl):[\w.:\[\]-]+)*)")
-
-
-class NbQueryError(RuntimeError):
-    """NB answered the query with an error, or its output is not an OVSDB reply."""
-
-
-class NbArgvRejected(ValueError):
-    """A command the exec path was asked to run is not the allowlisted read-only query."""
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,9 @@ import sys
 from typing import TextIO
 
 from kubectl_ovn_lsp.deadline import Deadline
-from kubectl_ovn_lsp.errors import NbUnavailable
 from kubectl_ovn_lsp.kube.client import KubeClient
 from kubectl_ovn_lsp.model.records import NbLookup
+from kubectl_ovn_lsp.nb.errors import NbDirectError, NbUnavailable
 from kubectl_ovn_lsp.nb.query import Selection
 from kubectl_ovn_lsp.options import NbOptions
 
@@ -42,5 +42,5 @@ def read_nb(
             if selection.every_port:  # audit, triage: one select (a full IDL sync would take 20 s)
                 return direct.read_direct(options.target, selection, timeout, ssl=files)
             return direct.lookup_direct(options.target, selection.names, selection.pod_keys, timeout, ssl=files)
-        except direct.NbDirectError as exc:
+        except NbDirectError as exc:
             raise NbUnavailable(f"OVN {exc}") from None  # the message already names the remote(s)

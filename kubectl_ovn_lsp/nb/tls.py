@@ -14,9 +14,9 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 
-from kubectl_ovn_lsp.errors import PluginError
 from kubectl_ovn_lsp.kube.client import SECRETS, KubeClient
 from kubectl_ovn_lsp.nb.direct import NbSslFiles
+from kubectl_ovn_lsp.nb.errors import NbTlsMaterial
 from kubectl_ovn_lsp.options import NbOptions
 
 TLS_SECRET = "kube-ovn-tls"  # keys as install.sh creates them; mounted at /var/run/tls in Kube-OVN pods
@@ -35,7 +35,7 @@ def client_files(options: NbOptions, client: KubeClient) -> Iterator[NbSslFiles 
         data = secret.get("data") or {}
         missing = [k for k in ("key", "cert", "cacert") if k not in data]
         if missing:
-            raise PluginError(f"secret {ovn_namespace}/{TLS_SECRET} has no key(s) {', '.join(missing)}")
+            raise NbTlsMaterial(f"secret {ovn_namespace}/{TLS_SECRET} has no key(s) {', '.join(missing)}")
         with tempfile.TemporaryDirectory(prefix="ovn-lsp-tls-") as tmp:
             client.deadline.on_hard_stop(lambda: shutil.rmtree(tmp, ignore_errors=True))
             paths = {}
@@ -48,8 +48,8 @@ def client_files(options: NbOptions, client: KubeClient) -> Iterator[NbSslFiles 
         return
     key_file, cert, ca = given
     if key_file is None or cert is None or ca is None:
-        raise PluginError("ssl: needs --nb-private-key, --nb-certificate and --nb-ca-cert (or --nb-tls-secret)")
+        raise NbTlsMaterial("ssl: needs --nb-private-key, --nb-certificate and --nb-ca-cert (or --nb-tls-secret)")
     for given_path in (key_file, cert, ca):
         if not os.path.isfile(given_path):
-            raise PluginError(f"TLS file not found: {given_path}")
+            raise NbTlsMaterial(f"TLS file not found: {given_path}")
     yield NbSslFiles(key_file, cert, ca)

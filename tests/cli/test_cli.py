@@ -11,8 +11,9 @@ import pytest
 
 from kubectl_ovn_lsp.cli import handlers
 from kubectl_ovn_lsp.cli import main as cli
+from kubectl_ovn_lsp.cli.exit_status import ExitStatus
 from kubectl_ovn_lsp.environment import Environment
-from kubectl_ovn_lsp.errors import ExitStatus, NotFound
+from kubectl_ovn_lsp.kube.errors import NotFound
 from tests.sandboxes import Sandbox
 
 HEAVY = ("kubernetes", "ovsdbapp", "ovs", "tabulate", "yaml", "aiohttp", "urllib3", "argcomplete")

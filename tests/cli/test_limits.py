@@ -11,9 +11,11 @@ import pytest
 import yaml
 
 from kubectl_ovn_lsp.cli import main as cli
+from kubectl_ovn_lsp.cli.exit_status import ExitStatus
 from kubectl_ovn_lsp.deadline import BadDuration, Deadline, parse_duration
-from kubectl_ovn_lsp.errors import ExitStatus, KubeConfigError, NotKubernetesApi, Timeout, one_line, quote_name
+from kubectl_ovn_lsp.errors import Timeout, one_line, quote_name
 from kubectl_ovn_lsp.kube import kubeconfig
+from kubectl_ovn_lsp.kube.errors import KubeConfigError, NotKubernetesApi
 
 
 @pytest.mark.parametrize(

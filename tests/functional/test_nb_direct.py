@@ -10,15 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_ovn_lsp.nb.direct import (
-    NbDirectError,
-    NbSslConfigError,
-    NbSslFiles,
-    NbTlsError,
-    NbUnreachable,
-    lookup_direct,
-    read_direct,
-)
+from kubectl_ovn_lsp.nb.direct import NbSslFiles, lookup_direct, read_direct
+from kubectl_ovn_lsp.nb.errors import NbDirectError, NbSslConfigError, NbTlsError, NbUnreachable
 from kubectl_ovn_lsp.nb.query import Selection
 from ovn_lsp_sandbox.nb_server import kill_member
 from ovn_lsp_sandbox.pki import generate_pki

@@ -8,10 +8,9 @@ import subprocess
 import pytest
 
 from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.nb.errors import NbArgvRejected, NbQueryError
 from kubectl_ovn_lsp.nb.query import (
     DEFAULT_NB_SOCKET,
-    NbArgvRejected,
-    NbQueryError,
     build_query_argv,
     check_allowed_argv,
     parse_query_output,
