@@ -120,24 +120,19 @@ def _fix(outcomes: dict[Version, tuple[str, tuple[str, ...]]], base: ControllerS
     effective = base.version
     if effective is not None and effective in outcomes and effective in fine:
         return None
-    tail = None
-    for version in reversed(ordered):
-        if version not in fine:
-            break
-        tail = version
-    parts = []
-    if effective is not None and not base.version_assumed:
-        same = [v for v in ordered if v.branch == effective.branch and v > effective and v in fine]
-        if same and (tail is None or same[0] < tail):
-            parts.append(f"{same[0]} on release-{effective.major}.{effective.minor}")
-    if tail is not None:
-        parts.append(f"every release from {display(tail)} on")
+    tail = _fine_from(ordered, fine)
     if base.version_assumed:
         what = f"ok in every release from {display(tail)} on" if tail is not None else "ok in no checked release"
         return (
             f"The running release is not known for sure (behaviour of {base.behaviour_of} assumed): this workload "
             f"is {what}; the other releases are listed by release."
         )
+    parts = []
+    on_branch = _branch_fix(ordered, fine, effective)
+    if effective is not None and on_branch is not None and (tail is None or on_branch < tail):
+        parts.append(f"{on_branch} on release-{effective.major}.{effective.minor}")
+    if tail is not None:
+        parts.append(f"every release from {display(tail)} on")
     if not parts:
         newest = outcomes[ordered[-1]]
         return (
@@ -145,3 +140,20 @@ def _fix(outcomes: dict[Version, tuple[str, tuple[str, ...]]], base: ControllerS
             f"{newest[0]}{' ' + ', '.join(newest[1]) if newest[1] else ''}); see byRelease."
         )
     return "Which release fixes this workload: " + "; ".join(parts) + " (by release: see byRelease)."
+
+
+def _branch_fix(ordered: list[Version], fine: set[Version], effective: Version | None) -> Version | None:
+    """The first ok release after the running one on its own branch."""
+    if effective is None:
+        return None
+    return next((v for v in ordered if v.branch == effective.branch and v > effective and v in fine), None)
+
+
+def _fine_from(ordered: list[Version], fine: set[Version]) -> Version | None:
+    """The first release from which every later checked one is ok (None: the newest is not)."""
+    tail = None
+    for version in reversed(ordered):
+        if version not in fine:
+            break
+        tail = version
+    return tail

@@ -15,7 +15,7 @@ from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.gc_list import LOST_LINE, gc_active, gc_lists, skips_delete
 from kubectl_ovn_lsp.model.gc_pods import node_port_names
 from kubectl_ovn_lsp.model.records import NbPort
-from kubectl_ovn_lsp.model.snapshot import FALSE_POSITIVE, LOST, NO_PORT, OK, STALE, Judgement, PortFinding, worst
+from kubectl_ovn_lsp.model.snapshot import FALSE_POSITIVE, LOST, NO_PORT, OK, STALE, Judgement, port_finding, worst
 
 NODE_PREFIX = "node-"
 NODE_NETWORK = "join"
@@ -49,21 +49,16 @@ def judge_node(
         port = ports.get(port_name)
         listed = port is not None and gc_lists(port, settings)
         wanted = port_name in expected and active
-        verdict, reason, detail = _verdict(port, listed, wanted, port_name in expected, active, settings)
         findings.append(
-            PortFinding(
-                name=port_name,
+            port_finding(
+                port_name,
+                port,
+                _verdict(port, listed, wanted, port_name in expected, active, settings),
                 provider="ovn",
                 network=NODE_NETWORK,
                 sources=("node",),
                 expected_by_gc=wanted,
-                in_nb=port is not None,
                 listed_by_gc=listed,
-                logical_switch=port.logical_switch if port else None,
-                addresses=tuple(port.addresses) if port else (),
-                verdict=verdict,
-                reason=reason,
-                detail=detail,
                 needed=port_name in expected,
             )
         )

@@ -17,7 +17,7 @@ from kubectl_ovn_lsp.model.gc_list import gc_active, gc_lists, skips_delete
 from kubectl_ovn_lsp.model.nad import network_of_provider, subnet_provider
 from kubectl_ovn_lsp.model.naming import OVN_PROVIDER
 from kubectl_ovn_lsp.model.records import NbPort
-from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, NO_PORT, OK, Judgement, PortFinding, worst
+from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, NO_PORT, OK, Judgement, port_finding, worst
 
 
 def vip_namespace(vip: Mapping[str, Any]) -> str:
@@ -62,20 +62,17 @@ def judge_vip(
             + ("(the Vip has no type)" if settings.behaviour.vip_ports else "(no options:arp_proxy=true)")
             + ": it deletes it on its second consecutive run while the Vip exists"
         )
-    finding = PortFinding(
-        name=port_name,
+    finding = port_finding(
+        port_name,
+        port,
+        (verdict, reason, detail),
         provider=provider,
         network=network_of_provider(provider),
         sources=("vip",),
         expected_by_gc=False,
-        in_nb=port is not None,
         listed_by_gc=listed,
-        logical_switch=port.logical_switch if port else str((vip.get("spec") or {}).get("subnet") or "") or None,
-        addresses=tuple(port.addresses) if port else (),
-        verdict=verdict,
-        reason=reason,
-        detail=detail,
         needed=port is not None,
+        logical_switch=None if port else str((vip.get("spec") or {}).get("subnet") or "") or None,
     )
     overall = worst([verdict])
     return Judgement(

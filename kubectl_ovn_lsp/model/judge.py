@@ -7,6 +7,8 @@ deletes listed ∖ expected on the second run; "needed" separates a false alarm 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from kubectl_ovn_lsp.model import migration as mig
 from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.bands import ControllerSettings
@@ -30,9 +32,11 @@ from kubectl_ovn_lsp.model.snapshot import (
     NO_PORT,
     OK,
     STALE,
+    Decision,
     Judgement,
     PortFinding,
     WorkloadSnapshot,
+    port_finding,
     worst,
 )
 from kubectl_ovn_lsp.model.verdicts import severity
@@ -75,75 +79,107 @@ def _reverse_provider(port: NbPort, namespace: str) -> tuple[str, str]:
     return provider, network_of_provider(provider)
 
 
+@dataclass(frozen=True)
+class Pass:
+    """What every step of one workload's judgement reads: its rows, the NB ports attached to them, and the facts
+    decided once (GC's vendor filter, whether the VM never ran, a running live migration)."""
+
+    col: Collected
+    nb: dict[str, NbPort]  # port name -> the NB row attached to this workload (`_attach_nb`)
+    snapshot: WorkloadSnapshot
+    settings: ControllerSettings
+    never_ran: bool  # a VM with no allocation and no port keyed to it: Kube-OVN has created nothing yet
+    vendor_filter: bool  # GC lists only vendor=kube-ovn ports (`ListNormalLogicalSwitchPorts`)
+    migration: mig.Migration | None  # a live migration in progress, when GC or its handlers act on ports
+
+
 def judge(snapshot: WorkloadSnapshot, settings: ControllerSettings, collected: Collected | None = None) -> Judgement:
     """Every port of the workload with its verdict, what GC logs and deletes, the top verdict and advice.
 
+    Steps: collect the rows (`port_rows.collect`), attach NB's ports (`_attach_nb`), settle the facts every port
+    reads (`_settle`: a VM that never ran, which spec ports it needs), decide each port (`_decide`: GC's view,
+    then the state a running migration asks for), then sum up (`_judgement`: log lines, deletions, notes,
+    advice). A new per-port check goes into `_decide` after the GC verdict, as the migration one does.
     `collected`: the rows `collect(snapshot, settings)` returned for this snapshot when the caller already needed
     them (the replay, for the NB selection); they do not depend on `nb_ports` and are used up here.
     Raises MalformedMultusAnnotation / MissingNad (ModelError) for a pod Kube-OVN itself could not allocate.
     """
     col = collected if collected is not None else collect(snapshot, settings)
-    nb = _attach_nb(col, snapshot)
+    step = _settle(col, _attach_nb(col, snapshot), snapshot, settings)
+    findings = [_finding(step, name) for name in sorted(col.rows)]
+    return _judgement(step, findings)
+
+
+def _settle(col: Collected, nb: dict[str, NbPort], snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Pass:
+    """Decide what every port reads, and mark the VM spec's ports a VM needs.
+
+    A stopped VM that has run keeps its ports (handleDeletePod) and needs them back on start; a VM that never
+    ran has none yet, and a running one needs what its launcher pod uses, not what its spec now says."""
     never_ran = (
         snapshot.vm is not None
         and not has_allocation(snapshot)
         and not any((p.pod_key or "") == f"{snapshot.namespace}/{col.vm_name}" for p in nb.values())
     )
     for row in col.rows.values():
-        # A stopped VM that has run keeps its ports (handleDeletePod) and needs them back on start; a VM that
-        # never ran has none yet, and a running one needs what its launcher pod uses, not what its spec now says.
         if row.vm_spec and not never_ran and (not col.live_pod or row.awaiting_allocation):
             row.needed = True
-    findings = []
-    migration = mig.running_migration(snapshot) if col.gc_active or col.behaviour.gc_lsp else None
-    primary = port_name(col.vm_name or col.owner, snapshot.namespace, OVN_PROVIDER)
+    return Pass(
+        col=col,
+        nb=nb,
+        snapshot=snapshot,
+        settings=settings,
+        never_ran=never_ran,
+        vendor_filter=settings.enable_external_vpc or not col.behaviour.ext_vpc_flag,
+        migration=mig.running_migration(snapshot) if col.gc_active or col.behaviour.gc_lsp else None,
+    )
+
+
+def _finding(step: Pass, name: str) -> PortFinding:
+    row = step.col.rows[name]
+    port = step.nb.get(name)
+    listed = port is not None and listed_by_gc(port, step.vendor_filter)
+    return port_finding(
+        name,
+        port,
+        _decide(step, row, port, listed),
+        provider=row.provider,
+        network=row.network or network_of_provider(row.provider),
+        sources=tuple(sorted(row.sources)),
+        expected_by_gc=row.expected,
+        listed_by_gc=listed,
+        needed=row.needed,
+        logical_switch=row.logical_switch,
+    )
+
+
+def _decide(step: Pass, row: Row, port: NbPort | None, listed: bool) -> Decision:
+    """One port's verdict: GC's view (`_gc_verdict`), then, for a present, needed, kept port of a VM named
+    port being live-migrated, the options the running release sets (model/migration.py)."""
+    decision = _gc_verdict(step, row, port, listed)
+    col = step.col
     vm_named = col.vm_name is not None and col.owner == col.vm_name
-    for name in sorted(col.rows):
-        row = col.rows[name]
-        port = nb.get(name)
-        vendor_filter = settings.enable_external_vpc or not col.behaviour.ext_vpc_flag
-        listed = port is not None and listed_by_gc(port, vendor_filter)
-        verdict, reason, detail = _verdict(row, port, listed, col, snapshot, settings, never_ran)
-        if verdict == OK and port is not None and listed and row.needed and migration is not None and vm_named:
-            verdict, reason, detail = mig.judge_port(mig.shape_of(col.behaviour), migration, port, primary)
-        findings.append(
-            PortFinding(
-                name=name,
-                provider=row.provider,
-                network=row.network or network_of_provider(row.provider),
-                sources=tuple(sorted(row.sources)),
-                expected_by_gc=row.expected,
-                in_nb=port is not None,
-                listed_by_gc=listed,
-                logical_switch=row.logical_switch,
-                addresses=tuple(port.addresses) if port else (),
-                verdict=verdict,
-                reason=reason,
-                detail=detail,
-                needed=row.needed,
-            )
-        )
+    if decision[0] == OK and port is not None and listed and row.needed and step.migration is not None and vm_named:
+        primary = port_name(col.vm_name or col.owner, step.snapshot.namespace, OVN_PROVIDER)
+        return mig.judge_port(mig.shape_of(col.behaviour), step.migration, port, primary)
+    return decision
+
+
+def _judgement(step: Pass, findings: list[PortFinding]) -> Judgement:
+    """Sum the findings up: GC's `lsp lost` lines, what it deletes, the top verdict, notes and advice."""
+    col = step.col
     lost = tuple(f.name for f in findings if f.expected_by_gc and not f.listed_by_gc)
     delete = tuple(
         f.name
         for f in findings
-        if f.listed_by_gc and not f.expected_by_gc and col.gc_active and not _gc_skips_delete(nb[f.name], col)
+        if f.listed_by_gc and not f.expected_by_gc and col.gc_active and not _gc_skips_delete(step.nb[f.name], col)
     )
+    assert all(f.verdict in (STALE, DELETION_RISK) for f in findings if f.name in delete), "wouldDelete vs verdicts"
     verdict = worst([f.verdict for f in findings])
     ranked = sorted(findings, key=lambda f: -severity(f.verdict))
-    notes = list(col.notes) + list(settings.notes) + _provider_mismatches(col) + _no_port_notes(findings, snapshot)
-    if delete and not col.behaviour.periodic_only:
-        notes.append("this release runs GC twice at controller start: a restart deletes unexpected ports at once")
-    if migration is not None and not vm_named and col.vm_name is not None:
-        notes.append(
-            f"live migration {migration.nodes} in progress; without keep-vm-ip each launcher pod has its own "
-            "ports, and the VMI-migration handler (named after the VMI) does not set options on them"
-        )
-    assert all(f.verdict in (STALE, DELETION_RISK) for f in findings if f.name in delete), "wouldDelete vs verdicts"
     return Judgement(
         port_owner=col.owner,
         target_kind=col.target_kind,
-        target_name=snapshot.target_name,
+        target_name=step.snapshot.target_name,
         pods=col.pods,
         ports=tuple(findings),
         lost_logged=lost,
@@ -151,8 +187,22 @@ def judge(snapshot: WorkloadSnapshot, settings: ControllerSettings, collected: C
         message="\n".join(LOST_LINE.format(n) for n in lost) or None,
         verdict=verdict,
         advice=advice_for(verdict, ranked),
-        notes=tuple(notes),
+        notes=tuple(_notes(step, findings, delete)),
     )
+
+
+def _notes(step: Pass, findings: list[PortFinding], delete: tuple[str, ...]) -> list[str]:
+    col, settings = step.col, step.settings
+    notes = list(col.notes) + list(settings.notes) + _provider_mismatches(col) + _no_port_notes(findings, step.snapshot)
+    if delete and not col.behaviour.periodic_only:
+        notes.append("this release runs GC twice at controller start: a restart deletes unexpected ports at once")
+    vm_named = col.vm_name is not None and col.owner == col.vm_name
+    if step.migration is not None and not vm_named and col.vm_name is not None:
+        notes.append(
+            f"live migration {step.migration.nodes} in progress; without keep-vm-ip each launcher pod has its own "
+            "ports, and the VMI-migration handler (named after the VMI) does not set options on them"
+        )
+    return notes
 
 
 def _no_port_notes(findings: list[PortFinding], snapshot: WorkloadSnapshot) -> list[str]:
@@ -187,77 +237,89 @@ def _gc_skips_delete(port: NbPort, col: Collected) -> bool:
     return not col.behaviour.vip_ports and port.options.get("arp_proxy") == "true"
 
 
-def _verdict(
-    row: Row,
-    port: NbPort | None,
-    listed: bool,
-    col: Collected,
-    snapshot: WorkloadSnapshot,
-    settings: ControllerSettings,
-    never_ran: bool,
-) -> tuple[str, str | None, str]:
-    in_nb = port is not None
-    if not col.gc_active:
-        if row.needed and not in_nb:
-            return LOST, None, "needed by the workload but missing from NB (GC is not running, so it logs nothing)"
-        if row.no_port and not in_nb:
-            return NO_PORT, None, _no_port_detail(row)
-        return OK, None, "present" if in_nb else "not a port of this workload"
+def _gc_verdict(step: Pass, row: Row, port: NbPort | None, listed: bool) -> Decision:
+    """GC's view of one port: with GC off, only what is missing; else by whether GC expects the name and lists
+    the port (docs/contracts.md, "Port verdicts and reason codes")."""
+    if not step.col.gc_active:
+        return _while_gc_is_off(row, port)
     if row.expected:
-        if listed:
-            return OK, None, _present_detail(port)  # type: ignore[arg-type]
-        if in_nb:
-            return FALSE_POSITIVE, "FP6", _filtered_detail(port, col)  # type: ignore[arg-type]
-        if row.needed:
-            if never_ran and row.from_vm_path:
-                return FALSE_POSITIVE, "FP3", "GC expects every port of a VM object; this VM has never run"
-            if row.young_pod:
-                return LOST, "FP9", "missing from NB for a pod allocated under a minute ago; inspectPod re-creates it"
-            return LOST, None, _lost_detail(row, col)
-        if row.no_port:
-            if col.behaviour.ovn_predicate == "none":
-                return (
-                    FALSE_POSITIVE,
-                    "FP8",
-                    (
-                        "IPAM-only attachment (no OVN port by design); v1.8.0 expects a port "
-                        "for every allocated provider"
-                    ),
-                )
-            return (
-                FALSE_POSITIVE,
-                "FP8",
-                (
-                    "IPAM-only attachment (no OVN port by design) whose subnet provider ends "
-                    'in "ovn", which GC\'s HasSuffix test before v1.13 takes for OVN'
-                ),
-            )
-        return false_positive(row, col, snapshot, settings, never_ran)
+        return _expected(step, row, port, listed)
     if row.awaiting_allocation and not row.needed:
-        if listed and not _gc_skips_delete(port, col):  # type: ignore[arg-type]
-            detail = leftover_detail(row, port, col, snapshot, settings.enable_external_vpc)  # type: ignore[arg-type]
-            return STALE, None, detail
-        return (
-            OK,
-            None,
-            (
-                "the pod asks for this network but is not allocated for it yet (Pending, or allocation is "
-                "failing: see the kube-ovn-controller log); GC expects nothing until it is"
-            ),
-        )
-    if listed:
-        if _gc_skips_delete(port, col):  # type: ignore[arg-type]
-            return OK, None, "not expected by GC, but kept: releases before v1.14 never delete arp_proxy ports"
-        if row.needed:
-            reason, detail = deletion_reason(row, col, snapshot)
-            if col.behaviour.reserved_ip_label:
-                detail += f"; label its IP CR {RESERVED_LABEL}=true to keep the address"
-            return DELETION_RISK, reason, detail
-        return STALE, None, stale_detail(col)
-    if in_nb:
+        return _awaiting_allocation(step, row, port, listed)
+    if listed and port is not None:  # listed implies in NB
+        return _listed_not_expected(step, row, port)
+    return _neither(step, row, port)
+
+
+def _while_gc_is_off(row: Row, port: NbPort | None) -> Decision:
+    in_nb = port is not None
+    if row.needed and not in_nb:
+        return LOST, None, "needed by the workload but missing from NB (GC is not running, so it logs nothing)"
+    if row.no_port and not in_nb:
+        return NO_PORT, None, _no_port_detail(row)
+    return OK, None, "present" if in_nb else "not a port of this workload"
+
+
+def _expected(step: Pass, row: Row, port: NbPort | None, listed: bool) -> Decision:
+    """GC expects the name: ok when it lists the port, FP6 when its filter hides it, else lost or a false alarm."""
+    if port is not None and listed:
+        return OK, None, _present_detail(port)
+    if port is not None:
+        return FALSE_POSITIVE, "FP6", _filtered_detail(port, step.col)
+    if row.needed:
+        if step.never_ran and row.from_vm_path:
+            return FALSE_POSITIVE, "FP3", "GC expects every port of a VM object; this VM has never run"
+        if row.young_pod:
+            return LOST, "FP9", "missing from NB for a pod allocated under a minute ago; inspectPod re-creates it"
+        return LOST, None, _lost_detail(row, step.col)
+    if row.no_port:
+        return FALSE_POSITIVE, "FP8", _ipam_only_detail(step.col)
+    return false_positive(row, step.col, step.snapshot, step.settings, step.never_ran)
+
+
+def _ipam_only_detail(col: Collected) -> str:
+    if col.behaviour.ovn_predicate == "none":
+        return "IPAM-only attachment (no OVN port by design); v1.8.0 expects a port for every allocated provider"
+    return (
+        "IPAM-only attachment (no OVN port by design) whose subnet provider ends "
+        'in "ovn", which GC\'s HasSuffix test before v1.13 takes for OVN'
+    )
+
+
+def _awaiting_allocation(step: Pass, row: Row, port: NbPort | None, listed: bool) -> Decision:
+    """A network the pod asks for but is not allocated yet: a port GC deletes is a leftover, else nothing."""
+    if port is not None and listed and not _gc_skips_delete(port, step.col):
+        detail = leftover_detail(row, port, step.col, step.snapshot, step.settings.enable_external_vpc)
+        return STALE, None, detail
+    return (
+        OK,
+        None,
+        (
+            "the pod asks for this network but is not allocated for it yet (Pending, or allocation is "
+            "failing: see the kube-ovn-controller log); GC expects nothing until it is"
+        ),
+    )
+
+
+def _listed_not_expected(step: Pass, row: Row, port: NbPort) -> Decision:
+    """GC lists the port but does not expect it: it deletes it (a needed port: a DEL code), unless it keeps it."""
+    col = step.col
+    if _gc_skips_delete(port, col):
+        return OK, None, "not expected by GC, but kept: releases before v1.14 never delete arp_proxy ports"
+    if row.needed:
+        reason, detail = deletion_reason(row, col, step.snapshot)
+        if col.behaviour.reserved_ip_label:
+            detail += f"; label its IP CR {RESERVED_LABEL}=true to keep the address"
+        return DELETION_RISK, reason, detail
+    return STALE, None, stale_detail(col)
+
+
+def _neither(step: Pass, row: Row, port: NbPort | None) -> Decision:
+    """GC neither expects the name nor lists a port of it: what the workload needs decides."""
+    if port is not None:
         return OK, None, "present; GC's list filter ignores it (type or vendor), so GC neither logs nor deletes it"
     if row.needed:
-        subnet = missing_subnet(row, snapshot)
+        subnet = missing_subnet(row, step.snapshot)
         if subnet is not None:
             return (
                 LOST,
@@ -267,12 +329,12 @@ def _verdict(
                     "no port can be created for it and GC does not expect one"
                 ),
             )
-        reason, detail = deletion_reason(row, col, snapshot)
+        reason, detail = deletion_reason(row, step.col, step.snapshot)
         return LOST, reason, "missing from NB and not expected by GC: " + detail
     if row.no_port:
         return NO_PORT, None, _no_port_detail(row)
     if row.vm_spec:
-        return OK, None, _future_vm_port_detail(col, never_ran)
+        return OK, None, _future_vm_port_detail(step.col, step.never_ran)
     why = "; ".join(dict.fromkeys(e.why for e in row.pod_entries)) or "nothing expects it"
     return NO_PORT if row.pod_entries else OK, None, f"no port and none expected: {why}"
 

@@ -97,15 +97,22 @@ def running_migration(snapshot: WorkloadSnapshot) -> Migration | None:
     if not targets and not open_state:
         return None
     target = targets[0] if targets else None
+    target_node = str(((target or {}).get("spec") or {}).get("nodeName") or state.get("targetNode") or "")
+    started = bool(state.get("startTimestamp")) and open_state
+    return Migration(_source_node(snapshot, target, state, vmi_status), target_node, target, started)
+
+
+def _source_node(
+    snapshot: WorkloadSnapshot, target: Mapping[str, Any] | None, state: Mapping[str, Any], vmi: Mapping[str, Any]
+) -> str:
+    """The VMI's migrationState, else the VMI's node, else the node of an alive pod that is not the target."""
     sources = [p for p in snapshot.pods if p is not target and is_pod_alive(p, snapshot.now)]
-    source_node = str(
+    return str(
         state.get("sourceNode")
-        or vmi_status.get("nodeName")
+        or vmi.get("nodeName")
         or (((sources[0].get("spec") or {}).get("nodeName")) if sources else "")
         or ""
     )
-    target_node = str(((target or {}).get("spec") or {}).get("nodeName") or state.get("targetNode") or "")
-    return Migration(source_node, target_node, target, bool(state.get("startTimestamp")) and open_state)
 
 
 def has_options(port: NbPort, migration: Migration) -> bool:

@@ -49,34 +49,56 @@ def classify_nad(
     """
     if nad is None:
         return NadClass(KIND_MISSING)
+    config = _net_conf(nad)
+    if config is None:
+        return NadClass(KIND_OTHER)
+    if isinstance(config, NadClass):
+        return config
+    # loadNetConf reads `plugins` only when the top-level `type` is empty (a conflist).
+    plugins = [p for p in config.get("plugins") or [] if isinstance(p, dict)] if not config.get("type") else []
+    confs = [config] if config.get("type") else plugins
+    kube_ovn = next((c for c in confs if c.get("type") == KUBE_OVN_CNI), None)
+    if kube_ovn is not None:
+        return NadClass(KIND_KUBE_OVN, KUBE_OVN_CNI, kube_ovn.get("provider"))
+    cni_type = str(config.get("type") or (plugins[0].get("type") if plugins else "") or "")
+    meta = nad.get("metadata") or {}
+    provider = f"{name or meta.get('name', '')}.{namespace or meta.get('namespace', '')}"
+    return _ipam_or_other(confs, cni_type, provider, subnets or {}, ipam_by_type)
+
+
+def _ipam_or_other(
+    confs: list[dict[str, Any]],
+    cni_type: str,
+    provider: str,
+    subnets: Mapping[str, Mapping[str, Any]],
+    ipam_by_type: bool,
+) -> NadClass:
+    """Another CNI: kube-ovn IPAM when a Subnet has provider `<nad>.<ns>` (or, on master, `ipam.type:
+    kube-ovn`), else nothing to Kube-OVN."""
+    ipam = next(
+        (c["ipam"] for c in confs if isinstance(c.get("ipam"), dict) and c["ipam"].get("type") == KUBE_OVN_CNI), None
+    )
+    if (ipam is not None and ipam_by_type) or any(subnet_provider(s) == provider for s in subnets.values()):
+        return NadClass(KIND_IPAM, cni_type, (ipam or {}).get("provider"))
+    return NadClass(KIND_OTHER, cni_type)
+
+
+def _net_conf(nad: Mapping[str, Any]) -> dict[str, Any] | NadClass | None:
+    """`spec.config` as loadNetConf's json.Unmarshal reads it: None when empty, an invalid class when it is not
+    a JSON object or a field has the wrong JSON type (`plugins` not a list), else the object."""
     spec = nad.get("spec") or {}
     raw = spec.get("config") or "" if isinstance(spec, dict) else ""
     if not raw:
-        return NadClass(KIND_OTHER)
+        return None
     if not isinstance(raw, str):
         return NadClass(KIND_INVALID)
     try:
         config = json.loads(raw)
     except ValueError:
         return NadClass(KIND_INVALID)
-    # A field of the wrong JSON type fails loadNetConf's json.Unmarshal: the NAD is invalid, not "other".
     if not isinstance(config, dict) or not isinstance(config.get("plugins", []), list):
         return NadClass(KIND_INVALID)
-    # loadNetConf reads `plugins` only when the top-level `type` is empty (a conflist).
-    plugins = [p for p in config.get("plugins") or [] if isinstance(p, dict)] if not config.get("type") else []
-    confs = [config] if config.get("type") else plugins
-    for conf in confs:
-        if conf.get("type") == KUBE_OVN_CNI:
-            return NadClass(KIND_KUBE_OVN, KUBE_OVN_CNI, conf.get("provider"))
-    cni_type = str(config.get("type") or (plugins[0].get("type") if plugins else "") or "")
-    ipam = next(
-        (c["ipam"] for c in confs if isinstance(c.get("ipam"), dict) and c["ipam"].get("type") == KUBE_OVN_CNI), None
-    )
-    meta = nad.get("metadata") or {}
-    provider = f"{name or meta.get('name', '')}.{namespace or meta.get('namespace', '')}"
-    if (ipam is not None and ipam_by_type) or any(subnet_provider(s) == provider for s in (subnets or {}).values()):
-        return NadClass(KIND_IPAM, cni_type, (ipam or {}).get("provider"))
-    return NadClass(KIND_OTHER, cni_type)
+    return config
 
 
 def kube_ovn_provider(nad_name: str, nad_namespace: str, iface: str = "") -> str:

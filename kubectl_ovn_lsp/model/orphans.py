@@ -15,7 +15,7 @@ from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.gc_list import gc_active, gc_lists, kube_ovn_created, skips_delete
 from kubectl_ovn_lsp.model.nad import network_of_provider
 from kubectl_ovn_lsp.model.records import NbPort
-from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, OK, STALE, Judgement, PortFinding, worst
+from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, OK, STALE, Judgement, port_finding, worst
 
 DEL4_ADVICE = (
     'GC will delete a port Kube-OVN did not create: with --enable-external-vpc=false GC lists every type "" '
@@ -74,19 +74,15 @@ def judge_orphan(key: OrphanKey, ports: list[NbPort], settings: ControllerSettin
             )
         provider = _provider(port, key)
         findings.append(
-            PortFinding(
-                name=port.name,
+            port_finding(
+                port.name,
+                port,
+                (verdict, reason, detail),
                 provider=provider,
                 network=network_of_provider(provider) if provider else "",
                 sources=("nb",),
                 expected_by_gc=False,
-                in_nb=True,
                 listed_by_gc=listed,
-                logical_switch=port.logical_switch,
-                addresses=tuple(port.addresses),
-                verdict=verdict,
-                reason=reason,
-                detail=detail,
             )
         )
     delete = tuple(f.name for f in findings if f.verdict in (STALE, DELETION_RISK))

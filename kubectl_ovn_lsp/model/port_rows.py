@@ -148,15 +148,36 @@ def _add_intended(
             row.sources.add(SOURCE_MULTUS)
 
 
+@dataclass(frozen=True)
+class Naming:
+    """Whose name the workload's ports carry (`port_owner`, keep-vm-ip, `isVMPod`'s prefix test)."""
+
+    keep_vm_ip: bool  # --keep-vm-ip, where the release reads it (names ports after the VM)
+    vm_name: str | None  # the VM (or VMI) this workload belongs to, if any
+    owners_of: dict[int, str]  # id(pod) -> the `<owner>` part of that pod's port names
+    vm_named: bool  # ports are named after the VM: keep-vm-ip on and the pods pass isVMPod (a stopped VM has none)
+    owner: str  # the port owner reported for the workload
+
+
 def collect(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Collected:
-    """All names of the workload. Raises ModelErrors for a pod's malformed annotation or missing NAD."""
+    """All names of the workload, in steps: who names the ports (`_naming`), the empty record (`_start`), each
+    pod's GC entries and needs (`_add_pod`), then GC's VM path and the VM's own needs (`_add_vm`).
+    Raises ModelErrors for a pod's malformed annotation or missing NAD."""
+    naming = _naming(snapshot, settings)
+    col = _start(snapshot, settings, naming)
+    for pod in snapshot.pods:
+        _add_pod(col, pod, naming.owners_of[id(pod)], snapshot, settings)
+    if snapshot.vm is not None and naming.keep_vm_ip:
+        _add_vm(col, snapshot.vm, naming.vm_named, snapshot, settings)
+    return col
+
+
+def _naming(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Naming:
     b = settings.behaviour
     keep = settings.keep_vm_ip and b.name_by_pod
-    non_primary = settings.non_primary_cni_mode and b.non_primary_cni_flag
     strict_prefix = b.strict_kubevirt_prefix
     vm_name = _vm_name(snapshot, strict_prefix)
     owners_of = {id(p): port_owner(p, keep, strict_prefix=strict_prefix) for p in snapshot.pods}
-    # Ports are named after the VM when keep-vm-ip is on and the pods pass isVMPod (a stopped VM has none).
     vm_named = keep and vm_name is not None and (not snapshot.pods or vm_name in owners_of.values())
     active = _active_pod(snapshot)
     if vm_named:
@@ -165,22 +186,29 @@ def collect(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Collect
         owner = owners_of[id(active)]
     else:
         owner = snapshot.target_name
+    return Naming(keep, vm_name, owners_of, vm_named, owner)
+
+
+def _start(snapshot: WorkloadSnapshot, settings: ControllerSettings, naming: Naming) -> Collected:
+    """The record before any row: owners (and the other naming's, to catch ports made under another flag
+    value), the target kind, whether GC runs at all."""
+    b = settings.behaviour
     target_kind = snapshot.target_kind
-    if snapshot.vm is not None and (vm_named or target_kind == "VirtualMachine"):
+    if snapshot.vm is not None and (naming.vm_named or target_kind == "VirtualMachine"):
         target_kind = "VirtualMachine"
     gc_active = b.gc_lsp and not (settings.gc_interval == 0 and b.gc_interval_zero_disables)
-    owners = set(owners_of.values()) | {owner}
-    other_naming = {p["metadata"]["name"] for p in snapshot.pods} | ({vm_name} if vm_name else set())
+    owners = set(naming.owners_of.values()) | {naming.owner}
+    other_naming = {p["metadata"]["name"] for p in snapshot.pods} | ({naming.vm_name} if naming.vm_name else set())
     col = Collected(
         behaviour=b,
         rows={},
-        owner=owner,
+        owner=naming.owner,
         owners=owners,
         alt_owners=other_naming - owners,
         target_kind=target_kind,
         pods=tuple(p["metadata"]["name"] for p in snapshot.pods),
         vm_result=None,
-        vm_name=vm_name,
+        vm_name=naming.vm_name,
         family_bases=set(),
         gc_active=gc_active,
         notes=[],
@@ -188,48 +216,59 @@ def collect(snapshot: WorkloadSnapshot, settings: ControllerSettings) -> Collect
     )
     if not gc_active and b.gc_lsp:
         col.notes.append("--gc-interval=0: GC of logical switch ports is disabled, nothing is logged or deleted")
-
-    for pod in snapshot.pods:
-        pod_owner_name = owners_of[id(pod)]
-        for entry in gc_pod_entries(pod, pod_owner_name, snapshot.subnets, snapshot.statefulsets, b, snapshot.now):
-            row = col.row(entry.name)
-            row.sources.add(SOURCE_POD)
-            row.pod_entries.append(entry)
-            row.expected = row.expected or (entry.expected and gc_active)
-            row.provider = row.provider or entry.provider
-            row.network = row.network or network_of_provider(entry.provider)
-            row.logical_switch = row.logical_switch or entry.logical_switch
-            row.young_pod = row.young_pod or _young(pod, snapshot)
-        if not pod_needs_ports(pod, snapshot, b):
-            continue
-        try:
-            items = pod_intended(pod, pod_owner_name, snapshot.nads, snapshot.subnets, b, non_primary)
-        except MultusParseError as exc:
-            raise malformed_error(pod, exc) from None
-        except MissingNadReference as exc:
-            meta = pod["metadata"]
-            raise MissingNad(
-                namespace=meta.get("namespace", ""),
-                pod=meta.get("name", ""),
-                nad_namespace=exc.attachment.namespace,
-                nad_name=exc.attachment.name,
-            ) from None
-        _add_intended(col, items, source=True, allocated=set(allocated_providers(pod)))
-
-    vm = snapshot.vm
-    if vm is not None and keep:
-        col.vm_result = gc_vm_entries(vm, b, keep) if gc_active else VmGcResult()
-        for vm_entry in col.vm_result.entries:
-            row = col.row(vm_entry.name)
-            row.sources.add(vm_entry.source)
-            row.expected = True
-            row.from_vm_path = True
-            row.provider, row.network = row.provider or vm_entry.provider, row.network or vm_entry.network
-        if vm_named and not (vm.get("metadata") or {}).get("deletionTimestamp"):
-            _add_intended(
-                col, vm_intended(vm, snapshot.nads, snapshot.subnets, b, non_primary), source=False, from_vm_spec=True
-            )
     return col
+
+
+def _add_pod(
+    col: Collected, pod: dict[str, Any], owner: str, snapshot: WorkloadSnapshot, settings: ControllerSettings
+) -> None:
+    """One pod: the names GC's pod loop expects of it (`gc_pod_entries`), then what it needs, if it needs ports."""
+    b = settings.behaviour
+    for entry in gc_pod_entries(pod, owner, snapshot.subnets, snapshot.statefulsets, b, snapshot.now):
+        row = col.row(entry.name)
+        row.sources.add(SOURCE_POD)
+        row.pod_entries.append(entry)
+        row.expected = row.expected or (entry.expected and col.gc_active)
+        row.provider = row.provider or entry.provider
+        row.network = row.network or network_of_provider(entry.provider)
+        row.logical_switch = row.logical_switch or entry.logical_switch
+        row.young_pod = row.young_pod or _young(pod, snapshot)
+    if not pod_needs_ports(pod, snapshot, b):
+        return
+    non_primary = settings.non_primary_cni_mode and b.non_primary_cni_flag
+    try:
+        items = pod_intended(pod, owner, snapshot.nads, snapshot.subnets, b, non_primary)
+    except MultusParseError as exc:
+        raise malformed_error(pod, exc) from None
+    except MissingNadReference as exc:
+        meta = pod["metadata"]
+        raise MissingNad(
+            namespace=meta.get("namespace", ""),
+            pod=meta.get("name", ""),
+            nad_namespace=exc.attachment.namespace,
+            nad_name=exc.attachment.name,
+        ) from None
+    _add_intended(col, items, source=True, allocated=set(allocated_providers(pod)))
+
+
+def _add_vm(
+    col: Collected, vm: dict[str, Any], vm_named: bool, snapshot: WorkloadSnapshot, settings: ControllerSettings
+) -> None:
+    """Under keep-vm-ip: the names GC's VM path expects (`getVMLsps`), and the VM spec's own ports while the VM
+    names them and is not being deleted."""
+    b = settings.behaviour
+    col.vm_result = gc_vm_entries(vm, b, True) if col.gc_active else VmGcResult()
+    for vm_entry in col.vm_result.entries:
+        row = col.row(vm_entry.name)
+        row.sources.add(vm_entry.source)
+        row.expected = True
+        row.from_vm_path = True
+        row.provider, row.network = row.provider or vm_entry.provider, row.network or vm_entry.network
+    if vm_named and not (vm.get("metadata") or {}).get("deletionTimestamp"):
+        non_primary = settings.non_primary_cni_mode and b.non_primary_cni_flag
+        _add_intended(
+            col, vm_intended(vm, snapshot.nads, snapshot.subnets, b, non_primary), source=False, from_vm_spec=True
+        )
 
 
 def _young(pod: Mapping[str, Any], snapshot: WorkloadSnapshot, seconds: int = 60) -> bool:

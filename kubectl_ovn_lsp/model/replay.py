@@ -179,11 +179,23 @@ def replay(
     *,
     owners: Iterable[Owner] | None = None,
 ) -> Replay:
-    """Judge `owners` (default: every workload owner of the inventory), every Node, and the unclaimed ports."""
+    """Judge `owners` (default: every workload owner of the inventory), every Vip and Node, and the unclaimed
+    ports (orphans)."""
     nb = NbIndex(nb_ports)
     items = [
         judge_owner(o, inventory, settings, nb) for o in (workload_owners(inventory) if owners is None else owners)
     ]
+    items += _vips(inventory, nb, settings)
+    items += _nodes(inventory, nb, settings)
+    items += _orphans(nb, _claimed(items, nb), inventory, settings)
+    items.sort(key=lambda i: i.owner.sort_key)
+    lost = sorted({n for i in items if i.judgement for n in i.judgement.lost_logged})
+    delete = sorted({n for i in items if i.judgement for n in i.judgement.would_delete})
+    return Replay(tuple(items), tuple(lost), tuple(delete))
+
+
+def _vips(inventory: Inventory, nb: NbIndex, settings: ControllerSettings) -> list[Item]:
+    items = []
     for name in sorted(inventory.vips):
         vip = inventory.vips[name]
         vip_owner = Owner(VIP, vip_namespace(vip), name)
@@ -192,7 +204,12 @@ def replay(
             items.append(Item(vip_owner, mark_transient(judged, [(f"vip {name}", vip)], inventory.now)))
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
             items.append(Item(vip_owner, error=f"vip {name}: malformed object ({type(exc).__name__}: {exc})"))
+    return items
+
+
+def _nodes(inventory: Inventory, nb: NbIndex, settings: ControllerSettings) -> list[Item]:
     eips = set(inventory.ovn_eips)
+    items = []
     for name in sorted(inventory.nodes):
         node_owner = Owner(NODE, "", name)
         try:
@@ -201,16 +218,17 @@ def replay(
             items.append(Item(node_owner, mark_transient(judged_node, [(f"node {name}", node)], inventory.now)))
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
             items.append(Item(node_owner, error=f"node {name}: malformed object ({type(exc).__name__}: {exc})"))
+    return items
+
+
+def _claimed(items: list[Item], nb: NbIndex) -> set[str]:
+    """The NB ports some owner holds. An owner that could not be judged still owns its ports: not orphans."""
     claimed = {f.name for item in items if item.judgement for f in item.judgement.ports if f.in_nb}
-    for item in items:  # an owner that could not be judged still owns its ports: they are not orphans
+    for item in items:
         if item.judgement is None and item.owner.namespace:
             names = {item.owner.name} | {str((p.get("metadata") or {}).get("name")) for p in item.owner.pods}
             claimed.update(p.name for p in nb.select((), [f"{item.owner.namespace}/{n}" for n in names]))
-    items += _orphans(nb, claimed, inventory, settings)
-    items.sort(key=lambda i: i.owner.sort_key)
-    lost = sorted({n for i in items if i.judgement for n in i.judgement.lost_logged})
-    delete = sorted({n for i in items if i.judgement for n in i.judgement.would_delete})
-    return Replay(tuple(items), tuple(lost), tuple(delete))
+    return claimed
 
 
 def _orphans(nb: NbIndex, claimed: set[str], inventory: Inventory, settings: ControllerSettings) -> list[Item]:

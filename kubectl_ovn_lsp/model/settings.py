@@ -113,6 +113,53 @@ def deployment_version(deployment: Mapping[str, Any] | None) -> str | None:
     return image_tag(str(container.get("image") or "")) if container is not None else None
 
 
+def _version_text(container: Mapping[str, Any] | None, overrides: Mapping[str, Any]) -> tuple[str | None, str]:
+    """The version string and where it came from (`detected_from` before resolution): the command line, the
+    controller's image tag, or nothing ("assumed")."""
+    if "version" in overrides:
+        # The contract's "flags": everything came from the command line; else the Deployment still decided some.
+        all_given = all(k in overrides for k in ("keep_vm_ip", "enable_external_vpc", "non_primary_cni_mode"))
+        return str(overrides["version"]), "flags" if container is None or all_given else "deployment"
+    if container is not None:
+        return image_tag(str(container.get("image") or "")), "deployment"
+    return None, "assumed"
+
+
+def _flag_values(
+    overrides: Mapping[str, Any], flags: Mapping[str, str], defaults: Mapping[str, bool], notes: list[str]
+) -> tuple[dict[str, bool], set[str]]:
+    """Each boolean flag: the command line, else the Deployment's args, else the release default; and which were
+    given explicitly. A value that is not a Go boolean is noted and the default used."""
+    values: dict[str, bool] = {}
+    explicit: set[str] = set()
+    for key, flag in (
+        ("keep_vm_ip", "keep-vm-ip"),
+        ("enable_external_vpc", "enable-external-vpc"),
+        ("non_primary_cni_mode", "non-primary-cni-mode"),
+    ):
+        chosen = parse_go_bool(overrides.get(key))
+        if chosen is None and flag in flags:
+            chosen = parse_go_bool(flags[flag])
+            if chosen is None:
+                notes.append(f"--{flag}={flags[flag]} is not a boolean; using the release default")
+        if chosen is not None:
+            explicit.add(key)
+        values[key] = defaults[key] if chosen is None else chosen
+    return values, explicit
+
+
+def _gc_interval(overrides: Mapping[str, Any], flags: Mapping[str, str], notes: list[str]) -> int:
+    """--gc-interval in seconds (`360`, `360s`), the command line over the Deployment; else the default."""
+    raw_interval = overrides.get("gc_interval", flags.get("gc-interval"))
+    if raw_interval is None:
+        return DEFAULT_GC_INTERVAL
+    try:
+        return int(str(raw_interval).rstrip("s"))
+    except ValueError:
+        notes.append(f"--gc-interval={raw_interval} is not a number; assuming {DEFAULT_GC_INTERVAL}")
+        return DEFAULT_GC_INTERVAL
+
+
 def settings_from_deployment(
     deployment: Mapping[str, Any] | None, overrides: Mapping[str, Any] | None = None
 ) -> ControllerSettings:
@@ -130,18 +177,7 @@ def settings_from_deployment(
     flags = (
         controller_flags(list(container.get("command") or []) + list(container.get("args") or [])) if container else {}
     )
-
-    version_text: str | None = None
-    if "version" in overrides:
-        version_text = str(overrides["version"])
-        # The contract's "flags": everything came from the command line; else the Deployment still decided some.
-        all_given = all(k in overrides for k in ("keep_vm_ip", "enable_external_vpc", "non_primary_cni_mode"))
-        source = "flags" if container is None or all_given else "deployment"
-    elif container is not None:
-        version_text = image_tag(str(container.get("image") or ""))
-        source = "deployment"
-    else:
-        source = "assumed"
+    version_text, source = _version_text(container, overrides)
     resolved = resolve(version_text)
     version = resolved.version
     if resolved.note:
@@ -155,23 +191,7 @@ def settings_from_deployment(
     band = band_of(version)
     effective = version or band.first
     head = resolved.head or version is None
-    defaults = flag_defaults(effective, head)
-
-    values: dict[str, bool] = {}
-    explicit: set[str] = set()
-    for key, flag in (
-        ("keep_vm_ip", "keep-vm-ip"),
-        ("enable_external_vpc", "enable-external-vpc"),
-        ("non_primary_cni_mode", "non-primary-cni-mode"),
-    ):
-        chosen = parse_go_bool(overrides.get(key))
-        if chosen is None and flag in flags:
-            chosen = parse_go_bool(flags[flag])
-            if chosen is None:
-                notes.append(f"--{flag}={flags[flag]} is not a boolean; using the release default")
-        if chosen is not None:
-            explicit.add(key)
-        values[key] = defaults[key] if chosen is None else chosen
+    values, explicit = _flag_values(overrides, flags, flag_defaults(effective, head), notes)
     behaviour = behaviour_for(effective, head)
     for key, exists in (
         ("keep_vm_ip", behaviour.name_by_pod),
@@ -180,14 +200,7 @@ def settings_from_deployment(
         if values[key] and not exists:
             values[key] = False
             notes.append(f"--{key.replace('_', '-')} does not exist in {version_text}; treated as false")
-
-    gc_interval = DEFAULT_GC_INTERVAL
-    raw_interval = overrides.get("gc_interval", flags.get("gc-interval"))
-    if raw_interval is not None:
-        try:
-            gc_interval = int(str(raw_interval).rstrip("s"))
-        except ValueError:
-            notes.append(f"--gc-interval={raw_interval} is not a number; assuming {DEFAULT_GC_INTERVAL}")
+    gc_interval = _gc_interval(overrides, flags, notes)
     return ControllerSettings(
         version=version,
         version_text=version_text,

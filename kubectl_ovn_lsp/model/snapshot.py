@@ -59,6 +59,44 @@ class PortFinding:
     needed: bool = False  # the workload has or will use this port (Kube-OVN naming, not GC)
 
 
+Decision = tuple[str, "str | None", str]  # (verdict word, reason code or None, detail): what each judge returns
+
+
+def port_finding(
+    name: str,
+    port: NbPort | None,
+    decision: Decision,
+    *,
+    provider: str,
+    network: str,
+    sources: tuple[str, ...],
+    expected_by_gc: bool,
+    listed_by_gc: bool,
+    needed: bool = False,
+    logical_switch: str | None = None,
+) -> PortFinding:
+    """The one place a `PortFinding` is built (workloads, nodes, Vips, orphans): what NB says (`in_nb`,
+    `addresses`, the switch) comes from `port` (None: not in NB), the verdict from `decision`.
+    `logical_switch`: the switch the owner names (a pod's annotation, a Vip's subnet); None takes NB's
+    `external_ids:ls`."""
+    verdict, reason, detail = decision
+    return PortFinding(
+        name=name,
+        provider=provider,
+        network=network,
+        sources=sources,
+        expected_by_gc=expected_by_gc,
+        in_nb=port is not None,
+        listed_by_gc=listed_by_gc,
+        logical_switch=logical_switch if logical_switch is not None else port.logical_switch if port else None,
+        addresses=tuple(port.addresses) if port else (),
+        verdict=verdict,
+        reason=reason,
+        detail=detail,
+        needed=needed,
+    )
+
+
 @dataclass(frozen=True)
 class Judgement:
     """The answer for one workload: per-port findings, GC's log lines and deletions, the top verdict, advice."""
