@@ -15,24 +15,7 @@ def audit_text(document: Audit, wide: bool = False, headers: bool = True, colour
     from tabulate import tabulate
 
     columns = ["NAMESPACE", "KIND", "NAME", "VERDICT", "REASONS", "PORTS"]
-    rows: list[list[str]] = []
-    for item in document["items"]:
-        if not wide and not _attention(item):
-            continue
-        target = item["target"]
-        reasons = sorted({p["reason"] for p in item["ports"] if p["reason"]})
-        shown = item["ports"] if wide else [p for p in item["ports"] if p["verdict"] not in ("ok", "no-port")]
-        ports = ",".join(f"{p['name']}={p['verdict']}" for p in shown) or item.get("error") or "-"
-        rows.append(
-            [
-                target["namespace"] or "-",
-                target["kind"],
-                target["name"],
-                paint(item["verdict"], colour),
-                ",".join(reasons) or "-",
-                ports,
-            ]
-        )
+    rows = [_row(item, wide, colour) for item in document["items"] if wide or _attention(item)]
     lines: list[str] = []
     if rows:
         lines.append(tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True))
@@ -44,6 +27,22 @@ def audit_text(document: Audit, wide: bool = False, headers: bool = True, colour
         lines.append(summary_line(document))
         lines += [f"Note: {n}" for n in document["notes"]]
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def _row(item: AuditItem, wide: bool, colour: bool) -> list[str]:
+    """One owner: -o wide lists every port, the default table only those that need attention."""
+    target = item["target"]
+    reasons = sorted({p["reason"] for p in item["ports"] if p["reason"]})
+    shown = item["ports"] if wide else [p for p in item["ports"] if p["verdict"] not in ("ok", "no-port")]
+    ports = ",".join(f"{p['name']}={p['verdict']}" for p in shown) or item.get("error") or "-"
+    return [
+        target["namespace"] or "-",
+        target["kind"],
+        target["name"],
+        paint(item["verdict"], colour),
+        ",".join(reasons) or "-",
+        ports,
+    ]
 
 
 def summary_line(document: Audit) -> str:

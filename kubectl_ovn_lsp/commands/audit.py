@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from kubectl_ovn_lsp.commands.context import connect, replay_scope
-from kubectl_ovn_lsp.commands.documents import Audit, AuditItem, Scope
+from kubectl_ovn_lsp.commands.documents import Audit, AuditItem, AuditSummary, Scope
 from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.options import AuditOptions
 
@@ -26,7 +26,6 @@ def run(options: AuditOptions, env: Environment) -> Audit:
     items = [i for i in result.items if namespace is None or i.owner.namespace == namespace]
     docs = [item_doc(i) for i in items]
     verdicts = [d["verdict"] for d in docs]
-    ports = [p for d in docs for p in d["ports"]]
     from kubectl_ovn_lsp.model.verdicts import worst
 
     shown = [d for d in docs if _kept(d, options.only)] if options.only else docs
@@ -37,11 +36,7 @@ def run(options: AuditOptions, env: Environment) -> Audit:
         "scope": scope,
         "kubeOvn": kube_ovn_doc(context.settings, context.deployment_version),
         "nb": nb_doc(lookup),
-        "summary": {
-            "owners": dict(sorted(Counter(verdicts).items())),
-            "ports": dict(sorted(Counter(p["verdict"] for p in ports).items())),
-            "reasons": dict(sorted(Counter(p["reason"] for p in ports if p["reason"]).items())),
-        },
+        "summary": _summary(docs),
         "gc": {
             "lostLogged": sorted({n for d in docs for n in d["gc"]["lostLogged"]}),
             "wouldDelete": sorted({n for d in docs for n in d["gc"]["wouldDelete"]}),
@@ -51,6 +46,16 @@ def run(options: AuditOptions, env: Environment) -> Audit:
         # the worst item verdict; `error` when no finding but owners that could not be judged (exit 1)
         "verdict": worst(verdicts) if worst(verdicts) != "ok" or "error" not in verdicts else "error",
         "notes": context.notes,
+    }
+
+
+def _summary(docs: list[AuditItem]) -> AuditSummary:
+    """Counts of owners by verdict, ports by verdict and ports by reason code, each sorted by key."""
+    ports = [p for d in docs for p in d["ports"]]
+    return {
+        "owners": dict(sorted(Counter(d["verdict"] for d in docs).items())),
+        "ports": dict(sorted(Counter(p["verdict"] for p in ports).items())),
+        "reasons": dict(sorted(Counter(p["reason"] for p in ports if p["reason"]).items())),
     }
 
 
