@@ -103,6 +103,19 @@ class TriageOptions:
 
 
 @dataclass(frozen=True)
+class ServeOptions:
+    """`serve`: where to listen, how often a cycle runs (seconds), where GC log lines come from, the series cap."""
+
+    listen_host: str = ""  # "" = every address
+    listen_port: int = 9810
+    interval: float = 360.0  # GC's own period (--gc-interval default)
+    log_source: str = "pods"  # pods | none
+    max_finding_series: int = 1000
+    chunk_size: int = 500
+    common: CommonOptions = field(default_factory=CommonOptions)
+
+
+@dataclass(frozen=True)
 class ReasonsOptions:
     output: str = "text"  # text | markdown | json | yaml
 

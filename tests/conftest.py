@@ -16,7 +16,17 @@ import pytest
 
 from tests.sandboxes import Sandbox
 
-REQUIRED_BINARIES = ("ovsdb-server", "ovsdb-tool", "ovsdb-client", "ovn-nbctl", "ovs-appctl", "openssl", "kubectl")
+REQUIRED_BINARIES = (
+    "ovsdb-server",
+    "ovsdb-tool",
+    "ovsdb-client",
+    "ovn-nbctl",
+    "ovs-appctl",
+    "openssl",
+    "kubectl",
+    "prometheus",  # serve: a real Prometheus scrapes it (tests/e2e/test_serve.py)
+    "promtool",  # serve: the alert rules (tests/deploy)
+)
 NB_SCHEMA = Path("/usr/share/ovn/ovn-nb.ovsschema")
 PURE_SUITES = (Path(__file__).parent / "unit",)
 SBIN = ("/usr/local/sbin", "/usr/sbin", "/sbin")  # Debian installs ovsdb-server here, off a user's PATH

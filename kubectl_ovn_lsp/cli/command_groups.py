@@ -10,8 +10,18 @@ from __future__ import annotations
 
 import argparse
 
-from kubectl_ovn_lsp.cli.flags import chunk_size, count, explain_target, since, tail_lines, verdict_list
-from kubectl_ovn_lsp.cli.groups import ControllerFlags, KubeFlags, NbFlags, OutputFlags
+from kubectl_ovn_lsp.cli.flags import (
+    chunk_size,
+    count,
+    explain_target,
+    interval,
+    listen_address,
+    positive,
+    since,
+    tail_lines,
+    verdict_list,
+)
+from kubectl_ovn_lsp.cli.groups import ControllerFlags, KubeFlags, NbFlags, OutputFlags, UsageError
 
 TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
 if TYPE_CHECKING:
@@ -22,6 +32,7 @@ if TYPE_CHECKING:
         CompletionOptions,
         ExplainOptions,
         ReasonsOptions,
+        ServeOptions,
         TriageOptions,
     )
 
@@ -151,6 +162,86 @@ class TriageFlags(ClusterFlags):
             tail=args.tail,
             limit_bytes=args.limit_bytes,
             common=self.common(args, env),
+        )
+
+
+class ServeFlags(ClusterFlags):
+    """serve: --listen, --interval, --log-source, --max-finding-series, --chunk-size; kubectl's flags without -n
+    (serve watches every namespace) and no output group (it answers over HTTP). `--request-timeout` bounds each
+    cycle. Record: `ServeOptions`."""
+
+    def __init__(self) -> None:
+        super().__init__("serve")
+
+    def register(self, parser: argparse.ArgumentParser) -> None:
+        self.kube.register(parser)
+        self.register_own(parser)
+        self.nb.register(parser)
+        self.controller.register(parser)
+        for action in parser._actions:  # argparse has no public way to reword a shared flag's help
+            if action.dest == "request_timeout":
+                action.help = "bound for each cycle, retries included: 10, 10s, 5m; 0 = no limit (default 10s)"
+            elif action.dest == "namespace":
+                action.help = argparse.SUPPRESS  # refused in record(): serve watches every namespace
+
+    def register_own(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "--listen",
+            type=listen_address,
+            default=("", 9810),
+            metavar="HOST:PORT",
+            help="where to serve /metrics, /healthz, /readyz and /audit (default :9810, every address)",
+        )
+        parser.add_argument(
+            "--interval",
+            type=interval,
+            default=360.0,
+            metavar="DURATION",
+            help="how often a cycle (the audit -A replay and the new controller log lines) runs: 30s, 6m "
+            "(default 6m, GC's own period)",
+        )
+        parser.add_argument(
+            "--log-source",
+            choices=("pods", "none"),
+            default="pods",
+            help="pods: count the GC lines of the kube-ovn-controller pods' logs; none: do not read logs "
+            "(default pods)",
+        )
+        parser.add_argument(
+            "--max-finding-series",
+            type=positive,
+            default=1000,
+            metavar="N",
+            help="at most N ovn_lsp_finding series, the most severe first (default 1000)",
+        )
+        parser.add_argument(
+            "--chunk-size",
+            type=chunk_size,
+            default=500,
+            metavar="N",
+            help="list objects N at a time, like kubectl (default 500; 0: one request per kind)",
+        )
+
+    def record(self, args: argparse.Namespace, env: Environment) -> ServeOptions:
+        from kubectl_ovn_lsp.options import CommonOptions, OutputOptions, ServeOptions
+
+        if args.namespace:
+            raise UsageError("argument -n/--namespace: serve watches every namespace; drop -n")
+        common = CommonOptions(
+            kube=self.kube.record(args, env),
+            nb=self.nb.record(args, env),
+            controller=self.controller.record(args, env),
+            output=OutputOptions(),
+        )
+        host, port = args.listen
+        return ServeOptions(
+            listen_host=host,
+            listen_port=port,
+            interval=args.interval,
+            log_source=args.log_source,
+            max_finding_series=args.max_finding_series,
+            chunk_size=args.chunk_size,
+            common=common,
         )
 
 

@@ -170,3 +170,37 @@ def count(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
     return value
+
+
+def listen_address(text: str) -> tuple[str, int]:
+    """serve --listen: `HOST:PORT`, `:PORT` (every address) or `[IPv6]:PORT`; the port 0-65535 (0: any free)."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or int(port) > 65535:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT or :PORT (port 0-65535), got {text!r}")
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    elif ":" in host:
+        raise argparse.ArgumentTypeError(f"write an IPv6 address in brackets, [{host}]:{port}, got {text!r}")
+    if not host.isprintable() or " " in host:
+        raise argparse.ArgumentTypeError(f"not a host name or address: {host!r}")
+    return host, int(port)
+
+
+def interval(text: str) -> float:
+    """serve --interval: a duration (`6m`, `30s`, `500ms`), at least 100 ms, at most one day."""
+    from kubectl_ovn_lsp.deadline import BadDuration, parse_duration
+
+    try:
+        seconds = parse_duration(text)
+    except BadDuration as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if seconds is None or seconds < 0.1:
+        raise argparse.ArgumentTypeError(f"must be at least 100ms, got {text!r}")
+    return seconds
+
+
+def positive(text: str) -> int:
+    value = count(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
         CompletionOptions,
         ExplainOptions,
         ReasonsOptions,
+        ServeOptions,
         TriageOptions,
     )
 
@@ -64,6 +65,20 @@ def triage(options: TriageOptions, env: Environment) -> int:
             f" ({document['summary']['skipped']} other lines{window})\n"
         )
     return exit_code(document["verdict"])
+
+
+def serve(options: ServeOptions, env: Environment) -> int:
+    """Runs until SIGTERM/SIGINT (exit 0); exit 1 only when the listen address cannot be bound."""
+    import os
+
+    from kubectl_ovn_lsp.serve.monitor import run
+
+    code = run(options, env)
+    if env.hard_stop:  # the program itself: leave now, whatever a cycle thread is blocked in
+        for stream in (env.stdout, env.stderr):
+            stream.flush()
+        os._exit(code)
+    return code
 
 
 def version(options: None, env: Environment) -> int:

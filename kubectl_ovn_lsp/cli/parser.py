@@ -16,6 +16,7 @@ from kubectl_ovn_lsp.cli.command_groups import (
     ExplainFlags,
     NoFlags,
     ReasonsFlags,
+    ServeFlags,
     TriageFlags,
 )
 from kubectl_ovn_lsp.cli.exit_status import ExitStatus
@@ -179,6 +180,20 @@ def _add_cluster_commands(sub: SubParsers) -> None:
         epilog="examples:\n  kubectl ovn-lsp triage\n  kubectl ovn-lsp triage --since 1h\n"
         "  kubectl logs -n kube-system deploy/kube-ovn-controller | kubectl ovn-lsp triage -f -\n"
         "  kubectl ovn-lsp triage -f controller.log -o json\n\n" + EXIT_CODES_HELP,
+    )
+    add_command(
+        sub,
+        "serve",
+        ServeFlags(),
+        handlers.serve,
+        help="monitor in the cluster: replay GC every --interval and serve Prometheus metrics and alerts' inputs",
+        description="Run the audit -A replay and read the controller's new GC log lines every --interval, and serve "
+        "the results over HTTP: /metrics (Prometheus: findings per verdict and reason, real losses apart from GC's "
+        "false alarms), /healthz, /readyz, /audit (the latest Audit document). A failing cycle is counted and "
+        "retried, never the end of the process; SIGTERM ends it (exit 0). Read-only, like every command.",
+        epilog="examples:\n  kubectl ovn-lsp serve\n  kubectl ovn-lsp serve --listen 127.0.0.1:9810 --interval 1m\n"
+        "  kubectl ovn-lsp serve --nb tcp:10.0.0.5:6641 --request-timeout 5m\n\n"
+        "exit codes:\n  0  stopped by SIGTERM or SIGINT\n  1  the --listen address cannot be bound\n  2  usage error\n",
     )
 
 

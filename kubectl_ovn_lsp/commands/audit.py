@@ -7,28 +7,45 @@ what is reported, never what is read for the replay's keep-set within it.
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from kubectl_ovn_lsp.commands.context import connect, replay_scope
+from kubectl_ovn_lsp.commands.context import CommandContext, connect, replay_scope
 from kubectl_ovn_lsp.commands.documents import Audit, AuditItem, AuditSummary, Scope
 from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.options import AuditOptions
 
+if TYPE_CHECKING:
+    from kubectl_ovn_lsp.model.records import NbLookup
+    from kubectl_ovn_lsp.model.replay import Replay
+
 
 def run(options: AuditOptions, env: Environment) -> Audit:
     """The `Audit` document. Raises PluginError when the API or NB fails (never a partial report)."""
-    from kubectl_ovn_lsp.commands.documents import API_VERSION, item_doc, kube_ovn_doc, nb_doc
-
     common = options.common
     context = connect(common)
     kube = common.kube
     namespace = None if kube.all_namespaces else (kube.namespace or context.client.namespace)
     result, lookup = replay_scope(context, common, env, namespace, chunk_size=options.chunk_size)
+    return document(context, result, lookup, namespace, options.only)
+
+
+def document(
+    context: CommandContext,
+    result: Replay,
+    lookup: NbLookup,
+    namespace: str | None,
+    only: frozenset[str] = frozenset(),
+) -> Audit:
+    """The `Audit` document of a replay (`replay_scope`) for `namespace` (None: the cluster), items filtered by
+    `only` (port verdicts; empty: every item). `serve` builds each cycle's document here too."""
+    from kubectl_ovn_lsp.commands.documents import API_VERSION, item_doc, kube_ovn_doc, nb_doc
+    from kubectl_ovn_lsp.model.verdicts import worst
+
     items = [i for i in result.items if namespace is None or i.owner.namespace == namespace]
     docs = [item_doc(i) for i in items]
     verdicts = [d["verdict"] for d in docs]
-    from kubectl_ovn_lsp.model.verdicts import worst
 
-    shown = [d for d in docs if _kept(d, options.only)] if options.only else docs
+    shown = [d for d in docs if _kept(d, only)] if only else docs
     scope: Scope = {"allNamespaces": True} if namespace is None else {"namespace": namespace}
     return {
         "apiVersion": API_VERSION,
@@ -41,7 +58,7 @@ def run(options: AuditOptions, env: Environment) -> Audit:
             "lostLogged": sorted({n for d in docs for n in d["gc"]["lostLogged"]}),
             "wouldDelete": sorted({n for d in docs for n in d["gc"]["wouldDelete"]}),
         },
-        "only": sorted(options.only) if options.only else None,  # the --only filter applied to items
+        "only": sorted(only) if only else None,  # the --only filter applied to items
         "items": shown,
         # the worst item verdict; `error` when no finding but owners that could not be judged (exit 1)
         "verdict": worst(verdicts) if worst(verdicts) != "ok" or "error" not in verdicts else "error",

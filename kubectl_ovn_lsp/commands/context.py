@@ -3,6 +3,7 @@ release and flags GC runs with (command-line overrides win), and keep the notes 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -44,16 +45,25 @@ def connect(common: CommonOptions) -> CommandContext:
 
 
 def replay_scope(
-    context: CommandContext, common: CommonOptions, env: Environment, namespace: str | None, *, chunk_size: int = 500
+    context: CommandContext,
+    common: CommonOptions,
+    env: Environment,
+    namespace: str | None,
+    *,
+    chunk_size: int = 500,
+    step: Callable[[str], None] = lambda _: None,
 ) -> tuple[Replay, NbLookup]:
     """GC's order, as `audit` and `triage` run it: one paged list per kind for the scope (None: the cluster),
-    every NB port once, then the replay over all of it. Notes name the kinds that could not be listed."""
+    every NB port once, then the replay over all of it. Notes name the kinds that could not be listed.
+    `step` is told each step as it starts (`list`, `nb`, `replay`): `serve` names the step a cycle failed at."""
     from kubectl_ovn_lsp.kube.inventory import list_scope
     from kubectl_ovn_lsp.model.replay import replay
     from kubectl_ovn_lsp.nb.query import Selection
     from kubectl_ovn_lsp.nb.reader import read_nb
 
+    step("list")
     inventory = list_scope(context.client, namespace, env.now(), chunk_size=chunk_size, progress=env.progress)
+    step("nb")
     env.progress("reading OVN NB…")
     lookup = read_nb(
         context.client,
@@ -64,6 +74,7 @@ def replay_scope(
         stderr=env.stderr,
     )
     context.add_notes(lookup.notes)
+    step("replay")
     env.progress(f"replaying GC over {len(inventory.pods)} pods and {len(lookup.ports)} ports…")
     result = replay(inventory, lookup.ports, context.settings)
     env.progress_done()

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
+from kubectl_ovn_lsp import __version__
 from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.errors import quote_name
 from kubectl_ovn_lsp.kube.api_status import (
@@ -96,6 +97,11 @@ class KubeClient:
         self.deadline = Deadline.of(timeout)
         self.verbose = verbose
         self._api = ApiClient(configuration)
+        self._api.user_agent = f"kubectl-ovn-lsp/{__version__}"  # as kubectl names itself (audit logs show who)
+
+    def close(self) -> None:
+        """Release the connection pool: a long-running caller (`serve`) opens one client per cycle."""
+        self._api.close()
 
     @property
     def timeout(self) -> float | None:

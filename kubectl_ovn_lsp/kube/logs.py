@@ -23,7 +23,8 @@ class ControllerLogs:
     notes: list[str] = field(default_factory=list)
 
 
-def _container(pod: dict) -> tuple[str, int]:
+def controller_container(pod: dict) -> tuple[str, int]:
+    """(the container whose log is the controller's: `kube-ovn-controller`, else the first; its restartCount)."""
     containers = [c.get("name", "") for c in (pod.get("spec") or {}).get("containers") or []]
     name = CONTROLLER if CONTROLLER in containers else (containers[0] if containers else CONTROLLER)
     restarts = sum(
@@ -55,7 +56,7 @@ def read_controller_logs(
     current_failures: list[KubeError] = []
     for pod in sorted(pods, key=lambda p: p["metadata"]["name"]):
         name = pod["metadata"]["name"]
-        container, restarts = _container(pod)
+        container, restarts = controller_container(pod)
         for previous in ([True] if restarts else []) + [False]:
             label = f"{namespace}/{name}" + (" (previous)" if previous else "")
             params = query + [("container", container)] + ([("previous", "true")] if previous else [])

@@ -1,0 +1,127 @@
+"""A failing cycle never ends `kubectl ovn-lsp serve`: API down, API hanging past the per-cycle deadline, NB down, a
+403 on exec or on logs. Each failure is counted under its step, the last values stay (and /audit, /readyz), and
+`ovn_lsp_last_success_timestamp_seconds` stops moving until a cycle succeeds again. SIGTERM exits 0 within 2 s,
+also while a cycle waits on a server that never answers. The servers are taken away by TCP proxies in front of the
+sandbox's API server and NB (tests/serving.py, Proxy)."""
+
+from __future__ import annotations
+
+import json
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import yaml
+
+from tests.sandboxes import Sandbox
+from tests.serving import Proxy, Serve, http_get, start_serve, wait_for
+
+HERE = Path(__file__).parent / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def proxied(sandbox_factory, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Sandbox, Proxy, Proxy, str]]:
+    """tc4 (shared, read-only) behind two proxies: the API server's and the NB's; a kubeconfig pointing at the first."""
+    sandbox = sandbox_factory("tc4")
+    api = urlparse(yaml.safe_load(Path(sandbox.kubeconfig).read_text())["clusters"][0]["cluster"]["server"])
+    nb_host, nb_port = sandbox.nb_remotes.split(":")[1:]
+    api_proxy, nb_proxy = Proxy((api.hostname or "", api.port or 0)), Proxy((nb_host, int(nb_port)))
+    config = yaml.safe_load(Path(sandbox.kubeconfig).read_text())
+    config["clusters"][0]["cluster"]["server"] = f"http://127.0.0.1:{api_proxy.port}"
+    kubeconfig = tmp_path_factory.mktemp("proxied") / "kubeconfig"
+    kubeconfig.write_text(yaml.safe_dump(config))
+    yield sandbox, api_proxy, nb_proxy, str(kubeconfig)
+    api_proxy.down()
+    nb_proxy.down()
+
+
+def errors(serve: Serve, step: str) -> float:
+    return serve.value("ovn_lsp_cycle_errors_total", step=step) or 0.0
+
+
+def test_failing_cycles_keep_the_last_values_count_their_step_and_recover(proxied, tmp_path: Path) -> None:
+    sandbox, api, nb, kubeconfig = proxied
+    serve = start_serve(
+        sandbox,
+        tmp_path / "serve.log",
+        "--interval", "300ms", "--request-timeout", "2s", "--nb", f"tcp:127.0.0.1:{nb.port}", "--log-source", "none",
+        kubeconfig=kubeconfig,
+    )  # fmt: skip
+    try:
+        wait_for("ready", lambda: http_get(serve.url + "/readyz")[0] == 200)
+        first = serve.metrics()
+        success = first[("ovn_lsp_last_success_timestamp_seconds", ())]
+        lost = first[("ovn_lsp_ports", (("verdict", "false-positive"),))]
+        assert lost == 1.0  # tc4: vm-a.test-ns, FP1
+
+        api.down()  # connection refused
+        wait_for("two failed connects", lambda: errors(serve, "connect") >= 2)
+        api.hang()  # accepted, never answered: the per-cycle deadline (2 s) ends the cycle
+        before = errors(serve, "connect")
+        wait_for("a cycle that timed out", lambda: errors(serve, "connect") > before, timeout=20)
+        now = serve.metrics()
+        assert serve.process.poll() is None
+        assert now[("ovn_lsp_last_success_timestamp_seconds", ())] == success  # it ages
+        assert now[("ovn_lsp_ports", (("verdict", "false-positive"),))] == 1.0  # the last values stay
+        assert http_get(serve.url + "/readyz")[0] == 200
+        status, body = http_get(serve.url + "/audit")
+        assert status == 200 and json.loads(body)["kind"] == "Audit"
+        log = serve.log.read_text()
+        assert "failed at connect: cannot reach the Kubernetes API" in log
+        assert "did not answer within 2s (--request-timeout)" in log
+
+        api.up()
+        nb.down()
+        wait_for("two failed NB reads", lambda: errors(serve, "nb") >= 2, timeout=20)
+        assert serve.value("ovn_lsp_last_success_timestamp_seconds") == success
+        nb.up()
+        wait_for("a success again", lambda: (serve.value("ovn_lsp_last_success_timestamp_seconds") or 0) > success)
+        assert errors(serve, "list") == errors(serve, "replay") == 0
+    finally:
+        api.up()
+        nb.up()
+        assert serve.stop() == 0
+
+
+def test_sigterm_exits_0_within_2s_even_mid_cycle(proxied, tmp_path: Path) -> None:
+    sandbox, api, _, kubeconfig = proxied
+    api.hang()
+    try:
+        serve = start_serve(
+            sandbox, tmp_path / "serve.log", "--interval", "1s", "--request-timeout", "0", kubeconfig=kubeconfig
+        )
+        time.sleep(0.5)  # the first cycle is waiting on the API server, with no deadline
+        assert serve.process.poll() is None
+        started = time.monotonic()
+        serve.process.send_signal(signal.SIGTERM)
+        code = serve.process.wait(timeout=5)
+        took = time.monotonic() - started
+    finally:
+        api.up()
+    assert code == 0 and took < 2.0, (code, took)
+
+
+def test_forbidden_exec_fails_every_cycle_at_nb_and_forbidden_logs_only_the_log_step(
+    sandbox_factory, tmp_path: Path
+) -> None:
+    sandbox = sandbox_factory(str(HERE / "serve-forbidden.yaml"))
+    via_exec = start_serve(sandbox, tmp_path / "exec.log", "--interval", "300ms")
+    via_tcp = start_serve(sandbox, tmp_path / "tcp.log", "--interval", "300ms", "--nb", sandbox.nb_remotes)
+    try:
+        wait_for("exec refused twice", lambda: errors(via_exec, "nb") >= 2)
+        assert via_exec.value("ovn_lsp_last_success_timestamp_seconds") == 0
+        assert via_exec.value("ovn_lsp_ports", verdict="ok") is None  # never had values
+        status, body = http_get(via_exec.url + "/readyz")
+        assert status == 503 and b"failed at nb: forbidden: cannot create pods/exec" in body
+        assert http_get(via_exec.url + "/audit")[0] == 503
+        wait_for("logs refused twice", lambda: errors(via_tcp, "logs") >= 2)
+        assert http_get(via_tcp.url + "/readyz")[0] == 200
+        assert via_tcp.value("ovn_lsp_ports", verdict="false-positive") == 1.0
+        assert errors(via_tcp, "nb") == 0
+        assert "failed at logs: kube-system/kube-ovn-controller" in via_tcp.log.read_text()
+    finally:
+        assert via_exec.stop() == 0
+        assert via_tcp.stop() == 0
