@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -103,6 +104,17 @@ def test_prometheus_reads_the_replay_through_exec_and_tcp(prometheus: Prometheus
     assert not [a for a in prometheus.alerts() if "vm-new" in json.dumps(a)]
 
 
+def test_scrapes_never_start_a_cycle(monitors: dict[str, Serve]) -> None:
+    serve = monitors["serve-exec"]
+    cycles = serve.cycles()
+    started = time.monotonic()
+    for _ in range(30):
+        serve.metrics()
+    elapsed = time.monotonic() - started
+    # one cycle a second (--interval 1s), whatever the scrapes: at most the cycles the elapsed time allows
+    assert serve.cycles() <= cycles + 1 + int(elapsed)
+
+
 def test_a_port_deleted_from_nb_and_a_new_controller_line_show_on_the_next_cycle(
     sandbox: Sandbox, monitors: dict[str, Serve], prometheus: Prometheus
 ) -> None:
@@ -159,6 +171,40 @@ def test_a_port_deleted_from_nb_and_a_new_controller_line_show_on_the_next_cycle
         seen = serve.cycles()
         wait_for("two more cycles", lambda serve=serve, seen=seen: serve.cycles() >= seen + 2)
         assert serve.value("ovn_lsp_gc_log_lines_total", event="lost", verdict="lost", reason="") == 1.0
+
+
+def test_a_controller_restart_between_cycles_counts_every_line_once(
+    sandbox: Sandbox, monitors: dict[str, Serve]
+) -> None:
+    from ovn_lsp_sandbox import live
+
+    def fp3_line() -> str:
+        now = datetime.now(timezone.utc)
+        return (
+            f"E{now:%m%d %H:%M:%S}.000002       1 gc.go:476] lsp lost for pod vm-new.app, "
+            "please delete the pod and retry"
+        )
+
+    before = {job: s.value("ovn_lsp_gc_log_lines_total", event="lost", verdict="false-positive", reason="FP3") or 0
+              for job, s in monitors.items()}  # fmt: skip
+    lines_before = {job: s.value("ovn_lsp_log_lines_total") or 0 for job, s in monitors.items()}
+    live.append_log(sandbox.dir, CONTROLLER, [fp3_line()])  # the old container's last line: read from previous
+    assert live.restart_container(sandbox.dir, CONTROLLER) == 1
+    live.append_log(sandbox.dir, CONTROLLER, [fp3_line()])  # the new container's first line
+    for job, serve in monitors.items():
+        wait_for(
+            f"{job}: both lines",
+            lambda serve=serve, job=job: (
+                serve.value("ovn_lsp_gc_log_lines_total", event="lost", verdict="false-positive", reason="FP3")
+                == before[job] + 2
+            ),
+        )
+        seen = serve.cycles()
+        wait_for("two more cycles", lambda serve=serve, seen=seen: serve.cycles() >= seen + 2)
+        assert serve.value("ovn_lsp_gc_log_lines_total", event="lost", verdict="false-positive", reason="FP3") == (
+            before[job] + 2
+        )
+        assert serve.value("ovn_lsp_log_lines_total") == lines_before[job] + 2
 
 
 def _grants(rendered: list[dict]) -> list[tuple[str | None, dict]]:
