@@ -182,7 +182,7 @@ class ServeFlags(ClusterFlags):
             if action.dest == "request_timeout":
                 action.help = "bound for each cycle, retries included: 10, 10s, 5m; 0 = no limit (default 10s)"
             elif action.dest == "namespace":
-                action.help = argparse.SUPPRESS  # refused in record(): serve watches every namespace
+                action.help = "not taken: serve watches every namespace (default: every namespace)"
 
     def register_own(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(

@@ -202,7 +202,16 @@ RULES: dict[str, Callable[..., tuple[list[str], str]]] = {
     "only": verdict_list,
 }
 # values nobody can guess (numbers, durations, remotes): completing them offers nothing and no file names
-FREE_FORM = {"request_timeout", "chunk_size", "since", "tail", "limit_bytes"}
+FREE_FORM = {
+    "request_timeout",
+    "chunk_size",
+    "since",
+    "tail",
+    "limit_bytes",
+    "listen",
+    "interval",
+    "max_finding_series",
+}
 
 _LITERAL = re.compile(r"^[a-z][a-z0-9-]*$")
 

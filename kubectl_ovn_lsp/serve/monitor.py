@@ -28,6 +28,8 @@ from kubectl_ovn_lsp.serve.cursor import Cursor
 from kubectl_ovn_lsp.serve.logs import CursorKey
 from kubectl_ovn_lsp.serve.state import State
 
+TICK = 0.2  # seconds: how soon a stop (SIGTERM) is noticed by the waiting threads
+
 
 class CannotListen(PluginError):
     message = "cannot listen on %(address)s: %(reason)s"
@@ -67,8 +69,8 @@ def run(options: ServeOptions, env: Environment) -> int:
     worker = threading.Thread(target=cycles, args=(options, env, state, stop), name="serve-cycles", daemon=True)
     worker.start()
     try:
-        while not stop.wait(0.5):
-            pass
+        while not stop.is_set():
+            time.sleep(TICK)  # a signal handler runs between sleeps; see `_sleep_until`
     finally:
         server.shutdown()
         server.server_close()
@@ -138,7 +140,18 @@ def cycles(options: ServeOptions, env: Environment, state: State, stop: threadin
         state.update(**changes)
         _log_cycle(env, number, took, outcome)
         due = max(due + options.interval, time.monotonic())  # a late cycle skips periods, never stacks them
-        stop.wait(due - time.monotonic())
+        _sleep_until(due, stop)
+
+
+def _sleep_until(due: float, stop: threading.Event) -> None:
+    """Sleep until the monotonic time `due` or `stop`, in slices of `TICK`. Not `stop.wait(timeout)`: a lock's
+    timed wait takes an absolute deadline on CLOCK_MONOTONIC (sem_clockwait), which libfaketime (the clock tests)
+    does not shift, so it would wait a year; `time.sleep` is shifted and a signal interrupts it."""
+    while not stop.is_set():
+        left = due - time.monotonic()
+        if left <= 0:
+            return
+        time.sleep(min(left, TICK))
 
 
 def _log_cycle(env: Environment, number: int, took: float, outcome: object) -> None:

@@ -24,8 +24,6 @@ from kubectl_ovn_lsp import __version__
 from tests.sandboxes import Sandbox
 from tests.serving import Prometheus, Serve, rss_kib, start_prometheus, start_serve, wait_for
 
-pytestmark = pytest.mark.clock  # appended log lines are stamped now
-
 CONTROLLER = "kube-system/kube-ovn-controller-5d8f7c9b6-x2lqp"
 JOBS = ("serve-exec", "serve-tcp")
 FINDINGS = {
@@ -73,6 +71,7 @@ def findings(prometheus: Prometheus, job: str) -> set[tuple[str, ...]]:
     }
 
 
+@pytest.mark.clock  # log stamps, cursors and appended lines are the clock's
 def test_prometheus_reads_the_replay_through_exec_and_tcp(prometheus: Prometheus) -> None:
     for job in JOBS:
         wait_for(f"{job} findings in Prometheus", lambda job=job: findings(prometheus, job) == FINDINGS)
@@ -115,6 +114,7 @@ def test_scrapes_never_start_a_cycle(monitors: dict[str, Serve]) -> None:
     assert serve.cycles() <= cycles + 1 + int(elapsed)
 
 
+@pytest.mark.clock  # log stamps, cursors and appended lines are the clock's
 def test_a_port_deleted_from_nb_and_a_new_controller_line_show_on_the_next_cycle(
     sandbox: Sandbox, monitors: dict[str, Serve], prometheus: Prometheus
 ) -> None:
@@ -173,6 +173,7 @@ def test_a_port_deleted_from_nb_and_a_new_controller_line_show_on_the_next_cycle
         assert serve.value("ovn_lsp_gc_log_lines_total", event="lost", verdict="lost", reason="") == 1.0
 
 
+@pytest.mark.clock  # log stamps, cursors and appended lines are the clock's
 def test_a_controller_restart_between_cycles_counts_every_line_once(
     sandbox: Sandbox, monitors: dict[str, Serve]
 ) -> None:
