@@ -127,6 +127,29 @@ SWITCHES: dict[str, Since] = {
     "migrate_target_pod": since("v1.14.13"),  # 25504091e #5873: pod.go sets them for the target pod again
     "migrate_primary_only": since("v1.14.21", "v1.15.0"),  # ec6279d2c #6066: phase Scheduling, <vmi>.<ns> only
     "migrate_all_vm_ports": since("v1.15.9", "v1.16.0"),  # 5f2dec037/9d4330ef9 #6241: every port pod=<ns>/<vmi>
+    # #6823: at phase Scheduling the handler logs "migration setup skipped" and returns nil when the target pod has
+    # no node yet, never retrying (v1.14.21 kubevirt.go:170, from #6066); #6834 returns an error to requeue instead.
+    "migrate_defer_unscheduled": since("v1.15.14", "v1.17.0", unreleased=("v1.16.3",)),  # 680185c05/a229dec3d
+    # What repairs a present-but-wrong port (docs/kube-ovn-facts.md, "Port state"): the pod's allocation rewrites an
+    # existing port (port_update_* above); only from #4015/#4199 does it move a port whose external_ids:ls names
+    # another switch (v1.12.16-v1.12.17 compared the new port's ls with itself, so never moved it).
+    "port_update_moves_switch": since("v1.12.18", "v1.13.0"),  # 65641d31d/183b2e606 (#4199 on #4015)
+    "vm_port_deleted_with_vm": since("v1.11.13", "v1.12.4", "v1.13.0"),  # #3476: handleDeletePod by the VM key
+    "node_stale_port_deleted": since("v1.13.11", "v1.14.0"),  # #5172: handleAddNode drops a port it cannot annotate
+    # GC's delete of a listed, unexpected port by the state of external_ids:ls (docs/kube-ovn-facts.md, "GC cycles
+    # that cannot complete"): <=v1.11 ovn-nbctl lsp-del by name; v1.12 libovsdb, no ls -> the switch found by the
+    # port's UUID (#2544); v1.13.0 returns no operation without ls (#4157 d9b5e4f61); v1.14.8 deletes by UUID with ls
+    # checked first, "" -> "empty logical switch name" (#5735 75a1eac11); #6103 looks the switch up again.
+    "gc_delete_libovsdb": since("v1.12.0"),  # 98dc2f251 (#2544) in the first libovsdb release
+    "gc_delete_skips_no_ls": since("v1.13.0"),  # d9b5e4f61 (#4157): `if !ok { return nil, nil }`
+    "gc_delete_by_uuid": since("v1.14.8", "v1.15.0"),  # 75a1eac11/efd240f83 (#5735)
+    "gc_delete_no_ls_lookup": since("v1.14.24", "v1.15.0"),  # bf81a984f/38025b277 (#6103)
+    # IP CRs (docs/kube-ovn-facts.md, "IP CRs"): gcIP runs once at controller start (c.gc), never periodically.
+    "gc_ip": since("v1.13.15", "v1.14.0"),  # b19557edc/501b4e8e1 (#5364): IP CRs of a Subnet that is gone
+    "gc_ip_owner_check": since("v1.14.7", "v1.15.0"),  # 96b08d582/b9b1a055b (#5702) checkIPOwnerExists
+    "nad_gone_cleanup": since("v1.14.16", "v1.15.0"),  # 226794b68/e0d44c836 (#5929): NAD deleted before the pod
+    # #6943: that cleanup looks for a `<nad>.<ns>.ovn` Subnet only, so an IPAM-only attachment's IP CR leaks (#7034)
+    "ipam_only_released": since("v1.15.20", "v1.17.0", unreleased=("v1.16.3",)),  # 88b440446/af46e9a92/c944e314a
 }
 
 
@@ -180,6 +203,18 @@ class Behaviour:
     migrate_target_pod: bool
     migrate_primary_only: bool
     migrate_all_vm_ports: bool
+    migrate_defer_unscheduled: bool
+    port_update_moves_switch: bool
+    vm_port_deleted_with_vm: bool
+    node_stale_port_deleted: bool
+    gc_delete_libovsdb: bool
+    gc_delete_skips_no_ls: bool
+    gc_delete_by_uuid: bool
+    gc_delete_no_ls_lookup: bool
+    gc_ip: bool
+    gc_ip_owner_check: bool
+    nad_gone_cleanup: bool
+    ipam_only_released: bool
 
     @property
     def ovn_predicate(self) -> str:

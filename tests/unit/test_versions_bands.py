@@ -157,10 +157,33 @@ FLIPS = [
     ("migrate_primary_only", "v1.13.15", "v1.15.0"),
     ("migrate_all_vm_ports", "v1.15.8", "v1.15.9"),
     ("migrate_all_vm_ports", "v1.14.41", "v1.16.0"),
+    ("migrate_defer_unscheduled", "v1.15.13", "v1.15.14"),
+    ("migrate_defer_unscheduled", "v1.16.2", "v1.17.0"),
+    ("port_update_moves_switch", "v1.12.17", "v1.12.18"),
+    ("port_update_moves_switch", "v1.11.24", "v1.13.0"),
+    ("vm_port_deleted_with_vm", "v1.11.12", "v1.11.13"),
+    ("vm_port_deleted_with_vm", "v1.12.3", "v1.12.4"),
+    ("node_stale_port_deleted", "v1.13.10", "v1.13.11"),
+    ("node_stale_port_deleted", "v1.12.35", "v1.14.0"),
+    ("gc_delete_libovsdb", "v1.11.24", "v1.12.0"),
+    ("gc_delete_skips_no_ls", "v1.12.35", "v1.13.0"),
+    ("gc_delete_by_uuid", "v1.14.7", "v1.14.8"),
+    ("gc_delete_by_uuid", "v1.13.15", "v1.15.0"),
+    ("gc_delete_no_ls_lookup", "v1.14.23", "v1.14.24"),
+    ("gc_delete_no_ls_lookup", "v1.13.15", "v1.15.0"),
+    ("gc_ip", "v1.13.14", "v1.13.15"),
+    ("gc_ip", "v1.12.35", "v1.14.0"),
+    ("gc_ip_owner_check", "v1.14.6", "v1.14.7"),
+    ("gc_ip_owner_check", "v1.13.15", "v1.15.0"),
+    ("nad_gone_cleanup", "v1.14.15", "v1.14.16"),
+    ("ipam_only_released", "v1.15.19", "v1.15.20"),
+    ("ipam_only_released", "v1.16.2", "v1.17.0"),
 ]
 
 
-@pytest.mark.parametrize("switch", ["ipam_by_nad_type", "attachment_subnet_required"])
+@pytest.mark.parametrize(
+    "switch", ["ipam_by_nad_type", "attachment_subnet_required", "migrate_defer_unscheduled", "ipam_only_released"]
+)
 def test_unreleased_switches_apply_only_to_the_branch_head(switch):
     """release-1.16's head (VERSION v1.16.3, untagged) has them: a head build or a newer v1.16.x, not v1.16.2."""
     assert getattr(behaviour_for(parse_version("v1.16.2"), head=True), switch) is False
