@@ -91,6 +91,11 @@ ADVICE: dict[str, str] = {
         "have a type, before v1.14 only ports with options:arp_proxy=true. On v1.14.0+ give the Vip a type; on "
         "an older release set options:arp_proxy=true on the port, or upgrade."
     ),
+    "DEL11": (
+        "GC deletes {port}, a per-interface port (the NAD is attached twice, v1.16+) of a stopped VM: GC's VM "
+        "path knows only the un-suffixed name, so it does not keep the suffixed ports while the VM is stopped. "
+        "Still open upstream: keep the VM running, or attach the NAD once."
+    ),
     "LOST1": (
         "The pod is allocated on Subnet {subnet}, which does not exist: Kube-OVN cannot create {port} and "
         "nothing repairs it. Re-create Subnet {subnet}, or delete the pod so it is allocated on an existing "
@@ -128,6 +133,26 @@ GENERIC: dict[str, str] = {
 }
 
 
+def already_deleted(findings: list[PortFinding]) -> str:
+    """What deletion-risk ports that are already gone mean: the fix of their DEL code stops further deletions. A
+    stopped VM's port comes back only when the VM starts (GC never creates ports, inspectPod never inspects VM
+    names); a live pod's, re-created by inspectPod (v1.8.2+), is deleted again by the same GC (docs/kube-ovn-facts.md,
+    "What repairs a missing port")."""
+    names = ", ".join(f.name for f in findings)
+    one = len(findings) == 1
+    pod = any("pod-annotation" in f.sources for f in findings)
+    again = (
+        "inspectPod re-creates a live pod's port within about 20 s (v1.8.2+), and this release's GC deletes it again"
+        if pod
+        else f"no release re-creates {'it' if one else 'them'} while the VM is stopped: Kube-OVN creates "
+        f"{'it' if one else 'them'} again when the VM next starts, usually with a new address"
+    )
+    return (
+        f"Already deleted: {names} {'is' if one else 'are'} gone from NB; {again}. Upgrading or the fix above "
+        "stops further deletions."
+    )
+
+
 def advice_for(verdict: str, findings: Iterable[PortFinding]) -> tuple[str, ...]:
     """One line per distinct advice text (codes in the order given, most severe first), filled with the port and
     Subnet it is about; the generic line for the verdict when no code applies."""
@@ -140,6 +165,9 @@ def advice_for(verdict: str, findings: Iterable[PortFinding]) -> tuple[str, ...]
         line = text.format(port=finding.name, subnet=finding.logical_switch or "(unnamed)")
         if line not in out:
             out.append(line)
+    gone = [f for f in findings if f.verdict == DELETION_RISK and not f.in_nb]
+    if gone:
+        out.append(already_deleted(gone))
     if out:
         return tuple(out)
     stale = [f.name for f in findings if f.verdict == STALE]

@@ -19,7 +19,7 @@ from kubectl_ovn_lsp.model.bands import ControllerSettings, behaviour_for, flag_
 from kubectl_ovn_lsp.model.errors import ModelError
 from kubectl_ovn_lsp.model.judge import judge
 from kubectl_ovn_lsp.model.releases import MASTER, display, known_releases
-from kubectl_ovn_lsp.model.snapshot import OK, WorkloadSnapshot
+from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, OK, WorkloadSnapshot
 from kubectl_ovn_lsp.model.versions import Version
 
 ERROR = "error"
@@ -110,7 +110,46 @@ def by_release(snapshot: WorkloadSnapshot, base: ControllerSettings) -> ReleaseT
         else:
             ranges.append(ReleaseRange(version, version, band, verdict, reasons))
     outcomes = {version: outcome for version, _, outcome in rows}
+    gone = _already_deleted(snapshot, base)
+    if gone:
+        return ReleaseTable(tuple(ranges), len(cache), _stops_deleting(outcomes, base, gone))
     return ReleaseTable(tuple(ranges), len(cache), _fix(outcomes, base))
+
+
+def _already_deleted(snapshot: WorkloadSnapshot, base: ControllerSettings) -> list[str]:
+    """The ports the running release already deleted (deletion-risk, missing from NB): no release brings them back,
+    so "which release fixes this" becomes "from which release GC stops deleting" (docs/contracts.md)."""
+    try:
+        running = judge(snapshot, base)
+    except ModelError:
+        return []
+    return [p.name for p in running.ports if p.verdict == DELETION_RISK and not p.in_nb]
+
+
+def _stops_deleting(
+    outcomes: dict[Version, tuple[str, tuple[str, ...]]], base: ControllerSettings, gone: list[str]
+) -> str:
+    """The sentence for a workload whose ports are already deleted: the releases whose GC no longer deletes them."""
+    ordered = sorted(outcomes)
+    kept = {v for v in ordered if outcomes[v][0] not in (DELETION_RISK, ERROR)}
+    them = "it" if len(gone) == 1 else "them"
+    head = f"Which release fixes this workload: none brings back {', '.join(gone)} (already deleted)"
+    parts = _fixed_in(ordered, kept, base.version)
+    if not parts:
+        return f"{head}, and every checked release deletes {them} (see byRelease)."
+    return f"{head}; GC no longer deletes {them} in " + "; ".join(parts) + " (by release: see byRelease)."
+
+
+def _fixed_in(ordered: list[Version], fine: set[Version], effective: Version | None) -> list[str]:
+    """The first fine release after the running one on its branch (when earlier than the tail), and the tail."""
+    tail = _fine_from(ordered, fine)
+    parts = []
+    on_branch = _branch_fix(ordered, fine, effective)
+    if effective is not None and on_branch is not None and (tail is None or on_branch < tail):
+        parts.append(f"{on_branch} on release-{effective.major}.{effective.minor}")
+    if tail is not None:
+        parts.append(f"every release from {display(tail)} on")
+    return parts
 
 
 def _fix(outcomes: dict[Version, tuple[str, tuple[str, ...]]], base: ControllerSettings) -> str | None:
@@ -127,12 +166,7 @@ def _fix(outcomes: dict[Version, tuple[str, tuple[str, ...]]], base: ControllerS
             f"The running release is not known for sure (behaviour of {base.behaviour_of} assumed): this workload "
             f"is {what}; the other releases are listed by release."
         )
-    parts = []
-    on_branch = _branch_fix(ordered, fine, effective)
-    if effective is not None and on_branch is not None and (tail is None or on_branch < tail):
-        parts.append(f"{on_branch} on release-{effective.major}.{effective.minor}")
-    if tail is not None:
-        parts.append(f"every release from {display(tail)} on")
+    parts = _fixed_in(ordered, fine, effective)
     if not parts:
         newest = outcomes[ordered[-1]]
         return (

@@ -6,7 +6,8 @@ DEL1 bare networkName v1.12.0â€“v1.12.3; DEL2 empty template annotation v1.14.0â
 attachment ports; DEL5 no VM path in GC (before v1.8.7/v1.9.4/v1.10.1/v1.11.0); DEL6 the VM path does not read
 the network naming the port (spec.networks before v1.12.0); DEL7 a running StatefulSet pod GC thinks is going
 away; DEL8 the pod's logical_switch Subnet (or the annotation) is missing; DEL9 the Subnet's provider fails the
-release's OVN-subnet test. (DEL4, a foreign port deleted under --enable-external-vpc=false, is the replay's.)
+release's OVN-subnet test; DEL11 a stopped VM's per-interface port (v1.16 repeated NAD) that GC's VM path
+knows only un-suffixed. (DEL4, a foreign port deleted under --enable-external-vpc=false, is the replay's.)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from kubectl_ovn_lsp.model.snapshot import WorkloadSnapshot
 
 RESERVED_LABEL = "ovn.kubernetes.io/ip_reserved"
 MISSING_SUBNET = "DEL8"
+PER_INTERFACE = "DEL11"  # FP4's other half: the suffixed ports of a stopped VM are not kept
 
 
 def in_family(name: str, col: Collected) -> bool:
@@ -85,7 +87,7 @@ def deletion_reason(row: Row, col: Collected, snapshot: WorkloadSnapshot) -> tup
     if vm is not None:
         return vm
     if in_family(row.name, col):
-        return "FP4", (
+        return PER_INTERFACE, (
             "a per-interface port (v1.16 repeated NAD) of a stopped VM: GC's VM path only knows the "
             "un-suffixed name, so it deletes this port"
         )

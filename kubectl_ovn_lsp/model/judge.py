@@ -42,6 +42,9 @@ from kubectl_ovn_lsp.model.snapshot import (
 from kubectl_ovn_lsp.model.verdicts import severity
 
 LOST_LINE = "lsp lost for pod {}, please delete the pod and retry"
+# A needed port missing from NB that the release does not expect: GC deleted it. Its verdict is the deletion-risk its
+# DEL code names (docs/contracts.md, "Port verdicts and reason codes"), as triage's `deleted` events say.
+ALREADY_DELETED = "already deleted (missing from NB, and GC does not expect it)"
 
 
 def listed_by_gc(port: NbPort, enable_external_vpc: bool) -> bool:
@@ -329,8 +332,9 @@ def _neither(step: Pass, row: Row, port: NbPort | None) -> Decision:
                     "no port can be created for it and GC does not expect one"
                 ),
             )
+        # GC deleted it (or deletes it on sight): the deletion-risk its DEL code names, in every view alike
         reason, detail = deletion_reason(row, step.col, step.snapshot)
-        return LOST, reason, "missing from NB and not expected by GC: " + detail
+        return DELETION_RISK, reason, f"{ALREADY_DELETED}: " + detail
     if row.no_port:
         return NO_PORT, None, _no_port_detail(row)
     if row.vm_spec:

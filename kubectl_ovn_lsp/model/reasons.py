@@ -102,6 +102,12 @@ REASONS: tuple[Reason, ...] = (
         "from GC (typed Vips from v1.14.0; arp_proxy ports before)",
     ),
     Reason(
+        "DEL11",
+        verdicts.DELETION_RISK.name,
+        "a stopped VM's per-interface port (a NAD attached twice, v1.16+): GC's VM path knows only the "
+        "un-suffixed name",
+    ),
+    Reason(
         "LOST1", verdicts.LOST.name, "the pod is allocated on a Subnet that does not exist: no port, nothing repairs it"
     ),
     Reason(

@@ -2,8 +2,9 @@
 replay (docs/contracts.md, "triage"). Pure: the lines, the replay and the NB ports come in, items go out.
 
 A `lost` line is judged by what the replay says of that port now (and `stillLogged`: whether GC logs it now);
-a `deleted` line is history the replay cannot see: a deletion-risk when the owner still exists and needs the
-port (it "already deleted" it), ordinary clean-up otherwise. Owner resolution is `explain`'s for port names:
+a `deleted` line is history the replay cannot see: when the owner still exists and needs the port, the replay's
+verdict for that missing port (the deletion-risk its DEL code names, or lost once the running release expects it
+again), ordinary clean-up otherwise. Owner resolution is `explain`'s for port names:
 the port's own `external_ids:pod`, else the (owner, namespace) readings of the name that name an existing owner.
 """
 
@@ -16,6 +17,7 @@ from datetime import datetime
 from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, ReleaseRange, logs_at, newest_checked, releases
+from kubectl_ovn_lsp.model.judge import ALREADY_DELETED
 from kubectl_ovn_lsp.model.loglines import GcLine
 from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, VIP, Owner
 from kubectl_ovn_lsp.model.port_names import node_of_port, owner_candidates
@@ -146,12 +148,15 @@ def judge_events(events: NameEvents, index: OwnerIndex, replay: Replay) -> Triag
             )
         detail = ambiguous or "nothing owns this name any more and NB has no such port: the line is history"
         return TriageItem(events, None, OK, None, detail, False, ())
-    if finding is not None and finding.verdict == DELETION_RISK:  # re-created since, and GC deletes it again
+    if finding is not None and finding.verdict == DELETION_RISK and finding.in_nb:  # re-created, deleted again
         detail = f"GC deleted it before and will again: {finding.detail}"
         return TriageItem(events, owner, DELETION_RISK, finding.reason, detail, False, _advice(item, finding))
     if finding is not None and finding.needed and not finding.in_nb and owner is not None and owner.kind != ORPHAN:
-        detail = f"GC already deleted a port this {owner.kind} uses: {finding.detail}"
-        return TriageItem(events, owner, DELETION_RISK, finding.reason, detail, False, _advice(item, finding))
+        # The replay's verdict for the port as it is now, as explain and audit give it: deletion-risk with the DEL
+        # code while the running release still does not expect it, lost when it does (the line predates an upgrade)
+        why = finding.detail.removeprefix(f"{ALREADY_DELETED}: ")
+        detail = f"GC already deleted a port this {owner.kind} uses: {why}"
+        return TriageItem(events, owner, finding.verdict, finding.reason, detail, False, _advice(item, finding))
     if finding is not None and finding.needed:
         detail = "GC deleted it, and the port exists again now (re-created since); GC keeps it now"
     elif owner is not None and owner.kind != ORPHAN:

@@ -108,6 +108,26 @@ def test_lost_items_with_an_owner_are_what_explain_says(tg: Sandbox) -> None:
     assert checked == 2
 
 
+def test_a_port_gc_already_deleted_is_one_verdict_in_every_view(tg: Sandbox) -> None:
+    """#18: triage said deletion-risk DEL2 (exit 5), explain and audit lost DEL2 (exit 3), `audit --only
+    deletion-risk` found nothing, and explain said both "upgrade" and "no checked release fixes this"."""
+    port = "vm-stopped.app.nad-x.app.ovn"
+    explained = run_plugin(tg, "explain", "vm-stopped", "-n", "app", "--kube-ovn-version", "all", "-o", "json")
+    assert explained.returncode == 5, explained.stderr
+    document = json.loads(explained.stdout)
+    finding = next(p for p in document["ports"] if p["name"] == port)
+    assert (finding["verdict"], finding["reason"], document["verdict"]) == ("deletion-risk", "DEL2", "deletion-risk")
+    assert not [a for a in document["advice"] if "none of the checked releases" in a]
+    assert (
+        "Which release fixes this workload: none brings back vm-stopped.app.nad-x.app.ovn (already deleted); GC no "
+        "longer deletes it in every release from v1.14.5 on (by release: see byRelease)."
+    ) in document["advice"]
+    audited = run_plugin(tg, "audit", "-A", "--only", "deletion-risk", "-o", "json")
+    assert audited.returncode == 5, audited.stderr
+    assert [i["target"]["name"] for i in json.loads(audited.stdout)["items"]] == ["vm-stopped"]
+    assert json.loads(audited.stdout)["summary"]["reasons"] == {"DEL2": 1, "FP3": 1}
+
+
 def test_text_rows_and_advice_once(tg: Sandbox) -> None:
     proc = run_plugin(tg, "triage")
     lines = proc.stdout.splitlines()

@@ -141,8 +141,9 @@ def test_fp4_repeated_nad_running_v1_16():
 
 
 def test_fp4_repeated_nad_stopped_v1_16_deletes_suffixed_ports():
+    """FP4's other half is a deletion: its own DEL code, so a reason code always names its verdict (#18)."""
     j = judge(fp4_snapshot(running=False), settings("v1.16.2", keep_vm_ip=True))
-    assert verdicts(j)["vm5.vmns.nad-a.vmns.ovn.pod2222222222b"] == ("deletion-risk", "FP4")
+    assert verdicts(j)["vm5.vmns.nad-a.vmns.ovn.pod2222222222b"] == ("deletion-risk", "DEL11")
     assert j.verdict == "deletion-risk"
     assert set(j.would_delete) == {"vm5.vmns.nad-a.vmns.ovn.pod1111111111a", "vm5.vmns.nad-a.vmns.ovn.pod2222222222b"}
 
@@ -271,9 +272,17 @@ def test_del2_avoided_with_template_annotation():
     assert j.verdict == "ok"
 
 
-def test_del2_already_deleted_is_lost():
+def test_del2_already_deleted_is_the_deletion_risk_del2_names():
+    """One verdict per state (#18): the port GC already deleted is deletion-risk DEL2 in explain and audit, as in
+    triage and in `reasons`, not lost DEL2; the advice says that upgrading does not bring it back."""
     j = judge(tc5(running=False, nb_multus=False), settings("v1.14.2", keep_vm_ip=True))
-    assert verdicts(j)["vm1.vmns.nad-a.vmns.ovn"] == ("lost", "DEL2")
+    assert verdicts(j)["vm1.vmns.nad-a.vmns.ovn"] == ("deletion-risk", "DEL2")
+    assert j.verdict == "deletion-risk"
+    assert j.would_delete == ()  # nothing left to delete
+    assert any(
+        a.startswith("Already deleted: vm1.vmns.nad-a.vmns.ovn is gone from NB; no release re-creates it")
+        for a in j.advice
+    )
 
 
 @pytest.mark.parametrize("version", ["v1.8.7", "v1.8.18"])
