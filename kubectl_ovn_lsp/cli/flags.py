@@ -77,13 +77,17 @@ EVERY_RELEASE = "all"  # `--kube-ovn-version all`: explain's byRelease table ove
 
 def kube_ovn_version(text: str) -> str:
     """A release (`v1.13.4`, `1.13.4`, `v1.12.20-mc`, `v1.16.0-400-g1533681d7`) or `master`; normalised to
-    `vX.Y.Z…`."""
-    from kubectl_ovn_lsp.model.versions import parse_version  # pure and light: no I/O imports
+    `vX.Y.Z…`. A release older than every checked one (`v1.6.0`) is refused (docs/contracts.md, "Versions")."""
+    from kubectl_ovn_lsp.model.releases import resolve  # pure and light: no I/O imports
+    from kubectl_ovn_lsp.model.versions import parse_version
 
     if text in ("master", "main"):
         return text
     if parse_version(text) is None or "/" in text or "@" in text:
         raise argparse.ArgumentTypeError(f"expected a release such as v1.13.4 (or master), got {text!r}")
+    refused = resolve(text).refused  # older than every checked release: nothing stands in for it
+    if refused:
+        raise argparse.ArgumentTypeError(f"{text} is {refused}")
     return text if text.startswith("v") else f"v{text}"
 
 

@@ -30,6 +30,12 @@ class MissingNad(ModelError):
     )
 
 
+class UncheckedRelease(ModelError):
+    """A Kube-OVN release older than every checked one (`releases.resolve`): nothing stands in for it."""
+
+    message = "{subject} {reason}{hint}"
+
+
 class MultusParseError(ValueError):
     """Raised by the Multus parsers with Kube-OVN's own error text; `annotation` names the key when known."""
 

@@ -1,7 +1,8 @@
 """Which Kube-OVN release a version string stands for, and every release the model was checked against.
 
 Image tags in the wild are not always releases: a tag newer than the newest release we checked (`v1.16.9`,
-`v1.17.0`), a CI build of a branch head (Kube-OVN's CI tags images with the *next* release's number from the
+`v1.17.0`), a release older than every checked one (`v1.6.0`: refused, never replayed as a stand-in), a CI
+build of a branch head (Kube-OVN's CI tags images with the *next* release's number from the
 branch's VERSION file plus an arch suffix: `v1.17.0-x86` is master before v1.17.0, `v1.16.3-x86` is release-1.16
 after v1.16.2), or a `git describe` string (`v1.16.0-400-g1533681d7`: 400 commits past v1.16.0). `resolve`
 says which checked behaviour the model uses for each, so the output can say it (docs/contracts.md, "Versions").
@@ -76,6 +77,7 @@ class Resolved:
     assumed: bool = False
     behaviour_of: str | None = None  # the checked release (or master snapshot) whose behaviour is used
     note: str | None = None
+    refused: str | None = None  # why nothing can stand in ("older than every release …"): replay nothing
 
 
 def _newer_than_checked(version: Version, text: str, build: str) -> Resolved:
@@ -108,6 +110,23 @@ def _is_next_number(version: Version) -> bool:
     return version.patch == newest.patch + 1
 
 
+def oldest_checked() -> Version:
+    """The oldest checked release (v1.7.0): the model knows nothing of the GC before it."""
+    major, minor = min(_BRANCHES)
+    return Version(major, minor, _BRANCHES[(major, minor)][0])
+
+
+def _older_than_checked(version: Version, text: str) -> Resolved:
+    """A release older than every checked one is refused, not replayed as a stand-in: master (what an unknown
+    newer version gets) would be wrong, and the oldest checked release would be a guess about code never read."""
+    newest = max(v for v in known_releases() if v != MASTER)
+    return Resolved(
+        None,
+        refused=f"older than every release this plugin checked ({oldest_checked()}–{newest} and master): its GC "
+        "was never read, so it cannot be replayed",
+    )
+
+
 def resolve(text: str | None) -> Resolved:
     """The checked behaviour a version string (image tag, --kube-ovn-version, git describe) stands for."""
     if not text:
@@ -130,6 +149,8 @@ def resolve(text: str | None) -> Resolved:
                 note=f"{tag} is the checked master snapshot {MASTER_COMMIT}: band L",
             )
         assert base is not None
+        if base < oldest_checked():
+            return _older_than_checked(base, tag)
         if not is_checked_release(base):
             return _newer_than_checked(base, tag, f"a build {commits} commits past {base}, which is ")
         return Resolved(
@@ -142,6 +163,8 @@ def resolve(text: str | None) -> Resolved:
     version = parse_version(tag)
     if version is None:
         return Resolved(None)
+    if version < oldest_checked():
+        return _older_than_checked(version, tag)
     suffixed = _SUFFIX_RE.match(tag)
     if is_checked_release(version):
         return Resolved(version, behaviour_of=str(version))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kubectl_ovn_lsp.model.bands import Behaviour, band_by_letter, band_of, behaviour_for
+from kubectl_ovn_lsp.model.errors import UncheckedRelease
 from kubectl_ovn_lsp.model.releases import resolve
 from kubectl_ovn_lsp.model.versions import Version, image_tag
 
@@ -170,6 +171,7 @@ def settings_from_deployment(
     have decided came from the command line, "deployment" when the Deployment decided any of them (`master` is
     band L), "assumed" when no version is known: the newest band, with a note saying so.
     Flags a release does not have (keep-vm-ip before v1.8.3/v1.9.1, non-primary-cni-mode before v1.15) are false.
+    Raises UncheckedRelease for a release older than every checked one (nothing stands in for it).
     """
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     notes: list[str] = []
@@ -179,6 +181,15 @@ def settings_from_deployment(
     )
     version_text, source = _version_text(container, overrides)
     resolved = resolve(version_text)
+    if resolved.refused:
+        given = "version" in overrides
+        raise UncheckedRelease(
+            subject=f"{version_text} is"
+            if given
+            else f"the kube-ovn-controller Deployment runs {version_text}, which is",
+            reason=resolved.refused,
+            hint="" if given else "; pass --kube-ovn-version with a checked release to replay that one instead",
+        )
     version = resolved.version
     if resolved.note:
         notes.append(resolved.note)

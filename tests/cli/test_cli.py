@@ -202,6 +202,16 @@ def test_malformed_targets_and_versions_are_usage_errors(argv, capsys) -> None:
     assert capsys.readouterr().err.startswith("error: argument ")
 
 
+@pytest.mark.parametrize("command", [["explain", "vm-a"], ["audit", "-A"], ["triage"]])
+def test_a_release_older_than_every_checked_one_is_a_usage_error(command, capsys) -> None:
+    """#18: `--kube-ovn-version v1.6.0` was replayed as master ("newer than every checked release"), verdict ok."""
+    assert cli.main([*command, "--kube-ovn-version", "v1.6.0"]) == ExitStatus.USAGE
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "error: argument --kube-ovn-version: v1.6.0 is older than every release this plugin checked "
+        "(v1.7.0–v1.16.2 and master): its GC was never read, so it cannot be replayed"
+    )
+
+
 @pytest.mark.parametrize(
     "given,normalised", [("1.13.4", "v1.13.4"), ("v1.12.20-mc", "v1.12.20-mc"), ("master", "master")]
 )

@@ -217,6 +217,7 @@ CONTROLLERS: dict[str, dict] = {
     "digest": {"image": "kubeovn/kube-ovn:v1.13.4@sha256:abcd"},
     "digest-only": {"image": "kubeovn/kube-ovn@sha256:abcd"},
     "future": {"image": "kubeovn/kube-ovn:v99.0.0"},
+    "older-than-checked": {"image": "kubeovn/kube-ovn:v1.6.0"},
     "two-parts": {"image": "kubeovn/kube-ovn:v1.13"},
     "arch-suffix": {"image": "kubeovn/kube-ovn:v1.14.2-x86"},
     "empty-image": {"image": ""},
@@ -261,6 +262,7 @@ CLI_CASES = [
     ["vm-a", "--nb", "tcp:h"],
     ["vm-a", "--keep-vm-ip", "maybe"],
     ["vm-a", "--kube-ovn-version", "banana"],
+    ["vm-a", "--kube-ovn-version", "v1.6.0"],
     ["svc/x"],
     ["vm/"],
     [""],
@@ -332,6 +334,8 @@ def test_bad_object(corpus: Sandbox, monkeypatch, capsys, case_id: str, objects:
         assert code == 2 and "a\\nb" in err
     if case_id == "namespace-semicolon":
         assert '"x;y"' in err
+    if case_id == "controller-older-than-checked":  # #18: was replayed as master, verdict ok
+        assert code == 1 and err.startswith("error: the kube-ovn-controller Deployment runs v1.6.0, which is older")
 
 
 @pytest.mark.parametrize("argv", CLI_CASES, ids=[" ".join(a)[:40] or "empty" for a in CLI_CASES])

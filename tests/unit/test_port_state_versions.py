@@ -362,6 +362,32 @@ def test_resolve_version_strings(text, version, head, assumed, behaviour_of):
     assert (r.note is not None) is (assumed or "-g" in text)
 
 
+@pytest.mark.parametrize("text", ["v1.6.0", "1.6.5", "v1.6.3-x86", "v1.6.0-12-gabcdef0", "v0.9.1"])
+def test_a_release_older_than_every_checked_one_is_refused_not_replayed_as_master(text):
+    """#18: v1.6.0 was replayed as master and called "newer than every checked release"."""
+    r = resolve(text)
+    assert (r.version, r.assumed, r.behaviour_of) == (None, False, None)
+    assert r.refused == (
+        "older than every release this plugin checked (v1.7.0–v1.16.2 and master): its GC was never read, so it "
+        "cannot be replayed"
+    )
+
+
+def test_a_controller_older_than_every_checked_release_is_one_error_naming_the_way_out():
+    from kubectl_ovn_lsp.model.errors import UncheckedRelease
+
+    deployment = {"spec": {"template": {"spec": {"containers": [{"image": "kubeovn/kube-ovn:v1.6.2"}]}}}}
+    with pytest.raises(UncheckedRelease) as raised:
+        settings_from_deployment(deployment)
+    assert str(raised.value) == (
+        "the kube-ovn-controller Deployment runs v1.6.2, which is older than every release this plugin checked "
+        "(v1.7.0–v1.16.2 and master): its GC was never read, so it cannot be replayed; pass --kube-ovn-version "
+        "with a checked release to replay that one instead"
+    )
+    # the command line's checked release wins over the Deployment's unchecked one
+    assert str(settings_from_deployment(deployment, {"version": "v1.7.0"}).version) == "v1.7.0"
+
+
 def test_newer_than_checked_settings_say_so():
     s = settings_from_deployment(None, {"version": "v1.16.9"})
     assert s.band == "K" and s.version_assumed and s.behaviour_of == "v1.16.2 + release-1.16 head"
