@@ -113,8 +113,12 @@ class KubeOvnVersion:
 
 
 def explain_target(text: str) -> str:
-    """`NAME` or a port name, or `pod/NAME`, `vm/NAME`, `vmi/NAME`, `node/NAME` (and the long kind names)."""
+    """`NAME` or a port name, or `pod/NAME`, `vm/NAME`, `vmi/NAME`, `node/NAME` (and the long kind names); a pasted
+    GC log line is its port name, and the quotes and punctuation a copy drags along are dropped (`vm-a.ns,`)."""
     from kubectl_ovn_lsp.model.owners import TARGET_PREFIXES
+    from kubectl_ovn_lsp.model.suggest import target_from_paste
+
+    text = target_from_paste(text)
 
     prefix, slash, name = text.partition("/")
     if slash and (prefix.lower() not in TARGET_PREFIXES or not name or "/" in name):

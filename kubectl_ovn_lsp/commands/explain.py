@@ -49,7 +49,10 @@ def run(options: ExplainOptions, env: Environment) -> Explanation:
     def nb_read(selection: Selection) -> NbLookup:
         return read_nb(context.client, common.nb, selection, timeout, verbose=common.kube.verbose, stderr=env.stderr)
 
-    plan = _plan(context, options, env.now(), nb_read)
+    try:
+        plan = _plan(context, options, env.now(), nb_read)
+    except NotFound as not_found:
+        raise NotFound(_with_hints(str(not_found), context, options)) from None
     lookup = nb_read(plan.selection)
     workload = plan.owner.kind not in (NODE, ORPHAN, VIP)
     result = replay(plan.inventory, lookup.ports, context.settings, owners=[plan.owner] if workload else [])
@@ -76,6 +79,51 @@ def run(options: ExplainOptions, env: Environment) -> Explanation:
     if workload and (common.controller.by_release or context.settings.version_assumed):
         table = _by_release(plan, lookup, context)
     return explanation(item, context.settings, lookup, context.notes, context.deployment_version, table)
+
+
+def _with_hints(message: str, context: CommandContext, options: ExplainOptions) -> str:
+    """A not-found error that says what to try (#18): the listed names within two edits
+    (`model/suggest.close_names`), then the namespaces that hold the name (`-n NS` or `-A`), else `-A`. A port
+    name is compared with the ports the listed owners would have under each reading of it (its namespace and
+    provider, another owner's name). Reading the hints may fail (RBAC, time): then they are left out."""
+    from kubectl_ovn_lsp.kube import resolve
+    from kubectl_ovn_lsp.model.port_names import looks_like_port_name, owner_candidates
+    from kubectl_ovn_lsp.model.suggest import close_names
+
+    kube = options.common.kube
+    kind, name = resolve.parse_target(options.target)
+    port = kind is None and looks_like_port_name(name)
+    scoped = kind not in (NODE, VIP) and not port
+    namespace = None if kube.all_namespaces or not scoped else (kube.namespace or context.client.namespace)
+    hints = []
+    try:
+        listed = resolve.listed_names(context.client, kind, namespace)
+        names = sorted({n for _, n in listed})
+        if port:
+            names = sorted(
+                {
+                    f"{owner}.{reading.namespace}" + ("" if reading.provider == "ovn" else f".{reading.provider}")
+                    for reading in owner_candidates(name)
+                    for ns, owner in listed
+                    if ns == reading.namespace
+                }
+                | {f"{owner}.{ns}" for ns, owner in listed if ns}
+            )
+        close = close_names(name, names)
+        if close:
+            prefix = options.target.partition("/")[0] + "/" if kind is not None else ""
+            hints.append("did you mean " + " or ".join(prefix + c for c in close) + "?")
+        if scoped and namespace is not None:
+            elsewhere = sorted({ns for ns, n in resolve.listed_names(context.client, kind, None, name) if n == name})
+            if elsewhere:
+                hints.append(f"it exists in namespace {', '.join(elsewhere)}: use -n {elsewhere[0]} or -A")
+            else:
+                hints.append("try -A to look in every namespace")
+    except PluginError:  # a hint is never worth an error of its own (a timeout included)
+        pass
+    if len(hints) == 2:  # "did you mean a or b? Or try -A …"
+        return f"{message}; {hints[0]} Or {hints[1]}"
+    return "; ".join([message, *hints])
 
 
 def _by_release(plan: Plan, lookup: NbLookup, context: CommandContext) -> tuple[list[ReleaseVerdict], str | None]:

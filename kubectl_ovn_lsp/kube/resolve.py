@@ -203,3 +203,32 @@ def find_any_vip(client: KubeClient, name: str) -> dict | None:
 def exists(client: KubeClient, namespace: str, name: str) -> bool:
     """Whether a VM, VMI or pod of that name lives in the namespace (a port name's owner)."""
     return any(client.find(r, name, namespace) is not None for r in (VMS, VMIS, PODS))
+
+
+def listed_names(
+    client: KubeClient, kind: str | None, namespace: str | None, name: str | None = None
+) -> list[tuple[str, str]]:
+    """(namespace, name) of what a target of `kind` could have named (None: a VM, VMI or pod), in `namespace`
+    (None: every namespace), for "did you mean" after a not-found; with `name`, only objects of that name (a field
+    selector: which namespaces hold it). A kind the user may not list, or that is not served, adds nothing: a
+    hint is never worth an error of its own."""
+    if kind == "Node":
+        resources = [NODES]
+    elif kind == "Vip":
+        resources = [VIPS]
+    else:
+        order = {"VirtualMachine": [VMS], "VirtualMachineInstance": [VMIS], "Pod": [PODS]}
+        resources = order.get(kind or "", [VMS, VMIS, PODS])
+    found: list[tuple[str, str]] = []
+    for resource in resources:
+        try:
+            items = client.list(
+                resource,
+                namespace if resource.namespaced else None,
+                field_selector=f"metadata.name={name}" if name else None,
+                missing_ok=True,
+            )
+        except (Forbidden, NotFound):
+            continue
+        found += [(str(i["metadata"].get("namespace") or ""), str(i["metadata"].get("name") or "")) for i in items]
+    return found

@@ -67,7 +67,53 @@ def test_unknown_name(tc4: Sandbox) -> None:
 
 def test_unknown_vm_with_prefix(tc4: Sandbox) -> None:
     line = _one_error_line(run_plugin(tc4, "explain", "vm/nope", "-n", "test-ns"))
-    assert line == 'error: virtualmachine "nope" not found in namespace "test-ns"'
+    assert line == 'error: virtualmachine "nope" not found in namespace "test-ns"; try -A to look in every namespace'
+
+
+@pytest.mark.parametrize(
+    "argv,line",
+    [
+        (
+            ["vm-b", "-n", "test-ns"],
+            'error: no virtualmachine, virtualmachineinstance or pod named "vm-b" in namespace "test-ns"; did you '
+            "mean vm-a? Or try -A to look in every namespace",
+        ),
+        (
+            ["vm/vm-a", "-n", "default"],
+            'error: virtualmachine "vm-a" not found in namespace "default"; it exists in namespace test-ns: use -n '
+            "test-ns or -A",
+        ),
+        (
+            ["vm-aa", "-A"],
+            'error: no virtualmachine, virtualmachineinstance or pod named "vm-aa" in any namespace; did you mean '
+            "vm-a?",
+        ),
+        (
+            ["vm-a.test-nss"],
+            'error: no pod, virtualmachine or virtualmachineinstance owns port "vm-a.test-nss", and NB has no port '
+            "of any owner it could name; did you mean vm-a.test-ns?",
+        ),
+        (["node/node9"], 'error: node "node9" not found; did you mean node/node1 or node/node2?'),
+    ],
+)
+def test_not_found_says_what_to_try(tc4: Sandbox, argv: list[str], line: str) -> None:
+    """#18: explain's errors gave no way forward: now the listed names within two edits, then -n/-A."""
+    assert _one_error_line(run_plugin(tc4, "explain", *argv)) == line
+
+
+@pytest.mark.parametrize(
+    "pasted",
+    [
+        "E1127 10:06:00.123456       1 gc.go:430] lsp lost for pod vm-a.test-ns, please delete the pod and retry",
+        "lsp lost for pod vm-a.test-ns, please delete the pod and retry",
+        "vm-a.test-ns,",
+    ],
+)
+def test_a_pasted_gc_line_or_a_trailing_comma_explains_the_port(tc4: Sandbox, pasted: str) -> None:
+    """#18: a whole pasted log line, or the name with the comma that follows it in the line, was rejected."""
+    proc = run_plugin(tc4, "explain", pasted, "-o", "json")
+    assert proc.returncode == 4, proc.stderr  # tc4's false positive, as `explain vm-a.test-ns` says
+    assert '"name": "vm-a"' in proc.stdout and '"reason": "FP1"' in proc.stdout
 
 
 def test_unknown_prefix_is_a_usage_error(tc4: Sandbox) -> None:
