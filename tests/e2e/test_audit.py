@@ -266,7 +266,9 @@ def test_a_vip_by_name_or_port_name_is_the_vip_not_an_orphan(sandbox_factory) ->
 
 def test_cluster_scoped_targets_are_not_found_without_a_namespace(sandbox_factory) -> None:
     sandbox = sandbox_factory("tc4")
-    assert run_plugin(sandbox, "explain", "node/nope").stderr == 'error: node "nope" not found\n'
+    assert run_plugin(sandbox, "explain", "node/nope").stderr == (
+        'error: node "nope" not found; did you mean node/node1 or node/node2?\n'
+    )
     assert run_plugin(sandbox, "explain", "vip/nope", "-n", "test-ns").stderr == 'error: vip "nope" not found\n'
 
 
