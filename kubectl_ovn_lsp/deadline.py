@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-from kubectl_ovn_lsp.errors import Timeout
+from kubectl_ovn_lsp.errors import Timeout, one_line
 
 MAX_SECONDS = 86400.0  # one day: a larger budget is a typo, not a wish
 HARD_STOP_GRACE = 1.0
@@ -165,7 +165,7 @@ class Deadline:
         if not self._in_flight:
             return
         try:
-            sys.stderr.write(f"error: {self.error(self._in_flight[-1])}\n")
+            sys.stderr.write(f"error: {one_line(str(self.error(self._in_flight[-1])))}\n")
             sys.stderr.flush()
             for cleanup in self._cleanups:
                 with contextlib.suppress(Exception):  # best effort on the way out

@@ -64,8 +64,9 @@ class Environment:
 
     def progress(self, text: str) -> None:
         """A progress line on a terminal only (overwritten in place); nothing when stderr is a file or pipe."""
-        if self.stderr_is_tty:
-            self.stderr.write(f"\r\033[K{text}")
+        if self.stderr_is_tty:  # our own text (`listing pods…`), but never let a name in it drive the terminal
+            shown = text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
+            self.stderr.write(f"\r\033[K{shown}")
             self.stderr.flush()
 
     def progress_done(self) -> None:

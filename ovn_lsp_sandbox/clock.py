@@ -80,7 +80,7 @@ def move_log(text: str, seconds: int, authored_at: str) -> str:
     before when it would fall after `authoredAt`, as klog readers assume)."""
     authored = parse(authored_at)
     out = []
-    for line in text.splitlines(keepends=True):
+    for line in re.findall(r"[^\n]*\n|[^\n]+$", text):  # lines end at \n only, as a runtime writes them
         lead = _LEADING.match(line)
         prefix = lead.group(0) if lead else ""
         rest = line[len(prefix) :]

@@ -109,7 +109,7 @@ def cri_text(log: str, start: datetime) -> str:
     """A scenario's log text as the CRI file a runtime would have written (stamps as the module doc says)."""
     stamps: list[int | None] = []
     rows: list[tuple[str, str]] = []
-    for raw in log.splitlines():
+    for raw in log.split("\n")[: -1 if log.endswith("\n") else None]:  # runtimes end lines at \n only
         lead = _LEADING.match(raw)
         if lead is not None:
             stamps.append(parse_stamp(lead.group("stamp")))
@@ -127,10 +127,16 @@ def cri_text(log: str, start: datetime) -> str:
     return "".join(out)
 
 
+def lines_with_ends(text: str) -> list[str]:
+    """The lines of `text`, each with its `\n`: a runtime and the kubelet end a line at `\n` only (a `\r` or a
+    `\x85` inside a log line is part of it, unlike `str.splitlines`)."""
+    return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+
 def parse_cri(data: str) -> list[Entry]:
     """The lines of a CRI log file; a line that is not in the format is skipped, as the kubelet skips it."""
     entries = []
-    for line in data.splitlines(keepends=True):
+    for line in lines_with_ends(data):
         stamp_text, _, rest = line.partition(" ")
         stream, _, rest = rest.partition(" ")
         tag, _, text = rest.partition(" ")

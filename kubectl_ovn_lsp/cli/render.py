@@ -6,11 +6,13 @@ Verdicts are always words; colour only emphasises them and follows `--color` and
 from __future__ import annotations
 
 import json
+import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
 from kubectl_ovn_lsp.commands.documents import version_source
+from kubectl_ovn_lsp.errors import one_line
 from kubectl_ovn_lsp.options import OutputOptions
 
 if TYPE_CHECKING:
@@ -34,6 +36,42 @@ def paint(word: str, enabled: bool) -> str:
     return f"\033[{code}m{word}\033[0m" if enabled and code else word
 
 
+_OUR_SGR = re.compile(r"(\033\[[0-9;]*m)")  # the only escape sequences the plugin writes: paint()'s colours
+
+
+def terminal_safe(text: str) -> str:
+    """Text for a terminal: every control character that did not come from `paint` is shown escaped (`\\x1b`,
+    `\\r`, `\\x9b`), never obeyed, and only `\\n` ends a line. The last pass over every text output, so a
+    port name from NB, a controller log line, an object name or an annotation can never retitle, clear or
+    rewrite the terminal, whatever column, note or advice it reaches (kubectl escapes ESC and CR in its
+    printers, `printers.EscapeTerminal`; this escapes every non-printable character, as the `error:` line does).
+    Costs one C-level `isprintable` per line when there is nothing to escape."""
+    lines = text.split("\n")
+    for index, line in enumerate(lines):
+        if not line.isprintable():
+            parts = _OUR_SGR.split(line)  # odd indexes are our own colour codes
+            lines[index] = "".join(part if odd else one_line(part) for odd, part in _alternate(parts))
+    return "\n".join(lines)
+
+
+def _alternate(parts: list[str]) -> list[tuple[bool, str]]:
+    """(is one of our colour codes, text) for the pieces `re.split` with a capturing group returns."""
+    return [(index % 2 == 1, part) for index, part in enumerate(parts)]
+
+
+def table(rows: Sequence[Sequence[str]], columns: list[str], headers: bool, colour: bool, verdict: int) -> str:
+    """A kubectl-style plain table: every cell escaped to one line first (a newline or tab inside a port name or a
+    detail would otherwise split a row, or forge one), then column `verdict` painted."""
+    from tabulate import tabulate
+
+    shown = []
+    for row in rows:
+        cells = [one_line(cell) for cell in row]
+        cells[verdict] = paint(cells[verdict], colour)
+        shown.append(cells)
+    return str(tabulate(shown, headers=columns if headers else (), tablefmt="plain", disable_numparse=True))
+
+
 def dump_structured(document: Mapping[str, Any], output: str, stream: TextIO) -> None:
     """The document as it is: JSON (2-space indent) or YAML (block style), keys in the order they were built."""
     if output == "json":
@@ -45,11 +83,13 @@ def dump_structured(document: Mapping[str, Any], output: str, stream: TextIO) ->
 
 
 def emit(document: Document, output: OutputOptions, stream: TextIO, text: TextView[Document]) -> None:
-    """Any command's document: json/yaml as it is, else `text(document, wide=, headers=, colour=)`."""
+    """Any command's document: json/yaml as it is (exact data: JSON and YAML escape control characters in their
+    own syntax), else `text(document, wide=, headers=, colour=)` made `terminal_safe`."""
     if output.format in ("json", "yaml"):
         dump_structured(document, output.format, stream)
         return
-    stream.write(text(document, wide=output.format == "wide", headers=not output.no_headers, colour=output.colour))
+    shown = text(document, wide=output.format == "wide", headers=not output.no_headers, colour=output.colour)
+    stream.write(terminal_safe(shown))
 
 
 def explanation_text(document: Explanation, wide: bool = False, headers: bool = True, colour: bool = False) -> str:
@@ -58,8 +98,6 @@ def explanation_text(document: Explanation, wide: bool = False, headers: bool = 
     Like kubectl's tables, no cell but the last column's holds a space, so `awk` and `cut` split every row
     into the same fields.
     """
-    from tabulate import tabulate
-
     lines: list[str] = []
     if headers:
         lines += _header(document, colour)
@@ -74,7 +112,7 @@ def explanation_text(document: Explanation, wide: bool = False, headers: bool = 
             port["network"] or "-",
             _yes_no(port["inNb"], port["listedByGc"]),
             "yes" if port["expectedByGc"] else "no",
-            paint(port["verdict"], colour),
+            port["verdict"],
             port["reason"] or "-",
         ]
         if wide:
@@ -86,10 +124,10 @@ def explanation_text(document: Explanation, wide: bool = False, headers: bool = 
                 port["detail"] or "-",  # last: the only column with spaces (issue #10)
             ]
         rows.append(row)
-    table = tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True)
+    shown = table(rows, columns, headers, colour, verdict=4)
     if not headers:
-        return table + "\n" if rows else ""
-    lines.append(table if rows else "(no ports)")
+        return shown + "\n" if rows else ""
+    lines.append(shown if rows else "(no ports)")
     if not wide:
         lines += _detail_lines(document)
     lines.append("")
@@ -140,11 +178,11 @@ def _header(document: Explanation, colour: bool) -> list[str]:
     reach = "raft leader" if nb["leaderOnly"] else "not known to be the raft leader"
     behaviour_of = kube_ovn["behaviourOf"]
     shown = f"{version} (behaves as {behaviour_of})" if behaviour_of and behaviour_of != version else version
-    return [
-        f"Target:    {target['kind']} {where}{owner}",
-        f"Pods:      {', '.join(target['pods']) or ('(none running)' if workload else '-')}",
-        f"Kube-OVN:  {shown}, band {kube_ovn['band']} ({source}); {flags}",
-        f"NB:        {nb['via']} {nb['endpoint']} ({reach})",
+    return [  # one line each, whatever a name holds
+        one_line(f"Target:    {target['kind']} {where}{owner}"),
+        one_line(f"Pods:      {', '.join(target['pods']) or ('(none running)' if workload else '-')}"),
+        one_line(f"Kube-OVN:  {shown}, band {kube_ovn['band']} ({source}); {flags}"),
+        one_line(f"NB:        {nb['via']} {nb['endpoint']} ({reach})"),
         f"Verdict:   {paint(document['verdict'], colour)}",
     ]
 
@@ -161,7 +199,7 @@ def _paragraph(document: Explanation) -> list[str]:
     text: list[str] = []
     gc = document["gc"]
     if gc["lostLogged"] and gc["message"]:
-        text += [f"GC logs: {line}" for line in gc["message"].splitlines()]
+        text += [f"GC logs: {line}" for line in gc["message"].split("\n")]  # one line per lost port
     if gc["wouldDelete"]:
         text.append("GC will delete: " + ", ".join(gc["wouldDelete"]) + ".")
     text += document["advice"]

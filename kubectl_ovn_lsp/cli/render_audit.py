@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kubectl_ovn_lsp.cli.render import paint
+from kubectl_ovn_lsp.cli.render import table
 from kubectl_ovn_lsp.commands.documents import Audit, AuditItem
+from kubectl_ovn_lsp.errors import one_line
 
 
 def _attention(item: AuditItem) -> bool:
@@ -12,24 +13,22 @@ def _attention(item: AuditItem) -> bool:
 
 
 def audit_text(document: Audit, wide: bool = False, headers: bool = True, colour: bool = False) -> str:
-    from tabulate import tabulate
-
     columns = ["NAMESPACE", "KIND", "NAME", "VERDICT", "REASONS", "PORTS"]
-    rows = [_row(item, wide, colour) for item in document["items"] if wide or _attention(item)]
+    rows = [_row(item, wide) for item in document["items"] if wide or _attention(item)]
     lines: list[str] = []
     if rows:
-        lines.append(tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True))
+        lines.append(table(rows, columns, headers, colour, verdict=3))
     elif headers:
         only = document["only"]
         lines.append(f"No owner matches --only {','.join(only)}." if only else "No owner needs attention.")
     if headers:
         lines.append("")
         lines.append(summary_line(document))
-        lines += [f"Note: {n}" for n in document["notes"]]
+        lines += [one_line(f"Note: {n}") for n in document["notes"]]
     return "\n".join(lines) + "\n" if lines else ""
 
 
-def _row(item: AuditItem, wide: bool, colour: bool) -> list[str]:
+def _row(item: AuditItem, wide: bool) -> list[str]:
     """One owner: -o wide lists every port, the default table only those that need attention."""
     target = item["target"]
     reasons = sorted({p["reason"] for p in item["ports"] if p["reason"]})
@@ -39,7 +38,7 @@ def _row(item: AuditItem, wide: bool, colour: bool) -> list[str]:
         target["namespace"] or "-",
         target["kind"],
         target["name"],
-        paint(item["verdict"], colour),
+        item["verdict"],  # painted by render.table, after the cells are escaped
         ",".join(reasons) or "-",
         ports,
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubectl_ovn_lsp.cli.render import paint, wrap
+from kubectl_ovn_lsp.cli.render import table, wrap
 from kubectl_ovn_lsp.commands.documents import Triage, TriageEntry
 
 
@@ -22,8 +22,6 @@ def _count(n: int, noun: str) -> str:
 
 
 def triage_text(document: Triage, wide: bool = False, headers: bool = True, colour: bool = False) -> str:
-    from tabulate import tabulate
-
     columns = ["NAME", "EVENT", "COUNT", "LAST SEEN", "OWNER", "VERDICT", "REASON"]
     if wide:
         columns += ["GC LINES", "STILL LOGGED", "DETAIL"]
@@ -35,7 +33,7 @@ def triage_text(document: Triage, wide: bool = False, headers: bool = True, colo
             str(item["count"]),
             item["lastSeen"] or "-",
             _owner(item),
-            paint(item["verdict"], colour),
+            item["verdict"],
             item["reason"] or "-",
         ]
         if wide:
@@ -43,7 +41,7 @@ def triage_text(document: Triage, wide: bool = False, headers: bool = True, colo
         rows.append(row)
     lines: list[str] = []
     if rows:
-        lines.append(tabulate(rows, headers=columns if headers else (), tablefmt="plain", disable_numparse=True))
+        lines.append(table(rows, columns, headers, colour, verdict=5))
     if headers:
         # the advice of the findings, once each; an ok item's own words ("Consistent: …") would read as a verdict
         advice = list(

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 from kubectl_ovn_lsp import __version__
 from kubectl_ovn_lsp.deadline import Deadline
-from kubectl_ovn_lsp.errors import quote_name
+from kubectl_ovn_lsp.errors import one_line, quote_name
 from kubectl_ovn_lsp.kube.api_status import (
     connection_reason,
     exec_error,
@@ -337,7 +337,7 @@ class KubeClient:
 
     def _trace(self, line: str) -> None:
         if self.verbose:
-            print(f"I kube: {line}", file=sys.stderr)
+            print(f"I kube: {one_line(line)}", file=sys.stderr)
 
 
 def _read_text(path: str) -> str | None:

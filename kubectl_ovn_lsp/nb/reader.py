@@ -12,6 +12,7 @@ import sys
 from typing import TextIO
 
 from kubectl_ovn_lsp.deadline import Deadline
+from kubectl_ovn_lsp.errors import one_line
 from kubectl_ovn_lsp.kube.client import KubeClient
 from kubectl_ovn_lsp.model.records import NbLookup
 from kubectl_ovn_lsp.nb.errors import NbDirectError, NbUnavailable
@@ -37,7 +38,7 @@ def read_nb(
 
     with tls.client_files(options, client) as files:
         if verbose:
-            stderr.write(f"I nb: {selection.describe()} at {options.target} (transact … abort)\n")
+            stderr.write(one_line(f"I nb: {selection.describe()} at {options.target} (transact … abort)") + "\n")
         try:
             if selection.every_port:  # audit, triage: one select (a full IDL sync would take 20 s)
                 return direct.read_direct(options.target, selection, timeout, ssl=files)
