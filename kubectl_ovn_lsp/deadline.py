@@ -7,6 +7,12 @@ direct NB, TLS probes) asks it for the time that is *left* before each blocking 
 `Timeout` when nothing is left. Library gaps that no timeout reaches (a hung DNS lookup, the WebSocket
 upgrade of `exec`, a server that trickles bytes) are covered by a watchdog: while a guarded step is in flight
 and the budget plus a small grace has passed, it prints the one `error:` line and ends the process.
+
+Local work is a step like any request: reading the kubeconfig, an exec credential plugin, reading `triage -f`'s
+file, the replay (`checked` looks at the clock every few hundred owners). So the budget bounds the whole command,
+and the message names the step that was running, never a later one that merely found the budget spent: when the
+step that ran out had used less than half of the budget, the message also names what had taken most of it
+(`…; reading "big.log" had taken 9.7s of it`). Writing the output is not bounded (a reader may page slowly).
 """
 
 from __future__ import annotations
@@ -18,10 +24,13 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from kubectl_ovn_lsp.errors import Timeout, one_line
+
+T = TypeVar("T")
 
 MAX_SECONDS = 86400.0  # one day: a larger budget is a typo, not a wish
 HARD_STOP_GRACE = 1.0
@@ -86,7 +95,8 @@ class Deadline:
         self.grace = grace
         self._clock = clock
         self.started = clock()
-        self._in_flight: list[str] = []
+        self._in_flight: list[tuple[str, bool, float]] = []  # (what, local, started)
+        self._spent: dict[str, float] = {}  # step → seconds, of the steps that ended
         self._cleanups: list[Callable[[], None]] = []
         self._watchdog: threading.Timer | None = None
 
@@ -112,19 +122,53 @@ class Deadline:
         left = self.remaining()
         return left is not None and left <= 0
 
-    def error(self, what: str) -> Timeout:
-        """The one-line error for a step that did not finish within the budget."""
-        return Timeout(what=what, seconds=f"{self.seconds:g}" if self.seconds is not None else "∞")
+    def error(self, what: str, *, local: bool = False) -> Timeout:
+        """The one-line error for a step that did not finish within the budget: `did not answer` (a server),
+        `did not finish` (`local` work); plus what had taken most of the budget when `what` itself took less than
+        half of it."""
+        return Timeout(
+            what=what,
+            seconds=f"{self.seconds:g}" if self.seconds is not None else "∞",
+            verb="finish" if local else "answer",
+            before=self._before(what),
+        )
 
-    def timeout(self, what: str, floor: float = 0.001) -> float | None:
+    def _before(self, what: str) -> str:
+        if self.seconds is None:
+            return ""
+        now = self._clock()
+        spent = dict(self._spent)
+        own = spent.pop(what, 0.0) + sum(now - started for step, _, started in self._in_flight if step == what)
+        if own >= self.seconds / 2:
+            return ""
+        for step, _, started in self._in_flight:
+            if step != what:
+                spent[step] = spent.get(step, 0.0) + now - started
+        counted = sum(spent.values()) + own
+        spent["local work"] = max(0.0, (now - self.started) - counted)  # parsing, replaying: no step of its own
+        step, seconds = max(spent.items(), key=lambda item: item[1])
+        if seconds < self.seconds / 4:
+            return ""
+        return f"; {step} had taken {seconds:.1f}s of it"
+
+    def timeout(self, what: str, floor: float = 0.001, *, local: bool = False) -> float | None:
         """The time the next blocking step may take (at least `floor`), or None without a limit.
         Raises Timeout naming `what` when the budget is already spent."""
         left = self.remaining()
         if left is None:
             return None
         if left <= 0:
-            raise self.error(what)
+            raise self.error(what, local=local)
         return max(floor, left)
+
+    def checked(self, items: Iterable[T], what: str, every: int = 256) -> Iterator[T]:
+        """`items`, looking at the clock every `every` of them: local work (the replay of 100k owners) raises
+        Timeout naming `what` (`did not finish`) once the budget is spent, and counts as that step."""
+        with self.guard(what, local=True):
+            for count, item in enumerate(items):
+                if count % every == 0:
+                    self.timeout(what, local=True)
+                yield item
 
     def whole_seconds(self, cap: float = MAX_SECONDS) -> int:
         """The remaining time rounded up to whole seconds (at least 1), for tools that take whole seconds
@@ -137,15 +181,19 @@ class Deadline:
         self._cleanups.append(cleanup)
 
     @contextmanager
-    def guard(self, what: str) -> Iterator[None]:
-        """Mark `what` as in flight; with `hard_stop`, the watchdog ends the process if it is still in flight
-        `grace` seconds after the budget ran out."""
-        self._in_flight.append(what)
+    def guard(self, what: str, *, local: bool = False, step: str | None = None) -> Iterator[None]:
+        """Mark `what` as in flight (`local`: work on this machine, `did not finish`); with `hard_stop`, the
+        watchdog ends the process if it is still in flight `grace` seconds after the budget ran out. Its time
+        counts towards `step` (default `what`; e.g. every API GET towards "Kubernetes API requests")."""
+        entry = (what, local, self._clock())
+        self._in_flight.append(entry)
         self._arm()
         try:
             yield
         finally:
-            self._in_flight.remove(what)
+            self._in_flight.remove(entry)
+            label = step or what
+            self._spent[label] = self._spent.get(label, 0.0) + self._clock() - entry[2]
 
     def cancel(self) -> None:
         """Stop the watchdog (the command is done with the network)."""
@@ -165,7 +213,8 @@ class Deadline:
         if not self._in_flight:
             return
         try:
-            sys.stderr.write(f"error: {one_line(str(self.error(self._in_flight[-1])))}\n")
+            what, local, _ = self._in_flight[-1]
+            sys.stderr.write(f"error: {one_line(str(self.error(what, local=local)))}\n")
             sys.stderr.flush()
             for cleanup in self._cleanups:
                 with contextlib.suppress(Exception):  # best effort on the way out

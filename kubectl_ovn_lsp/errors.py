@@ -38,6 +38,12 @@ class PluginError(Exception):
 
 
 class Timeout(PluginError):
-    """The command's one time budget (`deadline.Deadline`, `--request-timeout`) ran out; raised by every edge."""
+    """The command's one time budget (`deadline.Deadline`, `--request-timeout`) ran out; raised by every edge and by
+    local steps (`verb` "finish"). `before` names what had taken most of the budget, when that was another step."""
 
-    message = "%(what)s did not answer within %(seconds)ss (--request-timeout)"
+    message = "%(what)s did not %(verb)s within %(seconds)ss (--request-timeout)%(before)s"
+
+    def __init__(self, message: str | None = None, **kwargs: object) -> None:
+        kwargs.setdefault("verb", "answer")
+        kwargs.setdefault("before", "")
+        super().__init__(message, **kwargs)

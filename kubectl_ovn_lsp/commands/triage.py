@@ -3,55 +3,91 @@ explain each with the same replay `audit` runs (docs/contracts.md, "triage")."""
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import timedelta
+from collections import Counter, deque
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kubectl_ovn_lsp.commands.context import CommandContext, connect
 from kubectl_ovn_lsp.commands.documents import Nb, Triage, TriageSource
-from kubectl_ovn_lsp.commands.errors import NotALog, UnreadableFile
+from kubectl_ovn_lsp.commands.errors import NotALog
 from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.options import CommonOptions, TriageOptions
 
 if TYPE_CHECKING:
-    from kubectl_ovn_lsp.model.triage import NameEvents, TriageItem
+    from kubectl_ovn_lsp.deadline import Deadline
+    from kubectl_ovn_lsp.model.loglines import LineSplit, LogScan
+    from kubectl_ovn_lsp.model.triage import NameEvents, NameGroups, TriageItem
 
 
-def _read_source(options: TriageOptions, env: Environment) -> str:
-    if options.file == "-":
-        stream = env.stdin
-        if stream is None:
-            raise UnreadableFile(source="standard input", reason="not available")
-        data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode()
-    else:
-        try:
-            with open(str(options.file), "rb") as handle:
-                data = handle.read()
-        except OSError as exc:
-            raise UnreadableFile(source=repr(options.file), reason=exc.strerror or str(exc)) from None
-    text = data.decode("utf-8", "replace")
-    lines = text.splitlines(keepends=True)
+def _scan_file(
+    options: TriageOptions, env: Environment, deadline: Deadline, now: datetime, since: datetime | None
+) -> tuple[LogScan, NameGroups, list[str]]:
+    """`-f FILE|-`: read and scan as it streams (`--tail` keeps the last N lines, then `--limit-bytes` counts from
+    them, as the kubelet applies them); notes say where reading stopped."""
+    from kubectl_ovn_lsp.commands import log_input
+    from kubectl_ovn_lsp.model import loglines, triage
+
+    file = str(options.file)
+    groups = triage.NameGroups()
+    notes: list[str] = []
     if options.tail is not None and options.tail >= 0:
-        text = "".join(lines[len(lines) - options.tail :]) if options.tail else ""
-    if options.limit_bytes is not None:
-        text = text.encode()[: options.limit_bytes].decode("utf-8", "ignore")
-    return text
+        whole = loglines.LineSplit()
+        kept = deque(whole.lines(log_input.chunks(file, env, deadline)), maxlen=options.tail)
+        split = loglines.LineSplit(limit=options.limit_bytes)
+        lines = split.lines(line.encode() + b"\n" for line in kept)
+        long_lines = whole.long_lines
+    else:
+        split = loglines.LineSplit(limit=options.limit_bytes)
+        lines = split.lines(log_input.chunks(file, env, deadline))
+        long_lines = 0
+    scan = loglines.scan(lines, now, since, sink=groups.add)
+    notes += _split_notes(split, log_input.label(file), long_lines)
+    if scan.klog_lines == 0:
+        raise NotALog(source=log_input.label(file))
+    return scan, groups, notes
+
+
+def _split_notes(split: LineSplit, source: str, long_lines: int = 0) -> list[str]:
+    notes = []
+    if split.reached:
+        cut = "; its last line was cut there and is not read" if split.cut_line else ""
+        notes.append(f"read the first {split.limit} bytes of {source} (--limit-bytes): later lines were not read{cut}")
+    long_lines += split.long_lines
+    if long_lines:
+        lines = "line" if long_lines == 1 else "lines"
+        notes.append(f"{long_lines} {lines} of {source} longer than {split.max_line} bytes skipped (no GC line is)")
+    return notes
 
 
 def run(options: TriageOptions, env: Environment) -> Triage:
     """The `Triage` document; `document["summary"]["lines"] == 0` means no GC line matched."""
     from kubectl_ovn_lsp.commands.documents import API_VERSION, kube_ovn_doc, triage_entry
+    from kubectl_ovn_lsp.deadline import Deadline
     from kubectl_ovn_lsp.model import loglines, triage
     from kubectl_ovn_lsp.model.verdicts import worst
 
     common = options.common
-    context = connect(common)
+    deadline = Deadline.of(common.kube.request_timeout)
     now = env.now()
-    if options.file is not None:
+    since = now - timedelta(seconds=options.since_seconds) if options.since_seconds is not None else None
+    read_notes: list[str] = []
+    if options.file is not None:  # the file first: a file that is not a log needs no cluster
         source: TriageSource = {"file": options.file}
-        texts = [_read_source(options, env)]
+        scan, groups, read_notes = _scan_file(options, env, deadline, now, since)
+        context = connect(replace(common, kube=replace(common.kube, request_timeout=deadline)))
     else:
         from kubectl_ovn_lsp.kube.logs import read_controller_logs
+
+        context = connect(replace(common, kube=replace(common.kube, request_timeout=deadline)))
+        groups = triage.NameGroups()
+        scans: list[loglines.LogScan] = []
+
+        def consume(label: str, chunks: Iterator[bytes]) -> None:
+            split = loglines.LineSplit(limit=options.limit_bytes)
+            scans.append(loglines.scan(split.lines(chunks), now, since, sink=groups.add))
+            read_notes.extend(_split_notes(split, f"the log of {label}"))
 
         logs = read_controller_logs(
             context.client,
@@ -59,19 +95,17 @@ def run(options: TriageOptions, env: Environment) -> Triage:
             since_seconds=options.since_seconds,
             tail=options.tail,
             limit_bytes=options.limit_bytes,
+            consume=consume,
         )
         source = {"pods": logs.sources}
-        texts = logs.texts
         context.add_notes(logs.notes)
-    since = now - timedelta(seconds=options.since_seconds) if options.since_seconds is not None else None
-    scan = loglines.scan((line for text in texts for line in text.splitlines()), now, since)
-    if options.file is not None and scan.klog_lines == 0:
-        raise NotALog(source="standard input" if options.file == "-" else repr(options.file))
-    groups = triage.group(scan.lines)
+        scan = _sum(scans)
+    context.add_notes(read_notes)
+    named = groups.result()
     items: list[triage.TriageItem] = []
     nb: Nb | None = None
-    if groups:
-        items, nb = _judge(groups, context, common, env)
+    if named:
+        items, nb = _judge(named, context, common, env)
         context.add_notes(triage.line_notes(items, context.settings))
     if scan.year_assumed:
         context.add_notes(
@@ -89,7 +123,7 @@ def run(options: TriageOptions, env: Environment) -> Triage:
         "nb": nb,
         "summary": {
             "beforeSince": scan.before_since,
-            "lines": len(scan.lines),
+            "lines": scan.gc_lines,
             "skipped": scan.skipped,
             "ports": len(items),
             "verdicts": dict(sorted(Counter(d["verdict"] for d in docs).items())),
@@ -98,6 +132,20 @@ def run(options: TriageOptions, env: Environment) -> Triage:
         "verdict": worst([d["verdict"] for d in docs]),
         "notes": context.notes,
     }
+
+
+def _sum(scans: list[LogScan]) -> LogScan:
+    """The counts of several logs' scans as one."""
+    from kubectl_ovn_lsp.model.loglines import LogScan
+
+    total = LogScan()
+    for one in scans:
+        total.klog_lines += one.klog_lines
+        total.skipped += one.skipped
+        total.before_since += one.before_since
+        total.gc_lines += one.gc_lines
+        total.year_assumed = total.year_assumed or one.year_assumed
+    return total
 
 
 def _judge(

@@ -15,7 +15,7 @@ import json
 import shlex
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -151,7 +151,38 @@ class KubeClient:
         """GET a non-JSON resource (pod logs) as bytes; the caller decodes (logs may hold any bytes)."""
         return self._get(path, query, "*/*")
 
+    def stream_text(self, path: str, query: Iterable[tuple[str, str]] = (), chunk: int = 1 << 16) -> Iterator[bytes]:
+        """GET a non-JSON resource (a pod log) as it arrives, `chunk` bytes at a time: memory stays one chunk
+        whatever the log's size. The status is checked before this returns (a 403 or 404 raises here, not while
+        reading); each chunk is read within the command's budget."""
+        what = f"Kubernetes API GET {path}"
+        response = self._send(path, query, "*/*", what, preload=False)
+        return self._chunks(response, what, chunk)
+
+    def _chunks(self, response: Any, what: str, size: int) -> Iterator[bytes]:
+        import urllib3
+
+        raw = response.response  # urllib3's response: the kubernetes client asks it not to preload the body
+        try:  # each read waits at most the socket's read timeout (what was left when the GET started)
+            while True:
+                with self.deadline.guard(what, step="Kubernetes API requests"):
+                    self.deadline.timeout(what)  # raises Timeout once the budget is spent
+                    data = raw.read(size)
+                if not data:
+                    return
+                yield bytes(data)
+        except urllib3.exceptions.HTTPError as exc:
+            raise self._transport_error(exc, what) from None
+        finally:
+            raw.release_conn()
+
     def _get(self, path: str, query: Iterable[tuple[str, str]], accept: str) -> bytes:
+        what = f"Kubernetes API GET {path}"
+        response = self._send(path, query, accept, what, preload=True)
+        return bytes(response.read())
+
+    def _send(self, path: str, query: Iterable[tuple[str, str]], accept: str, what: str, preload: bool) -> Any:
+        """One GET within the budget; with `preload` the body is read too. A status >= 400 raises its error."""
         import urllib3
 
         method, url, headers, _, _ = self._api.param_serialize(
@@ -163,20 +194,19 @@ class KubeClient:
         )
         from kubernetes.client.exceptions import ApiException
 
-        what = f"Kubernetes API GET {path}"
         started = time.monotonic()
         try:
-            with self.deadline.guard(what):
+            with self.deadline.guard(what, step="Kubernetes API requests"):
                 response = self._api.call_api(method, url, headers, _request_timeout=self.deadline.timeout(what))
-                body = response.read()
+                body = response.read() if preload or response.status >= 400 else b""
         except urllib3.exceptions.HTTPError as exc:
             raise self._transport_error(exc, what) from None
         except ApiException as exc:  # the client wraps TLS failures: status 0, "SSLError\n<reason>"
             raise KubeUnavailable(server=self.configuration.host, reason=tls_reason(str(exc.reason))) from None
         self._trace(f"GET {url} {response.status} {1000 * (time.monotonic() - started):.0f}ms")
         if response.status >= 400:
-            raise status_error(response.status, body, method, path, self.configuration.host)
-        return bytes(body)
+            raise status_error(response.status, bytes(body), method, path, self.configuration.host)
+        return response
 
     def _transport_error(self, exc: Exception, what: str) -> Exception:
         """Refused vs timed out: urllib3 2 makes NewConnectionError a ConnectTimeoutError, so test it first."""

@@ -2,11 +2,13 @@
 usually quiet) and the previous container's log when it restarted and the API still has it.
 
 A replica whose log cannot be read (403, container not started, no previous log) is named in the notes; the
-others are still read.
+others are still read. Each log is streamed to the caller as it arrives (`consume`), one at a time: memory is a
+chunk, not the log (a controller that logged 1 GB costs what a quiet one does).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from kubectl_ovn_lsp.kube.client import PODS, KubeClient
@@ -19,7 +21,6 @@ SELECTOR = f"app={CONTROLLER}"
 @dataclass
 class ControllerLogs:
     sources: list[str] = field(default_factory=list)  # "<ns>/<pod>" (+ " (previous)") whose log was read
-    texts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -42,8 +43,10 @@ def read_controller_logs(
     since_seconds: int | None = None,
     tail: int | None = None,
     limit_bytes: int | None = None,
+    consume: Callable[[str, Iterator[bytes]], None],
 ) -> ControllerLogs:
-    """The logs of every kube-ovn-controller pod (`sinceSeconds`, `tailLines`, `limitBytes` as kubectl passes them)."""
+    """The logs of every kube-ovn-controller pod (`sinceSeconds`, `tailLines`, `limitBytes` as kubectl passes them),
+    each handed to `consume(label, chunks)` as it streams in."""
     pods = client.list(PODS, namespace, label_selector=SELECTOR)
     if not pods:
         raise NoControllerPods(selector=SELECTOR, namespace=namespace)
@@ -61,14 +64,14 @@ def read_controller_logs(
             label = f"{namespace}/{name}" + (" (previous)" if previous else "")
             params = query + [("container", container)] + ([("previous", "true")] if previous else [])
             try:
-                body = client.request_text(PODS.path(namespace, name, "log"), params)
+                chunks = client.stream_text(PODS.path(namespace, name, "log"), params)
             except (Forbidden, KubeApiError, NotFound) as exc:
                 out.notes.append(f"could not read the log of {label}: {exc}")
                 if not previous:
                     current_failures.append(exc)
                 continue
             out.sources.append(label)
-            out.texts.append(body.decode("utf-8", "replace"))
+            consume(label, chunks)
     if not out.sources and current_failures:  # nothing was read: that is no answer, not "no line matched"
         raise current_failures[0]
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -50,6 +50,7 @@ class LogScan:
     klog_lines: int = 0  # lines in klog format (any component): zero means this is not a controller log
     skipped: int = 0  # every line that is not an understood GC line
     before_since: int = 0  # understood GC lines older than --since
+    gc_lines: int = 0  # understood GC lines kept (in `lines`, or handed to the sink)
     year_assumed: bool = False
 
 
@@ -127,9 +128,14 @@ def parse_line(text: str, now: datetime) -> tuple[GcLine | None, bool]:
     return GcLine(event, found.group("name"), match.group("severity"), int(match.group("line")), when, assumed), True
 
 
-def scan(lines: Iterable[str], now: datetime, since: datetime | None = None) -> LogScan:
-    """Every understood GC line (at or after `since` when the line's time is known)."""
+def scan(
+    lines: Iterable[str], now: datetime, since: datetime | None = None, sink: Callable[[GcLine], None] | None = None
+) -> LogScan:
+    """Every understood GC line (at or after `since` when the line's time is known), kept in `LogScan.lines`, or
+    handed to `sink` as it is read (then the scan holds counts only: a streamed log of any size costs memory for
+    what the sink keeps, `triage.NameGroups`: one summary per port name)."""
     result = LogScan()
+    take = result.lines.append if sink is None else sink
     for text in lines:
         found, is_klog = parse_line(text, now)
         result.klog_lines += is_klog
@@ -140,5 +146,73 @@ def scan(lines: Iterable[str], now: datetime, since: datetime | None = None) -> 
             result.before_since += 1  # a GC line, older than --since: not "another line"
             continue
         result.year_assumed = result.year_assumed or found.year_assumed
-        result.lines.append(found)
+        result.gc_lines += 1
+        take(found)
     return result
+
+
+MAX_LINE = 1 << 20  # bytes; a klog GC line is ~120: a longer "line" (a binary file, /dev/zero) is skipped whole
+
+
+@dataclass
+class LineSplit:
+    """Bytes in (chunks, as a file or a pod log arrives), text lines out, ending at `\\n` only (as a container
+    runtime and `kubectl logs` end them: a `\\r` or `\\x85` inside a line is part of it; a trailing `\\r` is dropped).
+
+    Memory is a chunk plus one line at most (`max_line` bytes, characters once decoded): a longer line is counted
+    in `long_lines` and dropped as it arrives. `limit` (`--limit-bytes`) stops reading after that many bytes, as
+    the kubelet's `limitBytes` does; a line cut there is dropped (a cut port name would name another port) and
+    `cut_line` says so. Undecodable bytes become U+FFFD. Use: `for line in split.lines(chunks)`, then read the
+    counts."""
+
+    limit: int | None = None
+    max_line: int = MAX_LINE
+    bytes_read: int = 0
+    long_lines: int = 0
+    cut_line: bool = False  # the line in progress at the limit was dropped
+
+    @property
+    def reached(self) -> bool:
+        """Reading stopped at `limit` (a pod log the kubelet cut there reads exactly `limit` bytes, too)."""
+        return self.limit is not None and self.bytes_read >= self.limit
+
+    def lines(self, chunks: Iterable[bytes]) -> Iterator[str]:
+        pending = b""  # the start of a line whose end has not arrived yet
+        dropping = False  # the line in progress is longer than max_line: skip to its end
+        for chunk in chunks:
+            if self.limit is not None and self.bytes_read + len(chunk) > self.limit:
+                chunk = chunk[: self.limit - self.bytes_read]
+            self.bytes_read += len(chunk)
+            last = chunk.rfind(b"\n")
+            if last < 0:
+                dropping, pending = self._hold(dropping, pending, chunk)
+            else:
+                # whole lines: one decode and one split for the block (a \n byte is never inside a UTF-8 character)
+                lines = _decode(pending + chunk[:last] if not dropping else chunk[:last]).split("\n")
+                if dropping:
+                    self.long_lines += 1
+                    lines = lines[1:]
+                for line in lines:
+                    if len(line) > self.max_line:
+                        self.long_lines += 1
+                    else:
+                        yield line.removesuffix("\r")
+                dropping, pending = self._hold(False, b"", chunk[last + 1 :])
+            if self.reached:
+                break  # nothing after the limit is read
+        if pending and self.reached:
+            self.cut_line = True
+        elif pending:
+            yield _decode(pending).removesuffix("\r")  # a last line without `\n`
+        elif dropping:
+            self.long_lines += 1
+
+    def _hold(self, dropping: bool, pending: bytes, rest: bytes) -> tuple[bool, bytes]:
+        """Keep the start of a line until its end arrives, unless it is already longer than max_line."""
+        if dropping or len(pending) + len(rest) > self.max_line:
+            return True, b""
+        return False, pending + rest
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", "replace")

@@ -56,29 +56,61 @@ class TriageItem:
         return out
 
 
+@dataclass
+class _Kind:
+    """The lines of one kind (lost or deleted) of one name, summed up as they arrive."""
+
+    count: int = 0
+    first: datetime | None = None
+    last: datetime | None = None
+    lines: frozenset[int] = frozenset()
+
+    def add(self, line: GcLine) -> None:
+        self.count += 1
+        if line.when is not None:
+            self.first = line.when if self.first is None else min(self.first, line.when)
+            self.last = line.when if self.last is None else max(self.last, line.when)
+        if line.line not in self.lines:
+            self.lines = self.lines | {line.line}
+
+
+class NameGroups:
+    """`group` as the lines stream in: per port name, the latest line's kind and stamp and one `_Kind` per kind,
+    so memory grows with the distinct names, not with the lines (a 1 GB log of the same few names costs the same
+    as one cycle's)."""
+
+    def __init__(self) -> None:
+        self._latest: dict[str, tuple[float, int, str]] = {}  # name → (stamp, log order, kind)
+        self._kinds: dict[tuple[str, str], _Kind] = {}
+        self._order = 0
+
+    def add(self, line: GcLine) -> None:
+        self._order += 1
+        key = (_stamp(line), self._order, line.event)
+        if line.name not in self._latest or key[:2] >= self._latest[line.name][:2]:
+            self._latest[line.name] = key
+        self._kinds.setdefault((line.name, line.event), _Kind()).add(line)
+
+    def __len__(self) -> int:
+        return len(self._latest)
+
+    def result(self) -> list[NameEvents]:
+        """One entry per port name, sorted by name; `event` is the kind of the latest line (log order breaks
+        ties), and the counts, times and line numbers are those of that kind's lines."""
+        out = []
+        for name in sorted(self._latest):
+            kind = self._latest[name][2]
+            seen = self._kinds[(name, kind)]
+            out.append(NameEvents(name, kind, seen.count, seen.first, seen.last, tuple(sorted(seen.lines))))
+        return out
+
+
 def group(lines: Iterable[GcLine]) -> list[NameEvents]:
     """One entry per port name, sorted by name; `event` is the kind of the latest line (log order breaks ties)."""
-    by_name: dict[str, list[GcLine]] = {}
+    groups = NameGroups()
     for line in lines:
-        by_name.setdefault(line.name, []).append(line)
-    out = []
-    for name in sorted(by_name):
-        seen = by_name[name]
-        latest = max(range(len(seen)), key=lambda i: (_stamp(seen[i]), i))
-        kind = seen[latest].event
-        same = [line for line in seen if line.event == kind]
-        times = [line.when for line in same if line.when is not None]
-        out.append(
-            NameEvents(
-                name,
-                kind,
-                len(same),
-                min(times) if times else None,
-                max(times) if times else None,
-                tuple(sorted({line.line for line in same})),
-            )
-        )
-    return out
+        groups.add(line)
+    return groups.result()
 
 
 def _stamp(line: GcLine) -> float:
@@ -207,4 +239,14 @@ def line_notes(items: Iterable[TriageItem], settings: ControllerSettings) -> lis
     return notes
 
 
-__all__ = ["DELETED", "LOST", "NameEvents", "OwnerIndex", "TriageItem", "group", "judge_events", "line_notes"]
+__all__ = [
+    "DELETED",
+    "LOST",
+    "NameEvents",
+    "NameGroups",
+    "OwnerIndex",
+    "TriageItem",
+    "group",
+    "judge_events",
+    "line_notes",
+]

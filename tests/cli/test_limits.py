@@ -81,8 +81,52 @@ def test_deadline_is_one_budget_for_the_whole_command() -> None:
     assert deadline.whole_seconds() == 1
     now[0] += 0.6
     assert deadline.expired()
-    with pytest.raises(Timeout, match=r"^c did not answer within 3s \(--request-timeout\)$"):
+    # c itself waited for nothing: the message says what had used the budget (here: no step, local work)
+    with pytest.raises(Timeout, match=r"^c did not answer within 3s \(--request-timeout\); local work had taken 3.1s"):
         deadline.timeout("c")
+
+
+def test_the_message_names_the_slow_step_not_the_one_that_found_the_budget_spent() -> None:
+    """Issue #15: a 1 GB log read for 9.7 s, then the next API GET found nothing left and was blamed."""
+    now = [0.0]
+    deadline = Deadline(10.0, clock=lambda: now[0])
+    with deadline.guard("reading 'big.log'", local=True):
+        now[0] += 9.7
+    with deadline.guard("Kubernetes API GET /api/v1/pods", step="Kubernetes API requests"):
+        now[0] += 0.4
+        with pytest.raises(Timeout) as raised:
+            deadline.timeout("Kubernetes API GET /api/v1/pods")
+    assert str(raised.value) == (
+        "Kubernetes API GET /api/v1/pods did not answer within 10s (--request-timeout); "
+        "reading 'big.log' had taken 9.7s of it"
+    )
+    # the step that used the budget itself is named alone, as local work it "did not finish"
+    slow = Deadline(10.0, clock=lambda: now[0])
+    with slow.guard("replaying GC over 50000 owners", local=True):
+        now[0] += 10.5
+        assert str(slow.error("replaying GC over 50000 owners", local=True)) == (
+            "replaying GC over 50000 owners did not finish within 10s (--request-timeout)"
+        )
+    # many short requests add up under their step
+    many = Deadline(10.0, clock=lambda: now[0])
+    for _ in range(30):
+        with many.guard("Kubernetes API GET /x", step="Kubernetes API requests"):
+            now[0] += 0.3
+    assert str(many.error("NB tcp:1.2.3.4:6641")).endswith("; Kubernetes API requests had taken 9.0s of it")
+
+
+def test_checked_bounds_local_work() -> None:
+    now = [0.0]
+    deadline = Deadline(1.0, clock=lambda: now[0])
+
+    def owners():
+        for n in range(10_000):
+            now[0] += 0.001
+            yield n
+
+    with pytest.raises(Timeout, match=r"^replaying GC did not finish within 1s \(--request-timeout\)$"):
+        sum(deadline.checked(owners(), "replaying GC", every=100))
+    assert now[0] < 1.2  # stopped within `every` items of the budget
 
 
 def test_no_limit() -> None:

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from kubectl_ovn_lsp.model import gc_lines
+from kubectl_ovn_lsp.model import gc_lines, loglines, triage
 from kubectl_ovn_lsp.model.gc_lines import DELETE_LINES, DELETED, LOST, LOST_LINES, logs_at, releases
 from kubectl_ovn_lsp.model.inventory import Inventory, by_key
 from kubectl_ovn_lsp.model.loglines import parse_line, scan
@@ -235,3 +235,46 @@ def test_a_lost_node_port_gets_the_node_advice_not_the_pod_one() -> None:
     item = items["node-node2"]
     assert (item.verdict, item.owner.kind) == ("lost", "Node")
     assert "Restart kube-ovn-controller" in item.advice[0] and "inspectPod" not in " ".join(item.advice)
+
+
+# -- streaming (issue #15): lines at \n only, bounded memory, --limit-bytes -----------------------------------------
+
+
+def _split(chunks: list[bytes], **kwargs) -> tuple[list[str], loglines.LineSplit]:
+    split = loglines.LineSplit(**kwargs)
+    return list(split.lines(chunks)), split
+
+
+def test_lines_end_at_newline_only_whatever_the_chunks() -> None:
+    data = "a\r\nb\x85c\rd\n\u00e9t\u00e9\nlast".encode()
+    for size in (1, 2, 3, 7, len(data)):  # é is two bytes: chunks cut it in the middle
+        chunks = [data[i : i + size] for i in range(0, len(data), size)]
+        assert _split(chunks)[0] == ["a", "b\x85c\rd", "\u00e9t\u00e9", "last"]
+
+
+def test_limit_bytes_stops_reading_and_drops_the_cut_line() -> None:
+    lines, split = _split([b"one\ntwo\nthr", b"ee\nfour\n"], limit=10)
+    assert lines == ["one", "two"] and split.reached and split.cut_line and split.bytes_read == 10
+    lines, split = _split([b"one\ntwo\n", b"three\n"], limit=8)  # the limit at a line's end cuts nothing
+    assert lines == ["one", "two"] and split.reached and not split.cut_line
+    lines, split = _split([b"one\ntwo\n"], limit=100)
+    assert lines == ["one", "two"] and not split.reached
+
+
+def test_a_line_longer_than_the_bound_is_skipped_as_it_arrives() -> None:
+    zeros = [b"\0" * 64] * 10  # /dev/zero: no newline ever
+    lines, split = _split([b"ok\n", *zeros, b"\0\nafter\n"], max_line=100)
+    assert lines == ["ok", "after"] and split.long_lines == 1
+    lines, split = _split([b"ok\n", *zeros], max_line=100)
+    assert lines == ["ok"] and split.long_lines == 1
+
+
+def test_grouping_streamed_lines_keeps_one_summary_per_name() -> None:
+    now = datetime(2026, 11, 27, 12, tzinfo=timezone.utc)
+    line = "E1127 10:0{}:00.1 1 gc.go:476] lsp lost for pod vm-a.ns, please delete the pod and retry"
+    groups = triage.NameGroups()
+    scan = loglines.scan((line.format(n % 10) for n in range(5000)), now, sink=groups.add)
+    assert (scan.gc_lines, scan.lines, len(groups)) == (5000, [], 1)
+    (only,) = groups.result()
+    assert (only.name, only.event, only.count, only.gc_lines) == ("vm-a.ns", "lost", 5000, (476,))
+    assert (only.first_seen.minute, only.last_seen.minute) == (0, 9)
