@@ -58,6 +58,7 @@ def replay_scope(
     `step` is told each step as it starts (`list`, `nb`, `replay`): `serve` names the step a cycle failed at."""
     from kubectl_ovn_lsp.kube.inventory import list_scope
     from kubectl_ovn_lsp.model.owners import workload_owners
+    from kubectl_ovn_lsp.model.records import SwitchView
     from kubectl_ovn_lsp.model.replay import replay
     from kubectl_ovn_lsp.nb.query import Selection
     from kubectl_ovn_lsp.nb.reader import read_nb
@@ -79,7 +80,13 @@ def replay_scope(
     env.progress(f"replaying GC over {len(inventory.pods)} pods and {len(lookup.ports)} ports…")
     owners = workload_owners(inventory)
     what = f"replaying GC over {len(owners)} owners and {len(lookup.ports)} ports"
-    result = replay(inventory, lookup.ports, context.settings, owners=context.client.deadline.checked(owners, what))
+    result = replay(
+        inventory,
+        lookup.ports,
+        context.settings,
+        owners=context.client.deadline.checked(owners, what),
+        switches=SwitchView.of(lookup),
+    )
     env.progress_done()
     for plural, why in sorted(inventory.unreadable.items()):
         effect = (

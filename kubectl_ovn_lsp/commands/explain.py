@@ -19,7 +19,7 @@ from kubectl_ovn_lsp.errors import PluginError
 from kubectl_ovn_lsp.kube.errors import NotFound
 from kubectl_ovn_lsp.model.inventory import Inventory
 from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, VIP, Owner, pod_scoped, workload_owners
-from kubectl_ovn_lsp.model.records import NbLookup
+from kubectl_ovn_lsp.model.records import NbLookup, SwitchView
 from kubectl_ovn_lsp.nb.query import Selection
 from kubectl_ovn_lsp.options import ExplainOptions
 
@@ -55,7 +55,13 @@ def run(options: ExplainOptions, env: Environment) -> Explanation:
         raise NotFound(_with_hints(str(not_found), context, options)) from None
     lookup = nb_read(plan.selection)
     workload = plan.owner.kind not in (NODE, ORPHAN, VIP)
-    result = replay(plan.inventory, lookup.ports, context.settings, owners=[plan.owner] if workload else [])
+    result = replay(
+        plan.inventory,
+        lookup.ports,
+        context.settings,
+        owners=[plan.owner] if workload else [],
+        switches=SwitchView.of(lookup),
+    )
     item = next(
         (
             i
@@ -133,7 +139,9 @@ def _by_release(plan: Plan, lookup: NbLookup, context: CommandContext) -> tuple[
     from kubectl_ovn_lsp.model.by_release import by_release
     from kubectl_ovn_lsp.model.replay import NbIndex, snapshot_with_ports
 
-    snapshot, _ = snapshot_with_ports(plan.owner, plan.inventory, context.settings, NbIndex(lookup.ports))
+    snapshot, _ = snapshot_with_ports(
+        plan.owner, plan.inventory, context.settings, NbIndex(lookup.ports, SwitchView.of(lookup))
+    )
     table = by_release(snapshot, context.settings)
     return [release_verdict(r) for r in table.ranges], table.fix
 
@@ -202,7 +210,7 @@ def _refuse_a_shadowed_port_name(
 
 def _workload_plan(context: CommandContext, workload: Any, now: datetime) -> Plan:
     from kubectl_ovn_lsp.kube.resolve import workload_inventory
-    from kubectl_ovn_lsp.model import lookups
+    from kubectl_ovn_lsp.model import lookups, port_state
     from kubectl_ovn_lsp.model.errors import ModelError
     from kubectl_ovn_lsp.model.replay import owner_snapshot
 
@@ -217,7 +225,8 @@ def _workload_plan(context: CommandContext, workload: Any, now: datetime) -> Pla
         names, keys = lookups.candidate_lookups(owner_snapshot(owner, inventory, settings), settings)
     except ModelError as exc:  # a missing NAD: reported before any NB connection
         raise BadInput(str(exc)) from None
-    return Plan(inventory, owner, Selection.of(names, keys))
+    switches = port_state.allocation_switches(owner.pods)
+    return Plan(inventory, owner, Selection.of(names, keys, switches))
 
 
 def _pick_owner(owners: list[Owner], workload: Any, keep_vm_ip: bool) -> Owner:
@@ -235,10 +244,14 @@ def _pick_owner(owners: list[Owner], workload: Any, keep_vm_ip: bool) -> Owner:
 
 def _node_plan(context: CommandContext, name: str, now: datetime) -> Plan:
     from kubectl_ovn_lsp.kube.resolve import node_inventory
+    from kubectl_ovn_lsp.model import port_state
     from kubectl_ovn_lsp.model.gc_nodes import node_port_name
 
     inventory = node_inventory(context.client, name, now)
-    return Plan(inventory, Owner(NODE, "", name), Selection.of([node_port_name(name), *inventory.ovn_eips], []))
+    switches = port_state.allocation_switches(inventory.nodes.values())
+    return Plan(
+        inventory, Owner(NODE, "", name), Selection.of([node_port_name(name), *inventory.ovn_eips], [], switches)
+    )
 
 
 def _vip_plan(context: CommandContext, name: str, now: datetime) -> Plan:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kubectl_ovn_lsp.model.port_state import REPAIR_MARK
 from kubectl_ovn_lsp.model.snapshot import DEGRADED, DELETION_RISK, FALSE_POSITIVE, LOST, OK, STALE, PortFinding
 
 ADVICE: dict[str, str] = {
@@ -101,6 +102,12 @@ ADVICE: dict[str, str] = {
         "nothing repairs it. Re-create Subnet {subnet}, or delete the pod so it is allocated on an existing "
         "Subnet."
     ),
+    "PORT1": "{port} sits on the wrong logical switch for its owner. {repair}",
+    "PORT2": "{port} carries another MAC than its owner was allocated. {repair}",
+    "PORT3": "{port} carries other IP addresses than its owner was allocated. {repair}",
+    "PORT4": "{port}'s port_security drops its owner's traffic. {repair}",
+    "PORT5": "{port} has no port_security although its owner asks for it. {repair}",
+    "PORT6": "{port}'s external_ids:ls names another switch than the one holding it. {repair}",
     "MIG1": (
         "The live migration cannot carry {port}: this release sets the migration options "
         "(requested-chassis=<src>,<dst>, activation-strategy=rarp) only on <vm>.<ns>, never on an attachment "
@@ -162,7 +169,8 @@ def advice_for(verdict: str, findings: Iterable[PortFinding]) -> tuple[str, ...]
         text = ADVICE.get(finding.reason or "")
         if text is None:
             continue
-        line = text.format(port=finding.name, subnet=finding.logical_switch or "(unnamed)")
+        repair = finding.detail.split(REPAIR_MARK, 1)[-1] if REPAIR_MARK in finding.detail else ""
+        line = text.format(port=finding.name, subnet=finding.logical_switch or "(unnamed)", repair=repair).strip()
         if line not in out:
             out.append(line)
     gone = [f for f in findings if f.verdict == DELETION_RISK and not f.in_nb]

@@ -11,11 +11,23 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kubectl_ovn_lsp.model import port_state
 from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.gc_list import LOST_LINE, gc_active, gc_lists, skips_delete
 from kubectl_ovn_lsp.model.gc_pods import node_port_names
-from kubectl_ovn_lsp.model.records import NbPort
-from kubectl_ovn_lsp.model.snapshot import FALSE_POSITIVE, LOST, NO_PORT, OK, STALE, Judgement, port_finding, worst
+from kubectl_ovn_lsp.model.records import NbPort, SwitchView
+from kubectl_ovn_lsp.model.snapshot import (
+    FALSE_POSITIVE,
+    LOST,
+    NO_PORT,
+    OK,
+    STALE,
+    Decision,
+    Judgement,
+    PortFinding,
+    port_finding,
+    worst,
+)
 
 NODE_PREFIX = "node-"
 NODE_NETWORK = "join"
@@ -36,9 +48,15 @@ def node_port_name(node_name: str) -> str:
 
 
 def judge_node(
-    node: Mapping[str, Any], ports: Mapping[str, NbPort], eip_names: Iterable[str], settings: ControllerSettings
+    node: Mapping[str, Any],
+    ports: Mapping[str, NbPort],
+    eip_names: Iterable[str],
+    settings: ControllerSettings,
+    switches: SwitchView | None = None,
 ) -> Judgement:
-    """The node's port(s): expected by GC?, in NB?, listed? → ok / lost / false-positive (FP6) / stale / no-port."""
+    """The node's port(s): expected by GC?, in NB?, listed? → ok / lost / false-positive (FP6) / stale / no-port;
+    a present `node-<n>` that differs from the Node's allocation annotations is PORT1–PORT3 (model/port_state.py:
+    no release from v1.12.0 repairs it, kubeovn/kube-ovn#5172)."""
     name = str((node.get("metadata") or {}).get("name") or "")
     eips = set(eip_names)
     expected = set(node_port_names([node], eips, settings.behaviour))
@@ -49,11 +67,14 @@ def judge_node(
         port = ports.get(port_name)
         listed = port is not None and gc_lists(port, settings)
         wanted = port_name in expected and active
+        decision = _verdict(port, listed, wanted, port_name in expected, active, settings)
+        if decision[0] == OK and port is not None and port_name == node_port_name(name):
+            decision = _state(node, name, port, settings, switches or SwitchView()) or decision
         findings.append(
             port_finding(
                 port_name,
                 port,
-                _verdict(port, listed, wanted, port_name in expected, active, settings),
+                decision,
                 provider="ovn",
                 network=NODE_NETWORK,
                 sources=("node",),
@@ -65,7 +86,12 @@ def judge_node(
     lost = tuple(f.name for f in findings if f.expected_by_gc and not f.listed_by_gc)
     delete = tuple(f.name for f in findings if f.verdict == STALE)
     verdict = worst([f.verdict for f in findings])
-    advice = {LOST: LOST_ADVICE, FALSE_POSITIVE: _fp6_advice()}.get(verdict) or (STALE_ADVICE if delete else OK_ADVICE)
+    state = [f for f in findings if (f.reason or "").startswith("PORT")]
+    advice = (
+        state_advice(state[0], settings)
+        if state
+        else {LOST: LOST_ADVICE, FALSE_POSITIVE: _fp6_advice()}.get(verdict) or (STALE_ADVICE if delete else OK_ADVICE)
+    )
     return Judgement(
         port_owner=node_port_name(name),
         target_kind="Node",
@@ -78,6 +104,28 @@ def judge_node(
         verdict=verdict,
         advice=(advice,),
     )
+
+
+def _state(
+    node: Mapping[str, Any], name: str, port: NbPort, settings: ControllerSettings, switches: SwitchView
+) -> Decision | None:
+    alloc = port_state.allocation(node, "ovn", f"node {name}")
+    if alloc is None:
+        return None
+    return port_state.judge_state(port, alloc, switches, settings.behaviour, port_state.NODE)
+
+
+def state_advice(finding: PortFinding, settings: ControllerSettings) -> str:
+    """The node port differs from the Node's annotations: what repairs it, and the race #5172 closes."""
+    fix = (
+        "this release deletes a leftover port before it allocates a Node (#5172), so the race that leaves one "
+        "behind is closed; this mismatch is older or has another cause"
+        if settings.behaviour.node_stale_port_deleted
+        else "the race that leaves it behind (a new leader re-allocates a Node whose annotation patch failed, and "
+        "the old port stays) is closed from v1.13.11 and v1.14.0 (kubeovn/kube-ovn#5172)"
+    )
+    repair = finding.detail.split(port_state.REPAIR_MARK, 1)[-1]
+    return f"{finding.name} does not carry the Node's address: {repair} Note that {fix}."
 
 
 def _verdict(

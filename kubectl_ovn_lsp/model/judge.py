@@ -8,8 +8,10 @@ deletes listed ∖ expected on the second run; "needed" separates a false alarm 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from kubectl_ovn_lsp.model import migration as mig
+from kubectl_ovn_lsp.model import port_state
 from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.deletion import (
@@ -21,9 +23,10 @@ from kubectl_ovn_lsp.model.deletion import (
     stale_detail,
 )
 from kubectl_ovn_lsp.model.false_positives import false_positive
+from kubectl_ovn_lsp.model.gc_pods import is_pod_alive, statefulset_owner
 from kubectl_ovn_lsp.model.nad import KIND_IPAM, KIND_KUBE_OVN, network_of_provider
 from kubectl_ovn_lsp.model.naming import OVN_PROVIDER, port_name
-from kubectl_ovn_lsp.model.port_rows import SOURCE_NB, Collected, Row, collect, has_allocation
+from kubectl_ovn_lsp.model.port_rows import MIGRATION_LABEL, SOURCE_NB, Collected, Row, collect, has_allocation
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.snapshot import (
     DELETION_RISK,
@@ -157,14 +160,41 @@ def _finding(step: Pass, name: str) -> PortFinding:
 
 def _decide(step: Pass, row: Row, port: NbPort | None, listed: bool) -> Decision:
     """One port's verdict: GC's view (`_gc_verdict`), then, for a present, needed, kept port of a VM named
-    port being live-migrated, the options the running release sets (model/migration.py)."""
+    port being live-migrated, the options the running release sets (model/migration.py), then, for any present,
+    needed, kept port, its state against the owner's allocation (model/port_state.py): the worse one wins."""
     decision = _gc_verdict(step, row, port, listed)
     col = step.col
     vm_named = col.vm_name is not None and col.owner == col.vm_name
     if decision[0] == OK and port is not None and listed and row.needed and step.migration is not None and vm_named:
         primary = port_name(col.vm_name or col.owner, step.snapshot.namespace, OVN_PROVIDER)
-        return mig.judge_port(mig.shape_of(col.behaviour), step.migration, port, primary)
+        decision = mig.judge_port(mig.shape_of(col.behaviour), step.migration, port, primary)
+    if port is not None and listed and row.needed and severity(decision[0]) < severity(LOST):
+        state = _port_state(step, row, port, vm_named)
+        if state is not None and severity(state[0]) > severity(decision[0]):
+            return state
     return decision
+
+
+def _port_state(step: Pass, row: Row, port: NbPort, vm_named: bool) -> Decision | None:
+    """The port against the allocation of the pod that uses it (the serving pod first: a migration target has the
+    same values), and what repairs it for this kind of owner."""
+    names = {e.pod: e.provider for e in row.pod_entries}
+    pods = [p for p in step.snapshot.pods if (p.get("metadata") or {}).get("name") in names]
+    now = step.snapshot.now
+
+    def order(pod: dict[str, Any]) -> tuple[bool, bool]:
+        return not is_pod_alive(pod, now), MIGRATION_LABEL in ((pod.get("metadata") or {}).get("labels") or {})
+
+    pods.sort(key=order)
+    for pod in pods:
+        meta = pod.get("metadata") or {}
+        source = f"pod {meta.get('namespace', '')}/{meta.get('name', '')}"
+        alloc = port_state.allocation(pod, names[str(meta.get("name"))], source)
+        if alloc is None:
+            continue
+        owner = port_state.VM if vm_named else port_state.STATEFULSET if statefulset_owner(pod) else port_state.POD
+        return port_state.judge_state(port, alloc, step.snapshot.switches, step.col.behaviour, owner)
+    return None
 
 
 def _judgement(step: Pass, findings: list[PortFinding]) -> Judgement:

@@ -111,6 +111,39 @@ REASONS: tuple[Reason, ...] = (
         "LOST1", verdicts.LOST.name, "the pod is allocated on a Subnet that does not exist: no port, nothing repairs it"
     ),
     Reason(
+        "PORT1",
+        verdicts.LOST.name,
+        "the port is on another logical switch than the Subnet its owner is allocated on: on that Subnet the owner "
+        "has no port",
+        "moved by the allocation from v1.12.18, v1.13.0 (#4199); #3424",
+    ),
+    Reason(
+        "PORT2",
+        verdicts.LOST.name,
+        "the port's MAC differs from the owner's allocation (mac_address): OVN delivers the owner's frames nowhere",
+        "a node port's race: v1.13.11, v1.14.0 (#5172; no release repairs one)",
+    ),
+    Reason(
+        "PORT3",
+        verdicts.DEGRADED.name,
+        "the port's IP addresses differ from the owner's allocation (ip_address)",
+    ),
+    Reason(
+        "PORT4",
+        verdicts.LOST.name,
+        "port_security allows other addresses than the owner's allocation: OVN drops the owner's traffic",
+    ),
+    Reason(
+        "PORT5",
+        verdicts.DEGRADED.name,
+        "no port_security although the owner asks for it (<p>.kubernetes.io/port_security=true)",
+    ),
+    Reason(
+        "PORT6",
+        verdicts.DEGRADED.name,
+        "external_ids:ls does not name the switch that holds the port (GC's delete and the allocation act on it)",
+    ),
+    Reason(
         "MIG1",
         verdicts.DEGRADED.name,
         "live migration: the release sets the migration options only on <vm>.<ns>, never on this attachment port",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ class NbPort:
     addresses: tuple[str, ...] = ()
     options: Mapping[str, str] = field(default_factory=dict)
     uuid: str = ""
+    port_security: tuple[str, ...] = ()
 
     @property
     def logical_switch(self) -> str | None:
@@ -40,3 +42,50 @@ class NbLookup:
     endpoint: str  # "namespace/pod" for exec, the remote that answered for direct
     leader_only: bool
     notes: tuple[str, ...] = ()  # what the reader must know (a member that failed, a fallback that was used)
+    # Logical_Switch name -> the UUIDs of the ports it holds, for the switches read (every switch for a full read,
+    # the owner's Subnets for explain); a switch missing here was not read or does not exist (see `every_switch`)
+    switches: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    every_switch: bool = False  # `switches` holds every Logical_Switch of NB (a name not in it does not exist)
+
+
+@dataclass(frozen=True)
+class SwitchView:
+    """Which Logical_Switch holds which port, as far as NB was read: every switch (audit, triage: `complete`), or
+    the Subnets an owner is allocated on (explain). Unknown is None, never a guess.
+
+    Why it matters: Kube-OVN's GC and allocation act on the switch `external_ids:ls` names, while OVN forwards on
+    the switch that holds the port (docs/kube-ovn-facts.md, "Port state", "GC cycles that cannot complete").
+    """
+
+    ports_of: Mapping[str, frozenset[str]] = field(default_factory=dict)  # switch name -> port UUIDs it holds
+    complete: bool = False
+
+    @classmethod
+    def of(cls, lookup: NbLookup) -> SwitchView:
+        return cls(lookup.switches, lookup.every_switch)
+
+    def holds(self, switch: str, uuid: str) -> bool | None:
+        """Whether `switch` holds the port; None when that switch was not read (and is not known to be absent)."""
+        held = self.ports_of.get(switch)
+        if held is None:
+            return False if self.complete else None
+        return uuid in held
+
+    def exists(self, switch: str) -> bool | None:
+        if switch in self.ports_of:
+            return True
+        return False if self.complete else None
+
+    def holders(self, uuid: str) -> tuple[str, ...] | None:
+        """Every switch holding the port (complete views only; None otherwise)."""
+        if not self.complete:
+            return None
+        return self._inverse.get(uuid, ())
+
+    @functools.cached_property
+    def _inverse(self) -> dict[str, tuple[str, ...]]:
+        out: dict[str, tuple[str, ...]] = {}
+        for name in sorted(self.ports_of):
+            for uuid in self.ports_of[name]:
+                out[uuid] = out.get(uuid, ()) + (name,)
+        return out

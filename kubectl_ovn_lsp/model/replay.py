@@ -37,7 +37,7 @@ from kubectl_ovn_lsp.model.judge import judge
 from kubectl_ovn_lsp.model.orphans import OrphanKey, is_gc_relevant, judge_orphan, orphan_key
 from kubectl_ovn_lsp.model.owners import LAUNCHER_OWNER, NODE, ORPHAN, POD, VIP, VM, VMI, Owner, workload_owners
 from kubectl_ovn_lsp.model.port_rows import Collected, collect
-from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.model.records import NbPort, SwitchView
 from kubectl_ovn_lsp.model.snapshot import Judgement, WorkloadSnapshot
 from kubectl_ovn_lsp.model.transient import mark_transient
 from kubectl_ovn_lsp.model.verdicts import ERROR
@@ -69,10 +69,11 @@ class Replay:
 
 
 class NbIndex:
-    """NB ports by name and by `external_ids:pod` key: built once, read per owner."""
+    """NB ports by name and by `external_ids:pod` key, and which switch holds which: built once, read per owner."""
 
-    def __init__(self, ports: Iterable[NbPort]) -> None:
+    def __init__(self, ports: Iterable[NbPort], switches: SwitchView | None = None) -> None:
         self.ports = tuple(ports)
+        self.switches = switches or SwitchView()
         self.by_name = {p.name: p for p in self.ports}
         self.by_key: dict[str, list[NbPort]] = {}
         for port in self.ports:
@@ -123,7 +124,7 @@ def snapshot_with_ports(
     snapshot = owner_snapshot(owner, inventory, settings)
     collected = collect(snapshot, settings)
     names, keys = lookups.candidates_of(snapshot, collected)
-    return replace(snapshot, nb_ports=nb.select(names, keys)), collected
+    return replace(snapshot, nb_ports=nb.select(names, keys), switches=nb.switches), collected
 
 
 def _unreadable_dependency(owner: Owner, inventory: Inventory, settings: ControllerSettings) -> str | None:
@@ -178,10 +179,11 @@ def replay(
     settings: ControllerSettings,
     *,
     owners: Iterable[Owner] | None = None,
+    switches: SwitchView | None = None,
 ) -> Replay:
     """Judge `owners` (default: every workload owner of the inventory), every Vip and Node, and the unclaimed
-    ports (orphans)."""
-    nb = NbIndex(nb_ports)
+    ports (orphans). `switches`: which Logical_Switch holds which port, as far as NB was read."""
+    nb = NbIndex(nb_ports, switches)
     items = [
         judge_owner(o, inventory, settings, nb) for o in (workload_owners(inventory) if owners is None else owners)
     ]
@@ -214,7 +216,7 @@ def _nodes(inventory: Inventory, nb: NbIndex, settings: ControllerSettings) -> l
         node_owner = Owner(NODE, "", name)
         try:
             node = inventory.nodes[name]
-            judged_node = judge_node(node, nb.by_name, eips, settings)
+            judged_node = judge_node(node, nb.by_name, eips, settings, nb.switches)
             items.append(Item(node_owner, mark_transient(judged_node, [(f"node {name}", node)], inventory.now)))
         except (TypeError, ValueError, AttributeError, KeyError) as exc:
             items.append(Item(node_owner, error=f"node {name}: malformed object ({type(exc).__name__}: {exc})"))

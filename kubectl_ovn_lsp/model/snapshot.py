@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from kubectl_ovn_lsp.model import verdicts
-from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.model.records import NbPort, SwitchView
 
 # Port verdict words (model/verdicts.py holds their severity, exit code and colour).
 OK, LOST, FALSE_POSITIVE, STALE, DELETION_RISK, NO_PORT, DEGRADED = (
@@ -37,6 +37,7 @@ class WorkloadSnapshot:
     subnets: Mapping[str, dict[str, Any]]  # every Subnet by name
     statefulsets: Mapping[tuple[str, str], dict[str, Any] | None] = field(default_factory=dict)  # None = not found
     nb_ports: tuple[NbPort, ...] = ()  # NB rows found by candidate name or external_ids:pod
+    switches: SwitchView = field(default_factory=SwitchView)  # which switch holds which port, as far as read
     now: datetime = field(default_factory=lambda: datetime.now().astimezone())
 
 

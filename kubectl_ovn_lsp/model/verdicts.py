@@ -36,7 +36,13 @@ DEGRADED = Verdict(
     "33",
     "present and kept, but not in the state the running release sets for what the workload does now",
 )
-LOST = Verdict("lost", 3, 3, "31", "a port the workload needs is missing from NB")
+LOST = Verdict(
+    "lost",
+    3,
+    3,
+    "31",
+    "a port the workload needs is missing from NB, or present where or as traffic cannot reach it (PORT1, PORT2, PORT4)",
+)
 DELETION_RISK = Verdict("deletion-risk", 4, 5, "1;31", "GC deletes (or already deleted) a port the workload needs")
 
 VERDICTS: tuple[Verdict, ...] = (OK, NO_PORT, STALE, ERROR, FALSE_POSITIVE, DEGRADED, LOST, DELETION_RISK)

@@ -33,7 +33,7 @@ from kubectl_ovn_lsp.nb.errors import (
     NbTlsError,
     NbUnreachable,
 )
-from kubectl_ovn_lsp.nb.query import DB_NAME, Selection, ports_of_results, selection_transaction
+from kubectl_ovn_lsp.nb.query import DB_NAME, Selection, lookup_of_results, selection_transaction
 
 RECV_SIZE = 1 << 20
 
@@ -191,11 +191,16 @@ def read_direct(
             failures.append(f"{remote}: {_os_reason(exc)}")
             continue
         try:
-            ports = ports_of_results(results)
+            ports, switches = lookup_of_results(results)
         except NbQueryError as exc:
             raise NbSchemaError(f"NB {remote}: {exc}") from None
         return NbLookup(
-            ports=tuple(sorted(ports, key=lambda p: (p.name, p.uuid))), via="direct", endpoint=remote, leader_only=False
+            ports=tuple(sorted(ports, key=lambda p: (p.name, p.uuid))),
+            via="direct",
+            endpoint=remote,
+            leader_only=False,
+            switches=switches,
+            every_switch=selection.every_port,
         )
     label = ",".join(parts)
     if tls_resets and len(tls_resets) == len(failures):
@@ -216,12 +221,13 @@ def lookup_direct(
     pod_keys: Iterable[str],
     timeout: float | Deadline | None,
     ssl: NbSslFiles | None = None,
+    switches: Iterable[str] = (),
 ) -> NbLookup:
     """The ports named `names` or whose `external_ids:pod` is in `pod_keys` (explain's selection), read by
     ovsdbapp's IDL with conditional monitoring (`nb/monitor.py`, which refuses an empty selection)."""
     from kubectl_ovn_lsp.nb.monitor import monitor_lookup
 
-    return monitor_lookup(remotes, names, pod_keys, timeout, ssl)
+    return monitor_lookup(remotes, names, pod_keys, timeout, ssl, switches)
 
 
 def probe(remotes: str, timeout: float | Deadline | None, ssl: NbSslFiles | None) -> None:

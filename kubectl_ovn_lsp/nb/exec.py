@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from kubectl_ovn_lsp.errors import PluginError, quote_name
 from kubectl_ovn_lsp.kube.client import PODS, KubeClient
 from kubectl_ovn_lsp.kube.errors import KubeApiError
-from kubectl_ovn_lsp.model.records import NbLookup
+from kubectl_ovn_lsp.model.records import NbLookup, NbPort
 from kubectl_ovn_lsp.nb import query as nb_query
 from kubectl_ovn_lsp.nb.errors import NbQueryError, NbUnavailable, OvnCentralNotFound
 
@@ -73,7 +73,7 @@ def read_via_exec(client: KubeClient, ovn_namespace: str, selection: nb_query.Se
     failures: list[str] = []
     for candidate in candidates:
         try:
-            ports = _read(client, ovn_namespace, candidate.name, selection)
+            ports, switches = _read(client, ovn_namespace, candidate.name, selection)
         except (NbUnavailable, KubeApiError) as exc:
             failures.append(f"{candidate.describe}: {_reason(exc, ovn_namespace, candidate.name)}")
             continue
@@ -84,6 +84,8 @@ def read_via_exec(client: KubeClient, ovn_namespace: str, selection: nb_query.Se
             endpoint=f"{ovn_namespace}/{candidate.name}",
             leader_only=leader_only,
             notes=tuple(_notes(candidate, candidates, failures)),
+            switches=switches,
+            every_switch=selection.every_port,
         )
     if len(failures) == 1:
         raise NbUnavailable(endpoint=f"{ovn_namespace}/{candidates[0].name}", reason=failures[0].split(": ", 1)[1])
@@ -92,7 +94,9 @@ def read_via_exec(client: KubeClient, ovn_namespace: str, selection: nb_query.Se
     )
 
 
-def _read(client: KubeClient, namespace: str, pod: str, selection: nb_query.Selection) -> tuple:
+def _read(
+    client: KubeClient, namespace: str, pod: str, selection: nb_query.Selection
+) -> tuple[tuple[NbPort, ...], dict[str, frozenset[str]]]:
     argv = nb_query.selection_argv(selection, timeout=client.deadline.whole_seconds())
     nb_query.check_allowed_argv(argv)  # the only command this plugin ever runs in a pod
     result = client.exec(namespace, pod, CONTAINER, argv)
@@ -101,7 +105,7 @@ def _read(client: KubeClient, namespace: str, pod: str, selection: nb_query.Sele
         reason = " ".join((result.stderr or result.stdout).split()) or f"exit code {result.exit_code}"
         raise NbUnavailable(endpoint=endpoint, reason=f"ovsdb-client query failed: {reason}")
     try:
-        return nb_query.parse_query_output(result.stdout)
+        return nb_query.parse_lookup(result.stdout)
     except NbQueryError as exc:
         raise NbUnavailable(endpoint=endpoint, reason=str(exc)) from None
 

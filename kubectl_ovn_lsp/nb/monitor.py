@@ -2,14 +2,14 @@
 
 ovsdbapp provides the IDL class (`OvsdbIdl`) and the schema helper; we do not use its API/Connection layer:
 ovsdbapp keeps one connection per API class (a second API object silently reuses the first) and runs a thread
-that must be stopped. Here one IDL registers only the five columns read, on Logical_Switch_Port only, with a
-condition (OR of `name == x` and `external_ids includes {pod: key}`) sent in the first monitor request, so the
-server sends only matching rows (~0.2 s at 50,000 ports). `leader_only=False`: any raft member answers, which
-matters right after a leader dies. The IDL is only polled: it never opens a transaction, so it cannot write.
-A probe first (one `transact` holding only `abort`, `nb/direct.py`) names a refused or unknown remote or a
-certificate problem at once, where python-ovs would retry it until the deadline. Reading every port (audit,
-triage) is `nb/direct.py`'s `select` instead: a full IDL sync of 50,000 ports takes 20–24 s and ~300 MB.
-`ovs` is imported lazily.
+that must be stopped. Here one IDL registers only the columns read, on Logical_Switch_Port (with a condition: OR
+of `name == x` and `external_ids includes {pod: key}`) and, when asked, Logical_Switch (`name == s`), sent in the
+first monitor request, so the server sends only matching rows (~0.2 s at 50,000 ports). `leader_only=False`:
+any raft member answers, which matters right after a leader dies. The IDL is only polled: it never opens a
+transaction, so it cannot write. A probe first (one `transact` holding only `abort`, `nb/direct.py`) names a
+refused or unknown remote or a certificate problem at once, where python-ovs would retry it until the deadline.
+Reading every port (audit, triage) is `nb/direct.py`'s `select` instead: a full IDL sync of 50,000 ports takes
+20–24 s and ~300 MB. `ovs` is imported lazily.
 """
 
 from __future__ import annotations
@@ -21,9 +21,9 @@ from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.model.records import NbLookup, NbPort
 from kubectl_ovn_lsp.nb.direct import NbSslFiles, check_remotes, probe
 from kubectl_ovn_lsp.nb.errors import NbSchemaError, NbUnreachable
-from kubectl_ovn_lsp.nb.query import DB_NAME, TABLE
+from kubectl_ovn_lsp.nb.query import DB_NAME, SWITCH_COLUMNS, SWITCH_TABLE, TABLE
 
-COLUMNS = ["name", "type", "external_ids", "addresses", "options"]
+COLUMNS = ["name", "type", "external_ids", "addresses", "options", "port_security"]
 
 
 def _set_ssl(ssl: NbSslFiles | None) -> None:
@@ -103,6 +103,7 @@ def _row_to_port(row: Any) -> NbPort:
         addresses=tuple(row.addresses),
         options=dict(row.options),
         uuid=str(row.uuid),
+        port_security=tuple(row.port_security),
     )
 
 
@@ -112,10 +113,12 @@ def monitor_lookup(
     pod_keys: Iterable[str],
     timeout: float | Deadline | None,
     ssl: NbSslFiles | None = None,
+    switches: Iterable[str] = (),
 ) -> NbLookup:
-    """Read the Logical_Switch_Ports named `names` or whose `external_ids:pod` is in `pod_keys`, from any
-    member of `remotes`. `timeout` is the command's Deadline (or seconds): raises NbUnreachable when nothing
-    answers before it runs out, NbTlsError at once when TLS cannot work."""
+    """Read the Logical_Switch_Ports named `names` or whose `external_ids:pod` is in `pod_keys`, and the
+    Logical_Switches named `switches` (their `ports` as far as they hold the ports read: the IDL drops references
+    to rows it does not monitor), from any member of `remotes`. `timeout` is the command's Deadline (or seconds):
+    raises NbUnreachable when nothing answers before it runs out, NbTlsError at once when TLS cannot work."""
     names, pod_keys = list(names), list(pod_keys)
     if not names and not pod_keys:
         raise ValueError("lookup_direct needs at least one port name or pod key")
@@ -127,14 +130,19 @@ def monitor_lookup(
     probe(remotes, deadline, ssl)
     try:
         with deadline.guard(f"NB {label}"):
-            return _read(parts, label, names, pod_keys, deadline, ssl)
+            return _read(parts, label, (names, pod_keys, sorted(set(switches))), deadline, ssl)
     except OSError as exc:  # python-ovs lets some socket/TLS errors through its reconnect loop
         raise NbUnreachable(f"NB {label}: {type(exc).__name__}: {' '.join(str(exc).split())}") from None
 
 
 def _read(
-    parts: list[str], label: str, names: list[str], pod_keys: list[str], deadline: Deadline, ssl: NbSslFiles | None
+    parts: list[str],
+    label: str,
+    wanted: tuple[list[str], list[str], list[str]],
+    deadline: Deadline,
+    ssl: NbSslFiles | None,
 ) -> NbLookup:
+    names, pod_keys, switch_names = wanted
     _set_ssl(ssl)
     from ovsdbapp.backend.ovs_idl.connection import OvsdbIdl
     from ovsdbapp.backend.ovs_idl.idlutils import create_schema_helper
@@ -146,11 +154,15 @@ def _read(
     if missing:
         raise NbSchemaError(f"{label}: {TABLE} lacks column(s) {', '.join(missing)}")
     helper.register_columns(TABLE, COLUMNS)
+    if switch_names:
+        helper.register_columns(SWITCH_TABLE, list(SWITCH_COLUMNS))
     # The member that just answered goes first, so the IDL does not retry a dead one (e.g. a killed leader).
     ordered = [answered] + [r for r in parts if r != answered]
     idl = OvsdbIdl(",".join(ordered), helper, leader_only=False)
     try:
         idl.cond_change(TABLE, _condition(names, pod_keys))
+        if switch_names:
+            idl.cond_change(SWITCH_TABLE, [["name", "==", n] for n in switch_names])
         while not (idl.state == idl.IDL_S_MONITORING and idl.change_seqno > 0):
             if deadline.expired():
                 raise NbUnreachable(f"NB {label} did not answer within {deadline.budget} (--request-timeout)")
@@ -160,7 +172,11 @@ def _read(
         ports = tuple(
             sorted((_row_to_port(r) for r in idl.tables[TABLE].rows.values()), key=lambda p: (p.name, p.uuid))
         )
+        held = {
+            str(r.name): frozenset(str(p.uuid) for p in r.ports)
+            for r in (idl.tables[SWITCH_TABLE].rows.values() if switch_names else ())
+        }
         endpoint = idl.session_name()
     finally:
         idl.close()
-    return NbLookup(ports=ports, via="direct", endpoint=endpoint, leader_only=False)
+    return NbLookup(ports=ports, via="direct", endpoint=endpoint, leader_only=False, switches=held)

@@ -42,6 +42,8 @@ def read_nb(
         try:
             if selection.every_port:  # audit, triage: one select (a full IDL sync would take 20 s)
                 return direct.read_direct(options.target, selection, timeout, ssl=files)
-            return direct.lookup_direct(options.target, selection.names, selection.pod_keys, timeout, ssl=files)
+            return direct.lookup_direct(
+                options.target, selection.names, selection.pod_keys, timeout, ssl=files, switches=selection.switches
+            )
         except NbDirectError as exc:
             raise NbUnavailable(f"OVN {exc}") from None  # the message already names the remote(s)

@@ -138,8 +138,8 @@ def _transact_ops(request: str) -> list[str]:
 
 def test_reads_never_commit(nb, nb_dump) -> None:
     """explain's read: a probe (a transact holding only `abort`) then ovsdbapp's conditional monitor; audit's read:
-    one transact of `select`s on Logical_Switch_Port ending in `abort` (what `ovsdb-client query` sends). No
-    request could commit, and the NB is byte-identical afterwards."""
+    one transact of `select`s on Logical_Switch and Logical_Switch_Port ending in `abort` (what `ovsdb-client query`
+    sends). No request could commit, and the NB is byte-identical afterwards."""
     before = nb_dump(nb)  # ovsdb-client dump itself sends a (select-only) transact: keep it out of the window
     small = _requests(nb, lambda: lookup_direct(nb.remotes, [VM_PORT], ["test-ns/vm-a"], timeout=5))
     transacts = [r for r in small if 'method="transact"' in r]
@@ -147,7 +147,8 @@ def test_reads_never_commit(nb, nb_dump) -> None:
     assert any('method="monitor_cond' in r for r in small), small
     full = _requests(nb, lambda: read_direct(nb.remotes, Selection(every_port=True), 5))
     assert len(full) == 1 and 'method="transact"' in full[0], full
-    assert _transact_ops(full[0]) == ["select", "abort"] and '"table":"Logical_Switch_Port"' in full[0]
+    assert _transact_ops(full[0]) == ["select", "select", "abort"] and '"table":"Logical_Switch_Port"' in full[0]
+    assert '"table":"Logical_Switch"' in full[0]
     assert nb_dump(nb) == before
 
 

@@ -141,3 +141,16 @@ def test_wire_values_parse() -> None:
     assert a.addresses == ("m1 10.0.0.1", "m2 10.0.0.2") and a.pod_key == "ns/a"
     assert a.uuid == "11111111-1111-1111-1111-111111111111"
     assert b.addresses == ("unknown",) and b.options == {"network_name": "x"} and b.type == "localnet"
+
+
+def test_the_switch_selects_read_which_switch_holds_each_port(nb) -> None:
+    """explain asks for the owner's Subnets: their `ports` come back with the port rows in one query, and
+    `port_security` is read (an empty set here, as Kube-OVN writes it without the port_security annotation)."""
+    from kubectl_ovn_lsp.nb.query import Selection, parse_lookup, selection_argv
+
+    argv = selection_argv(Selection.of([VM_PORT], [], ["subnet-a", "no-such-switch"]), timeout=5)
+    check_allowed_argv(argv)
+    ports, switches = parse_lookup(_run(nb, argv))
+    (port,) = ports
+    assert set(switches) == {"subnet-a"} and port.uuid in switches["subnet-a"]
+    assert port.port_security == ()

@@ -56,13 +56,16 @@ def nad(
     }
 
 
-def allocated(provider: str, ls: str | None, ip: str = "10.16.0.12", *, routed: bool = True) -> dict[str, str]:
-    """The annotations the controller writes for one allocated provider (`ls=None`: IPAM/non-OVN subnet)."""
+def allocated(
+    provider: str, ls: str | None, ip: str = "10.16.0.12", *, routed: bool = True, mac: str = "00:00:00:5A:1B:2C"
+) -> dict[str, str]:
+    """The annotations the controller writes for one allocated provider (`ls=None`: IPAM/non-OVN subnet). A port
+    built for it must carry `address(ip, mac)`: the controller writes both from the same allocation."""
     p = provider
     out = {
         f"{p}.kubernetes.io/allocated": "true",
         f"{p}.kubernetes.io/ip_address": ip,
-        f"{p}.kubernetes.io/mac_address": "00:00:00:5A:1B:2C",
+        f"{p}.kubernetes.io/mac_address": mac,
         f"{p}.kubernetes.io/cidr": "10.16.0.0/16",
         f"{p}.kubernetes.io/gateway": "10.16.0.1",
     }
@@ -216,6 +219,11 @@ def multus_net(name: str, network_name: str, *, default: bool = False) -> dict:
     if default:
         multus["default"] = True
     return {"name": name, "multus": multus}
+
+
+def address(ip: str = "10.16.0.12", mac: str = "00:00:00:5A:1B:2C") -> str:
+    """The port's `addresses` entry `buildLogicalSwitchPort` writes for an allocation (`allocated`)."""
+    return f"{mac.lower()} {ip}"
 
 
 def nb_port(

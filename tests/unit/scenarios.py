@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from factories import allocated, launcher, multus_net, nad, nb_port, pod, snapshot, subnet, vm
+from factories import address, allocated, launcher, multus_net, nad, nb_port, pod, snapshot, subnet, vm
 
 from kubectl_ovn_lsp.model.snapshot import WorkloadSnapshot
 
@@ -29,7 +29,12 @@ def tc2(
         **allocated("attachnet.default.ovn", "attach-subnet", "172.17.0.11"),
     }
     names = ("p1.default", "p1.default.attachnet.default.ovn") if nb_names is None else nb_names
-    nb = [nb_port(n, "default", "p1", "attach-subnet" if "attachnet" in n else "ovn-default") for n in names]
+    nb = [
+        nb_port(n, "default", "p1", "attach-subnet", address=address("172.17.0.11"))
+        if "attachnet" in n
+        else nb_port(n, "default", "p1", "ovn-default")
+        for n in names
+    ]
     return snapshot(
         "default",
         "Pod",
@@ -67,7 +72,10 @@ def tc4_vm() -> dict:
 def tc4(*, keep_vm_ip: bool = True, running: bool = True, target: str = "VirtualMachine") -> WorkloadSnapshot:
     """#5087: VM whose only network is a Multus default network (kube-ovn NAD subnet-a)."""
     provider = "subnet-a.test-ns.ovn"
-    ann = {"v1.multus-cni.io/default-network": "test-ns/subnet-a", **allocated(provider, "subnet-a", "172.17.0.10")}
+    ann = {
+        "v1.multus-cni.io/default-network": "test-ns/subnet-a",
+        **allocated(provider, "subnet-a", "172.17.0.10", mac="00:00:00:0A:00:02"),
+    }
     if keep_vm_ip:
         ann[f"{provider}.kubernetes.io/virtualmachine"] = "vm-a"
     launcher_pod = launcher("vm-a", "test-ns", ann)
@@ -120,7 +128,7 @@ def tc5(
                 [{"interface": "pod7e0055a6880", "name": "nad-a", "namespace": "vmns"}]
             ),
             **allocated("ovn", "ovn-default"),
-            **allocated(provider, "subnet-nad-a", "172.19.0.3"),
+            **allocated(provider, "subnet-nad-a", "172.19.0.3", mac="00:00:00:0B:00:03"),
             "ovn.kubernetes.io/virtualmachine": "vm1",
             f"{provider}.kubernetes.io/virtualmachine": "vm1",
         }

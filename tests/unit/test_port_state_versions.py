@@ -55,7 +55,7 @@ def migrating_vm(
         "k8s.v1.cni.cncf.io/networks": json.dumps(
             [{"interface": "pod0a1b2c3d4e5", "name": "net-b", "namespace": "fns"}]
         ),
-        **allocated(NET_B, "sub-b", "172.30.0.51"),
+        **allocated(NET_B, "sub-b", "172.30.0.51", mac="00:00:00:AA:05:01"),
         f"{NET_B}.kubernetes.io/virtualmachine": "vmv",
     }
     if primary:

@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import pytest
 from factories import (
+    address,
     allocated,
     launcher,
     multus_net,
@@ -82,7 +83,10 @@ def test_running_vm_whose_spec_now_names_another_nad():
         vm_obj=vm("vm1", "vmns", networks),
         nads=[nad("nad-a", "vmns"), nad("nad-b", "vmns")],
         subnets=[subnet("vmns-nad-a", "nad-a.vmns.ovn"), subnet("vmns-nad-b", "nad-b.vmns.ovn")],
-        nb=[nb_port("vm1.vmns", "vmns", "vm1"), nb_port("vm1.vmns.nad-a.vmns.ovn", "vmns", "vm1", "vmns-nad-a")],
+        nb=[
+            nb_port("vm1.vmns", "vmns", "vm1", address=address("10.16.0.20")),
+            nb_port("vm1.vmns.nad-a.vmns.ovn", "vmns", "vm1", "vmns-nad-a", address=address("172.21.0.10")),
+        ],
     )
     j = judge(snap, settings("v1.14.5", keep_vm_ip=True))
     found = verdicts(j)
@@ -156,7 +160,10 @@ def test_nad_provider_that_the_cni_would_not_match(config_provider, noted):
         pods=[pod("p", "vmns", ann)],
         nads=[nad("nad-a", "vmns", config=config)],
         subnets=[subnet("vmns-nad-a", "nad-a.vmns.ovn")],
-        nb=[nb_port("p.vmns", "vmns", "p"), nb_port("p.vmns.nad-a.vmns.ovn", "vmns", "p", "vmns-nad-a")],
+        nb=[
+            nb_port("p.vmns", "vmns", "p"),
+            nb_port("p.vmns.nad-a.vmns.ovn", "vmns", "p", "vmns-nad-a", address=address("172.21.0.10")),
+        ],
     )
     notes = judge(snap, settings("v1.13.4")).notes
     assert any("NAD vmns/nad-a" in n and "wait forever" in n for n in notes) is noted
