@@ -16,7 +16,7 @@ from kubectl_ovn_lsp.errors import one_line
 from kubectl_ovn_lsp.options import OutputOptions
 
 if TYPE_CHECKING:
-    from kubectl_ovn_lsp.commands.documents import Explanation, ReleaseVerdict
+    from kubectl_ovn_lsp.commands.documents import Cluster, Explanation, ReleaseVerdict
 
 Document = TypeVar("Document", bound=Mapping[str, Any])
 Shown = TypeVar("Shown", bound=Mapping[str, Any], contravariant=True)
@@ -102,6 +102,7 @@ def explanation_text(document: Explanation, wide: bool = False, headers: bool = 
     if headers:
         lines += _header(document, colour)
         lines.append("")
+        lines += cluster_lines(document.get("cluster", []), colour)
     columns = ["NAME", "NETWORK", "IN NB", "GC EXPECTS", "VERDICT", "REASON"]
     if wide:
         columns += ["PROVIDER", "SWITCH", "ADDRESSES", "SOURCES", "DETAIL"]
@@ -208,6 +209,34 @@ def _paragraph(document: Explanation) -> list[str]:
         text.append("By release: " + "; ".join(_range_text(r) for r in by_release) + ".")
     text += [f"Note: {n}" for n in document["notes"]]
     return wrap(text)
+
+
+CLUSTER_TITLES = {
+    "gc-stalled": "GC STALLED",
+    "gc-delete-no-op": "GC DELETES NOTHING",
+    "ip-leak": "IP CRS LEAKED",
+    "duplicate-address": "DUPLICATE ADDRESSES",
+}
+
+
+def cluster_lines(findings: list[Cluster], colour: bool) -> list[str]:
+    """Cluster findings first (audit, triage, and explain of an owner they affect): title, summary, detail lines,
+    advice, then a blank line."""
+    out: list[str] = []
+    for finding in findings:
+        title = CLUSTER_TITLES.get(finding["kind"], finding["kind"].upper())
+        code = f" {finding['reason']}" if finding["reason"] else ""
+        out += wrap([f"{title} ({paint(finding['verdict'], colour)}{code}): {finding['summary']}"])
+        out += [
+            textwrap.fill(f"  {d}", width=100, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
+            for d in finding["detail"]
+        ]
+        logged = finding.get("logged")
+        if logged:
+            out.append("  logged: " + ", ".join(f"{kind} {n}" for kind, n in logged.items()))
+        out += wrap(finding["advice"])
+        out.append("")
+    return out
 
 
 def wrap(paragraphs: list[str]) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubectl_ovn_lsp.cli.render import table
+from kubectl_ovn_lsp.cli.render import cluster_lines, table
 from kubectl_ovn_lsp.commands.documents import Audit, AuditItem
 from kubectl_ovn_lsp.errors import one_line
 
@@ -15,7 +15,7 @@ def _attention(item: AuditItem) -> bool:
 def audit_text(document: Audit, wide: bool = False, headers: bool = True, colour: bool = False) -> str:
     columns = ["NAMESPACE", "KIND", "NAME", "VERDICT", "REASONS", "PORTS"]
     rows = [_row(item, wide) for item in document["items"] if wide or _attention(item)]
-    lines: list[str] = []
+    lines: list[str] = cluster_lines(document.get("cluster", []), colour) if headers else []
     if rows:
         lines.append(table(rows, columns, headers, colour, verdict=3))
     elif headers:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubectl_ovn_lsp.cli.render import table, wrap
+from kubectl_ovn_lsp.cli.render import cluster_lines, table, wrap
 from kubectl_ovn_lsp.commands.documents import Triage, TriageEntry
 
 
@@ -39,7 +39,7 @@ def triage_text(document: Triage, wide: bool = False, headers: bool = True, colo
         if wide:
             row += [",".join(item["gcLines"]), "yes" if item["stillLogged"] else "no", item["detail"]]
         rows.append(row)
-    lines: list[str] = []
+    lines: list[str] = cluster_lines(document.get("cluster", []), colour) if headers else []
     if rows:
         lines.append(table(rows, columns, headers, colour, verdict=5))
     if headers:

@@ -15,6 +15,7 @@ from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.options import AuditOptions
 
 if TYPE_CHECKING:
+    from kubectl_ovn_lsp.model.cluster import ClusterFinding
     from kubectl_ovn_lsp.model.records import NbLookup
     from kubectl_ovn_lsp.model.replay import Replay
 
@@ -38,16 +39,17 @@ def document(
 ) -> Audit:
     """The `Audit` document of a replay (`replay_scope`) for `namespace` (None: the cluster), items filtered by
     `only` (port verdicts; empty: every item). `serve` builds each cycle's document here too."""
-    from kubectl_ovn_lsp.commands.documents import API_VERSION, item_doc, kube_ovn_doc, nb_doc
+    from kubectl_ovn_lsp.commands.documents import API_VERSION, cluster_doc, item_doc, kube_ovn_doc, nb_doc
     from kubectl_ovn_lsp.model.verdicts import worst
 
     items = [i for i in result.items if namespace is None or i.owner.namespace == namespace]
     docs = [item_doc(i) for i in items]
-    verdicts = [d["verdict"] for d in docs]
+    cluster = [cluster_doc(c) for c in in_scope(result, namespace)]
+    verdicts = [d["verdict"] for d in docs] + [c["verdict"] for c in cluster]
 
     shown = [d for d in docs if _kept(d, only)] if only else docs
     scope: Scope = {"allNamespaces": True} if namespace is None else {"namespace": namespace}
-    return {
+    audit: Audit = {
         "apiVersion": API_VERSION,
         "kind": "Audit",
         "scope": scope,
@@ -64,6 +66,14 @@ def document(
         "verdict": worst(verdicts) if worst(verdicts) != "ok" or "error" not in verdicts else "error",
         "notes": context.notes,
     }
+    if cluster:
+        audit["cluster"] = cluster
+    return audit
+
+
+def in_scope(result: Replay, namespace: str | None) -> list[ClusterFinding]:
+    """The cluster findings a scope shows: cluster-wide ones (GC's) always, the others in their namespaces."""
+    return [c for c in result.cluster if namespace is None or not c.namespaces or namespace in c.namespaces]
 
 
 def _summary(docs: list[AuditItem]) -> AuditSummary:

@@ -89,10 +89,9 @@ def replay_scope(
     )
     env.progress_done()
     for plural, why in sorted(inventory.unreadable.items()):
-        effect = (
-            "StatefulSet pods are judged as if their StatefulSet still wants them"
-            if plural == "statefulsets"
-            else "owners that depend on it are error items, and no port is called an orphan because of it"
-        )
+        effect = {
+            "statefulsets": "StatefulSet pods are judged as if their StatefulSet still wants them",
+            "ips": "IP CRs were not checked (leaked IP CRs, addresses held twice)",
+        }.get(plural, "owners that depend on it are error items, and no port is called an orphan because of it")
         context.add_notes([f"could not list {plural} ({why}); {effect}"])
     return result, lookup

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # the shapes are imported by every renderer; the model record
 
     from kubectl_ovn_lsp.model.bands import ControllerSettings
     from kubectl_ovn_lsp.model.by_release import ReleaseRange
+    from kubectl_ovn_lsp.model.cluster import ClusterFinding
     from kubectl_ovn_lsp.model.records import NbLookup
     from kubectl_ovn_lsp.model.replay import Item
     from kubectl_ovn_lsp.model.snapshot import Judgement, PortFinding
@@ -69,6 +70,20 @@ class Gc(TypedDict):
     message: str | None
 
 
+class _Cluster(TypedDict):
+    kind: str  # gc-stalled | gc-delete-no-op | ip-leak | duplicate-address
+    verdict: str
+    reason: str | None
+    summary: str
+    ports: list[str]  # the ports or IP CRs it is about
+    detail: list[str]
+    advice: list[str]
+
+
+class Cluster(_Cluster, total=False):
+    logged: dict[str, int]  # triage: matching controller log lines by kind (delete-failed, gc-error)
+
+
 class _Owner(TypedDict):
     target: Target
     ports: list[Port]
@@ -102,6 +117,7 @@ class _Explanation(TypedDict):
 
 class Explanation(_Explanation, total=False):
     byRelease: list[ReleaseVerdict]  # with --kube-ovn-version all, or when the version was assumed
+    cluster: list[Cluster]  # cluster findings that affect this owner, when there are any
 
 
 class Scope(TypedDict, total=False):
@@ -120,7 +136,7 @@ class AuditGc(TypedDict):
     wouldDelete: list[str]
 
 
-class Audit(TypedDict):
+class _Audit(TypedDict):
     apiVersion: str
     kind: Literal["Audit"]
     scope: Scope
@@ -132,6 +148,10 @@ class Audit(TypedDict):
     items: list[AuditItem]
     verdict: str  # the worst item verdict; `error` when no finding but owners that could not be judged
     notes: list[str]
+
+
+class Audit(_Audit, total=False):
+    cluster: list[Cluster]  # what no single owner explains (GC stalled, IP leaks), most urgent first; when any
 
 
 class TriageSource(TypedDict, total=False):
@@ -173,7 +193,7 @@ class _TriageSummary(TypedDict):
     verdicts: dict[str, int]
 
 
-class Triage(TypedDict):
+class _Triage(TypedDict):
     apiVersion: str
     kind: Literal["Triage"]
     source: TriageSource
@@ -183,6 +203,10 @@ class Triage(TypedDict):
     items: list[TriageEntry]
     verdict: str
     notes: list[str]
+
+
+class Triage(_Triage, total=False):
+    cluster: list[Cluster]  # as audit's, with the matching log lines counted in `logged`; when any
 
 
 class VerdictRow(TypedDict):
@@ -267,6 +291,21 @@ def port_doc(p: PortFinding) -> Port:
     }
 
 
+def cluster_doc(finding: ClusterFinding) -> Cluster:
+    doc: Cluster = {
+        "kind": finding.kind,
+        "verdict": finding.verdict,
+        "reason": finding.reason,
+        "summary": finding.summary,
+        "ports": list(finding.ports),
+        "detail": list(finding.detail),
+        "advice": list(finding.advice),
+    }
+    if finding.logged:
+        doc["logged"] = dict(finding.logged)
+    return doc
+
+
 def target_doc(item: Item) -> Target:
     """`target`: the owner's kind and name; for a workload the judgement's view of it (a launcher pod that
     resolves to its VM is the VM)."""
@@ -329,8 +368,10 @@ def explanation(
     notes: list[str],
     deployment_version: str | None,
     by_release: tuple[list[ReleaseVerdict], str | None] | None = None,
+    cluster: tuple[ClusterFinding, ...] = (),
 ) -> Explanation:
-    """The `Explanation` document of one owner; `by_release`: the table and the sentence naming the fix."""
+    """The `Explanation` document of one owner; `by_release`: the table and the sentence naming the fix;
+    `cluster`: the cluster findings that affect it."""
     body = item_doc(item)
     advice = body["advice"] + ([by_release[1]] if by_release and by_release[1] else [])
     document: Explanation = {
@@ -347,11 +388,20 @@ def explanation(
     }
     if by_release is not None:
         document["byRelease"] = by_release[0]
+    if cluster:
+        document["cluster"] = [cluster_doc(c) for c in cluster]
     return document
 
 
 def _stamp(when: datetime | None) -> str | None:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ") if when is not None else None
+
+
+def _file(event: str) -> str:
+    """The source file a line kind is logged from (gc.go, controller.go, kubevirt.go, pod.go)."""
+    from kubectl_ovn_lsp.model.gc_failure_lines import FILE
+
+    return FILE.get(event, "gc.go")
 
 
 def triage_entry(item: TriageItem) -> TriageEntry:
@@ -369,7 +419,7 @@ def triage_entry(item: TriageItem) -> TriageEntry:
         "count": item.events.count,
         "firstSeen": _stamp(item.events.first_seen),
         "lastSeen": _stamp(item.events.last_seen),
-        "gcLines": [f"gc.go:{n}" for n in item.events.gc_lines],
+        "gcLines": [f"{_file(item.events.event)}:{n}" for n in item.events.gc_lines],
         "releases": releases,
         "owner": None if owner is None else {"kind": owner.kind, "namespace": owner.namespace, "name": owner.name},
         "verdict": item.verdict,

@@ -53,7 +53,7 @@ def run(options: ExplainOptions, env: Environment) -> Explanation:
         plan = _plan(context, options, env.now(), nb_read)
     except NotFound as not_found:
         raise NotFound(_with_hints(str(not_found), context, options)) from None
-    lookup = nb_read(plan.selection)
+    lookup = _named_switches(nb_read(plan.selection), plan.selection, nb_read, context)
     workload = plan.owner.kind not in (NODE, ORPHAN, VIP)
     result = replay(
         plan.inventory,
@@ -84,7 +84,28 @@ def run(options: ExplainOptions, env: Environment) -> Explanation:
     table = None
     if workload and (common.controller.by_release or context.settings.version_assumed):
         table = _by_release(plan, lookup, context)
-    return explanation(item, context.settings, lookup, context.notes, context.deployment_version, table)
+    from kubectl_ovn_lsp.commands.stall import affecting
+
+    cluster = affecting(context, item, result, nb_read)
+    return explanation(item, context.settings, lookup, context.notes, context.deployment_version, table, cluster)
+
+
+def _named_switches(
+    lookup: NbLookup, selection: Selection, nb_read: Callable[[Selection], NbLookup], context: CommandContext
+) -> NbLookup:
+    """What GC's delete does with a port depends on the switch its `external_ids:ls` names (model/gc_delete.py):
+    when a port read names a switch the selection did not read, read again with it, as audit's read has every
+    switch. Only where the running release's delete depends on it (libovsdb, v1.12.0 on)."""
+    from dataclasses import replace
+
+    from kubectl_ovn_lsp.model import gc_delete
+
+    if not gc_delete.can_stall(context.settings.behaviour):
+        return lookup
+    named = {p.logical_switch for p in lookup.ports if p.logical_switch} - set(selection.switches)
+    if not named:
+        return lookup
+    return nb_read(replace(selection, switches=tuple(sorted(set(selection.switches) | named))))
 
 
 def _with_hints(message: str, context: CommandContext, options: ExplainOptions) -> str:
@@ -174,7 +195,7 @@ def _plan(
         )
         if vip is not None:
             return _vip_plan(context, name, now)
-        return _orphan_plan(namespace, name, now, nb_read, not_found)
+        return _orphan_plan(context, namespace, name, now, nb_read, not_found)
     plan = _workload_plan(context, workload, now)
     if kind is None:
         _refuse_a_shadowed_port_name(context, name, kube.namespace, now, nb_read, plan.owner)
@@ -265,13 +286,23 @@ def _vip_plan(context: CommandContext, name: str, now: datetime) -> Plan:
 
 
 def _orphan_plan(
-    namespace: str, name: str, now: datetime, nb_read: Callable[[Selection], NbLookup], not_found: NotFound
+    context: CommandContext,
+    namespace: str,
+    name: str,
+    now: datetime,
+    nb_read: Callable[[Selection], NbLookup],
+    not_found: NotFound,
 ) -> Plan:
-    """No VM, VMI or pod of that name: its ports may still be in NB (`external_ids:pod=<ns>/<name>`)."""
+    """No VM, VMI or pod of that name: its ports may still be in NB (`external_ids:pod=<ns>/<name>`), and its IP
+    CRs in the API (model/ip_crs.py: leaked when no GC collects them)."""
+    from kubectl_ovn_lsp.kube.resolve import ip_crs_of
+
     selection = Selection.of([], [f"{namespace}/{name}"])
-    if not nb_read(selection).ports:
+    ips, subnets = ip_crs_of(context.client, namespace, name)
+    if not ips and not nb_read(selection).ports:
         raise not_found
-    return Plan(Inventory(now=now), Owner(ORPHAN, namespace, name), selection)
+    inventory = Inventory(now=now, ips=ips, subnets=subnets, scope=namespace)
+    return Plan(inventory, Owner(ORPHAN, namespace, name), selection)
 
 
 def _port_plan(
@@ -317,6 +348,11 @@ def _port_plan(
     if len(vips) == 1:
         return _vip_plan(context, vips[0][1], now)
     keyed = [(ns, o) for ns, o in readings if nb_read(Selection.of([], [f"{ns}/{o}"])).ports]
+    if not keyed and row is None:  # a leaked IP CR of that name (model/ip_crs.py) names its owner
+        ip = resolve.ip_cr(client, port)
+        spec = (ip or {}).get("spec") or {}
+        if spec.get("namespace") and spec.get("podName"):
+            return _orphan_plan(context, str(spec["namespace"]), str(spec["podName"]), now, nb_read, not_found)
     if len(keyed) > 1:
         raise Ambiguous(port=port, owners=", ".join(f"{ns}/{o} (ports only)" for ns, o in keyed))
     if keyed:

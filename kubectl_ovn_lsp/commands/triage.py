@@ -17,6 +17,7 @@ from kubectl_ovn_lsp.options import CommonOptions, TriageOptions
 
 if TYPE_CHECKING:
     from kubectl_ovn_lsp.deadline import Deadline
+    from kubectl_ovn_lsp.model.cluster import ClusterFinding
     from kubectl_ovn_lsp.model.loglines import LineSplit, LogScan
     from kubectl_ovn_lsp.model.triage import NameEvents, NameGroups, TriageItem
 
@@ -63,7 +64,7 @@ def _split_notes(split: LineSplit, source: str, long_lines: int = 0) -> list[str
 
 def run(options: TriageOptions, env: Environment) -> Triage:
     """The `Triage` document; `document["summary"]["lines"] == 0` means no GC line matched."""
-    from kubectl_ovn_lsp.commands.documents import API_VERSION, kube_ovn_doc, triage_entry
+    from kubectl_ovn_lsp.commands.documents import API_VERSION, cluster_doc, kube_ovn_doc, triage_entry
     from kubectl_ovn_lsp.deadline import Deadline
     from kubectl_ovn_lsp.model import loglines, triage
     from kubectl_ovn_lsp.model.verdicts import worst
@@ -104,8 +105,10 @@ def run(options: TriageOptions, env: Environment) -> Triage:
     named = groups.result()
     items: list[triage.TriageItem] = []
     nb: Nb | None = None
-    if named:
-        items, nb = _judge(named, context, common, env)
+    cluster: list[ClusterFinding] = []
+    if named or groups.gc_errors.count:
+        items, nb, replayed = _judge(named, context, common, env)
+        cluster = triage.cluster_with_log(replayed, groups)
         context.add_notes(triage.line_notes(items, context.settings))
     if scan.year_assumed:
         context.add_notes(
@@ -115,7 +118,8 @@ def run(options: TriageOptions, env: Environment) -> Triage:
             ]
         )
     docs = [triage_entry(i) for i in items]
-    return {
+    clusters = [cluster_doc(c) for c in cluster]
+    document: Triage = {
         "apiVersion": API_VERSION,
         "kind": "Triage",
         "source": source,
@@ -129,9 +133,12 @@ def run(options: TriageOptions, env: Environment) -> Triage:
             "verdicts": dict(sorted(Counter(d["verdict"] for d in docs).items())),
         },
         "items": docs,
-        "verdict": worst([d["verdict"] for d in docs]),
+        "verdict": worst([d["verdict"] for d in docs] + [c["verdict"] for c in clusters]),
         "notes": context.notes,
     }
+    if clusters:
+        document["cluster"] = clusters
+    return document
 
 
 def _sum(scans: list[LogScan]) -> LogScan:
@@ -149,13 +156,16 @@ def _sum(scans: list[LogScan]) -> LogScan:
 
 
 def _judge(
-    groups: list[NameEvents], context: CommandContext, common: CommonOptions, env: Environment
-) -> tuple[list[TriageItem], Nb]:
-    """The cluster-wide replay (as `audit -A` runs it), then each name's finding."""
+    named: list[NameEvents], context: CommandContext, common: CommonOptions, env: Environment
+) -> tuple[list[TriageItem], Nb, tuple[ClusterFinding, ...]]:
+    """The cluster-wide replay (as `audit -A` runs it), then each name's finding (a line naming a pod becomes its
+    owner's ports), and the replay's cluster findings."""
     from kubectl_ovn_lsp.commands.context import replay_scope
     from kubectl_ovn_lsp.commands.documents import nb_doc
     from kubectl_ovn_lsp.model import triage
 
     result, lookup = replay_scope(context, common, env, None)
     index = triage.OwnerIndex(result, {p.name: p for p in lookup.ports})
-    return [triage.judge_events(g, index, result) for g in groups], nb_doc(lookup)
+    events = triage.resolve_pod_events(named, result)
+    items = [triage.judge_events(g, index, result, context.settings) for g in events]
+    return items, nb_doc(lookup), result.cluster

@@ -3,7 +3,9 @@
 kubectl-tree's shape: list every kind once (never one request per workload), index, then walk in pure code.
 Lists follow `continue` in pages of `--chunk-size` (client-go's pager, with its full-list fallback on 410).
 A kind the user may not list (403) is recorded as unreadable and named once in the notes; a kind whose API is
-not served (KubeVirt or Kube-OVN CRD absent) is empty. Kubernetes is read before NB, as GC does.
+not served (KubeVirt or Kube-OVN CRD absent) is empty. IP CRs are the exception: what they cannot show (leaks,
+duplicate addresses) must not read as "none", so a missing IP CRD is recorded as unreadable too, and the notes
+say the IP checks were skipped. Kubernetes is read before NB, as GC does.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VMIS, VMS, KubeClient, Resource
-from kubectl_ovn_lsp.kube.errors import Forbidden
-from kubectl_ovn_lsp.model.inventory import Inventory, by_key, by_name, slim, slim_node, slim_pod
+from kubectl_ovn_lsp.kube.errors import Forbidden, NotFound
+from kubectl_ovn_lsp.model.inventory import Inventory, by_key, by_name, slim, slim_ip, slim_node, slim_pod
 
 VIPS = Resource("Vip", "vips", "kubeovn.io", namespaced=False)
 OVN_EIPS = Resource("OvnEip", "ovn-eips", "kubeovn.io", namespaced=False)
+IPS = Resource("IP", "ips", "kubeovn.io", namespaced=False)
+NO_IP_CRD = "the kubeovn.io IP CRD is not served"
 CRD_KINDS = {VMS.plural, VMIS.plural, NADS.plural, SUBNETS.plural, VIPS.plural, OVN_EIPS.plural}
 
 
@@ -37,11 +41,14 @@ def list_scope(
 
     def read(resource: Resource, ns: str | None) -> list[dict]:
         progress(f"listing {resource.plural}…")
-        keep = {PODS.plural: slim_pod, NODES.plural: slim_node}.get(resource.plural, slim)
+        keep = {PODS.plural: slim_pod, NODES.plural: slim_node, IPS.plural: slim_ip}.get(resource.plural, slim)
         try:
             return client.list_paged(resource, ns, limit=chunk_size, missing_ok=resource.plural in CRD_KINDS, keep=keep)
         except Forbidden as exc:
             unreadable[resource.plural] = str(exc)
+            return []
+        except NotFound:  # only IPS gets here (every other CRD kind is missing_ok)
+            unreadable[resource.plural] = NO_IP_CRD
             return []
 
     pods = read(PODS, namespace)
@@ -56,6 +63,7 @@ def list_scope(
     nodes = read(NODES, None) if namespace is None else []
     vips = read(VIPS, None)
     eips = read(OVN_EIPS, None)
+    ips = read(IPS, None)
     if namespace is not None:
         vips = [v for v in vips if ((v.get("spec") or {}).get("namespace") or "") == namespace]
     return Inventory(
@@ -70,4 +78,6 @@ def list_scope(
         vips=by_name(vips),
         ovn_eips=by_name(eips),
         unreadable=unreadable,
+        ips=by_name(ips),
+        scope=namespace,
     )

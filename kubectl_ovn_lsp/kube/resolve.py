@@ -232,3 +232,30 @@ def listed_names(
             continue
         found += [(str(i["metadata"].get("namespace") or ""), str(i["metadata"].get("name") or "")) for i in items]
     return found
+
+
+def ip_crs_of(client: KubeClient, namespace: str, name: str) -> tuple[dict[str, dict], dict[str, dict]]:
+    """(the IP CRs an owner `namespace/name` may have left, every Subnet): one GET per name its networks can
+    have (`<name>.<ns>`, and `<name>.<ns>.<provider>` for every Subnet provider: IP CRs carry no owner label),
+    each IP CR trimmed as audit's lists trim them. A missing IP CRD finds none."""
+    from kubectl_ovn_lsp.kube.inventory import IPS
+    from kubectl_ovn_lsp.model.inventory import slim_ip
+
+    subnets = by_name(client.list(SUBNETS, missing_ok=True))
+    providers = {str((s.get("spec") or {}).get("provider") or "") for s in subnets.values()} - {"", "ovn"}
+    names = [f"{name}.{namespace}"] + [f"{name}.{namespace}.{p}" for p in sorted(providers)]
+    found = {}
+    for candidate in names:
+        ip = client.find(IPS, candidate)
+        if ip is not None and str((ip.get("spec") or {}).get("namespace") or "") == namespace:
+            found[candidate] = slim_ip(ip)
+    return found, subnets
+
+
+def ip_cr(client: KubeClient, name: str) -> dict | None:
+    """The IP CR of that name (a port name as GC would log it), trimmed; None when there is none."""
+    from kubectl_ovn_lsp.kube.inventory import IPS
+    from kubectl_ovn_lsp.model.inventory import slim_ip
+
+    found = client.find(IPS, name)
+    return slim_ip(found) if found is not None else None

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from kubectl_ovn_lsp.model.bands import ControllerSettings
+from kubectl_ovn_lsp.model.fixes import fixed_text
 from kubectl_ovn_lsp.model.port_state import REPAIR_MARK
 from kubectl_ovn_lsp.model.snapshot import DEGRADED, DELETION_RISK, FALSE_POSITIVE, LOST, OK, STALE, PortFinding
+
+# Advice without a running release names every fixed release (fixes.fixed_text with version None).
+UNKNOWN_RELEASE = ControllerSettings(None, None, "L", True, False, False, "assumed")
 
 ADVICE: dict[str, str] = {
     "FP1": (
         "Harmless: the VM's network is intact; GC adds <vm>.<ns> for every VM, even one whose only network is "
-        "a Multus default network. Fixed in v1.13.6 and v1.14.0 (kubeovn/kube-ovn#5106); no v1.12 release has "
-        "the fix. Do not delete the pod: it does not help."
+        "a Multus default network. Upgrade: {fix}. Do not delete the pod: it does not help."
     ),
     "FP2": (
         "Harmless: GC's VM path appends .ovn to every Multus network of a VM without checking the NAD type, so "
@@ -40,11 +44,11 @@ ADVICE: dict[str, str] = {
     ),
     "FP7": (
         "Harmless: a hostNetwork pod carries allocated/logical_switch annotations, so GC expects a port it never "
-        "gets. Fixed in v1.15.0; remove the stray annotations to silence it."
+        "gets ({fix}); remove the stray annotations to silence it."
     ),
     "FP8": (
         "Harmless: an IPAM-only attachment (an IP from Kube-OVN, no OVN port) is mistaken for an OVN network by "
-        "this release's subnet test. Fixed in v1.13.0 (three-field provider rule)."
+        "this release's subnet test. Upgrade: {fix} (three-field provider rule)."
     ),
     "FP9": (
         "Probably transient: the pod was allocated moments ago; inspectPod re-creates a missing port within about "
@@ -52,31 +56,29 @@ ADVICE: dict[str, str] = {
     ),
     "DEL1": (
         "GC deletes the Multus port (and its IP) of a stopped VM whose spec uses a bare networkName; the VM gets "
-        "a new address when it starts. Fixed in v1.12.4 and v1.13.0 (kubeovn/kube-ovn#3378): upgrade, or write "
-        "networkName as <namespace>/<name>."
+        "a new address when it starts. Upgrade ({fix}), or write networkName as <namespace>/<name>."
     ),
     "DEL2": (
         "GC deletes the Multus ports and IPs of a stopped VM that has no Multus annotation on its template "
-        "(kubeovn/kube-ovn#5556). Fixed in v1.14.5 and v1.15.0 (#5557): upgrade, or keep the VM running."
+        "(kubeovn/kube-ovn#5556). Upgrade ({fix}), or keep the VM running."
     ),
     "DEL3": (
         "GC in v1.8.1–v1.8.18 never expects Kube-OVN Multus attachment ports and deletes them after two runs. "
-        "Fixed in v1.9.0: upgrade."
+        "Upgrade: {fix}."
     ),
     "DEL5": (
         "This release's GC has no VM path, so the ports a stopped VM keeps are deleted with their IPs; the VM "
-        "gets new addresses when it starts. Fixed in v1.8.7, v1.9.4, v1.10.1 and v1.11.0 (getVmLsps): upgrade, "
-        "or keep the VM running."
+        "gets new addresses when it starts. Upgrade ({fix}), or keep the VM running."
     ),
     "DEL6": (
         "GC's VM path in this release does not read the network that names {port}, so the stopped VM loses "
-        "that port and its IP. Releases from v1.12.0 read spec.networks (v1.12.4 also bare names): upgrade, or "
-        "name the network in the template's k8s.v1.cni.cncf.io/networks annotation, or keep the VM running."
+        "that port and its IP. Upgrade ({fix}), or name the network in the template's k8s.v1.cni.cncf.io/networks "
+        "annotation, or keep the VM running."
     ),
     "DEL7": (
         "GC ignores this running StatefulSet pod (its StatefulSet is gone, being deleted, re-created, or scaled "
         "below its ordinal) and deletes {port} while the pod still uses it. A scaled-down pod that still runs is "
-        "kept from v1.13.7 and v1.14.0 (#5122); otherwise finish the StatefulSet change so the pod is replaced."
+        "kept by later releases ({fix}); otherwise finish the StatefulSet change so the pod is replaced."
     ),
     "DEL8": (
         "The pod is allocated on Subnet {subnet}, which does not exist (or its logical_switch annotation is "
@@ -102,22 +104,61 @@ ADVICE: dict[str, str] = {
         "nothing repairs it. Re-create Subnet {subnet}, or delete the pod so it is allocated on an existing "
         "Subnet."
     ),
-    "PORT1": "{port} sits on the wrong logical switch for its owner. {repair}",
+    "PORT1": "{port} sits on the wrong logical switch for its owner. {repair} The allocation moving it: {fix}.",
     "PORT2": "{port} carries another MAC than its owner was allocated. {repair}",
     "PORT3": "{port} carries other IP addresses than its owner was allocated. {repair}",
     "PORT4": "{port}'s port_security drops its owner's traffic. {repair}",
     "PORT5": "{port} has no port_security although its owner asks for it. {repair}",
     "PORT6": "{port}'s external_ids:ls names another switch than the one holding it. {repair}",
+    "GC1": (
+        "GC's delete of {port} fails on every cycle, which stops GC cluster-wide (see the cluster finding): delete "
+        "the port by hand (kubectl ko nbctl lsp-del {port}) or set its external_ids:ls to the switch holding it. "
+        "Upgrade: {fix}."
+    ),
+    "GC2": (
+        "GC's delete of {port} does nothing: the port stays while GC deletes its IP CR and releases its address, "
+        "which IPAM can give to another pod. Delete the port by hand (kubectl ko nbctl lsp-del {port}) before any "
+        "upgrade: v1.14.8–v1.14.23 fail this delete and stop GC cluster-wide. Upgrade: {fix}."
+    ),
+    "GC3": (
+        "GC's delete of {port} does nothing: its external_ids:ls names a switch that does not hold it. Delete the "
+        "port by hand (kubectl ko nbctl lsp-del {port}); no release handles this."
+    ),
+    "GC4": (
+        "GC's delete of {port} fails on every cycle, which stops GC cluster-wide (see the cluster finding): delete "
+        "the port by hand (kubectl ko nbctl lsp-del {port}). Upgrade: {fix}."
+    ),
+    "IP1": (
+        "The IP CR {port} outlived its owner and nothing in this release collects it: its address stays taken. "
+        "Delete it (kubectl delete ip {port}). Upgrade: {fix}."
+    ),
+    "IP2": (
+        "The IP CR {port} outlived its owner; only gcIP, when kube-ovn-controller starts, collects it: restart the "
+        "controller leader, or delete it (kubectl delete ip {port}), to free its address."
+    ),
+    "IP3": (
+        "The IP CR {port} of an IPAM-only attachment was left behind when its pod was deleted after its NAD "
+        "(kubeovn/kube-ovn#6943), and the Subnet's usage counts it. Restart the kube-ovn-controller leader (gcIP "
+        "collects it at start) or delete it (kubectl delete ip {port}); upgrade so pod deletion releases such "
+        "addresses: {fix}."
+    ),
+    "MIG4": (
+        "The live migration of the VM holding {port} is stuck: this release's VMI-migration handler ran while the "
+        "target pod had no node yet, logged 'migration setup skipped' and never retries (kubeovn/kube-ovn#6823), "
+        "so the target pod waits in ContainerCreating. Look for 'migration setup skipped' in the "
+        "kube-ovn-controller log; cancel the migration (delete the VirtualMachineInstanceMigration) and retry "
+        "once the target node is chosen. Upgrade: {fix}."
+    ),
     "MIG1": (
         "The live migration cannot carry {port}: this release sets the migration options "
         "(requested-chassis=<src>,<dst>, activation-strategy=rarp) only on <vm>.<ns>, never on an attachment "
-        "port, so the VM's NIC on that network stays bound to the source node until the migration ends. Fixed "
-        "in v1.15.9 and v1.16.0 (kubeovn/kube-ovn#6241): upgrade before migrating VMs with attachments."
+        "port, so the VM's NIC on that network stays bound to the source node until the migration ends. Upgrade "
+        "before migrating VMs with attachments: {fix}."
     ),
     "MIG2": (
         "The live migration cannot carry {port}: the VMI-migration handler of v1.13.3–v1.13.14 sets the "
         "migration options on no port (kubeovn/kube-ovn#5388, 'fix migrate down time'), so the VM loses its "
-        "network until the migration ends. Fixed in v1.13.15 and v1.14.0: upgrade."
+        "network until the migration ends. Upgrade: {fix}."
     ),
     "MIG3": (
         "{port} lacks the migration options this release sets during a live migration: the handler has not "
@@ -125,6 +166,16 @@ ADVICE: dict[str, str] = {
         "with --enable-live-migration-optimize=false."
     ),
 }
+
+
+def _fix(finding: PortFinding, settings: ControllerSettings | None) -> str:
+    """The fix of the finding's code on the running branch; DEL6 of a network the VM template's Multus annotation
+    names is fixed by #2504 (kubeovn/kube-ovn#2486), not by spec.networks."""
+    code = finding.reason or ""
+    if code == "DEL6" and "vm-template-annotation" in finding.sources:
+        code = "DEL6-template"
+    return fixed_text(code, settings or UNKNOWN_RELEASE)
+
 
 GENERIC: dict[str, str] = {
     LOST: (
@@ -160,9 +211,12 @@ def already_deleted(findings: list[PortFinding]) -> str:
     )
 
 
-def advice_for(verdict: str, findings: Iterable[PortFinding]) -> tuple[str, ...]:
+def advice_for(
+    verdict: str, findings: Iterable[PortFinding], settings: ControllerSettings | None = None
+) -> tuple[str, ...]:
     """One line per distinct advice text (codes in the order given, most severe first), filled with the port and
-    Subnet it is about; the generic line for the verdict when no code applies."""
+    Subnet it is about and the release that fixes it on the running branch (`fixes.fixed_text`; without
+    `settings`, every fixed release); the generic line for the verdict when no code applies."""
     out: list[str] = []
     findings = list(findings)
     for finding in findings:
@@ -170,7 +224,10 @@ def advice_for(verdict: str, findings: Iterable[PortFinding]) -> tuple[str, ...]
         if text is None:
             continue
         repair = finding.detail.split(REPAIR_MARK, 1)[-1] if REPAIR_MARK in finding.detail else ""
-        line = text.format(port=finding.name, subnet=finding.logical_switch or "(unnamed)", repair=repair).strip()
+        fix = _fix(finding, settings)
+        line = text.format(
+            port=finding.name, subnet=finding.logical_switch or "(unnamed)", repair=repair, fix=fix
+        ).strip()
         if line not in out:
             out.append(line)
     gone = [f for f in findings if f.verdict == DELETION_RISK and not f.in_nb]

@@ -85,5 +85,5 @@ def judge_vip(
         would_delete=(port_name,) if verdict == DELETION_RISK else (),
         message=None,
         verdict=overall,
-        advice=advice_for(overall, [finding]),
+        advice=advice_for(overall, [finding], settings),
     )

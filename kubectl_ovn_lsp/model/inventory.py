@@ -23,7 +23,7 @@ PODS, VMS, VMIS, NADS, SUBNETS = (
     "network-attachment-definitions",
     "subnets",
 )
-STATEFULSETS, NODES, VIPS, OVN_EIPS = "statefulsets", "nodes", "vips", "ovn-eips"
+STATEFULSETS, NODES, VIPS, OVN_EIPS, IPS = "statefulsets", "nodes", "vips", "ovn-eips", "ips"
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class Inventory:
     vips: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     ovn_eips: Mapping[str, dict[str, Any]] = field(default_factory=dict)
     unreadable: Mapping[str, str] = field(default_factory=dict)  # plural -> why it could not be read
+    ips: Mapping[str, dict[str, Any]] = field(default_factory=dict)  # kubeovn.io IP CRs by name (model/ip_crs.py)
+    scope: str | None = None  # the namespace the workload lists cover; None: every namespace (or explain's GETs)
 
 
 def key_of(obj: Mapping[str, Any]) -> Key:
@@ -97,6 +99,22 @@ def slim_pod(pod: dict[str, Any]) -> dict[str, Any]:
     if isinstance(status, dict):
         pod["status"] = {k: status[k] for k in POD_STATUS_FIELDS if k in status}
     return pod
+
+
+IP_SPEC_FIELDS = ("podName", "namespace", "subnet", "ipAddress", "macAddress", "podType", "nodeName")
+IP_META_FIELDS = ("name", "labels", "ownerReferences", "creationTimestamp", "deletionTimestamp")
+
+
+def slim_ip(ip: dict[str, Any]) -> dict[str, Any]:
+    """An IP CR as the checks read it (model/ip_crs.py): its name, labels, owners and the spec fields `gcIP` and the
+    allocation use; attachment lists and container IDs are dropped as pages arrive (50,000 IP CRs stay small)."""
+    meta, spec = ip.get("metadata"), ip.get("spec")
+    out: dict[str, Any] = {k: ip[k] for k in ("apiVersion", "kind") if k in ip}
+    if isinstance(meta, dict):
+        out["metadata"] = {k: meta[k] for k in IP_META_FIELDS if k in meta}
+    if isinstance(spec, dict):
+        out["spec"] = {k: spec[k] for k in IP_SPEC_FIELDS if k in spec}
+    return out
 
 
 def slim_node(node: dict[str, Any]) -> dict[str, Any]:

@@ -167,7 +167,8 @@ def _decide(step: Pass, row: Row, port: NbPort | None, listed: bool) -> Decision
     vm_named = col.vm_name is not None and col.owner == col.vm_name
     if decision[0] == OK and port is not None and listed and row.needed and step.migration is not None and vm_named:
         primary = port_name(col.vm_name or col.owner, step.snapshot.namespace, OVN_PROVIDER)
-        decision = mig.judge_port(mig.shape_of(col.behaviour), step.migration, port, primary)
+        retries = col.behaviour.migrate_defer_unscheduled
+        decision = mig.judge_port(mig.shape_of(col.behaviour), step.migration, port, primary, retries)
     if port is not None and listed and row.needed and severity(decision[0]) < severity(LOST):
         state = _port_state(step, row, port, vm_named)
         if state is not None and severity(state[0]) > severity(decision[0]):
@@ -219,7 +220,7 @@ def _judgement(step: Pass, findings: list[PortFinding]) -> Judgement:
         would_delete=delete,
         message="\n".join(LOST_LINE.format(n) for n in lost) or None,
         verdict=verdict,
-        advice=advice_for(verdict, ranked),
+        advice=advice_for(verdict, ranked, step.settings),
         notes=tuple(_notes(step, findings, delete)),
     )
 

@@ -2,7 +2,9 @@
 runtime files (`<RFC3339> stderr F …`), or a log store's export holding those lines.
 
 Two GC lines are understood (`gc_lines.py`): `lsp lost for pod <name>…` and `gc logical switch port <name>`,
-from `gc.go` only (pod.go logs the same deletion text for other reasons in v1.9.23–v1.12.35). klog carries no
+from `gc.go` only (pod.go logs the same deletion text for other reasons in v1.9.23–v1.12.35). Two more say a GC
+cycle ended early (`gc_failure_lines.py`): `failed to delete lsp <name>: <error>` (gc.go) and `gc lsp error:
+<error>` (controller.go, no port name). klog carries no
 year and no zone: a leading RFC3339 timestamp wins; else UTC and the current year are assumed (the previous
 year for a date later than now), and `year_assumed` says so. Every other line is counted, never an error.
 """
@@ -15,7 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, ReleaseRange, releases
+from kubectl_ovn_lsp.model.gc_failure_lines import DELETE_FAILED, GC_ERROR, IP_KEPT, MIGRATION_SKIPPED, releases
+from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, ReleaseRange
 
 _KLOG_RE = re.compile(
     r"(?P<severity>[IWEF])(?P<month>\d\d)(?P<day>\d\d) (?P<time>\d\d:\d\d:\d\d(?:\.\d+)?)\s+(?P<thread>\d+) "
@@ -24,18 +27,29 @@ _KLOG_RE = re.compile(
 _RFC3339_RE = re.compile(r"^\s*(?P<ts>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d))\s")
 _LOST_RE = re.compile(r"^lsp lost for pod (?P<name>\S+?), please delete the pod and retry\s*$")
 _DELETED_RE = re.compile(r"^gc logical switch port (?P<name>\S+?)(?: with uuid (?P<uuid>[0-9a-f-]+))?\s*$")
+_FAILED_RE = re.compile(r"^failed to delete lsp (?P<name>\S+?): (?P<error>.*?)\s*$")
+_GC_ERROR_RE = re.compile(r"^gc lsp error: (?P<error>.*?)\s*$")
+_SKIPPED_RE = re.compile(
+    r"^VM pod (?P<ns>[^/\s]+)/(?P<pod>\S+) migration setup skipped, source node: (?P<src>\S*), target node: "
+    r"(?P<dst>\S*) \(migration job UID: (?P<uid>[^)]*)\)\s*$"
+)
+_KEPT_RE = re.compile(
+    r"^deleting pod (?P<ns>[^/\s]+)/(?P<pod>\S+) net-attach-def (?P<nad>\S+) not found and cannot determine "
+    r"subnet, gc will clean its ip cr\s*$"
+)
 
 
 @dataclass(frozen=True)
 class GcLine:
     """One understood GC line."""
 
-    event: str  # lost | deleted
-    name: str  # the port name
+    event: str  # lost | deleted | delete-failed | gc-error | migration-skipped | ip-kept
+    name: str  # the port name ("" for gc-error; "<ns>/<pod>" for migration-skipped until triage resolves it)
     severity: str  # klog's letter: E for lsp lost, I for a deletion
-    line: int  # gc.go:<line>
+    line: int  # gc.go:<line> (controller.go:<line> for gc-error)
     when: datetime | None
     year_assumed: bool
+    error: str = ""  # the error of a failed delete or of the cycle
 
     @property
     def releases(self) -> list[ReleaseRange]:
@@ -109,14 +123,10 @@ def parse_line(text: str, now: datetime) -> tuple[GcLine | None, bool]:
     match = _KLOG_RE.search(text.rstrip("\r\n"))
     if match is None:
         return None, False
-    if match.group("file") != "gc.go":
-        return None, True
-    message = match.group("message")
-    lost = _LOST_RE.match(message)
-    deleted = None if lost else _DELETED_RE.match(message)
-    found = lost or deleted
+    found = _understood(match.group("file"), match.group("message"))
     if found is None:
         return None, True
+    event, name, error = found
     stamp = _RFC3339_RE.match(text)
     when: datetime | None
     assumed = stamp is None
@@ -124,8 +134,34 @@ def parse_line(text: str, now: datetime) -> tuple[GcLine | None, bool]:
         when = rfc3339(stamp.group("ts")).astimezone(timezone.utc)
     else:
         when = _klog_time(match, now)
-    event = LOST if lost else DELETED
-    return GcLine(event, found.group("name"), match.group("severity"), int(match.group("line")), when, assumed), True
+    return GcLine(event, name, match.group("severity"), int(match.group("line")), when, assumed, error), True
+
+
+def _understood(file: str, message: str) -> tuple[str, str, str] | None:
+    """(event, port name, error) of a line this module reads, by file: gc.go's lost, deleted and failed-delete
+    lines, controller.go's `gc lsp error`."""
+    if file == "controller.go":
+        failed = _GC_ERROR_RE.match(message)
+        return (GC_ERROR, "", failed.group("error")) if failed else None
+    if file == "kubevirt.go":  # named by the target pod: the triage resolves it to its VM's ports
+        skipped = _SKIPPED_RE.match(message)
+        if skipped is None:
+            return None
+        nodes = f"source node {skipped.group('src') or '(none)'}, target node {skipped.group('dst') or '(none)'}"
+        return MIGRATION_SKIPPED, f"{skipped.group('ns')}/{skipped.group('pod')}", nodes
+    if file == "pod.go":  # the IPAM-only IP CR it keeps: <pod>.<ns>.<nad>.<ns> (the NAD in the pod's namespace)
+        kept = _KEPT_RE.match(message)
+        if kept is None:
+            return None
+        ns = kept.group("ns")
+        return IP_KEPT, f"{kept.group('pod')}.{ns}.{kept.group('nad')}.{ns}", f"net-attach-def {kept.group('nad')}"
+    if file != "gc.go":
+        return None
+    for event, pattern in ((LOST, _LOST_RE), (DELETED, _DELETED_RE), (DELETE_FAILED, _FAILED_RE)):
+        found = pattern.match(message)
+        if found:
+            return event, found.group("name"), found.groupdict().get("error") or ""
+    return None
 
 
 def scan(

@@ -13,7 +13,10 @@ A needed port that GC leaves alone but lacks the options the migration needs is 
 - MIG2: the handler sets them on no port at all (v1.13.3–v1.13.14: `needAllocateSubnets(sourcePod)` is empty for
   an allocated source pod; fixed v1.13.15 / v1.14.0 by #5388 "fix migrate down time");
 - MIG3: the release sets them on this port by now, but NB lacks them (handler failing or not run, or
-  `--enable-live-migration-optimize=false`): not a release bug; read the controller log.
+  `--enable-live-migration-optimize=false`): not a known release bug; read the controller log;
+- MIG4: the same, in a release whose handler skips a migration whose target pod had no node yet and never
+  retries (`migration setup skipped`, kubeovn/kube-ovn#6823: v1.14.21–v1.14.41, v1.15.0–v1.15.13,
+  v1.16.0–v1.16.2; fixed v1.15.14, release-1.16 head, #6834).
 """
 
 from __future__ import annotations
@@ -198,8 +201,12 @@ def expectation(shape: Shape, migration: Migration, port_name: str, primary: str
     )
 
 
-def judge_port(shape: Shape, migration: Migration, port: NbPort, primary: str) -> tuple[str, str | None, str]:
-    """(verdict, reason, detail) for a present, needed port that GC leaves alone, of a VM being migrated."""
+def judge_port(
+    shape: Shape, migration: Migration, port: NbPort, primary: str, retries: bool = True
+) -> tuple[str, str | None, str]:
+    """(verdict, reason, detail) for a present, needed port that GC leaves alone, of a VM being migrated.
+    `retries`: the handler requeues a migration whose target pod has no node yet (#6834, switch
+    `migrate_defer_unscheduled`); without it the phase-Scheduling releases skip it for good (MIG4, #6823)."""
     if has_options(port, migration):
         chassis = port.options.get(REQUESTED_CHASSIS, "")
         return OK, None, f"present; live migration in progress ({REQUESTED_CHASSIS}={chassis})"
@@ -209,6 +216,16 @@ def judge_port(shape: Shape, migration: Migration, port: NbPort, primary: str) -
     head = f"live migration {migration.nodes} in progress, but the port has {state}"
     if exp.never:
         return DEGRADED, exp.never, f"{head}: {exp.why}; OVN binds it on one chassis only"
+    if exp.sets_now and not retries and shape in (Shape.PRIMARY_ONLY, Shape.ALL_VM_PORTS):
+        return (
+            DEGRADED,
+            "MIG4",
+            (
+                f"{head}: {exp.why}, but this release's handler runs at phase Scheduling and, when the target pod "
+                "has no node yet, logs 'migration setup skipped' and never retries (kubeovn/kube-ovn#6823); the "
+                "target pod waits in ContainerCreating ('ovs interface … is not ready after 30s' in kube-ovn-cni)"
+            ),
+        )
     if exp.sets_now:
         return (
             DEGRADED,

@@ -58,7 +58,7 @@ def allocation(obj: Mapping[str, Any], provider: str, source: str) -> Allocation
     prefix = f"{provider}.kubernetes.io"
     if ann.get(f"{prefix}/allocated") != "true":
         return None
-    ips = tuple(_ip(a) for a in str(ann.get(f"{prefix}/ip_address") or "").split(",") if a.strip())
+    ips = tuple(normal_ip(a) for a in str(ann.get(f"{prefix}/ip_address") or "").split(",") if a.strip())
     mac = str(ann.get(f"{prefix}/mac_address") or "").strip().lower() or None
     if not ips and mac is None:
         return None
@@ -82,7 +82,7 @@ def allocation_switches(objects: Iterable[Mapping[str, Any]]) -> list[str]:
     return sorted(out)
 
 
-def _ip(text: str) -> str:
+def normal_ip(text: str) -> str:
     """An address as one spelling (`fd00::05` and `fd00::5` are one address); text that is no IP stays as it is."""
     try:
         return ipaddress.ip_address(text.strip().split("/")[0]).compressed
@@ -90,13 +90,13 @@ def _ip(text: str) -> str:
         return text.strip()
 
 
-def _entry(values: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]] | None:
+def address_entry(values: tuple[str, ...]) -> tuple[str | None, tuple[str, ...]] | None:
     """(MAC, IPs) of the first `"<mac> <ip>…"` entry of an addresses or port_security column (`unknown`, `router`
     and `dynamic` are OVN keywords, not an entry)."""
     for value in values:
         words = value.split()
         if words and words[0] not in ("unknown", "router", "dynamic"):
-            return words[0].lower(), tuple(_ip(w) for w in words[1:])
+            return words[0].lower(), tuple(normal_ip(w) for w in words[1:])
     return None
 
 
@@ -112,11 +112,11 @@ class Mismatch:
 def mismatches(port: NbPort, alloc: Allocation, switches: SwitchView) -> list[Mismatch]:
     """Every difference between the port and the allocation, most severe first (empty: the port is as set)."""
     out = _switch_mismatches(port, alloc, switches)
-    entry = _entry(port.addresses)
+    entry = address_entry(port.addresses)
     mac, ips = entry if entry else (None, ())
     if alloc.mac and mac != alloc.mac:
         out.append(Mismatch("PORT2", LOST, f"MAC {mac or '(none)'} where {alloc.source} has {alloc.mac}"))
-    secured = _entry(port.port_security)
+    secured = address_entry(port.port_security)
     if secured is not None:
         smac, sips = secured
         if (alloc.mac and smac != alloc.mac) or not set(alloc.ips) <= set(sips):
@@ -141,10 +141,10 @@ def _switch_mismatches(port: NbPort, alloc: Allocation, switches: SwitchView) ->
     if not want:
         return []
     held = switches.holds(want, port.uuid) if port.uuid else None
-    holders = switches.holders(port.uuid) if port.uuid else None
-    where = f"switch {', '.join(holders)}" if holders else f"external_ids:ls={ls}" if ls else "another switch"
+    label = f"its external_ids:ls names {ls}" if ls else "it has no external_ids:ls"
     if held is False or (held is None and ls is not None and ls != want):
-        return [Mismatch("PORT1", LOST, f"it is on {where}, but {alloc.source} is allocated on Subnet {want}")]
+        what = f"switch {want}, where {alloc.source} is allocated, does not hold it ({label})"
+        return [Mismatch("PORT1", LOST, what)]
     if ls != want:
         label = f"external_ids:ls={ls}" if ls is not None else "no external_ids:ls"
         return [Mismatch("PORT6", DEGRADED, f"{label} although switch {want} holds it")]

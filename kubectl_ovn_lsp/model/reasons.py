@@ -121,7 +121,6 @@ REASONS: tuple[Reason, ...] = (
         "PORT2",
         verdicts.LOST.name,
         "the port's MAC differs from the owner's allocation (mac_address): OVN delivers the owner's frames nowhere",
-        "a node port's race: v1.13.11, v1.14.0 (#5172; no release repairs one)",
     ),
     Reason(
         "PORT3",
@@ -144,6 +143,54 @@ REASONS: tuple[Reason, ...] = (
         "external_ids:ls does not name the switch that holds the port (GC's delete and the allocation act on it)",
     ),
     Reason(
+        "GC1",
+        verdicts.DEGRADED.name,
+        "GC's delete of this port fails on every cycle (no or empty external_ids:ls): markAndCleanLSP stops there, "
+        "cluster-wide (no 'lsp lost' lines, no new deletions)",
+        "v1.14.24, v1.15.0 (#6103)",
+    ),
+    Reason(
+        "GC2",
+        verdicts.DEGRADED.name,
+        "GC's delete of this port does nothing (no external_ids:ls, v1.13.0–v1.14.7): the port stays while its IP "
+        "CR is deleted and its address released",
+        "v1.14.24, v1.15.0 (#6103)",
+    ),
+    Reason(
+        "GC3",
+        verdicts.DEGRADED.name,
+        "GC's delete of this port does nothing: external_ids:ls names an existing switch that does not hold it",
+    ),
+    Reason(
+        "GC4",
+        verdicts.DEGRADED.name,
+        "GC's delete of this port fails on every cycle: its external_ids:ls names a switch that does not exist "
+        "(v1.12), or no or several switches hold it",
+        "missing switch: v1.13.0 (#4157)",
+    ),
+    Reason(
+        "IP1",
+        verdicts.LEAKED.name,
+        "an IP CR whose owner is gone that no GC of this release collects (gcIP checks owners from v1.14.7/v1.15.0)",
+        "v1.14.7, v1.15.0 (#5702; at controller start)",
+    ),
+    Reason(
+        "IP2",
+        verdicts.LEAKED.name,
+        "an IP CR whose owner is gone: the periodic GC never collects it, only gcIP at the next controller start",
+    ),
+    Reason(
+        "IP3",
+        verdicts.LEAKED.name,
+        "an IPAM-only attachment's IP CR the pod deletion left behind because its NAD was gone (#6943)",
+        "v1.15.20 (#7034); release-1.16 head",
+    ),
+    Reason(
+        "IP4",
+        verdicts.DEGRADED.name,
+        "two ports or IP CRs of different names hold one address in one Subnet (a cluster finding)",
+    ),
+    Reason(
         "MIG1",
         verdicts.DEGRADED.name,
         "live migration: the release sets the migration options only on <vm>.<ns>, never on this attachment port",
@@ -155,6 +202,13 @@ REASONS: tuple[Reason, ...] = (
         "live migration: the release's handler sets the migration options on no "
         "port (needAllocateSubnets of the source pod is empty)",
         "v1.13.15, v1.14.0 (#5388)",
+    ),
+    Reason(
+        "MIG4",
+        verdicts.DEGRADED.name,
+        "live migration: the handler ran before the target pod was scheduled, logged 'migration setup skipped' and "
+        "never retries (#6823)",
+        "v1.15.14 (#6834); release-1.16 head",
     ),
     Reason(
         "MIG3",

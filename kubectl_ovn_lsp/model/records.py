@@ -46,6 +46,7 @@ class NbLookup:
     # the owner's Subnets for explain); a switch missing here was not read or does not exist (see `every_switch`)
     switches: Mapping[str, frozenset[str]] = field(default_factory=dict)
     every_switch: bool = False  # `switches` holds every Logical_Switch of NB (a name not in it does not exist)
+    switches_asked: tuple[str, ...] = ()  # the switch names read by name (one of them not in `switches`: absent)
 
 
 @dataclass(frozen=True)
@@ -59,22 +60,23 @@ class SwitchView:
 
     ports_of: Mapping[str, frozenset[str]] = field(default_factory=dict)  # switch name -> port UUIDs it holds
     complete: bool = False
+    asked: frozenset[str] = frozenset()  # switches read by name: one missing from `ports_of` does not exist
 
     @classmethod
     def of(cls, lookup: NbLookup) -> SwitchView:
-        return cls(lookup.switches, lookup.every_switch)
+        return cls(lookup.switches, lookup.every_switch, frozenset(lookup.switches_asked))
 
     def holds(self, switch: str, uuid: str) -> bool | None:
         """Whether `switch` holds the port; None when that switch was not read (and is not known to be absent)."""
         held = self.ports_of.get(switch)
         if held is None:
-            return False if self.complete else None
+            return False if self.exists(switch) is False else None
         return uuid in held
 
     def exists(self, switch: str) -> bool | None:
         if switch in self.ports_of:
             return True
-        return False if self.complete else None
+        return False if self.complete or switch in self.asked else None
 
     def holders(self, uuid: str) -> tuple[str, ...] | None:
         """Every switch holding the port (complete views only; None otherwise)."""

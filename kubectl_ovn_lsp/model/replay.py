@@ -14,8 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kubectl_ovn_lsp.model import lookups, shapes
+from kubectl_ovn_lsp.model import gc_cycle, ip_crs, lookups, shapes
+from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.bands import ControllerSettings
+from kubectl_ovn_lsp.model.cluster import ClusterFinding
 from kubectl_ovn_lsp.model.errors import ModelError
 from kubectl_ovn_lsp.model.gc_nodes import NODE_PREFIX, judge_node
 from kubectl_ovn_lsp.model.gc_pods import statefulset_owner
@@ -38,9 +40,9 @@ from kubectl_ovn_lsp.model.orphans import OrphanKey, is_gc_relevant, judge_orpha
 from kubectl_ovn_lsp.model.owners import LAUNCHER_OWNER, NODE, ORPHAN, POD, VIP, VM, VMI, Owner, workload_owners
 from kubectl_ovn_lsp.model.port_rows import Collected, collect
 from kubectl_ovn_lsp.model.records import NbPort, SwitchView
-from kubectl_ovn_lsp.model.snapshot import Judgement, WorkloadSnapshot
+from kubectl_ovn_lsp.model.snapshot import LEAKED, Judgement, PortFinding, WorkloadSnapshot, worst
 from kubectl_ovn_lsp.model.transient import mark_transient
-from kubectl_ovn_lsp.model.verdicts import ERROR
+from kubectl_ovn_lsp.model.verdicts import ERROR, severity
 
 UNKNOWN = "Unknown"  # ports whose owner could not be looked for (its kind was unreadable): never called orphans
 
@@ -66,6 +68,7 @@ class Replay:
     lost_logged: tuple[str, ...]
     would_delete: tuple[str, ...]
     notes: tuple[str, ...] = ()
+    cluster: tuple[ClusterFinding, ...] = ()  # what no single owner explains (model/cluster.py), most urgent first
 
 
 class NbIndex:
@@ -190,10 +193,61 @@ def replay(
     items += _vips(inventory, nb, settings)
     items += _nodes(inventory, nb, settings)
     items += _orphans(nb, _claimed(items, nb), inventory, settings)
+    items, blocked = _settle_gc(items, nb, settings)
+    delete = sorted({n for i in items if i.judgement for n in i.judgement.would_delete})
+    leaked = ip_crs.leaks(inventory, nb.by_name, delete, settings)
+    items = _with_leaks(items, leaked, settings)
     items.sort(key=lambda i: i.owner.sort_key)
     lost = sorted({n for i in items if i.judgement for n in i.judgement.lost_logged})
-    delete = sorted({n for i in items if i.judgement for n in i.judgement.would_delete})
-    return Replay(tuple(items), tuple(lost), tuple(delete))
+    cluster = gc_cycle.cluster_findings(blocked, lost, delete, settings)
+    cluster += [
+        c for c in (ip_crs.leak_finding(leaked, inventory), ip_crs.duplicates(inventory, nb.ports, nb.switches)) if c
+    ]
+    return Replay(tuple(items), tuple(lost), tuple(delete), cluster=tuple(sorted(cluster, key=lambda c: c.sort_key)))
+
+
+def _with_leaks(items: list[Item], leaked: list[ip_crs.Leak], settings: ControllerSettings) -> list[Item]:
+    """Leaked IP CRs join the Orphan item of their owner's key (with its ports, if any), or make one."""
+    if not leaked:
+        return items
+    by_key: dict[tuple[str, str], list[PortFinding]] = {}
+    for leak in leaked:
+        by_key.setdefault((leak.key.namespace, leak.key.name), []).append(leak.finding)
+    out = []
+    for item in items:
+        entries = by_key.pop((item.owner.namespace, item.owner.name), None) if item.owner.kind == ORPHAN else None
+        if entries is None or item.judgement is None:
+            out.append(item)
+            continue
+        out.append(replace(item, judgement=_leaked_judgement(item.judgement, entries, settings)))
+    for (namespace, name), entries in by_key.items():
+        empty = Judgement(name, ORPHAN, name, (), (), (), (), None, LEAKED, ())
+        out.append(Item(Owner(ORPHAN, namespace, name), _leaked_judgement(empty, entries, settings)))
+    return out
+
+
+def _leaked_judgement(judgement: Judgement, entries: list[PortFinding], settings: ControllerSettings) -> Judgement:
+    ports = tuple(sorted((*judgement.ports, *entries), key=lambda p: p.name))
+    verdict = worst([p.verdict for p in ports])
+    ranked = sorted(ports, key=lambda p: -severity(p.verdict))
+    return replace(judgement, ports=ports, verdict=verdict, advice=advice_for(verdict, ranked, settings))
+
+
+def _settle_gc(
+    items: list[Item], nb: NbIndex, settings: ControllerSettings
+) -> tuple[list[Item], list[gc_cycle.Blocked]]:
+    """GC's delete of every port it would delete, as the release runs it (model/gc_cycle.py): a delete that
+    fails or does nothing re-judges the port and is gathered for the cluster findings."""
+    out, blocked = [], []
+    for item in items:
+        if item.judgement is None or not item.judgement.would_delete:
+            out.append(item)
+            continue
+        judgement, results = gc_cycle.settle(item.judgement, nb.by_name, nb.switches, settings)
+        label = f"{item.owner.kind} {item.owner.namespace}/{item.owner.name}".replace(" /", " ")
+        blocked += [gc_cycle.Blocked(label, finding.name, result) for finding, result in results]
+        out.append(replace(item, judgement=judgement) if results else item)
+    return out, blocked
 
 
 def _vips(inventory: Inventory, nb: NbIndex, settings: ControllerSettings) -> list[Item]:

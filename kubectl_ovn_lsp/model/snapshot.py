@@ -11,7 +11,7 @@ from kubectl_ovn_lsp.model import verdicts
 from kubectl_ovn_lsp.model.records import NbPort, SwitchView
 
 # Port verdict words (model/verdicts.py holds their severity, exit code and colour).
-OK, LOST, FALSE_POSITIVE, STALE, DELETION_RISK, NO_PORT, DEGRADED = (
+OK, LOST, FALSE_POSITIVE, STALE, DELETION_RISK, NO_PORT, DEGRADED, LEAKED = (
     verdicts.OK.name,
     verdicts.LOST.name,
     verdicts.FALSE_POSITIVE.name,
@@ -19,6 +19,7 @@ OK, LOST, FALSE_POSITIVE, STALE, DELETION_RISK, NO_PORT, DEGRADED = (
     verdicts.DELETION_RISK.name,
     verdicts.NO_PORT.name,
     verdicts.DEGRADED.name,
+    verdicts.LEAKED.name,
 )
 worst = verdicts.worst
 

@@ -11,12 +11,15 @@ the port's own `external_ids:pod`, else the (owner, namespace) readings of the n
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.bands import ControllerSettings
-from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, ReleaseRange, logs_at, newest_checked, releases
+from kubectl_ovn_lsp.model.cluster import GC_STALLED, ClusterFinding
+from kubectl_ovn_lsp.model.gc_cycle import GC_CODES
+from kubectl_ovn_lsp.model.gc_failure_lines import DELETE_FAILED, FILE, GC_ERROR, IP_KEPT, MIGRATION_SKIPPED, releases
+from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, ReleaseRange, logs_at, newest_checked
 from kubectl_ovn_lsp.model.judge import ALREADY_DELETED
 from kubectl_ovn_lsp.model.loglines import GcLine
 from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, VIP, Owner
@@ -64,9 +67,11 @@ class _Kind:
     first: datetime | None = None
     last: datetime | None = None
     lines: frozenset[int] = frozenset()
+    error: str = ""  # the latest error of a failed delete or a failed cycle
 
     def add(self, line: GcLine) -> None:
         self.count += 1
+        self.error = line.error or self.error
         if line.when is not None:
             self.first = line.when if self.first is None else min(self.first, line.when)
             self.last = line.when if self.last is None else max(self.last, line.when)
@@ -83,8 +88,12 @@ class NameGroups:
         self._latest: dict[str, tuple[float, int, str]] = {}  # name → (stamp, log order, kind)
         self._kinds: dict[tuple[str, str], _Kind] = {}
         self._order = 0
+        self.gc_errors = _Kind()
 
     def add(self, line: GcLine) -> None:
+        if line.event == GC_ERROR:  # `gc lsp error` names no port: counted for the cluster findings only
+            self.gc_errors.add(line)
+            return
         self._order += 1
         key = (_stamp(line), self._order, line.event)
         if line.name not in self._latest or key[:2] >= self._latest[line.name][:2]:
@@ -92,7 +101,11 @@ class NameGroups:
         self._kinds.setdefault((line.name, line.event), _Kind()).add(line)
 
     def __len__(self) -> int:
-        return len(self._latest)
+        return len(self._latest) + self.gc_errors.count
+
+    def failed(self) -> dict[str, _Kind]:
+        """The failed deletes per port name (`failed to delete lsp`), for the cluster findings."""
+        return {name: kind for (name, event), kind in self._kinds.items() if event == DELETE_FAILED}
 
     def result(self) -> list[NameEvents]:
         """One entry per port name, sorted by name; `event` is the kind of the latest line (log order breaks
@@ -157,15 +170,18 @@ class OwnerIndex:
         return next(i for i in self.by_owner[key] if i.owner.kind == NODE)
 
 
-def judge_events(events: NameEvents, index: OwnerIndex, replay: Replay) -> TriageItem:
-    """The finding for one name (docs/contracts.md, triage: `lost` and `deleted` events)."""
+def judge_events(
+    events: NameEvents, index: OwnerIndex, replay: Replay, settings: ControllerSettings | None = None
+) -> TriageItem:
+    """The finding for one name (docs/contracts.md, triage: `lost` and `deleted` events). `settings`: the running
+    release, for the advice's fixed releases on its branch."""
     item, finding, ambiguous = index.resolve(events.name)
     owner = item.owner if item is not None else None
     logged = events.name in set(replay.lost_logged)
     if events.event == LOST:
         if finding is not None:
             return TriageItem(
-                events, owner, finding.verdict, finding.reason, finding.detail, logged, _advice(item, finding)
+                events, owner, finding.verdict, finding.reason, finding.detail, logged, _advice(item, finding, settings)
             )
         if owner is not None:
             return TriageItem(
@@ -180,15 +196,34 @@ def judge_events(events: NameEvents, index: OwnerIndex, replay: Replay) -> Triag
             )
         detail = ambiguous or "nothing owns this name any more and NB has no such port: the line is history"
         return TriageItem(events, None, OK, None, detail, False, ())
+    if finding is not None and (finding.reason or "") in GC_CODES:  # GC's delete of it fails or does nothing
+        advice = _advice(item, finding, settings)
+        return TriageItem(events, owner, finding.verdict, finding.reason, finding.detail, False, advice)
+    if events.event in (MIGRATION_SKIPPED, IP_KEPT):
+        if finding is not None and finding.verdict != OK:
+            advice = _advice(item, finding, settings)
+            return TriageItem(events, owner, finding.verdict, finding.reason, finding.detail, False, advice)
+        what = "the migration it names is over" if events.event == MIGRATION_SKIPPED else "the IP CR it kept is gone"
+        return TriageItem(events, owner, OK, None, f"{what} now: the line is history", False, ())
+    if events.event == DELETE_FAILED:
+        detail = (
+            "GC's delete of this port failed (each failure ended a GC cycle early); "
+            + ("the port exists and this release deletes it now" if finding is not None else "it is gone from NB now")
+            + ": the line is history"
+        )
+        return TriageItem(events, owner, OK, None, detail, False, ())
     if finding is not None and finding.verdict == DELETION_RISK and finding.in_nb:  # re-created, deleted again
         detail = f"GC deleted it before and will again: {finding.detail}"
-        return TriageItem(events, owner, DELETION_RISK, finding.reason, detail, False, _advice(item, finding))
+        advice = _advice(item, finding, settings)
+        return TriageItem(events, owner, DELETION_RISK, finding.reason, detail, False, advice)
     if finding is not None and finding.needed and not finding.in_nb and owner is not None and owner.kind != ORPHAN:
         # The replay's verdict for the port as it is now, as explain and audit give it: deletion-risk with the DEL
         # code while the running release still does not expect it, lost when it does (the line predates an upgrade)
         why = finding.detail.removeprefix(f"{ALREADY_DELETED}: ")
         detail = f"GC already deleted a port this {owner.kind} uses: {why}"
-        return TriageItem(events, owner, finding.verdict, finding.reason, detail, False, _advice(item, finding))
+        return TriageItem(
+            events, owner, finding.verdict, finding.reason, detail, False, _advice(item, finding, settings)
+        )
     if finding is not None and finding.needed:
         detail = "GC deleted it, and the port exists again now (re-created since); GC keeps it now"
     elif owner is not None and owner.kind != ORPHAN:
@@ -198,7 +233,7 @@ def judge_events(events: NameEvents, index: OwnerIndex, replay: Replay) -> Triag
     return TriageItem(events, owner, OK, None, detail, False, ())
 
 
-def _advice(item: Item | None, finding: PortFinding) -> tuple[str, ...]:
+def _advice(item: Item | None, finding: PortFinding, settings: ControllerSettings | None) -> tuple[str, ...]:
     """The advice for this port: its code's, else its owner's own advice when the owner is not a workload
     (a node's lost port is not repaired by deleting a pod), else the verdict's generic line."""
     if (
@@ -209,7 +244,7 @@ def _advice(item: Item | None, finding: PortFinding) -> tuple[str, ...]:
         and item.judgement.verdict == finding.verdict
     ):
         return item.judgement.advice
-    return advice_for(finding.verdict, [finding])
+    return advice_for(finding.verdict, [finding], settings)
 
 
 def line_notes(items: Iterable[TriageItem], settings: ControllerSettings) -> list[str]:
@@ -217,14 +252,22 @@ def line_notes(items: Iterable[TriageItem], settings: ControllerSettings) -> lis
     notes = []
     version, master = settings.version, settings.version_text in ("master", "main")
     seen = sorted({(i.events.event, line) for i in items for line in i.events.gc_lines})
-    what = {LOST: "lsp lost", DELETED: "gc logical switch port"}
+    what = {
+        LOST: "lsp lost",
+        DELETED: "gc logical switch port",
+        DELETE_FAILED: "failed to delete lsp",
+        MIGRATION_SKIPPED: "migration setup skipped",
+        IP_KEPT: "cannot determine subnet",
+    }
     for event, line in seen:
         ranges = releases(event, line)
         if not ranges:
             notes.append(
-                f"gc.go:{line} ({what[event]}) is logged there by no checked release: a build newer than "
-                "the checked tags, or a patched one"
+                f"{FILE.get(event, 'gc.go')}:{line} ({what[event]}) is logged there by no checked release: a build "
+                "newer than the checked tags, or a patched one"
             )
+        elif event not in (LOST, DELETED):
+            continue
         elif (version is not None or master) and not logs_at(event, line, version, master=master):
             where = ", ".join(r.as_text() for r in ranges)
             notes.append(
@@ -239,13 +282,75 @@ def line_notes(items: Iterable[TriageItem], settings: ControllerSettings) -> lis
     return notes
 
 
+def resolve_pod_events(events: Iterable[NameEvents], replay: Replay) -> list[NameEvents]:
+    """A `migration setup skipped` line names the migration's target pod: its events become one entry per port of
+    that pod's owner a migration check judged (MIG codes), else per port of the owner, so the triage judges the
+    port. A pod the replay does not know keeps its `<ns>/<pod>` name (history)."""
+    owners: dict[tuple[str, str], Item] = {}
+    for owner_item in replay.items:
+        for obj in owner_item.owner.pods:
+            meta = obj.get("metadata") or {}
+            owners[(str(meta.get("namespace") or ""), str(meta.get("name") or ""))] = owner_item
+    out: dict[str, NameEvents] = {}
+    for entry in events:
+        if entry.event != MIGRATION_SKIPPED or "/" not in entry.name:
+            out.setdefault(entry.name, entry)
+            continue
+        namespace, pod_name = entry.name.split("/", 1)
+        found = owners.get((namespace, pod_name))
+        ports = [p for p in found.judgement.ports if p.in_nb] if found is not None and found.judgement else []
+        named = [p.name for p in ports if (p.reason or "").startswith("MIG")] or [p.name for p in ports]
+        for name in named or [entry.name]:
+            out[name] = replace(entry, name=name)  # the pod's line speaks for the port more than a GC line does
+    return [out[name] for name in sorted(out)]
+
+
+def cluster_with_log(findings: Iterable[ClusterFinding], groups: NameGroups) -> list[ClusterFinding]:
+    """The replay's cluster findings with the log lines that show them (`logged`): a stall's failed deletes of its
+    ports and every `gc lsp error`. Failures the replay does not explain now (the port is gone, or this release
+    deletes it) become a `gc-stalled` finding of verdict ok: history."""
+    failed, errors = groups.failed(), groups.gc_errors.count
+    out: list[ClusterFinding] = []
+    explained: set[str] = set()
+    for finding in findings:
+        if finding.kind != GC_STALLED:
+            out.append(finding)
+            continue
+        mine = sum(kind.count for name, kind in failed.items() if name in finding.ports)
+        explained.update(name for name in failed if name in finding.ports)
+        logged = tuple((k, n) for k, n in ((DELETE_FAILED, mine), (GC_ERROR, errors)) if n)
+        out.append(replace(finding, logged=logged))
+    history = {name: kind for name, kind in failed.items() if name not in explained}
+    if history and not any(f.kind == GC_STALLED for f in out):
+        names = tuple(sorted(history))
+        count = sum(kind.count for kind in history.values())
+        error = history[names[-1]].error
+        logged = tuple((k, n) for k, n in ((DELETE_FAILED, count), (GC_ERROR, errors)) if n)
+        out.insert(
+            0,
+            ClusterFinding(
+                GC_STALLED,
+                OK,
+                None,
+                f"GC's delete of {', '.join(names)} failed {count} time(s) ({error}); nothing in NB makes this "
+                "release's delete fail now: the lines are history",
+                names,
+                ("each failed delete ended that GC cycle before it logged 'lsp lost' or saved its marks",),
+                (),
+                logged,
+            ),
+        )
+    return out
+
+
 __all__ = [
     "DELETED",
     "LOST",
     "NameEvents",
-    "NameGroups",
     "OwnerIndex",
     "TriageItem",
+    "cluster_with_log",
+    "resolve_pod_events",
     "group",
     "judge_events",
     "line_notes",

@@ -2,7 +2,7 @@
 
 One table so that the model (worst-of), the CLI (exit code, colour), `reasons` and the docs cannot drift.
 Severity orders the findings that change the exit code (docs/contracts.md, "Exit codes"):
-deletion-risk > lost > degraded > false-positive; `ok`, `stale` and `no-port` are informational (exit 0).
+deletion-risk > lost > degraded > leaked > false-positive; `ok`, `stale` and `no-port` are informational (exit 0).
 `error` is an audit item that could not be judged: it never hides a finding, and alone it gives exit 1.
 """
 
@@ -29,23 +29,32 @@ ERROR = Verdict("error", 0, 1, "35", "could not be judged (malformed object, mis
 FALSE_POSITIVE = Verdict(
     "false-positive", 1, 4, "33", 'GC logs "lsp lost" but every port the workload really has is present'
 )
+LEAKED = Verdict(
+    "leaked",
+    2,
+    7,
+    "35",
+    "an IP CR whose owner is gone and that no periodic GC collects: its address stays taken and its Subnet's "
+    "usage only grows",
+)
 DEGRADED = Verdict(
     "degraded",
-    2,
+    3,
     6,
     "33",
     "present and kept, but not in the state the running release sets for what the workload does now",
 )
 LOST = Verdict(
     "lost",
-    3,
+    4,
     3,
     "31",
-    "a port the workload needs is missing from NB, or present where or as traffic cannot reach it (PORT1, PORT2, PORT4)",
+    "a port the workload needs is missing from NB, or present where or as traffic cannot reach it "
+    "(PORT1, PORT2, PORT4)",
 )
-DELETION_RISK = Verdict("deletion-risk", 4, 5, "1;31", "GC deletes (or already deleted) a port the workload needs")
+DELETION_RISK = Verdict("deletion-risk", 5, 5, "1;31", "GC deletes (or already deleted) a port the workload needs")
 
-VERDICTS: tuple[Verdict, ...] = (OK, NO_PORT, STALE, ERROR, FALSE_POSITIVE, DEGRADED, LOST, DELETION_RISK)
+VERDICTS: tuple[Verdict, ...] = (OK, NO_PORT, STALE, ERROR, FALSE_POSITIVE, LEAKED, DEGRADED, LOST, DELETION_RISK)
 BY_NAME: dict[str, Verdict] = {v.name: v for v in VERDICTS}
 
 

@@ -201,6 +201,7 @@ def read_direct(
             leader_only=False,
             switches=switches,
             every_switch=selection.every_port,
+            switches_asked=selection.switches,
         )
     label = ",".join(parts)
     if tls_resets and len(tls_resets) == len(failures):

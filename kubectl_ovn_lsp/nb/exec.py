@@ -86,6 +86,7 @@ def read_via_exec(client: KubeClient, ovn_namespace: str, selection: nb_query.Se
             notes=tuple(_notes(candidate, candidates, failures)),
             switches=switches,
             every_switch=selection.every_port,
+            switches_asked=selection.switches,
         )
     if len(failures) == 1:
         raise NbUnavailable(endpoint=f"{ovn_namespace}/{candidates[0].name}", reason=failures[0].split(": ", 1)[1])

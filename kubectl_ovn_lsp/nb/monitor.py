@@ -179,4 +179,7 @@ def _read(
         endpoint = idl.session_name()
     finally:
         idl.close()
-    return NbLookup(ports=ports, via="direct", endpoint=endpoint, leader_only=False, switches=held)
+    asked = tuple(switch_names)
+    return NbLookup(
+        ports=ports, via="direct", endpoint=endpoint, leader_only=False, switches=held, switches_asked=asked
+    )

@@ -75,9 +75,12 @@ def test_nonprimary_vm_migration_at_the_reported_release(sandbox_factory, via) -
     _text_agrees(document, text, wide)
 
 
-@pytest.mark.parametrize("version,reason", [("v1.15.9", "MIG3"), ("v1.16.0", "MIG3"), ("v1.13.4", "MIG2")])
+@pytest.mark.parametrize(
+    "version,reason", [("v1.15.9", "MIG4"), ("v1.16.0", "MIG4"), ("v1.15.14", "MIG3"), ("v1.13.4", "MIG2")]
+)
 def test_nonprimary_vm_migration_other_releases(sandbox_factory, version, reason) -> None:
-    """From v1.15.9/v1.16.0 the release would set the options on the attachment port: their absence is MIG3."""
+    """From v1.15.9/v1.16.0 the release would set the options on the attachment port: their absence is MIG4 where
+    the handler skips a migration whose target had no node and never retries (#6823), else MIG3 (v1.15.14, #6834)."""
     scenario, target, namespace, extra = MIGRATION
     code, document, text, wide = _both(
         sandbox_factory(scenario), target, namespace, "--kube-ovn-version", version, *extra

@@ -20,7 +20,8 @@ def test_no_port_exits_0(sandbox_factory) -> None:
 
 @pytest.fixture(scope="module")
 def odd_ports(sandbox_factory, tmp_path_factory) -> Sandbox:
-    """TC1 plus a stale port of web-5f7c (a network it no longer has) and its real port without vendor=kube-ovn."""
+    """TC1 plus a stale port of web-5f7c (a network it no longer has) and its real port without vendor=kube-ovn
+    (with the addresses tc1's allocation gives it: only the vendor is odd)."""
     ids = {"pod": "app/web-5f7c", "ls": "ovn-default"}
     scenario = {
         "name": "odd-ports",
@@ -30,7 +31,7 @@ def odd_ports(sandbox_factory, tmp_path_factory) -> Sandbox:
                 {
                     "name": "ovn-default",
                     "ports": [
-                        {"name": "web-5f7c.app", "addresses": ["00:00:00:11:22:33 10.16.0.5"], "external_ids": ids},
+                        {"name": "web-5f7c.app", "addresses": ["00:00:00:5A:1B:2C 10.16.0.12"], "external_ids": ids},
                         {
                             "name": "web-5f7c.app.old.app.ovn",
                             "addresses": ["00:00:00:11:22:34 10.16.0.6"],

@@ -182,7 +182,12 @@ def test_list_shows_the_shipped_scenarios() -> None:
     proc = _plugin("sandbox", "list")
     names = [line.split()[0] for line in proc.stdout.splitlines()]
     assert names == [
+        "gc-noop-port-without-ls",
+        "gc-stalled-port-without-ls",
+        "ipam-only-ip-leak",
+        "migration-setup-skipped",
         "node-port-missing",
+        "node-port-stale-address",
         "nonprimary-vm-migration",
         "sts-zombie-port",
         "tc1",
@@ -194,6 +199,7 @@ def test_list_shows_the_shipped_scenarios() -> None:
         "tc14",
         "triage-gc-lines",
         "vm-deleted-orphan-ports",
+        "vm-recreated-other-subnet",
     ]
 
 

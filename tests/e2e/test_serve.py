@@ -82,6 +82,7 @@ def test_prometheus_reads_the_replay_through_exec_and_tcp(prometheus: Prometheus
             "false-positive": 1,
             "no-port": 0,
             "stale": 0,
+            "leaked": 0,
             "degraded": 0,
             "deletion-risk": 1,
         }
@@ -258,6 +259,7 @@ def test_rbac_grants_exactly_what_the_cycles_requested(sandbox: Sandbox, monitor
         ("list", "kubeovn.io", "subnets", ""),
         ("list", "kubeovn.io", "vips", ""),
         ("list", "kubeovn.io", "ovn-eips", ""),
+        ("list", "kubeovn.io", "ips", ""),
         ("list", "", "pods", "kube-system"),  # ovn-central (exec) and kube-ovn-controller (logs) pods
         ("create", "", "pods/exec", "kube-system"),
         ("get", "", "pods/log", "kube-system"),

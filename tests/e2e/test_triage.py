@@ -141,7 +141,7 @@ def test_text_rows_and_advice_once(tg: Sandbox) -> None:
         "deletion-risk",
         "DEL2",
     ]
-    assert proc.stdout.count("Fixed in v1.14.5 and v1.15.0 (#5557)") == 1
+    assert proc.stdout.count("fixed in v1.14.5 on release-1.14 (also v1.15.0); #5557") == 1
     assert [r.split()[0] for r in run_plugin(tg, "triage", "--no-headers").stdout.splitlines()] == sorted(EXPECTED)
 
 

@@ -13,7 +13,14 @@ from ovn_lsp_sandbox import derive_nb
 from ovn_lsp_sandbox.scenario_load import list_shipped, load_dump_dir, load_scenario, object_key
 
 SHIPPED = [name for name, _ in list_shipped()]
-FIELD_CASES = {"nonprimary-vm-migration", "sts-zombie-port"}  # public reports (issue #10): Pending pods on purpose
+# public reports with a Pending pod on purpose (issue #10; #6823's migration target waits in ContainerCreating)
+FIELD_CASES = {"nonprimary-vm-migration", "sts-zombie-port", "migration-setup-skipped"}
+# public reports whose NB is broken on purpose (issue #16): a port without external_ids:ls whose IP CR GC deleted
+# (#5735, #6103), and a leftover port of a deleted pod whose IP CR went with the pod
+BROKEN_PORTS = {
+    "gc-noop-port-without-ls": {"acp-daemonset-m5wc5.e2eproject"},
+    "gc-stalled-port-without-ls": {"acp-app-import-6ql4r.e2eproject", "old-db-1.app"},
+}
 
 
 def ports(scenario) -> dict:
@@ -31,7 +38,12 @@ def by_kind(scenario, kind: str) -> dict[str, dict]:
 
 def test_shipped_list() -> None:
     assert SHIPPED == [
+        "gc-noop-port-without-ls",
+        "gc-stalled-port-without-ls",
+        "ipam-only-ip-leak",
+        "migration-setup-skipped",
         "node-port-missing",
+        "node-port-stale-address",
         "nonprimary-vm-migration",
         "sts-zombie-port",
         "tc1",
@@ -43,6 +55,7 @@ def test_shipped_list() -> None:
         "tc14",
         "triage-gc-lines",
         "vm-deleted-orphan-ports",
+        "vm-recreated-other-subnet",
     ]
     assert all(desc for _, desc in list_shipped())
 
@@ -109,7 +122,7 @@ def test_shipped_scenario_is_consistent(name: str) -> None:
     ips = by_kind(sc, "IP")
     for sw in sc.nb_switches:
         for p in sw.ports:
-            if p.type == "":
+            if p.type == "" and p.name not in BROKEN_PORTS.get(name, set()):
                 assert p.name in ips and p.external_ids["ls"] == sw.name and p.external_ids["vendor"] == "kube-ovn"
     # launcher pods carry the KubeVirt labels pointing at their VMI
     vmis = by_kind(sc, "VirtualMachineInstance")

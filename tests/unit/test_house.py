@@ -33,7 +33,7 @@ def _calls_of(name: str) -> list[tuple[str, str]]:
 def test_a_port_finding_is_built_in_one_place() -> None:
     assert _calls_of("PortFinding") == [("model/snapshot.py", "port_finding")]
     users = {file for file, _ in _calls_of("port_finding")}
-    assert users == {"model/judge.py", "model/gc_nodes.py", "model/gc_vips.py", "model/orphans.py"}
+    assert users == {"model/judge.py", "model/gc_nodes.py", "model/gc_vips.py", "model/orphans.py", "model/ip_crs.py"}
 
 
 def test_port_finding_takes_what_nb_says_from_the_port() -> None:

@@ -148,8 +148,10 @@ def test_migration_shape_per_release(version, shape):
         ("v1.14.20", ("ok", None)),  # pod.go path: the target pod's nodeName label is missing, it sets nothing
         ("v1.14.21", ("degraded", "MIG1")),
         ("v1.15.8", ("degraded", "MIG1")),
-        ("v1.15.9", ("degraded", "MIG3")),
-        ("v1.16.0", ("degraded", "MIG3")),
+        ("v1.15.9", ("degraded", "MIG4")),  # #6823: the skip that is never retried, until v1.15.14 (#6834)
+        ("v1.15.14", ("degraded", "MIG3")),
+        ("v1.16.0", ("degraded", "MIG4")),
+        ("v1.16.2", ("degraded", "MIG4")),
         ("v1.13.14", ("degraded", "MIG2")),
         ("v1.13.15", ("ok", None)),
         ("v1.14.0", ("ok", None)),
@@ -177,8 +179,9 @@ def test_v1_14_13_sets_them_only_when_the_target_pod_label_names_the_source(labe
 @pytest.mark.parametrize(
     "version,primary,attach",
     [
-        ("v1.15.8", ("degraded", "MIG3"), ("degraded", "MIG1")),
-        ("v1.15.9", ("degraded", "MIG3"), ("degraded", "MIG3")),
+        ("v1.15.8", ("degraded", "MIG4"), ("degraded", "MIG1")),
+        ("v1.15.9", ("degraded", "MIG4"), ("degraded", "MIG4")),
+        ("v1.15.14", ("degraded", "MIG3"), ("degraded", "MIG3")),
     ],
 )
 def test_primary_port_is_covered_from_v1_14_21_attachments_from_v1_15_9(version, primary, attach):
@@ -426,7 +429,8 @@ def test_by_release_reported_migration_case():
     table = by_release(migrating_vm(), at("v1.15.4", non_primary_cni_mode=True))
     rows = {(r.first, r.last): (r.verdict, r.reasons) for r in table.ranges}
     assert rows[(parse_version("v1.15.0"), parse_version("v1.15.8"))] == ("degraded", ("FP5", "MIG1"))
-    assert any(r.first == parse_version("v1.15.9") and r.reasons == ("FP5", "MIG3") for r in table.ranges)
+    assert any(r.first == parse_version("v1.15.9") and r.reasons == ("FP5", "MIG4") for r in table.ranges)
+    assert any(r.first == parse_version("v1.15.14") and r.reasons == ("FP5", "MIG3") for r in table.ranges)
 
 
 def test_by_release_is_fast_and_merges_adjacent_equals():

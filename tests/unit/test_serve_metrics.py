@@ -62,6 +62,7 @@ def test_the_view_counts_owners_and_ports_and_lists_findings_most_severe_first()
         "no-port": 0,
         "stale": 1,
         "false-positive": 1,
+        "leaked": 0,
         "degraded": 0,
         "lost": 2,
         "deletion-risk": 0,
