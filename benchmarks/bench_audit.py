@@ -1,13 +1,17 @@
-"""Benchmark: `kubectl ovn-lsp audit -A` against the raw fetch floor, and how it grows from 1k to 10k pods.
+"""Benchmark: `kubectl ovn-lsp audit -A` against its physical floor, from 1k to 30k pods.
 
-Floor (measured in the same run, interleaved): `kubectl get pods -A -o json` + `kubectl get vm,vmi -A -o json`
-+ one `ovsdb-client query` of every Logical_Switch_Port through `kubectl exec` into ovn-central: the bytes any
-audit has to move. Audit: `kubectl ovn-lsp audit -A` through kubectl (exec path), and with `--nb tcp:`.
-Reported: medians, the ratio to the floor, peak RSS of the plugin process, and the API requests of one audit
-(from `-v`). No thresholds: this reports, it does not assert.
+Floor (`floor.py`, measured in the same run, interleaved): the plugin's own requests — the same API paths and
+pages, the same NB select through the same exec, or the same transaction to the same `--nb tcp:` remote —
+replayed with the Python standard library only (http.client, json, a minimal WebSocket reader). The plan comes
+from the plugin's own `-v` trace of this run, so both sides move the same bytes from the same servers. The ratio
+audit/floor is what the plugin's own work costs: kubeconfig and auth, the replay, rendering.
+Also reported: the plugin's peak RSS (and per 1,000 pods), the floor's, the API requests of one audit, and
+optionally (`--kubectl`) the `kubectl get … -o json` + `kubectl exec ovsdb-client query` fetch of earlier figures.
+No thresholds: this reports, it does not assert.
 
-    python3 benchmarks/bench_audit.py [--runs 3] [--specs SPEC …]   (default: 1k pods, then 10k pods with a
-    10,000-line controller log over 2,000 port names, for triage's ratio to audit)
+    python3 benchmarks/bench_audit.py [--runs 3] [--specs SPEC …] [--kubectl] [--plugin-args '--chunk-size 500']
+    (default: 1k pods; 10k pods with a 10,000-line controller log over 2,000 port names, for triage's ratio to
+    audit; 30k pods)
 """
 
 from __future__ import annotations
@@ -20,8 +24,10 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import generated_sandbox, median, ovn_central_pod, run_measured  # noqa: E402
+from common import FLOOR, generated_sandbox, median, ovn_central_pod, run_measured, spread  # noqa: E402
+from plans import temp_workdir, write_plans  # noqa: E402
 
+OK = (0, 3, 4, 5)
 SELECT_ALL = json.dumps(
     [
         "OVN_Northbound",
@@ -35,30 +41,18 @@ SELECT_ALL = json.dumps(
 )
 
 
-def floor_commands(env: dict[str, str]) -> list[list[str]]:
+def kubectl_commands(env: dict[str, str]) -> list[list[str]]:
     central = ovn_central_pod(env)
     return [
         ["kubectl", "get", "pods", "-A", "-o", "json"],
         ["kubectl", "get", "vm,vmi", "-A", "-o", "json"],
-        [
-            "kubectl",
-            "exec",
-            "-n",
-            "kube-system",
-            central,
-            "-c",
-            "ovn-central",
-            "--",
-            "ovsdb-client",
-            "query",
-            "unix:/var/run/ovn/ovnnb_db.sock",
-            SELECT_ALL,
-        ],
+        ["kubectl", "exec", "-n", "kube-system", central, "-c", "ovn-central", "--"]
+        + ["ovsdb-client", "query", "unix:/var/run/ovn/ovnnb_db.sock", SELECT_ALL],
     ]
 
 
-def requests_of_one_audit(env: dict[str, str]) -> dict[str, int]:
-    proc = subprocess.run(["kubectl-ovn_lsp", "audit", "-A", "-v"], env=env, capture_output=True, text=True)
+def requests_of_one_audit(env: dict[str, str], extra: list[str]) -> dict[str, int]:
+    proc = subprocess.run(["kubectl-ovn_lsp", "audit", "-A", "-v", *extra], env=env, capture_output=True, text=True)
     lines = [line for line in proc.stderr.splitlines() if line.startswith("I kube: ")]
     lists = [line for line in lines if re.search(r"[?&]limit=", line)]
     return {
@@ -68,36 +62,75 @@ def requests_of_one_audit(env: dict[str, str]) -> dict[str, int]:
     }
 
 
-def measure(spec: str, runs: int) -> dict[str, object]:
-    with generated_sandbox(spec) as (env, state, up):
-        audit = ["kubectl-ovn_lsp", "audit", "-A"]
-        audit_tcp = audit + ["--nb", state["nb"]["remotes"]]
-        floor = floor_commands(env)
-        for argv in floor + [audit]:  # warm caches (kubectl discovery) on both sides
-            run_measured(argv, env, ok_codes=(0, 3, 4, 5))
-        triage = ["kubectl-ovn_lsp", "triage"] if "loglines=" in spec else None
-        a_times, a_rss, t_times, t_rss, f_times, g_times = [], [], [], [], [], []
-        for _ in range(runs):
-            f_times.append(sum(run_measured(argv, env)[0] for argv in floor))
-            wall, rss = run_measured(audit, env, ok_codes=(0, 3, 4, 5))
-            a_times.append(wall)
-            a_rss.append(rss)
-            wall, rss = run_measured(audit_tcp, env, ok_codes=(0, 3, 4, 5))
-            t_times.append(wall)
-            t_rss.append(rss)
-            if triage:
-                g_times.append(run_measured(triage, env, ok_codes=(0, 3, 4, 5, 6))[0])
+def pods_of(spec: str) -> int:
+    return int(re.search(r"pods=(\d+)", spec).group(1))  # type: ignore[union-attr]
+
+
+def measure(spec: str, runs: int, with_kubectl: bool, extra: list[str]) -> dict[str, object]:
+    with generated_sandbox(spec) as (env, state, up), temp_workdir() as work:
+        remote = state["nb"]["remotes"]
+        audit = ["kubectl-ovn_lsp", "audit", "-A", *extra]
+        plans = write_plans(audit, env, remote, Path(work))
+        sides = {
+            "floor": [sys.executable, str(FLOOR), str(plans["exec"])],
+            "audit": audit,
+            "floor tcp": [sys.executable, str(FLOOR), str(plans["tcp"])],
+            "audit tcp": audit + ["--nb", remote],
+        }
+        if with_kubectl:
+            sides["kubectl"] = kubectl_commands(env)  # type: ignore[assignment]
+        if "loglines=" in spec:
+            sides["triage"] = ["kubectl-ovn_lsp", "triage", *extra]
+        for argv in sides.values():  # warm caches (page cache, bytecode, kubectl discovery) on every side
+            for one in argv if isinstance(argv[0], list) else [argv]:
+                run_measured(one, env, ok_codes=OK + (6,))
+        walls: dict[str, list[float]] = {name: [] for name in sides}
+        rss: dict[str, list[float]] = {name: [] for name in sides}
+        for _ in range(runs):  # interleaved: drift and other jobs hit every side alike
+            for name, argv in sides.items():
+                measured = [
+                    run_measured(one, env, ok_codes=OK + (6,)) for one in (argv if name == "kubectl" else [argv])
+                ]
+                walls[name].append(sum(m[0] for m in measured))
+                rss[name].append(max(m[1] for m in measured))
         return {
             "spec": spec,
             "up": up,
-            "floor": median(f_times),
-            "audit": median(a_times),
-            "rss": max(a_rss),
-            "tcp": median(t_times),
-            "tcp_rss": max(t_rss),
-            "requests": requests_of_one_audit(env),
-            "triage": median(g_times) if g_times else None,
+            "walls": walls,
+            "rss": {name: max(values) for name, values in rss.items()},
+            "requests": requests_of_one_audit(env, extra),
         }
+
+
+def report(r: dict, runs: int) -> None:
+    walls, rss = r["walls"], r["rss"]
+    med = {name: median(values) for name, values in walls.items()}
+    per_k = 1000 / pods_of(r["spec"])
+    print(f"--generate {r['spec']} (up in {r['up']:.1f}s), runs={runs} interleaved, medians (min-max)")
+    print(
+        f"  floor      {med['floor']:6.2f}s {spread(walls['floor'])}  peak RSS {rss['floor']:.0f} MB "
+        "(stdlib replay, exec)"
+    )
+    print(
+        f"  audit      {med['audit']:6.2f}s {spread(walls['audit'])}  peak RSS {rss['audit']:.0f} MB "
+        f"({rss['audit'] * per_k:.1f} MB per 1,000 pods)  audit/floor {med['audit'] / med['floor']:.2f}x"
+    )
+    print(f"  floor tcp  {med['floor tcp']:6.2f}s {spread(walls['floor tcp'])}  peak RSS {rss['floor tcp']:.0f} MB")
+    print(
+        f"  audit tcp  {med['audit tcp']:6.2f}s {spread(walls['audit tcp'])}  peak RSS {rss['audit tcp']:.0f} MB  "
+        f"audit/floor {med['audit tcp'] / med['floor tcp']:.2f}x (--nb tcp:)"
+    )
+    if "kubectl" in med:
+        print(
+            f"  kubectl get pods,vm,vmi -A -o json + exec ovsdb-client query: {med['kubectl']:.2f}s "
+            f"(audit/kubectl {med['audit'] / med['kubectl']:.2f}x)"
+        )
+    if "triage" in med:
+        print(
+            f"  triage     {med['triage']:6.2f}s {spread(walls['triage'])}  "
+            f"triage/audit {med['triage'] / med['audit']:.2f}x"
+        )
+    print(f"  API requests of one audit: {r['requests']}")
 
 
 def main() -> int:
@@ -106,27 +139,17 @@ def main() -> int:
     parser.add_argument(
         "--specs",
         nargs="+",
-        default=["pods=1000,vms=200,lsps=5000", "pods=10000,vms=2000,lsps=50000,loglines=10000,lognames=2000"],
+        default=[
+            "pods=1000,vms=200,lsps=5000",
+            "pods=10000,vms=2000,lsps=50000,loglines=10000,lognames=2000",
+            "pods=30000,vms=6000,lsps=150000",
+        ],
     )
+    parser.add_argument("--kubectl", action="store_true", help="also time the kubectl fetch of the same data")
+    parser.add_argument("--plugin-args", default="", help="extra flags for the plugin, e.g. '--request-timeout 0'")
     args = parser.parse_args()
     for spec in args.specs:
-        r = measure(spec, args.runs)
-        print(f"--generate {r['spec']} (up in {r['up']:.1f}s), runs={args.runs}")
-        print(
-            f"  floor  median {r['floor']:.2f}s (kubectl get pods -A -o json + get vm,vmi -A -o json + exec "
-            "ovsdb-client query of every LSP)"
-        )
-        print(
-            f"  audit  median {r['audit']:.2f}s, peak RSS {r['rss']:.0f} MB, ratio audit/floor "
-            f"{r['audit'] / r['floor']:.2f}x (exec)"
-        )  # type: ignore[operator]
-        print(f"  audit --nb tcp: median {r['tcp']:.2f}s, peak RSS {r['tcp_rss']:.0f} MB")
-        print(f"  API requests of one audit: {r['requests']}")
-        if r["triage"]:
-            print(
-                f"  triage (the controller log of the spec) median {r['triage']:.2f}s, ratio triage/audit "
-                f"{r['triage'] / r['audit']:.2f}x"
-            )  # type: ignore[operator]
+        report(measure(spec, args.runs, args.kubectl, args.plugin_args.split()), args.runs)
     return 0
 
 

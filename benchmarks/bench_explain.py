@@ -1,11 +1,15 @@
-"""Benchmark: `kubectl ovn-lsp explain` against the manual workflow, and against the explain of an earlier commit.
+"""Benchmark: `kubectl ovn-lsp explain` against its physical floor, the manual workflow, and an earlier commit.
 
+Floor (`floor.py`): the plugin's own requests for this explain — the same API paths, the same NB select through
+the same exec, or the same selection as one transaction to the `--nb tcp:` remote — replayed with the Python
+standard library only, from the plugin's own `-v` trace. The ratio explain/floor (the plugin run directly, as
+the floor is) is what start-up, kubeconfig and auth, the model and rendering cost on top of the requests.
 Manual = `kubectl get pod … -o json` then `kubectl exec … ovn-nbctl find Logical_Switch_Port
 external_ids:pod=<ns>/<name>` (which downloads the whole table). Baseline = the same `kubectl ovn-lsp explain`
-run by the plugin as it was at `--baseline` (default 935df65, before the cluster-wide replay): a git worktree
-of that commit behind a `kubectl-ovn_lsp` launcher first on PATH, so kubectl runs it exactly like the current
-one. All against the same generated sandbox, interleaved; medians and ratios. Also `--help` wall time.
-No thresholds: this reports, it does not assert.
+run by the plugin as it was at `--baseline` (default 935df65, before the cluster-wide replay; '' skips it): a git
+worktree of that commit behind a `kubectl-ovn_lsp` launcher first on PATH, so kubectl runs it exactly like the
+current one. All against the same generated sandbox, interleaved; medians (min-max) and ratios. Also `--help` and
+`version` wall time. No thresholds: this reports, it does not assert.
 
     python3 benchmarks/bench_explain.py [--runs 7] [--spec pods=10000,vms=2000,lsps=50000] [--baseline 935df65]
 """
@@ -21,7 +25,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import REPO, generated_sandbox, median, ovn_central_pod, run_measured  # noqa: E402
+from common import FLOOR, REPO, generated_sandbox, median, ovn_central_pod, run_measured  # noqa: E402
+from plans import write_plans  # noqa: E402
 
 OK = (0, 3, 4, 5, 6)
 
@@ -63,52 +68,55 @@ def main() -> int:
     parser.add_argument("--baseline", default="935df65")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="bench-explain-") as tmp, generated_sandbox(args.spec) as (env, _, up):
-        base_env = baseline_env(env, args.baseline, Path(tmp))
+    with tempfile.TemporaryDirectory(prefix="bench-explain-") as tmp, generated_sandbox(args.spec) as (env, state, up):
+        base_env = baseline_env(env, args.baseline, Path(tmp)) if args.baseline else None
         try:
             target = pick_target(env)
+            remote = state["nb"]["remotes"]
             central = ovn_central_pod(env, "app=ovn-central,ovn-nb-leader=true")
-            explain = ["kubectl", "ovn-lsp", "explain", f"vm/{target['vm']}", "-n", target["ns"], "-o", "json"]
+            words = ["explain", f"vm/{target['vm']}", "-n", target["ns"], "-o", "json"]
+            plans = write_plans(["kubectl-ovn_lsp", *words], env, remote, Path(tmp))
             manual = [
                 ["kubectl", "get", "pod", target["pod"], "-n", target["ns"], "-o", "json"],
-                [
-                    "kubectl",
-                    "exec",
-                    "-n",
-                    "kube-system",
-                    central,
-                    "-c",
-                    "ovn-central",
-                    "--",
-                    "ovn-nbctl",
-                    "--format=json",
-                    "find",
-                    "Logical_Switch_Port",
-                    f"external_ids:pod={target['ns']}/{target['vm']}",
-                ],
+                ["kubectl", "exec", "-n", "kube-system", central, "-c", "ovn-central", "--", "ovn-nbctl"]
+                + ["--format=json", "find", "Logical_Switch_Port", f"external_ids:pod={target['ns']}/{target['vm']}"],
             ]
-            for argv, e in [(explain, env), (explain, base_env)] + [(step, env) for step in manual]:
-                run_measured(argv, e, OK)  # warm the discovery cache and the page cache for every side
-            now, base, by_hand, helps = [], [], [], []
+            sides: dict[str, tuple[list[list[str]], dict[str, str]]] = {
+                "explain": ([["kubectl-ovn_lsp", *words]], env),
+                "floor": ([[sys.executable, str(FLOOR), str(plans["exec"])]], env),
+                "explain tcp": ([["kubectl-ovn_lsp", *words, "--nb", remote]], env),
+                "floor tcp": ([[sys.executable, str(FLOOR), str(plans["tcp"])]], env),
+                "kubectl ovn-lsp explain": ([["kubectl", "ovn-lsp", *words]], env),
+                "manual": (manual, env),
+                "--help": ([["kubectl", "ovn-lsp", "--help"]], env),
+                "version": ([["kubectl", "ovn-lsp", "version"]], env),
+            }
+            if base_env is not None:
+                sides[f"explain @{args.baseline}"] = ([["kubectl", "ovn-lsp", *words]], base_env)
+            for argvs, e in sides.values():  # warm the discovery cache, the page cache and bytecode of every side
+                for argv in argvs:
+                    run_measured(argv, e, OK)
+            walls: dict[str, list[float]] = {name: [] for name in sides}
             for _ in range(args.runs):  # interleaved, so drift hits every side alike
-                now.append(run_measured(explain, env, OK)[0])
-                base.append(run_measured(explain, base_env, OK)[0])
-                by_hand.append(sum(run_measured(step, env)[0] for step in manual))
-                helps.append(run_measured(["kubectl", "ovn-lsp", "--help"], env)[0])
+                for name, (argvs, e) in sides.items():
+                    walls[name].append(sum(run_measured(argv, e, OK)[0] for argv in argvs))
         finally:
             subprocess.run(
                 ["git", "-C", str(REPO), "worktree", "remove", "--force", str(Path(tmp) / "baseline")],
                 capture_output=True,
             )
 
-    e, b, m, h = (median(x) for x in (now, base, by_hand, helps))
+    med = {name: median(values) for name, values in walls.items()}
     print(f"sandbox up --generate {args.spec}: {up:.2f}s")
-    print(f"target: vm {target['ns']}/{target['vm']} (pod {target['pod']}), runs={args.runs}")
-    print(f"explain            median {e * 1000:.0f} ms")
-    print(f"explain @{args.baseline}  median {b * 1000:.0f} ms  (ratio now/baseline {e / b:.2f}x)")
-    print(f"manual             median {m * 1000:.0f} ms (kubectl get pod + kubectl exec ovn-nbctl find)")
-    print(f"ratio              explain/manual = {e / m:.2f}x (baseline {b / m:.2f}x)")
-    print(f"--help             median {h * 1000:.0f} ms (through kubectl)")
+    print(f"target: vm {target['ns']}/{target['vm']} (pod {target['pod']}), runs={args.runs}, medians (min-max)")
+    for name, values in walls.items():
+        print(f"  {name:28s} {med[name] * 1000:6.0f} ms ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})")
+    print(f"ratio explain/floor          {med['explain'] / med['floor']:.2f}x (exec path, both run directly)")
+    print(f"ratio explain/floor --nb tcp {med['explain tcp'] / med['floor tcp']:.2f}x")
+    print(f"ratio kubectl ovn-lsp explain/manual {med['kubectl ovn-lsp explain'] / med['manual']:.2f}x")
+    if base_env is not None:
+        b = med[f"explain @{args.baseline}"]
+        print(f"ratio now/@{args.baseline}       {med['kubectl ovn-lsp explain'] / b:.2f}x")
     return 0
 
 

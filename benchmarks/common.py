@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+FLOOR = Path(__file__).resolve().parent / "floor.py"  # the standard-library replay of a command's requests
 
 
 @contextlib.contextmanager
@@ -65,10 +66,15 @@ def median(values: list[float]) -> float:
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
+def spread(values: list[float]) -> str:
+    """`(min-max)` of a list of seconds, to judge a median on a noisy machine."""
+    return f"({min(values):.2f}-{max(values):.2f})"
+
+
 def ovn_central_pod(env: dict[str, str], selector: str = "app=ovn-central") -> str:
     """Name of the first kube-system pod matching `selector`, as kubectl lists it (the bench's exec target)."""
     argv = ["kubectl", "get", "pods", "-n", "kube-system", "-l", selector, "-o", "jsonpath={.items[0].metadata.name}"]
     return subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
 
 
-__all__ = ["REPO", "generated_sandbox", "median", "ovn_central_pod", "run_measured"]
+__all__ = ["FLOOR", "REPO", "generated_sandbox", "median", "ovn_central_pod", "run_measured", "spread"]
