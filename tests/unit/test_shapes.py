@@ -124,3 +124,17 @@ def test_nulls_are_absent_fields() -> None:
     assert shapes.problems("Pod", pod) == []
     pod["metadata"]["ownerReferences"] = [None]
     assert shapes.problems("Pod", pod) == [("metadata.ownerReferences[0]", "a mapping", "null")]
+
+
+@pytest.mark.parametrize("kind, path, expected, value", CASES, ids=[f"{k}:{p}={v!r}"[:70] for k, p, _, v in CASES])
+def test_the_one_pass_check_agrees_with_the_walk(kind: str, path: str, expected: str, value: Any) -> None:
+    """`check_object` lets an object through on the one-pass check alone: it must never pass an object that
+    `problems` (the field-by-field walk that names the field) finds wrong, nor refuse a well-formed one."""
+    obj = _put(BASES[kind], path, value)
+    assert obj is not None
+    assert shapes.problems(kind, obj) != []
+    assert shapes._well_formed(kind, obj) is False
+    assert shapes._well_formed(kind, BASES[kind]) is True
+    nulled = _put(BASES[kind], path, None)
+    assert nulled is not None
+    assert shapes._well_formed(kind, nulled) is (shapes.problems(kind, nulled) == [])
