@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from kubectl_ovn_lsp.model.errors import MultusParseError
@@ -23,6 +24,7 @@ DEFAULT_NETWORK_ANNOTATION = "v1.multus-cni.io/default-network"
 _MAC_RE = re.compile(r"^([0-9A-Fa-f]{2}[:-]){5}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{4}\.){2}[0-9A-Fa-f]{4}$")
 _LABEL_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
 EMPTY_ERROR = 'parsePodNetworkAnnotation: pod annotation not having "network" as key'
+CACHE_SIZE = 4096  # distinct annotation values kept parsed (a bound for `serve`, which runs for days)
 
 
 @dataclass(frozen=True)
@@ -49,11 +51,21 @@ def parse_network_annotation(value: str | None, default_namespace: str, *, nadut
         if nadutils and value == "":
             raise MultusParseError(EMPTY_ERROR)
         return []
+    return list(_parse_value(value, default_namespace, nadutils))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _parse_value(value: str, default_namespace: str, nadutils: bool) -> tuple[Attachment, ...]:
+    """The parse of one non-empty annotation value, memoised by value: a cluster's pods repeat a few values
+    (every replica of a workload, every launcher of a VM), and an audit reads each pod's annotation twice (NADs
+    to read, then the ports it needs). Errors are raised again each time (lru_cache keeps no exception)."""
     if any(ch in value for ch in '[{"'):
         elements = _parse_json(value, nadutils)
     else:
         elements = [_parse_text(item.strip()) for item in value.split(",")]
-    return [Attachment(name=name, namespace=ns or default_namespace, interface=iface) for ns, name, iface in elements]
+    return tuple(
+        Attachment(name=name, namespace=ns or default_namespace, interface=iface) for ns, name, iface in elements
+    )
 
 
 def _parse_json(value: str, nadutils: bool) -> list[tuple[str, str, str]]:
@@ -147,20 +159,25 @@ def pod_attachments(pod: Mapping[str, Any], *, nadutils: bool) -> list[Attachmen
     """
     meta = pod.get("metadata") or {}
     annotations = meta.get("annotations") or {}
-    namespace = meta.get("namespace", "")
     default_raw = annotations.get(DEFAULT_NETWORK_ANNOTATION) or ""
+    networks_raw = annotations.get(NETWORKS_ANNOTATION) or ""
+    if not default_raw and not networks_raw:
+        return []
+    return list(_pod_attachments(default_raw, networks_raw, meta.get("namespace", ""), nadutils))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _pod_attachments(default_raw: str, networks_raw: str, namespace: str, nadutils: bool) -> tuple[Attachment, ...]:
+    """`pod_attachments` of the two annotation values, memoised by value (see `_parse_value`)."""
     found: list[Attachment] = []
-    for key, raw in (
-        (DEFAULT_NETWORK_ANNOTATION, default_raw),
-        (NETWORKS_ANNOTATION, annotations.get(NETWORKS_ANNOTATION) or ""),
-    ):
+    for key, raw in ((DEFAULT_NETWORK_ANNOTATION, default_raw), (NETWORKS_ANNOTATION, networks_raw)):
         if raw:
             try:
                 found.extend(parse_network_annotation(raw, namespace, nadutils=nadutils))
             except MultusParseError as exc:
                 exc.annotation = key
                 raise
-    return [
+    return tuple(
         Attachment(a.name, a.namespace, a.interface, is_default=bool(default_raw) and is_default_net(default_raw, a))
         for a in found
-    ]
+    )

@@ -157,3 +157,25 @@ def test_is_ovn_provider(provider, none, exact, suffix, three):
         suffix,
         three,
     ]
+
+
+def test_memoised_parses_hand_out_fresh_lists_and_raise_every_time():
+    """Parses are memoised by value (an audit reads each pod's annotations twice, and replicas repeat them): a
+    caller changing the list it got must not change the next caller's, and a malformed value fails every time,
+    naming its annotation."""
+    value = "ns2/net-a@eth1,net-b"
+    first = parse_network_annotation(value, "ns", nadutils=True)
+    first.append(Attachment("intruder", "ns"))
+    assert parse_network_annotation(value, "ns", nadutils=True) == [
+        Attachment("net-a", "ns2", "eth1"),
+        Attachment("net-b", "ns"),
+    ]
+    p = pod("p", "ns", {"v1.multus-cni.io/default-network": "net-b", "k8s.v1.cni.cncf.io/networks": value})
+    got = pod_attachments(p, nadutils=True)
+    got.clear()
+    assert [a.is_default for a in pod_attachments(p, nadutils=True)] == [True, False, True]
+    bad = pod("p", "ns", {"k8s.v1.cni.cncf.io/networks": "a/b/c"})
+    for _ in range(2):
+        with pytest.raises(MultusParseError) as info:
+            pod_attachments(bad, nadutils=True)
+        assert info.value.annotation == "k8s.v1.cni.cncf.io/networks"
