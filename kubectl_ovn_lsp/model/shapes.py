@@ -228,6 +228,13 @@ _FAST_FITS: dict[str, Callable[[Any], bool]] = {
 }
 
 
+_PLAIN = {"map": dict, "list": list, "str": str, "int": int, "bool": bool}
+
+
+def _plain_leaf(node: dict[str, Any]) -> bool:
+    return node.get("type") in _PLAIN and not node.get("children")
+
+
 def _tree(fields: tuple[tuple[str, str], ...]) -> dict[str, Any]:
     """The field table as a tree: {"type": expected, "children": {segment: node}} (segment `[]`: list items)."""
     root: dict[str, Any] = {}
@@ -244,7 +251,9 @@ def _compile(node: dict[str, Any]) -> Callable[[Any], bool]:
     (a null item is wrong where the item itself has a declared type, as `problems` reports it)."""
     fits = _FAST_FITS[node["type"]] if "type" in node else None
     children = node.get("children", {})
-    keyed = tuple((key, _compile(child)) for key, child in children.items() if key != "[]")
+    # a leaf of a plain type is tested in place (no call): most fields are such leaves
+    leaves = tuple((key, _PLAIN[c["type"]]) for key, c in children.items() if _plain_leaf(c))
+    keyed = tuple((key, _compile(c)) for key, c in children.items() if key != "[]" and not _plain_leaf(c))
     items = children.get("[]")
     item_check = _compile(items) if items is not None else None
     null_item_ok = items is None or "type" not in items
@@ -252,7 +261,11 @@ def _compile(node: dict[str, Any]) -> Callable[[Any], bool]:
     def check(value: Any) -> bool:
         if fits is not None and not fits(value):
             return False
-        if keyed and type(value) is dict:
+        if type(value) is dict:
+            for key, plain in leaves:
+                child = value.get(key)
+                if child is not None and type(child) is not plain:
+                    return False
             for key, sub in keyed:
                 child = value.get(key)
                 if child is not None and not sub(child):
