@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from kubectl_ovn_lsp.model.bands import Behaviour
@@ -145,37 +146,45 @@ def gc_pod_entries(
     statefulsets: Mapping[tuple[str, str], Any],
     behaviour: Behaviour,
     now: datetime,
+    providers: list[str] | None = None,
 ) -> list[GcPodEntry]:
-    """Every allocated provider of the pod, with GC's decision for the name it forms."""
+    """Every allocated provider of the pod (`providers`, when the caller has them: `allocated_providers(pod)`),
+    with GC's decision for the name it forms."""
     meta = pod.get("metadata") or {}
     namespace = meta.get("namespace", "")
     annotations = meta.get("annotations") or {}
     skip = pod_skip_reason(pod, statefulsets, behaviour, now) if behaviour.gc_lsp else "this release has no LSP GC"
     out = []
-    for provider in allocated_providers(pod):
+    for provider in allocated_providers(pod) if providers is None else providers:
         ls = annotations.get(provider + LOGICAL_SWITCH_SUFFIX)
-        expected, why = _provider_expected(ls, subnets, behaviour)
+        subnet = subnets.get(ls) if ls else None
+        expected, why = _provider_expected(
+            ls,
+            None if subnet is None else subnet_provider(subnet),
+            behaviour.ovn_predicate,
+            behaviour.ls_annotation_required,
+        )
         if skip:
             expected, why = False, skip
         out.append(GcPodEntry(port_name(owner, namespace, provider), provider, meta.get("name", ""), ls, expected, why))
     return out
 
 
-def _provider_expected(
-    ls: str | None, subnets: Mapping[str, Mapping[str, Any]], behaviour: Behaviour
-) -> tuple[bool, str]:
-    if behaviour.ovn_predicate == "none":
+@lru_cache(maxsize=1024)
+def _provider_expected(ls: str | None, provider: str | None, predicate: str, ls_required: bool) -> tuple[bool, str]:
+    """GC's test of one allocated provider: its logical_switch annotation `ls` names a Subnet (of `provider`;
+    None: no such Subnet) that the release's OVN-provider `predicate` accepts. Memoised: a cluster has a few
+    switches and every pod port asks again."""
+    if predicate == "none":
         return True, "v1.8.0 expects every allocated provider"
     if not ls:
-        if not behaviour.ls_annotation_required:  # before v1.11.7: Subnets().Get("") fails and is logged
+        if not ls_required:  # before v1.11.7: Subnets().Get("") fails and is logged
             return False, "the pod has no logical_switch annotation for this provider (GC logs a lookup error)"
         return False, "the pod has no logical_switch annotation for this provider"
-    subnet = subnets.get(ls)
-    if subnet is None:
+    if provider is None:
         return False, f"subnet {ls} does not exist"
-    provider = subnet_provider(subnet)
-    if not is_ovn_provider(provider, behaviour.ovn_predicate):
-        return False, f"subnet {ls} has provider {provider!r}, which the {behaviour.ovn_predicate} test rejects"
+    if not is_ovn_provider(provider, predicate):
+        return False, f"subnet {ls} has provider {provider!r}, which the {predicate} test rejects"
     return True, f"subnet {ls} is an OVN subnet"
 
 

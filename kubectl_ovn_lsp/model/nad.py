@@ -8,7 +8,6 @@ kube-ovn-cni daemon would wait on forever.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,21 +49,19 @@ def classify_nad(
     """
     if nad is None:
         return NadClass(KIND_MISSING)
-    config = _net_conf(nad)
-    if config is None:
+    spec = nad.get("spec") or {}
+    raw = spec.get("config") or "" if isinstance(spec, dict) else ""
+    if not raw:
         return NadClass(KIND_OTHER)
-    if isinstance(config, NadClass):
-        return config
-    # loadNetConf reads `plugins` only when the top-level `type` is empty (a conflist).
-    plugins = [p for p in config.get("plugins") or [] if isinstance(p, dict)] if not config.get("type") else []
-    confs = [config] if config.get("type") else plugins
-    kube_ovn = next((c for c in confs if c.get("type") == KUBE_OVN_CNI), None)
-    if kube_ovn is not None:
-        return NadClass(KIND_KUBE_OVN, KUBE_OVN_CNI, kube_ovn.get("provider"))
-    cni_type = str(config.get("type") or (plugins[0].get("type") if plugins else "") or "")
+    if not isinstance(raw, str):
+        return NadClass(KIND_INVALID)
+    found = _classify_config(raw)
+    if isinstance(found, NadClass):
+        return found
+    confs, cni_type = found
     meta = nad.get("metadata") or {}
     provider = f"{name or meta.get('name', '')}.{namespace or meta.get('namespace', '')}"
-    return _ipam_or_other(confs, cni_type, provider, subnets or {}, ipam_by_type)
+    return _ipam_or_other(list(confs), cni_type, provider, subnets or {}, ipam_by_type)
 
 
 def _ipam_or_other(
@@ -84,29 +81,27 @@ def _ipam_or_other(
     return NadClass(KIND_OTHER, cni_type)
 
 
-def _net_conf(nad: Mapping[str, Any]) -> dict[str, Any] | NadClass | None:
-    """`spec.config` as loadNetConf's json.Unmarshal reads it: None when empty, an invalid class when it is not
-    a JSON object or a field has the wrong JSON type (`plugins` not a list), else the object."""
-    spec = nad.get("spec") or {}
-    raw = spec.get("config") or "" if isinstance(spec, dict) else ""
-    if not raw:
-        return None
-    if not isinstance(raw, str):
-        return NadClass(KIND_INVALID)
-    return _parse_config(raw)
-
-
 @lru_cache(maxsize=1024)
-def _parse_config(raw: str) -> dict[str, Any] | NadClass:
-    """`spec.config` decoded once per distinct text: a cluster has a few NADs and every pod attached to one
-    classifies it again (45,000 times in a 10,000-pod audit). The dict is shared: callers only read it."""
+def _classify_config(raw: str) -> NadClass | tuple[tuple[dict[str, Any], ...], str]:
+    """What `spec.config` alone decides, once per distinct text (a cluster has a few NADs and every pod attached
+    to one classified it again: 45,000 times in a 10,000-pod audit): invalid when loadNetConf's json.Unmarshal
+    fails (not a JSON object, `plugins` not a list), an OVN port when a kube-ovn type is there, else the configs
+    and the CNI type for the IPAM test (which also depends on the Subnets). The configs are shared: callers only
+    read them."""
     try:
         config = json.loads(raw)
     except ValueError:
         return NadClass(KIND_INVALID)
     if not isinstance(config, dict) or not isinstance(config.get("plugins", []), list):
         return NadClass(KIND_INVALID)
-    return config
+    # loadNetConf reads `plugins` only when the top-level `type` is empty (a conflist).
+    plugins = [p for p in config.get("plugins") or [] if isinstance(p, dict)] if not config.get("type") else []
+    confs = [config] if config.get("type") else plugins
+    kube_ovn = next((c for c in confs if c.get("type") == KUBE_OVN_CNI), None)
+    if kube_ovn is not None:
+        return NadClass(KIND_KUBE_OVN, KUBE_OVN_CNI, kube_ovn.get("provider"))
+    cni_type = str(config.get("type") or (plugins[0].get("type") if plugins else "") or "")
+    return tuple(confs), cni_type
 
 
 def kube_ovn_provider(nad_name: str, nad_namespace: str, iface: str = "") -> str:
@@ -122,8 +117,11 @@ def ipam_provider(nad_name: str, nad_namespace: str) -> str:
 def repeated_keys(attachments: Iterable[Attachment]) -> set[tuple[str, str]]:
     """NADs listed more than once (default-network + networks): an element of such a NAD that names an
     interface gets provider `<nad>.<ns>.ovn.<iface>` from v1.16 (#6060, pod.go nadCounts)."""
-    counts = Counter(a.key for a in attachments)
-    return {key for key, n in counts.items() if n > 1}
+    seen: set[tuple[str, str]] = set()
+    repeated: set[tuple[str, str]] = set()
+    for attachment in attachments:
+        (repeated if attachment.key in seen else seen).add(attachment.key)
+    return repeated
 
 
 def subnet_provider(subnet: Mapping[str, Any]) -> str:

@@ -224,7 +224,10 @@ def _add_pod(
 ) -> None:
     """One pod: the names GC's pod loop expects of it (`gc_pod_entries`), then what it needs, if it needs ports."""
     b = settings.behaviour
-    for entry in gc_pod_entries(pod, owner, snapshot.subnets, snapshot.statefulsets, b, snapshot.now):
+    providers = allocated_providers(pod)
+    entries = gc_pod_entries(pod, owner, snapshot.subnets, snapshot.statefulsets, b, snapshot.now, providers)
+    young = bool(entries) and _young(pod, snapshot)
+    for entry in entries:
         row = col.row(entry.name)
         row.sources.add(SOURCE_POD)
         row.pod_entries.append(entry)
@@ -232,7 +235,7 @@ def _add_pod(
         row.provider = row.provider or entry.provider
         row.network = row.network or network_of_provider(entry.provider)
         row.logical_switch = row.logical_switch or entry.logical_switch
-        row.young_pod = row.young_pod or _young(pod, snapshot)
+        row.young_pod = row.young_pod or young
     if not pod_needs_ports(pod, snapshot, b):
         return
     non_primary = settings.non_primary_cni_mode and b.non_primary_cni_flag
@@ -248,7 +251,7 @@ def _add_pod(
             nad_namespace=exc.attachment.namespace,
             nad_name=exc.attachment.name,
         ) from None
-    _add_intended(col, items, source=True, allocated=set(allocated_providers(pod)))
+    _add_intended(col, items, source=True, allocated=set(providers))
 
 
 def _add_vm(
