@@ -43,8 +43,15 @@ class ClusterFlags:
     overrides (`all` only with `every_release`), the output. A subclass adds its own flags and builds its record
     with `common(args, env)`, the shared groups' records."""
 
-    def __init__(self, command: str, *, all_namespaces: str | None = None, every_release: bool = False) -> None:
-        self.kube = KubeFlags(all_namespaces)
+    def __init__(
+        self,
+        command: str,
+        *,
+        all_namespaces: str | None = None,
+        every_release: bool = False,
+        default_timeout: float | None = 10.0,
+    ) -> None:
+        self.kube = KubeFlags(all_namespaces, default_timeout)
         self.nb = NbFlags()
         self.controller = ControllerFlags(command, every_release)
         self.output = OutputFlags()
@@ -97,10 +104,14 @@ class ExplainFlags(ClusterFlags):
 
 
 class AuditFlags(ClusterFlags):
-    """audit: -A, --only and --chunk-size. Record: `AuditOptions`."""
+    """audit: -A, --only and --chunk-size. Record: `AuditOptions`. No time limit unless `--request-timeout`
+    is given (kubectl's default): how long a cluster-wide read takes grows with the cluster (docs/contracts.md,
+    "Time limits")."""
 
     def __init__(self) -> None:
-        super().__init__("audit", all_namespaces="every namespace, plus nodes and ports without a namespace")
+        super().__init__(
+            "audit", all_namespaces="every namespace, plus nodes and ports without a namespace", default_timeout=None
+        )
 
     def register_own(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
@@ -125,10 +136,11 @@ class AuditFlags(ClusterFlags):
 
 
 class TriageFlags(ClusterFlags):
-    """triage: the log source and window (-f, --since, --tail, --limit-bytes). Record: `TriageOptions`."""
+    """triage: the log source and window (-f, --since, --tail, --limit-bytes). Record: `TriageOptions`. No time
+    limit unless `--request-timeout` is given, as audit (it replays the same cluster-wide read)."""
 
     def __init__(self) -> None:
-        super().__init__("triage")
+        super().__init__("triage", default_timeout=None)
 
     def register_own(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(

@@ -44,8 +44,9 @@ class KubeFlags:
     Record: `KubeOptions`, with `--request-timeout` started as the command's one `Deadline` (it starts when the
     record is built, right after parsing, so the budget covers the whole command)."""
 
-    def __init__(self, all_namespaces: str | None = None) -> None:
+    def __init__(self, all_namespaces: str | None = None, default_timeout: float | None = 10.0) -> None:
         self.all_namespaces = all_namespaces  # -A's help text; None: the command has no -A
+        self.default_timeout = default_timeout  # --request-timeout when not given (None: no limit, as kubectl)
 
     def register(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
@@ -57,12 +58,17 @@ class KubeFlags:
             metavar="FILE",
             help="kubeconfig file (default: the files in $KUBECONFIG, else ~/.kube/config)",
         )
+        default = (
+            f"default {self.default_timeout:g}s"
+            if self.default_timeout is not None
+            else "default 0: no limit, as kubectl; a terminal shows progress"
+        )
         parser.add_argument(
             "--request-timeout",
             type=request_timeout,
-            default=10.0,
+            default=self.default_timeout,
             metavar="DURATION",
-            help="bound for the whole command, retries included: 10, 10s, 1m; 0 = no limit (default 10s)",
+            help=f"bound for the whole command, retries included: 10, 10s, 1m; 0 = no limit ({default})",
         )
         parser.add_argument(
             "-v",

@@ -41,7 +41,16 @@ def list_scope(
 
     def read(resource: Resource, ns: str | None) -> list[dict]:
         progress(f"listing {resource.plural}…")
-        keep = {PODS.plural: slim_pod, NODES.plural: slim_node, IPS.plural: slim_ip}.get(resource.plural, slim)
+        trim = {PODS.plural: slim_pod, NODES.plural: slim_node, IPS.plural: slim_ip}.get(resource.plural, slim)
+        count = 0
+
+        def keep(item: dict) -> dict:  # counts as pages arrive: a large cluster's read shows it is moving
+            nonlocal count
+            count += 1
+            if count % 500 == 0:
+                progress(f"listing {resource.plural}… {count:,}")
+            return trim(item)
+
         try:
             return client.list_paged(resource, ns, limit=chunk_size, missing_ok=resource.plural in CRD_KINDS, keep=keep)
         except Forbidden as exc:

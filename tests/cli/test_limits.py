@@ -145,6 +145,33 @@ def test_main_turns_the_flag_into_one_deadline(monkeypatch) -> None:
     assert isinstance(timeout, Deadline) and timeout.seconds == 60 and not timeout.hard_stop
 
 
+@pytest.mark.parametrize(
+    "argv, seconds",
+    [
+        (["explain", "vm-a"], 10.0),  # a handful of reads: a short bound
+        (["audit", "-A"], None),  # a cluster-wide read grows with the cluster: no limit, as kubectl's default
+        (["audit", "-n", "ns"], None),
+        (["triage"], None),
+        (["audit", "-A", "--request-timeout", "5m"], 300.0),  # given: the whole command, whatever the command
+        (["explain", "vm-a", "--request-timeout", "0"], None),
+    ],
+)
+def test_each_command_has_its_own_default_time_limit(monkeypatch, argv: list[str], seconds: float | None) -> None:
+    from kubectl_ovn_lsp.cli import handlers
+
+    seen = {}
+    monkeypatch.setattr(handlers, argv[0], lambda options, env: seen.setdefault("t", options.common.kube) and 0)
+    cli.main(argv)
+    timeout = seen["t"].request_timeout
+    assert isinstance(timeout, Deadline) and timeout.seconds == seconds
+
+
+def test_help_says_each_commands_default_time_limit(capsys) -> None:
+    for command, words in (("explain", "(default 10s)"), ("audit", "(default 0: no limit, as kubectl;")):
+        assert cli.main([command, "--help"]) == 0
+        assert words in " ".join(capsys.readouterr().out.split())
+
+
 # -- kubeconfig ----------------------------------------------------------------------------------------------------
 
 

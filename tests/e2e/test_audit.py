@@ -199,6 +199,23 @@ def test_the_plugin_follows_every_continue_and_lists_per_page(sandbox_factory) -
     assert len(_page_requests(many.stderr + run_plugin(sandbox, "audit", "-A", "-v").stderr, "pods")) == 1
 
 
+def test_audit_has_no_time_limit_unless_given_and_explain_has_ten_seconds(sandbox_factory) -> None:
+    """The default time limits (docs/contracts.md, "Time limits") as the NB read receives them: the exec's
+    `ovsdb-client --timeout` is what is left of the command's budget, one day when there is no limit."""
+    sandbox = sandbox_factory("tc4")
+
+    def exec_timeouts(*argv: str) -> set[int]:
+        proc = run_plugin(sandbox, *argv, "-v")
+        found = {int(t) for t in re.findall(r"I kube: EXEC .* ovsdb-client --timeout=(\d+) query", proc.stderr)}
+        assert found, proc.stderr
+        return found
+
+    assert exec_timeouts("audit", "-A") == {86400}
+    assert exec_timeouts("triage") == {86400}
+    assert all(5 <= t <= 10 for t in exec_timeouts("explain", "vm-a", "-n", "test-ns"))  # 10 s, minus what went before
+    assert all(30 <= t <= 40 for t in exec_timeouts("audit", "-A", "--request-timeout", "40s"))
+
+
 def test_an_expired_continue_token_falls_back_to_one_full_list(sandbox_factory) -> None:
     sandbox = sandbox_factory(str(HERE / "continue-expired.yaml"))
     expired = sandbox.kubectl("get", "--raw", "/api/v1/pods?limit=1")
