@@ -7,7 +7,8 @@ ovn-default and join):
   network; every 10th also has a macvlan attachment with kube-ovn IPAM (IP CR, no port);
 * `vms` KubeVirt VMs (namespaces `vms-NN`) with a VMI and a Running launcher pod each, keep-vm-ip naming; every
   20th VM is on a Multus default network only (the #5087 shape, port `<vm>.<ns>.vm-default.default.ovn`);
-* kube-ovn-type NADs `default/attach-<i>` (Subnets `attach-<i>`, 10.(100+i).0.0/16) and attachments of them on
+* kube-ovn-type NADs `default/attach-<i>` (Subnets `attach-<i>`, 10.(100+i).0.0/16; 10.(100+4i).0.0/14 when one
+  holds over 60,000 addresses) and attachments of them on
   pods and VMs, spread round-robin so that the total Logical_Switch_Port count is exactly `lsps`
   (pod/VM ports + attachment ports + one router port per OVN subnet + `node-<n>` for one node per 100 pods);
 * IP CRs for every allocated network. NB content comes from `derive_nb.derive_switches`, as for scenarios.
@@ -33,6 +34,8 @@ MULTUS_DEFAULT_EVERY = 20  # every 20th VM: Multus default network only
 MACVLAN_EVERY = 10  # every 10th pod: a macvlan (IPAM-only) attachment
 
 
+NARROW_UNITS = 60000  # pods + VMs that fit ovn-default's 10.16.0.0/16 (and an attachment Subnet's /16)
+WIDE_CIDR, WIDE_UNITS = "10.16.0.0/12", 1_000_000  # past that: the default subnet of a large cluster
 KEYS = ("pods", "vms", "lsps", "orphans", "loglines", "lognames", "seed")
 
 
@@ -53,6 +56,21 @@ def parse_generate_spec(spec: str) -> dict[str, int]:
         if out[key] < 0:
             raise ValueError(f"--generate: {key} must not be negative")
     return out
+
+
+def _widened(obj: dict) -> dict:
+    """The base cluster's ovn-default Subnet and controller flag for a cluster over 60,000 pods: 10.16.0.0/12."""
+    if obj.get("kind") == "Subnet" and obj["metadata"]["name"] == "ovn-default":
+        return {**obj, "spec": {**obj["spec"], "cidrBlock": WIDE_CIDR}}
+    if obj.get("kind") == "Deployment" and obj["metadata"]["name"] == "kube-ovn-controller":
+        spec = json.loads(json.dumps(obj["spec"]))
+        for container in spec["template"]["spec"]["containers"]:
+            container["args"] = [
+                f"--default-cidr={WIDE_CIDR}" if a.startswith("--default-cidr=") else a
+                for a in container.get("args", [])
+            ]
+        return {**obj, "spec": spec}
+    return obj
 
 
 def _plan(pods: int, vms: int, lsps: int, n_nodes: int, orphans: int = 0) -> tuple[int, int]:
@@ -106,11 +124,15 @@ def generate(
 def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines: int, lognames: int) -> Scenario:
     from ovn_lsp_sandbox.scenario_load import load_scenario
 
-    if pods + vms > 60000:
-        raise ValueError("--generate: pods + vms must fit in ovn-default (10.16.0.0/16): at most 60000")
+    if pods + vms > WIDE_UNITS:
+        raise ValueError(f"--generate: pods + vms must fit in ovn-default ({WIDE_CIDR}): at most {WIDE_UNITS}")
     base = load_scenario("base")
     g = build.Gen(seed)
     objects: list[dict] = list(base.objects)
+    ovn_cidr = "10.16.0.0/16"
+    if pods + vms > NARROW_UNITS:  # as a cluster this large is set up: a wider default subnet
+        ovn_cidr = WIDE_CIDR
+        objects = [_widened(o) for o in objects]
     nodes = [o for o in objects if o["kind"] == "Node"]
     n_nodes = max(len(nodes), math.ceil((pods + vms) / PODS_PER_NODE))
     for i in range(len(nodes) + 1, n_nodes + 1):
@@ -122,7 +144,9 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
     units = max(pods + vms, 1)
     per_unit, bonus = divmod(extra, units)
 
-    attach = [(f"attach-{i}", f"10.{100 + i}") for i in range(n_nads)]
+    wide_nads = extra > NARROW_UNITS * n_nads  # over ~65,000 addresses per attachment Subnet: /14 each
+    attach = [(f"attach-{i}", f"10.{100 + (4 * i if wide_nads else i)}") for i in range(n_nads)]
+    nad_bits = 14 if wide_nads else 16
     for name, prefix in attach:
         objects.append(
             build.nad(
@@ -136,7 +160,7 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
                 },
             )
         )
-        objects.append(build.subnet(name, f"{prefix}.0.0/16", f"{name}.default.ovn", g.uid()))
+        objects.append(build.subnet(name, f"{prefix}.0.0/{nad_bits}", f"{name}.default.ovn", g.uid()))
     objects.append(
         build.nad(
             "macvlan",
@@ -228,11 +252,11 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
             objects += [deploy, rs]
         ip = g.ip("ovn-default", "10.16")
         ann: dict[str, str] = {}
-        build.net_annotations(ann, "ovn", "ovn-default", "10.16.0.0/16", ip, g.mac(), True)
+        build.net_annotations(ann, "ovn", "ovn-default", ovn_cidr, ip, g.mac(), True)
         nets = [f"default/{n}" for n, _ in attachments(i)]
         for name, prefix in attachments(i):
             build.net_annotations(
-                ann, f"{name}.default.ovn", name, f"{prefix}.0.0/16", g.ip(name, prefix), g.mac(), True
+                ann, f"{name}.default.ovn", name, f"{prefix}.0.0/{nad_bits}", g.ip(name, prefix), g.mac(), True
             )
         if i % MACVLAN_EVERY == MACVLAN_EVERY - 1:
             nets.append("default/macvlan")
@@ -278,13 +302,13 @@ def _generate(pods: int, vms: int, lsps: int, seed: int, orphans: int, loglines:
         else:
             ip = g.ip("ovn-default", "10.16")
             networks.append({"name": "default", "pod": {}})
-            build.net_annotations(ann, "ovn", "ovn-default", "10.16.0.0/16", ip, g.mac(), True, name)
+            build.net_annotations(ann, "ovn", "ovn-default", ovn_cidr, ip, g.mac(), True, name)
         for j, (nad, prefix) in enumerate(attachments(unit)):
             interfaces.append({"name": f"net{j + 1}", "bridge": {}})
             networks.append({"name": f"net{j + 1}", "multus": {"networkName": f"default/{nad}"}})
             attach_json.append({"interface": f"pod{g.suffix(11)}", "name": nad, "namespace": "default"})
             build.net_annotations(
-                ann, f"{nad}.default.ovn", nad, f"{prefix}.0.0/16", g.ip(nad, prefix), g.mac(), True, name
+                ann, f"{nad}.default.ovn", nad, f"{prefix}.0.0/{nad_bits}", g.ip(nad, prefix), g.mac(), True, name
             )
         if attach_json:
             ann["k8s.v1.cni.cncf.io/networks"] = json.dumps(attach_json, separators=(",", ":"))

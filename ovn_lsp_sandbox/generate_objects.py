@@ -46,9 +46,13 @@ class Gen:
         return f"00:00:00:{(n >> 16) & 255:02X}:{(n >> 8) & 255:02X}:{n & 255:02X}"
 
     def ip(self, subnet: str, prefix: str) -> str:
+        """The next address of `subnet`, counted from `<prefix>.0.2` (past a /16 it goes on into the next /16:
+        the wide subnets of a cluster over 60,000 pods)."""
         n = self.next_ip.get(subnet, 2)
         self.next_ip[subnet] = n + 1
-        return f"{prefix}.{n >> 8}.{n & 255}"
+        a, b = (int(x) for x in prefix.split("."))
+        v = (a << 24) + (b << 16) + n
+        return f"{v >> 24}.{(v >> 16) & 255}.{(v >> 8) & 255}.{v & 255}"
 
 
 def net_annotations(

@@ -128,3 +128,25 @@ def test_too_few_lsps_is_a_clear_error() -> None:
 def test_benchmark_size_is_exact() -> None:
     sc = generate(pods=10000, vms=2000, lsps=50000)
     assert counts(sc) == {"pods": 10000, "launchers": 2000, "vms": 2000, "vmis": 2000, "lsps": 50000}
+
+
+def test_addresses_go_on_past_a_slash_16_for_large_clusters() -> None:
+    """Over 60,000 pods the default network is 10.16.0.0/12 (and a crowded attachment Subnet a /14): addresses
+    count on into the next /16 instead of forming 10.16.256.0."""
+    from ovn_lsp_sandbox.generate import _widened
+    from ovn_lsp_sandbox.generate_objects import Gen
+    from ovn_lsp_sandbox.scenario_load import load_scenario
+
+    g = Gen(1)
+    assert [g.ip("s", "10.16") for _ in range(2)] == ["10.16.0.2", "10.16.0.3"]
+    g.next_ip["s"] = 65535
+    assert [g.ip("s", "10.16") for _ in range(3)] == ["10.16.255.255", "10.17.0.0", "10.17.0.1"]
+    widened = [_widened(o) for o in load_scenario("base").objects]
+    subnet = next(o for o in widened if o["kind"] == "Subnet" and o["metadata"]["name"] == "ovn-default")
+    controller = next(
+        o for o in widened if o["kind"] == "Deployment" and o["metadata"]["name"] == "kube-ovn-controller"
+    )
+    assert subnet["spec"]["cidrBlock"] == "10.16.0.0/12"
+    assert "--default-cidr=10.16.0.0/12" in controller["spec"]["template"]["spec"]["containers"][0]["args"]
+    with pytest.raises(ValueError, match=r"at most 1000000"):
+        generate(pods=1_000_000, vms=1, lsps=2_000_000)
