@@ -15,7 +15,16 @@ from datetime import datetime
 
 from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VMIS, VMS, KubeClient, Resource
 from kubectl_ovn_lsp.kube.errors import Forbidden, NotFound
-from kubectl_ovn_lsp.model.inventory import Inventory, by_key, by_name, slim, slim_ip, slim_node, slim_pod
+from kubectl_ovn_lsp.model.inventory import (
+    Inventory,
+    SharedValues,
+    by_key,
+    by_name,
+    slim,
+    slim_ip,
+    slim_node,
+    slim_pod,
+)
 
 VIPS = Resource("Vip", "vips", "kubeovn.io", namespaced=False)
 OVN_EIPS = Resource("OvnEip", "ovn-eips", "kubeovn.io", namespaced=False)
@@ -41,7 +50,12 @@ def list_scope(
 
     def read(resource: Resource, ns: str | None) -> list[dict]:
         progress(f"listing {resource.plural}…")
-        trim = {PODS.plural: slim_pod, NODES.plural: slim_node, IPS.plural: slim_ip}.get(resource.plural, slim)
+        shared = SharedValues()
+        trim = {
+            PODS.plural: lambda pod: slim_pod(pod, shared),
+            NODES.plural: slim_node,
+            IPS.plural: slim_ip,
+        }.get(resource.plural, slim)
         count = 0
 
         def keep(item: dict) -> dict:  # counts as pages arrive: a large cluster's read shows it is moving

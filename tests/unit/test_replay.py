@@ -266,3 +266,30 @@ def test_findings_on_objects_younger_than_a_minute_are_transient() -> None:
     old = dict(node, metadata={**node["metadata"], "creationTimestamp": "2026-11-27T09:58:00Z"})
     [old_item] = replay(Inventory(now=NOW, nodes={"n9": old}), [], S134).items
     assert "transient" not in old_item.judgement.ports[0].detail
+
+
+def test_repeated_pod_values_are_kept_once_and_unchanged() -> None:
+    """A list keeps one copy of each repeated annotation/label value (memory of a large audit), changes no value,
+    and stops tracking a key whose values are all different (addresses), so the memo stays small."""
+    from kubectl_ovn_lsp.model.inventory import SharedValues, slim_pod
+
+    shared = SharedValues(per_key=3)
+
+    def pod(i: int) -> dict:
+        return {
+            "metadata": {
+                "name": f"p{i}",
+                "annotations": {"ovn.kubernetes.io/cidr": "".join(["10.16.0.0", "/16"]), "ip": f"10.16.0.{i}", "n": 7},
+                "labels": {"app": "".join(["we", "b"])},
+            },
+            "spec": {"nodeName": "n1", "containers": [{"name": "c"}]},
+        }
+
+    pods = [slim_pod(pod(i), shared) for i in range(6)]
+    assert [p["metadata"]["annotations"] for p in pods] == [
+        {"ovn.kubernetes.io/cidr": "10.16.0.0/16", "ip": f"10.16.0.{i}", "n": 7} for i in range(6)
+    ]
+    assert all(p["metadata"]["labels"] == {"app": "web"} for p in pods) and pods[0]["spec"] == {"nodeName": "n1"}
+    cidrs = {id(p["metadata"]["annotations"]["ovn.kubernetes.io/cidr"]) for p in pods}
+    assert len(cidrs) == 1 and len({id(p["metadata"]["labels"]["app"]) for p in pods}) == 1
+    assert shared._by_key["ip"] is None  # four distinct values with per_key=3: no longer tracked
