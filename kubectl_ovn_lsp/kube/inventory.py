@@ -24,6 +24,8 @@ from kubectl_ovn_lsp.model.inventory import (
     slim_ip,
     slim_node,
     slim_pod,
+    slim_vm,
+    slim_vmi,
 )
 
 VIPS = Resource("Vip", "vips", "kubeovn.io", namespaced=False)
@@ -55,6 +57,8 @@ def list_scope(
             PODS.plural: lambda pod: slim_pod(pod, shared),
             NODES.plural: slim_node,
             IPS.plural: slim_ip,
+            VMS.plural: slim_vm,
+            VMIS.plural: slim_vmi,
         }.get(resource.plural, slim)
         count = 0
 

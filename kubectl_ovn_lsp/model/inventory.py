@@ -124,6 +124,33 @@ def slim_ip(ip: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# What a VM and a VMI carry that neither GC nor the model reads: the machine (devices, disks, memory) and its
+# volumes. Networks, template annotations and labels, run strategy and the VMI's status stay.
+VM_UNREAD = (
+    ("spec", "template", "spec", "domain"),
+    ("spec", "template", "spec", "volumes"),
+    ("spec", "dataVolumeTemplates"),
+)
+VMI_UNREAD = (("spec", "domain"), ("spec", "volumes"))
+
+
+def slim_vm(obj: dict[str, Any], unread: tuple[tuple[str, ...], ...] = VM_UNREAD) -> dict[str, Any]:
+    """A VM (or, with `VMI_UNREAD`, a VMI) as the model reads it: `slim`, and without the fields of `unread`
+    (a third of a VM's memory in a 2,000-VM audit). Changed in place: the object was just decoded."""
+    obj = slim(obj)
+    for path in unread:
+        here: Any = obj
+        for key in path[:-1]:
+            here = here.get(key) if isinstance(here, dict) else None
+        if isinstance(here, dict):
+            here.pop(path[-1], None)
+    return obj
+
+
+def slim_vmi(obj: dict[str, Any]) -> dict[str, Any]:
+    return slim_vm(obj, VMI_UNREAD)
+
+
 class SharedValues:
     """One copy of each repeated string value of a pod's annotations and labels across the pods of a list.
 

@@ -293,3 +293,45 @@ def test_repeated_pod_values_are_kept_once_and_unchanged() -> None:
     cidrs = {id(p["metadata"]["annotations"]["ovn.kubernetes.io/cidr"]) for p in pods}
     assert len(cidrs) == 1 and len({id(p["metadata"]["labels"]["app"]) for p in pods}) == 1
     assert shared._by_key["ip"] is None  # four distinct values with per_key=3: no longer tracked
+
+
+def test_a_listed_vm_and_vmi_lose_only_what_nothing_reads() -> None:
+    """The machine (domain) and volumes of a VM and a VMI are dropped as pages arrive; networks, template metadata,
+    run strategy and the VMI's status (migration) stay."""
+    from kubectl_ovn_lsp.model.inventory import slim_vm, slim_vmi
+
+    networks = [{"name": "default", "pod": {}}, {"name": "net1", "multus": {"networkName": "ns/a"}}]
+    vm = {
+        "metadata": {"name": "vm1", "namespace": "ns", "managedFields": [{}]},
+        "spec": {
+            "runStrategy": "Always",
+            "dataVolumeTemplates": [{"metadata": {"name": "dv"}}],
+            "template": {
+                "metadata": {"annotations": {"k8s.v1.cni.cncf.io/networks": "ns/b"}},
+                "spec": {"domain": {"devices": {}}, "networks": networks, "volumes": [{"name": "disk"}]},
+            },
+        },
+        "status": {"printableStatus": "Running"},
+    }
+    assert slim_vm(vm) == {
+        "metadata": {"name": "vm1", "namespace": "ns"},
+        "spec": {
+            "runStrategy": "Always",
+            "template": {
+                "metadata": {"annotations": {"k8s.v1.cni.cncf.io/networks": "ns/b"}},
+                "spec": {"networks": networks},
+            },
+        },
+        "status": {"printableStatus": "Running"},
+    }
+    vmi = {
+        "metadata": {"name": "vm1", "namespace": "ns"},
+        "spec": {"domain": {"devices": {}}, "networks": networks, "volumes": []},
+        "status": {"migrationState": {"targetNode": "n2"}, "nodeName": "n1"},
+    }
+    assert slim_vmi(vmi) == {
+        "metadata": {"name": "vm1", "namespace": "ns"},
+        "spec": {"networks": networks},
+        "status": {"migrationState": {"targetNode": "n2"}, "nodeName": "n1"},
+    }
+    assert slim_vm({"metadata": {"name": "x"}, "spec": "not a map"}) == {"metadata": {"name": "x"}, "spec": "not a map"}
