@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import json
 import time
 from collections.abc import Callable
@@ -75,10 +76,17 @@ def page(
         if continue_ttl is not None and time.time() - issued > continue_ttl:
             fresh = encode(rv, start, time.time())
             raise errors.ApiError({**errors.status(410, "Expired", EXPIRED_MESSAGE), "metadata": {"continue": fresh}})
-    remaining_keys = [(k, o) for k, o in keyed if not start or k > start]
-    window = remaining_keys[:limit]  # read `limit` keys, then filter: pages may be short under a selector
+    # the first key after `start`, found as etcd finds it (a search, not a scan); keys are in (namespace, name) order
+    first = bisect.bisect_right(keyed, _order(start), key=lambda kv: _order(kv[0])) if start else 0
+    window = keyed[first : first + limit]  # read `limit` keys, then filter: pages may be short under a selector
     items = [o for _, o in window if matches(o)]
-    more = len(remaining_keys) > len(window)
+    left = len(keyed) - first
+    more = left > len(window)
     next_token = encode(rv, window[-1][0], issued) if more and window else ""
-    remaining = None if filtered or not more else len(remaining_keys) - len(window)
+    remaining = None if filtered or not more else left - len(window)
     return Page(items, next_token, remaining)
+
+
+def _order(key: str) -> tuple[str, ...]:
+    """A storage key (`<ns>/<name>` or `<name>`) as the (namespace, name) the store sorts by."""
+    return tuple(key.split("/", 1))

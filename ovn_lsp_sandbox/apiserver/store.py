@@ -27,6 +27,7 @@ class ObjectStore:
         self.registry = registry or Registry(list(BUILTIN))
         self._items: dict[tuple[str, str], dict[tuple[str, str], dict[str, Any]]] = {}
         self._rv = 1000
+        self._keyed: dict[tuple[str, str, str], tuple[int, list[tuple[str, dict[str, Any]]]]] = {}
         for obj in _expand_lists(objects):
             self._add(obj)
         self._add_missing_namespaces()
@@ -98,13 +99,21 @@ class ObjectStore:
         return out
 
     def keyed(self, rt: ResourceType, namespace: str = "") -> list[tuple[str, dict[str, Any]]]:
-        """(storage key, object) of `rt` in `namespace` ("" = all) in key order: `<ns>/<name>` or `<name>`."""
+        """(storage key, object) of `rt` in `namespace` ("" = all) in key order: `<ns>/<name>` or `<name>`.
+
+        Kept until the store changes (its resourceVersion), so each page of a list costs what etcd's range read
+        costs (a search and `limit` keys), not a sort of the whole kind: 240 pages of 120,000 pods took minutes."""
+        cache_key = (rt.group, rt.plural, namespace if rt.namespaced else "")
+        cached = self._keyed.get(cache_key)
+        if cached is not None and cached[0] == self._rv:
+            return cached[1]
         bucket = self._items.get((rt.group, rt.plural), {})
         out = []
         for (ns, name), obj in sorted(bucket.items()):
             if namespace and rt.namespaced and ns != namespace:
                 continue
             out.append((f"{ns}/{name}" if rt.namespaced else name, obj))
+        self._keyed[cache_key] = (self._rv, out)
         return out
 
     def list_document(
