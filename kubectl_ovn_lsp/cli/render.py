@@ -75,11 +75,24 @@ def table(rows: Sequence[Sequence[str]], columns: list[str], headers: bool, colo
 def dump_structured(document: Mapping[str, Any], output: str, stream: TextIO) -> None:
     """The document as it is: JSON (2-space indent) or YAML (block style), keys in the order they were built."""
     if output == "json":
-        stream.write(json.dumps(document, indent=2) + "\n")
+        _write_json(document, stream)
     else:
         import yaml
 
         stream.write(yaml.safe_dump(document, sort_keys=False, default_flow_style=False))
+
+
+def _write_json(document: Mapping[str, Any], stream: TextIO, batch: int = 8192) -> None:
+    """`json.dumps(document, indent=2)` and a newline, written in batches of encoder chunks: the same bytes
+    without holding the whole text (350 MB for an audit of 100,000 pods, twice with the newline)."""
+    chunks: list[str] = []
+    for chunk in json.JSONEncoder(indent=2).iterencode(document):
+        chunks.append(chunk)
+        if len(chunks) >= batch:
+            stream.write("".join(chunks))
+            chunks.clear()
+    chunks.append("\n")
+    stream.write("".join(chunks))
 
 
 def emit(document: Document, output: OutputOptions, stream: TextIO, text: TextView[Document]) -> None:

@@ -19,3 +19,28 @@ def test_a_cell_stays_on_its_row() -> None:
         "NAME    DETAIL    VERDICT",
         "a\\nb    x\\ty      \x1b[32mok\x1b[0m",
     ]
+
+
+def test_json_output_is_written_in_batches_with_the_bytes_of_one_dump() -> None:
+    """-o json writes the document as `json.dumps(indent=2)` would, newline included, in batches of encoder
+    chunks (a 100,000-pod audit is 350 MB of JSON: never held as one string)."""
+    import io
+    import json
+
+    from kubectl_ovn_lsp.cli.render import _write_json
+
+    document = {
+        "kind": "Audit",
+        "items": [{"n": i, "name": f"p\u00e9-{i}\x1b", "ports": [], "ok": None} for i in range(50)],
+    }
+    writes: list[str] = []
+
+    class Recorder(io.StringIO):
+        def write(self, text: str) -> int:
+            writes.append(text)
+            return super().write(text)
+
+    stream = Recorder()
+    _write_json(document, stream, batch=100)
+    assert stream.getvalue() == json.dumps(document, indent=2) + "\n"
+    assert len(writes) > 5 and max(len(w) for w in writes) < len(stream.getvalue()) / 3
