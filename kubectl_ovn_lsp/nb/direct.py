@@ -22,6 +22,7 @@ import ssl as ssl_module
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.model.records import NbLookup
@@ -33,7 +34,7 @@ from kubectl_ovn_lsp.nb.errors import (
     NbTlsError,
     NbUnreachable,
 )
-from kubectl_ovn_lsp.nb.query import DB_NAME, Selection, lookup_of_results, selection_transaction
+from kubectl_ovn_lsp.nb.query import DB_NAME, Selection, lookup_of_results, selection_transaction, streamed_results
 
 RECV_SIZE = 1 << 20
 
@@ -103,9 +104,19 @@ def _split(remote: str) -> tuple[str, str, int]:
     return scheme, host.strip("[]"), int(port)
 
 
-def _transact(remote: str, txn: list, deadline: float | None, context: ssl_module.SSLContext | None) -> list:
-    """Send one JSON-RPC `transact` (txn + abort) and return its result list; answers server `echo`s.
-    `deadline`: a time.monotonic() value, or None for no limit."""
+SMALL_REPLY = 1 << 16  # bytes: below this every chunk that ends in "}" is tried as a whole message
+_REPLY_HEAD = '{"id":0,"result":'
+_REPLY_TAIL = b',"error":null}'
+
+
+def _transact(remote: str, txn: list, deadline: float | None, context: ssl_module.SSLContext | None) -> Iterable[Any]:
+    """Send one JSON-RPC `transact` (txn + abort) and return its results; answers server `echo`s.
+    `deadline`: a time.monotonic() value, or None for no limit.
+
+    A large reply (every port: 15 MB at 50,000 ports, 150 MB at 500,000) is gathered as chunks and tried only once
+    it ends as ovsdb-server ends a reply (`,"error":null}`); its results are then read one row at a time
+    (`query.streamed_results`) instead of as one decoded tree. Growing one bytes buffer and decoding it at every
+    chunk that happened to end in "}" was quadratic."""
 
     def left() -> float | None:
         return None if deadline is None else max(0.01, deadline - time.monotonic())
@@ -119,20 +130,28 @@ def _transact(remote: str, txn: list, deadline: float | None, context: ssl_modul
         request = {"method": "transact", "params": txn + [{"op": "abort"}], "id": 0}
         sock.sendall(json.dumps(request, separators=(",", ":")).encode())
         decoder = json.JSONDecoder()
-        buffer = b""
+        chunks: list[bytes] = []
+        size, tail = 0, b""
         while True:
             sock.settimeout(left())
             chunk = sock.recv(RECV_SIZE)
             if not chunk:
                 raise ConnectionResetError(errno.ECONNRESET, "connection closed by the NB server")
-            buffer += chunk
-            if not buffer.rstrip().endswith(b"}"):
+            chunks.append(chunk)
+            size, tail = size + len(chunk), (tail + chunk)[-32:]
+            end = tail.rstrip()
+            if not end.endswith(b"}") or (size > SMALL_REPLY and not end.endswith(_REPLY_TAIL)):
                 continue
+            joined = b"".join(chunks)
+            chunks, text = [joined], joined.decode()
+            if text.startswith(_REPLY_HEAD) and end.endswith(_REPLY_TAIL):
+                return streamed_results(text, len(_REPLY_HEAD))  # our reply, read lazily
             try:
-                message, end = decoder.raw_decode(buffer.decode())
+                message, consumed = decoder.raw_decode(text)
             except ValueError:
                 continue  # a reply split right after a "}": wait for the rest
-            buffer = buffer[end:].lstrip() if end < len(buffer) else b""
+            rest = text[consumed:].lstrip().encode()
+            chunks, size, tail = ([rest] if rest else []), len(rest), rest[-32:]
             if message.get("method") == "echo":
                 sock.sendall(
                     json.dumps({"result": message.get("params", []), "error": None, "id": message.get("id")}).encode()
@@ -194,6 +213,8 @@ def read_direct(
             ports, switches = lookup_of_results(results)
         except NbQueryError as exc:
             raise NbSchemaError(f"NB {remote}: {exc}") from None
+        except (ValueError, IndexError):  # the reply, read row by row, is not JSON after all
+            raise NbSchemaError(f"NB {remote}: the reply to the select is not JSON") from None
         return NbLookup(
             ports=tuple(sorted(ports, key=lambda p: (p.name, p.uuid))),
             via="direct",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -140,6 +140,14 @@ def decode_datum(value: Any) -> Any:
     """OVSDB wire value → Python: `["set",[…]]` → list, `["map",[[k,v]…]]` → dict, `["uuid",u]` → u."""
     if isinstance(value, list) and len(value) == 2 and isinstance(value[0], str):
         kind, body = value
+        if kind == "map" and type(body) is list:
+            strings = _string_map(body)
+            if strings is not None:
+                return strings
+        elif kind == "set" and type(body) is list:
+            if {*map(type, body)} <= _STR:
+                return list(body)  # a set of strings (addresses, port_security): no atom to decode
+            return [v[1] if type(v) is list and len(v) == 2 and v[0] == "uuid" else decode_datum(v) for v in body]
         if kind == "set":
             return [decode_datum(v) for v in body]
         if kind == "map":
@@ -149,22 +157,59 @@ def decode_datum(value: Any) -> Any:
     return value
 
 
+_STR = {str}
+
+
+def _string_map(body: list) -> dict[str, str] | None:
+    """A map's `[[k, v], …]` as a dict when every key and value is a string (external_ids, options), else None."""
+    try:
+        out = dict(body)
+    except (TypeError, ValueError):
+        return None
+    if len(out) == len(body) and {*map(type, out), *map(type, out.values())} <= _STR:
+        return out
+    return None
+
+
 def _as_list(value: Any) -> list:
     decoded = decode_datum(value)
     return decoded if isinstance(decoded, list) else [decoded]  # a 1-element set travels as the bare atom
 
 
 def row_to_port(row: dict) -> NbPort:
-    """One selected row (wire format) → NbPort."""
+    """One selected row (wire format) → NbPort. The columns' usual shapes (a map of strings, a set of strings or
+    one bare string, a uuid) are read directly; anything else goes through `decode_datum`."""
+    get = row.get
+    uuid = get("_uuid", "")
     return NbPort(
-        name=row.get("name", ""),
-        type=row.get("type", ""),
-        external_ids=decode_datum(row.get("external_ids", ["map", []])),
-        addresses=tuple(_as_list(row.get("addresses", ["set", []]))),
-        options=decode_datum(row.get("options", ["map", []])),
-        uuid=decode_datum(row.get("_uuid", "")),
-        port_security=tuple(_as_list(row.get("port_security", ["set", []]))),
+        name=get("name", ""),
+        type=get("type", ""),
+        external_ids=_strings_map(get("external_ids", _NO_MAP)),
+        addresses=_strings_set(get("addresses", _NO_SET)),
+        options=_strings_map(get("options", _NO_MAP)),
+        uuid=uuid[1] if type(uuid) is list and len(uuid) == 2 and uuid[0] == "uuid" else decode_datum(uuid),
+        port_security=_strings_set(get("port_security", _NO_SET)),
     )
+
+
+_NO_MAP: list = ["map", []]
+_NO_SET: list = ["set", []]
+
+
+def _strings_map(value: Any) -> Any:
+    if type(value) is list and len(value) == 2 and value[0] == "map" and not value[1]:
+        return {}
+    return decode_datum(value)
+
+
+def _strings_set(value: Any) -> tuple:
+    if type(value) is str:
+        return (value,)  # a one-element set travels as the bare atom
+    if type(value) is list and len(value) == 2 and value[0] == "set" and type(value[1]) is list:
+        body = value[1]
+        if {*map(type, body)} <= _STR:
+            return tuple(body)
+    return tuple(_as_list(value))
 
 
 def _is_switch_row(row: dict) -> bool:
@@ -179,7 +224,15 @@ def parse_query_output(text: str) -> tuple[NbPort, ...]:
 
 
 def parse_lookup(text: str) -> tuple[tuple[NbPort, ...], dict[str, frozenset[str]]]:
-    """ovsdb-client's JSON reply → (ports, switch name → the UUIDs of the ports it holds); NbQueryError as above."""
+    """ovsdb-client's JSON reply → (ports, switch name → the UUIDs of the ports it holds); NbQueryError as above.
+
+    The reply is read one row at a time (`streamed_results`) so that only the text and the ports are held, never
+    the whole decoded tree of it (~70 MB for 50,000 ports, ~10× that for 500,000); anything else than ovsdb-client's
+    compact `[{"rows":[…]},…]` is decoded whole, as before."""
+    try:
+        return lookup_of_results(streamed_results(text))
+    except (ValueError, IndexError):
+        pass  # not the compact shape, or not JSON: decoded whole below, which names what is wrong
     try:
         results = json.loads(text)
     except ValueError:
@@ -191,12 +244,69 @@ def parse_lookup(text: str) -> tuple[tuple[NbPort, ...], dict[str, frozenset[str
     return lookup_of_results(results)
 
 
+_WS = re.compile(r"[ \t\n\r]*")
+_ROWS = '{"rows":['
+
+
+def streamed_results(text: str, start: int = 0) -> Iterator[dict[str, Any]]:
+    """The result objects of the JSON array at `text[start:]`, as `json.loads` would give them, except that a result
+    written as `{"rows":[…]}` (ovsdb-client's and ovsdb-server's compact form) holds its rows as an iterator that
+    decodes one row at a time. Each result's rows are read before the next result is. Raises ValueError (or
+    IndexError at the end of the text) where the text is not such an array."""
+    decoder = json.JSONDecoder()
+    pos = _WS.match(text, start).end()  # type: ignore[union-attr]
+    if text[pos] != "[":
+        raise ValueError("not a JSON array")
+    pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+    if text[pos] == "]":
+        return
+    while True:
+        if text.startswith(_ROWS, pos):
+            cursor = [pos + len(_ROWS)]
+            rows = _rows(text, cursor, decoder)
+            yield {"rows": rows}
+            for _ in rows:  # what the caller did not read
+                pass
+            pos = _WS.match(text, cursor[0]).end()  # type: ignore[union-attr]
+            if text[pos] != "}":
+                raise ValueError("a result with more than rows")
+            pos += 1
+        else:
+            result, pos = decoder.raw_decode(text, pos)
+            yield result
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+        if text[pos] == "]":
+            return
+        if text[pos] != ",":
+            raise ValueError("expected , or ]")
+        pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+
+
+def _rows(text: str, cursor: list[int], decoder: json.JSONDecoder) -> Iterator[Any]:
+    """The rows of one `{"rows":[` result, from `cursor[0]`; leaves `cursor[0]` after the closing `]`."""
+    pos = _WS.match(text, cursor[0]).end()  # type: ignore[union-attr]
+    if text[pos] == "]":
+        cursor[0] = pos + 1
+        return
+    while True:
+        row, pos = decoder.raw_decode(text, pos)
+        cursor[0] = pos
+        yield row
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+        if text[pos] == "]":
+            cursor[0] = pos + 1
+            return
+        if text[pos] != ",":
+            raise ValueError("expected , or ]")
+        pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+
+
 def ports_of_results(results: list) -> tuple[NbPort, ...]:
     """Ports from a transaction's result list (one entry per operation), deduplicated by uuid, in order."""
     return lookup_of_results(results)[0]
 
 
-def lookup_of_results(results: list) -> tuple[tuple[NbPort, ...], dict[str, frozenset[str]]]:
+def lookup_of_results(results: Iterable[Any]) -> tuple[tuple[NbPort, ...], dict[str, frozenset[str]]]:
     """Ports (deduplicated by uuid, in order) and switches (name → port UUIDs) from a transaction's results."""
     ports: dict[str, NbPort] = {}
     switches: dict[str, frozenset[str]] = {}

@@ -164,3 +164,15 @@ def test_lookup_direct_refuses_an_empty_selection(nb) -> None:
     # A selection with nothing in it is a caller bug: refused before any connection, by the monitor itself.
     with pytest.raises(ValueError, match="at least one port name or pod key"):
         lookup_direct(nb.remotes, [], [], timeout=5)
+
+
+def test_a_large_reply_is_gathered_and_read_row_by_row(nb, monkeypatch) -> None:
+    """Every reply taken as a large one (the threshold at 0 bytes): completed by ovsdb-server's closing
+    `,"error":null}` and read row by row, it holds every port the small path reads."""
+    from kubectl_ovn_lsp.nb import direct
+
+    small = read_direct(nb.remotes, Selection(every_port=True), 5)
+    monkeypatch.setattr(direct, "SMALL_REPLY", 0)
+    monkeypatch.setattr(direct, "RECV_SIZE", 97)  # many chunks, most of them ending mid-token
+    large = read_direct(nb.remotes, Selection(every_port=True), 5)
+    assert large == small and len(large.ports) > 3 and large.switches

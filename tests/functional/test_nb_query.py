@@ -154,3 +154,27 @@ def test_the_switch_selects_read_which_switch_holds_each_port(nb) -> None:
     (port,) = ports
     assert set(switches) == {"subnet-a"} and port.uuid in switches["subnet-a"]
     assert port.port_security == ()
+
+
+def test_a_reply_is_read_row_by_row_as_json_reads_it(nb) -> None:
+    """The exec path's full read (every switch and port of the sandbox NB) parsed one row at a time gives what
+    decoding the whole reply gives; other shapes (spaces, a result with more than rows, an error result) and
+    text that is not JSON take the whole-reply path with its messages."""
+    from kubectl_ovn_lsp.nb.query import Selection, lookup_of_results, parse_lookup, selection_argv, streamed_results
+
+    text = _run(nb, selection_argv(Selection(every_port=True), timeout=5))
+    assert text.startswith('[{"rows":[')
+    whole = lookup_of_results(json.loads(text))
+    assert parse_lookup(text) == whole and len(whole[0]) > 3 and whole[1]
+    spaced = json.dumps(json.loads(text), indent=1)
+    assert parse_lookup(spaced) == whole
+    odd = '[{"rows":[{"name":"a","type":""}],"extra":1}, {"rows":[]}]'
+    assert [p.name for p in parse_lookup(odd)[0]] == ["a"]
+    assert [list(r["rows"]) for r in streamed_results('[{"rows":[]},{"rows":[{"n":1}, {"n":2}]}]')] == [
+        [],
+        [{"n": 1}, {"n": 2}],
+    ]
+    with pytest.raises(NbQueryError, match="not JSON"):
+        parse_lookup(text[: len(text) // 2])
+    with pytest.raises(NbQueryError, match="no_such"):
+        parse_lookup('[{"rows":[]},{"error":"syntax error","details":"no_such column"}]')
