@@ -24,6 +24,7 @@ never rewritten from v1.12.0. Pure: no I/O.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -82,8 +83,15 @@ def allocation_switches(objects: Iterable[Mapping[str, Any]]) -> list[str]:
     return sorted(out)
 
 
+_CANONICAL_V4 = re.compile(r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)")
+
+
 def normal_ip(text: str) -> str:
-    """An address as one spelling (`fd00::05` and `fd00::5` are one address); text that is no IP stays as it is."""
+    """An address as one spelling (`fd00::05` and `fd00::5` are one address); text that is no IP stays as it is.
+    An IPv4 address already in its one spelling (no leading zeros, no prefix) is returned at once: an audit of
+    50,000 ports normalises ~200,000 addresses, and `ipaddress` took ~1 s of it."""
+    if _CANONICAL_V4.fullmatch(text):
+        return text
     try:
         return ipaddress.ip_address(text.strip().split("/")[0]).compressed
     except ValueError:

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kubectl_ovn_lsp.model.inventory import Inventory, by_key, by_name
+from kubectl_ovn_lsp.model.port_state import normal_ip
 from kubectl_ovn_lsp.model.records import NbPort, SwitchView
 from kubectl_ovn_lsp.model.replay import replay
 from tests.unit import factories as f
@@ -212,3 +213,23 @@ def test_5172_node_port_never_repaired_from_v1_12_and_the_race_is_named() -> Non
         assert "Nothing repairs it" in item.judgement.advice[0] and race in item.judgement.advice[0]
     [item] = replay(inventory, [port], f.settings("v1.11.24"), switches=view).items
     assert "rewrites the node port's addresses" in item.judgement.advice[0]
+
+
+@pytest.mark.parametrize(
+    "text, normal",
+    [
+        ("10.16.0.5", "10.16.0.5"),
+        ("0.0.0.0", "0.0.0.0"),
+        ("255.255.255.255", "255.255.255.255"),
+        (" 10.16.0.5 ", "10.16.0.5"),
+        ("10.16.0.5/16", "10.16.0.5"),
+        ("256.1.1.1", "256.1.1.1"),  # no address: as it is
+        ("01.2.3.4", "01.2.3.4"),  # leading zeros are no IPv4 address to ipaddress either
+        ("fd00::05", "fd00::5"),
+        ("FD00:0:0::1", "fd00::1"),
+        ("1.2.3", "1.2.3"),
+    ],
+)
+def test_one_spelling_of_an_address(text: str, normal: str) -> None:
+    """The IPv4 fast path (an address already in its one spelling) and ipaddress agree on every form."""
+    assert normal_ip(text) == normal
