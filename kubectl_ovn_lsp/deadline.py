@@ -141,8 +141,9 @@ class Deadline:
         own = spent.pop(what, 0.0) + sum(now - started for step, _, started in self._in_flight if step == what)
         if own >= self.seconds / 2:
             return ""
+        mine = [started for step, _, started in self._in_flight if step == what]
         for step, _, started in self._in_flight:
-            if step != what:
+            if step != what and not (mine and started <= min(mine)):  # a step enclosing `what` is not "before" it
                 spent[step] = spent.get(step, 0.0) + now - started
         counted = sum(spent.values()) + own
         spent["local work"] = max(0.0, (now - self.started) - counted)  # parsing, replaying: no step of its own

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import json
+import os
 import shlex
 import sys
 import time
@@ -32,7 +33,7 @@ from kubectl_ovn_lsp.kube.api_status import (
     tls_reason,
 )
 from kubectl_ovn_lsp.kube.errors import Expired, KubeConfigError, KubeUnavailable, NotFound, NotKubernetesApi
-from kubectl_ovn_lsp.kube.exec_stream import join_channel, read_frames
+from kubectl_ovn_lsp.kube.exec_stream import join_channel, open_websocket, read_frames
 from kubectl_ovn_lsp.model import shapes
 
 SERVICE_ACCOUNT_NS = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
@@ -93,6 +94,12 @@ class KubeClient:
 
         self.configuration = configuration
         self.configuration.retries = False  # one attempt per request: the deadline, not urllib3, decides
+        if not getattr(configuration, "verify_ssl", True):  # insecure-skip-tls-verify: kubectl warns no more
+            import warnings
+
+            import urllib3
+
+            warnings.filterwarnings("ignore", category=urllib3.exceptions.InsecureRequestWarning)
         self.namespace = namespace
         self.deadline = Deadline.of(timeout)
         self.verbose = verbose
@@ -122,18 +129,23 @@ class KubeClient:
         from kubernetes.client.configuration import Configuration
 
         from kubectl_ovn_lsp.kube import kubeconfig as files_of
+        from kubectl_ovn_lsp.kube import proxy
 
+        _quiet_library_logging()
+        deadline = Deadline.of(timeout)
         configuration = Configuration()
         files = files_of.locate(kubeconfig)
         if files.paths:
-            namespace = files_of.load(files, context, configuration)
+            with deadline.guard(f"reading the kubeconfig ({files.source})", local=True):
+                namespace = files_of.load(files, context, configuration, deadline)
         else:
             try:
                 kconfig.load_incluster_config(client_configuration=configuration)
             except kconfig.ConfigException as exc:
                 raise KubeConfigError(reason=f"in-cluster: {squash(str(exc))}") from None
+            proxy.settle(configuration, None, os.environ)
             namespace = _read_text(SERVICE_ACCOUNT_NS) or "default"
-        return cls(configuration, namespace, timeout, verbose)
+        return cls(configuration, namespace, deadline, verbose)
 
     # -- REST ---------------------------------------------------------------------------------------
 
@@ -325,9 +337,8 @@ class KubeClient:
 
     def exec(self, namespace: str, pod: str, container: str, argv: builtins.list[str]) -> ExecResult:
         """Run argv (no shell) in a container over the exec WebSocket; returns output and exit code."""
-        from kubernetes.client.exceptions import ApiException
-        from kubernetes.stream.ws_client import ERROR_CHANNEL, STDERR_CHANNEL, STDOUT_CHANNEL, websocket_call
-        from websocket import WebSocketBadStatusException, WebSocketTimeoutException
+        from kubernetes.stream.ws_client import ERROR_CHANNEL, STDERR_CHANNEL, STDOUT_CHANNEL
+        from websocket import WebSocketException, WebSocketTimeoutException
 
         query = [("command", arg) for arg in argv]
         query += [("container", container), ("stdout", "true"), ("stderr", "true")]
@@ -338,26 +349,19 @@ class KubeClient:
         self._trace(f"EXEC {namespace}/{pod} -c {container} -- {shlex.join(argv)}")
         what = f"exec in {namespace}/{pod}"
         started = time.monotonic()
+        socket = None
         try:
-            # The WebSocket upgrade itself has no timeout in the kubernetes client: the guard's watchdog bounds it.
             with self.deadline.guard(what):
-                client = websocket_call(
-                    self.configuration,
-                    "GET",
-                    url,
-                    headers=_lower_keys(headers),
-                    _preload_content=False,
-                    _request_timeout=self.deadline.timeout(what),
-                )
-                channels = read_frames(client, self.deadline, what)
-        except ApiException as exc:
-            raise exec_error(exc, namespace, pod, self.deadline, self.configuration.host) from None
-        except WebSocketBadStatusException as exc:
-            raise status_error(exc.status_code, b"", "POST", path, self.configuration.host) from None
+                socket = open_websocket(self.configuration, url, headers, self.deadline.timeout(what))
+                channels = read_frames(socket, self.deadline, what)
         except (WebSocketTimeoutException, TimeoutError):
             raise self.deadline.error(what) from None
+        except (WebSocketException, OSError, ValueError) as exc:  # a refused upgrade, TLS, the connection
+            raise exec_error(exc, namespace, pod, self.deadline, self.configuration.host) from None
+        finally:
+            if socket is not None:
+                socket.close()
         if channels is None:
-            client.close()
             raise self.deadline.error(what)
         stdout, stderr, status_text = (
             join_channel(channels, c) for c in (STDOUT_CHANNEL, STDERR_CHANNEL, ERROR_CHANNEL)
@@ -370,13 +374,20 @@ class KubeClient:
             print(f"I kube: {one_line(line)}", file=sys.stderr)
 
 
+def _quiet_library_logging() -> None:
+    """The kubernetes package reports some failures through the root logger (`logging.error`, which configures a
+    stderr handler on first use: a stray `ERROR:root:…` line). The plugin's promise is one `error:` line, and
+    every failure it can act on is raised: a handler that drops records keeps the library quiet."""
+    import logging
+
+    root = logging.getLogger()
+    if not root.handlers:
+        root.addHandler(logging.NullHandler())
+
+
 def _read_text(path: str) -> str | None:
     try:
         with open(path, encoding="utf-8") as handle:
             return handle.read().strip()
     except OSError:
         return None
-
-
-def _lower_keys(headers: dict) -> dict:
-    return {key.lower(): value for key, value in headers.items()}
