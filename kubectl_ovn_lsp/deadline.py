@@ -208,7 +208,11 @@ class Deadline:
         left = self.remaining() or 0.0
         self._watchdog = threading.Timer(left + self.grace, self._fire)
         self._watchdog.daemon = True
-        self._watchdog.start()
+        try:
+            self._watchdog.start()
+        except RuntimeError:  # no thread to be had (ulimit -v, a pids limit): the edges' own timeouts remain
+            self._watchdog = None
+            self.hard_stop = False
 
     def _fire(self) -> None:
         if not self._in_flight:

@@ -47,3 +47,9 @@ class Timeout(PluginError):
         kwargs.setdefault("verb", "answer")
         kwargs.setdefault("before", "")
         super().__init__(message, **kwargs)
+
+
+class OutputError(PluginError):
+    """The output stream refused a write (`ENOSPC` on /dev/full, `EIO`): named as kubectl names it."""
+
+    message = "write %(stream)s: %(reason)s"

@@ -43,7 +43,9 @@ def start(
 ) -> dict:
     """Start NB and API server for `scenario`; returns the state written to `state.json`."""
     from ovn_lsp_sandbox import nb_load, nb_server
+    from ovn_lsp_sandbox.depth import allow_deep_objects
 
+    allow_deep_objects()  # the objects are moved in time and written for the API server
     state_dir.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(state_dir / "nb", ignore_errors=True)  # a previous run's databases (never the user's: we copy)
     try:
@@ -219,6 +221,7 @@ def _apiserver_config(
         "host": "127.0.0.1",
         "port": 0,
         "continue_ttl": scenario.api.get("continueTTLSeconds"),
+        "replies": list(scenario.api.get("replies") or []),
     }
 
 

@@ -17,6 +17,10 @@ Scenario file format (YAML, one document)::
         E1127 10:06:00.123456       1 gc.go:430] lsp lost for pod vm-a.test-ns, please delete the pod and retry
     forbidden:          # optional RBAC denials (the API server answers 403); empty fields match anything
       - {verb: list, resource: virtualmachines, group: kubevirt.io, namespace: test-ns, name: ""}
+    api:                # optional API server behaviour
+      continueTTLSeconds: 0   # how long a list `continue` token stays valid (then 410 Expired)
+      replies:          # paths answered as given, as a misbehaving aggregated API or proxy in front answers
+        - {path: /apis/kubevirt.io/v1/virtualmachines, status: 200, body: '{"kind": "List", "items": {}}'}
     nb:
       derive: true      # switches from Subnets, ports from pods' <p>.kubernetes.io/allocated annotations and
                         # node-<n> ports, the way Kube-OVN creates them (see derive_nb.py). Default false.
@@ -54,7 +58,7 @@ from ovn_lsp_sandbox.scenario import ForbiddenRule, Scenario
 
 SHIPPED_DIR = Path(__file__).with_name("scenarios")
 _TOP_KEYS = {"name", "description", "authoredAt", "include", "objects", "logs", "forbidden", "nb", "api"}
-_API_KEYS = {"continueTTLSeconds"}
+_API_KEYS = {"continueTTLSeconds", "replies"}
 _NB_KEYS = {"derive", "derive_ips", "omit", "switches"}
 _PORT_KEYS = {"name", "type", "addresses", "external_ids", "options", "port_security"}
 _RULE_KEYS = {"verb", "resource", "group", "namespace", "name"}
@@ -104,9 +108,23 @@ def _yaml_problem(exc: Exception) -> str:
     return f"line {mark.line + 1}: {problem}" if mark is not None else str(problem)
 
 
+def _load_yaml(text: str, loader: Any = None, *, every: bool = False) -> Any:
+    """libyaml's loader (fast), or PyYAML's own for a document nested deeper than libyaml's 1,000 levels: objects
+    may be as deep as kube-apiserver accepts (depth.py)."""
+    load = yaml.load_all if every else yaml.load
+    try:
+        result = load(text, Loader=loader or _Loader)
+        return list(result) if every else result
+    except yaml.YAMLError as exc:
+        if "maximum nesting depth" not in str(exc):
+            raise
+        result = load(text, Loader=yaml.SafeLoader)
+        return list(result) if every else result
+
+
 def _read_yaml(path: Path) -> dict:
     try:
-        data = yaml.load(path.read_text(), Loader=_Loader)
+        data = _load_yaml(path.read_text())
     except UnicodeDecodeError:
         raise ValueError(f"{path}: cannot read scenario: not UTF-8 text") from None
     except (OSError, yaml.YAMLError) as exc:
@@ -165,6 +183,13 @@ def _collect(path: Path, acc: dict, stack: tuple[Path, ...]) -> dict:
     api = data.get("api") or {}
     if not isinstance(api, dict) or set(api) - _API_KEYS:
         raise ValueError(f"{path}: api must be a mapping of {', '.join(sorted(_API_KEYS))}")
+    for i, reply in enumerate(api.get("replies") or []):
+        if (
+            not isinstance(reply, dict)
+            or not isinstance(reply.get("path"), str)
+            or not isinstance(reply.get("body"), str)
+        ):
+            raise ValueError(f"{path}: api.replies[{i}] needs a path and a body (strings), status and contentType")
     acc.setdefault("api", {}).update(api)
     nb = data.get("nb") or {}
     if not isinstance(nb, dict) or set(nb) - _NB_KEYS:
@@ -241,6 +266,9 @@ def load_scenario(path_or_name: str | Path, now: datetime | None = None) -> Scen
     """Load a scenario file (or a shipped one by bare name, e.g. `tc4`) into a Scenario.
 
     With `authoredAt`, its times are moved to `now` (default: the clock) before anything is derived from them."""
+    from ovn_lsp_sandbox.depth import allow_deep_objects
+
+    allow_deep_objects()
     path = resolve(path_or_name)
     acc: dict[str, Any] = {"objects": {}, "logs": {}, "forbidden": [], "omit": [], "switches": []}
     data = _collect(path, acc, ())
@@ -293,7 +321,7 @@ def _docs(path: Path) -> list[Any]:
     try:
         if path.suffix == ".json":
             return [json.loads(text)]
-        return [d for d in yaml.load_all(text, Loader=_Loader) if d is not None]
+        return [d for d in _load_yaml(text, every=True) if d is not None]
     except (ValueError, yaml.YAMLError) as exc:
         raise ValueError(f"{path}: not valid {path.suffix[1:].upper()}: {_yaml_problem(exc)}") from None
 
@@ -314,6 +342,9 @@ def _objects_of(doc: Any, where: str) -> list[dict]:
 
 def load_dump_dir(directory: str | Path) -> Scenario:
     """A customer's state: `kubectl get -o yaml` dumps plus a standalone NB database file (see module doc)."""
+    from ovn_lsp_sandbox.depth import allow_deep_objects
+
+    allow_deep_objects()
     root = Path(directory)
     if not root.is_dir():
         raise ValueError(f"{root}: not a directory")

@@ -31,7 +31,7 @@ def error_table() -> tuple[Row, ...]:
     """What each raised exception means, most specific first: (class, exit status, fixed text of the `error:` line;
     None = the exception's own message, "" = print nothing). Anything not listed is an internal error (exit 1)."""
     from kubectl_ovn_lsp.commands.errors import CommandError
-    from kubectl_ovn_lsp.errors import PluginError, Timeout
+    from kubectl_ovn_lsp.errors import OutputError, PluginError, Timeout
     from kubectl_ovn_lsp.kube.errors import KubeError
     from kubectl_ovn_lsp.model.errors import ModelError
     from kubectl_ovn_lsp.nb.errors import NbError
@@ -42,6 +42,7 @@ def error_table() -> tuple[Row, ...]:
         (Timeout, ExitStatus.ERROR, None),  # --request-timeout spent, at any edge
         (CommandError, ExitStatus.ERROR, None),  # ambiguous port name, not a log, unreadable file, bad input
         (ModelError, ExitStatus.ERROR, None),  # a malformed object met outside a command's own handling
+        (OutputError, ExitStatus.ERROR, None),  # stdout refused the output: `write /dev/stdout: no space left…`
         (PluginError, ExitStatus.ERROR, None),  # the CLI's own (completion install)
         (KeyboardInterrupt, ExitStatus.INTERRUPTED, "interrupted"),
         (BrokenPipeError, ExitStatus.OK, ""),  # `| head` closed the pipe: nothing left to say to anyone

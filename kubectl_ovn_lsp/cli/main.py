@@ -20,6 +20,9 @@ from kubectl_ovn_lsp.errors import one_line
 TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` imports typing (~2 ms) on every TAB: completion builds
 if TYPE_CHECKING:  # this parser, so this module stays light
     from collections.abc import Callable, Sequence
+    from typing import Any, TextIO, TypeVar
+
+    T = TypeVar("T")
 
     from kubectl_ovn_lsp.environment import Environment
 
@@ -36,7 +39,7 @@ def process_environment(hard_stop: bool) -> Environment:
     from kubectl_ovn_lsp.environment import Environment
 
     return Environment(
-        stdout=sys.stdout,
+        stdout=Output(sys.stdout),  # type: ignore[arg-type]
         stderr=sys.stderr,
         stdin=sys.stdin,
         environ=dict(os.environ),
@@ -72,6 +75,10 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
         return int(ExitStatus.OK)
     if env is None:
         env = process_environment(hard_stop=argv is None)
+        if not env.environ.get(TRACEBACK):  # libraries' warnings are for their developers (kubectl shows none):
+            import warnings  # the promise on stderr is the one `error:` line
+
+            warnings.simplefilter("ignore")
     try:
         options = args.flags.record(args, env)
     except UsageError as exc:
@@ -81,29 +88,103 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     return guarded(lambda: handler(options, env), env)
 
 
+OUT_OF_MEMORY = (
+    "error: out of memory: the command needs more memory than this process may use (ulimit -v, a cgroup limit)\n"
+)
+
+
 def guarded(run: Callable[[], int], env: Environment) -> int:
     """Run a handler and map what it raises to its exit status (`cli/exit_status.py`, the one table), one
     `error: …` line on stderr, never a traceback (unless $KUBECTL_OVN_LSP_TRACEBACK is set): an error of a
-    layer → its status with its message, Ctrl-C → 130, a closed pipe → 0, anything else → 1 as an internal
-    error."""
+    layer → its status with its message, Ctrl-C → 130, a closed pipe → 0, a stdout that refuses the output
+    (`/dev/full`) → 1 as kubectl says it (`write /dev/stdout: no space left on device`), no memory left → 1,
+    anything else → 1 as an internal error. The output is flushed here, so a refused write is met inside."""
+    try:
+        try:
+            code = int(run())
+            env.stdout.flush()
+            return code
+        except (Exception, KeyboardInterrupt) as exc:
+            if _out_of_memory(exc):
+                env.stderr.write(OUT_OF_MEMORY)
+                return int(ExitStatus.ERROR)
+            return _report(exc, env)
+    except MemoryError:  # while reporting (the error table imports the layers' errors)
+        env.stderr.write(OUT_OF_MEMORY)
+        return int(ExitStatus.ERROR)
+
+
+def _report(exc: BaseException, env: Environment) -> int:
     from kubectl_ovn_lsp.cli.exit_status import status_of
+    from kubectl_ovn_lsp.errors import OutputError
+
+    if isinstance(exc, (OutputError, BrokenPipeError)):
+        _discard_stdout(env)
+    known = status_of(exc)
+    if known is None:  # the promise is one line, never a traceback
+        if env.environ.get(TRACEBACK):
+            raise exc
+        env.stderr.write(
+            f"error: internal error: {type(exc).__name__}: {one_line(' '.join(str(exc).split()))} "
+            f"(set {TRACEBACK}=1 for details)\n"
+        )
+        return int(ExitStatus.ERROR)
+    status, text = known
+    if text != "":
+        env.stderr.write(f"error: {one_line(str(exc)) if text is None else text}\n")
+    return int(status)
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """MemoryError, or a library that could not be mapped for want of address space (`ulimit -v`)."""
+    text = str(exc)
+    return isinstance(exc, MemoryError) or (
+        isinstance(exc, ImportError) and ("failed to map segment" in text or "Cannot allocate memory" in text)
+    )
+
+
+def _discard_stdout(env: Environment) -> None:
+    """After a refused write the output's buffer still holds text, and the interpreter would try to flush it at
+    exit ("Exception ignored … OSError" on stderr): point the descriptor at /dev/null first (the Python docs'
+    advice for a closed pipe)."""
+    import os
 
     try:
-        return int(run())
-    except (Exception, KeyboardInterrupt) as exc:
-        known = status_of(exc)
-        if known is None:  # the promise is one line, never a traceback
-            if env.environ.get(TRACEBACK):
-                raise
-            env.stderr.write(
-                f"error: internal error: {type(exc).__name__}: {one_line(' '.join(str(exc).split()))} "
-                f"(set {TRACEBACK}=1 for details)\n"
-            )
-            return int(ExitStatus.ERROR)
-        status, text = known
-        if text != "":
-            env.stderr.write(f"error: {one_line(str(exc)) if text is None else text}\n")
-        return int(status)
+        fd = env.stdout.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except (AttributeError, OSError, ValueError):
+        pass  # not a real descriptor (a test's stream): nothing will flush it at exit
+
+
+class Output:
+    """The process's stdout for the commands: a write or flush the system refuses (`ENOSPC` on /dev/full, `EIO`)
+    becomes `OutputError` naming it as kubectl does; a closed pipe stays BrokenPipeError (exit 0, `| head`)."""
+
+    def __init__(self, stream: TextIO, name: str = "/dev/stdout") -> None:
+        self.stream = stream
+        self.name = name
+
+    def write(self, text: str) -> int:
+        return self._do(lambda: self.stream.write(text))
+
+    def flush(self) -> None:
+        self._do(self.stream.flush)
+
+    def _do(self, call: Callable[[], T]) -> T:
+        from kubectl_ovn_lsp.errors import OutputError
+
+        try:
+            return call()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            reason = (exc.strerror or str(exc)).lower()
+            raise OutputError(stream=self.name, reason=reason) from None
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding, buffer: the stream's own
+        return getattr(self.stream, name)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,6 @@ transport and TLS failures, each one line naming what is missing (kubectl's word
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -16,6 +15,7 @@ from kubectl_ovn_lsp.kube.errors import (
     NotFound,
     NotKubernetesApi,
 )
+from kubectl_ovn_lsp.model import json_text
 
 
 def status_error(code: int, body: bytes, method: str, path: str, host: str = "") -> Exception:
@@ -24,7 +24,7 @@ def status_error(code: int, body: bytes, method: str, path: str, host: str = "")
     A 404 without a Status body did not come from a Kubernetes API (a proxy, a wrong server URL): saying
     "not found" would send the user looking for a workload that may well exist."""
     try:
-        status = json.loads(body or b"{}")
+        status = json_text.loads(body or b"{}")
     except ValueError:
         status = None
     if not isinstance(status, dict):
@@ -92,16 +92,27 @@ def exit_code_from_status(status_text: str, namespace: str, pod: str) -> int:
     if not status_text.strip():
         return 0
     try:
-        status = json.loads(status_text)
+        status = json_text.loads(status_text)
     except ValueError:
         import yaml
 
-        status = yaml.safe_load(status_text)
+        try:
+            status = yaml.safe_load(status_text)
+        except (yaml.YAMLError, RecursionError):
+            status = None
+    if not isinstance(status, dict):  # the status channel carries a v1 Status: anything else is no answer
+        raise KubeApiError(
+            method="exec", path=f"{namespace}/{pod}", code="-", reason="the exec status channel held no Status"
+        )
     if status.get("status") == "Success":
         return 0
-    for cause in (status.get("details") or {}).get("causes") or []:
-        if cause.get("reason") == "ExitCode":
-            return int(cause.get("message", "1"))
+    details = status.get("details")
+    for cause in (details.get("causes") or []) if isinstance(details, dict) else []:
+        if isinstance(cause, dict) and cause.get("reason") == "ExitCode":
+            try:
+                return int(cause.get("message", "1"))
+            except (TypeError, ValueError):
+                break
     raise KubeApiError(
         method="exec",
         path=f"{namespace}/{pod}",

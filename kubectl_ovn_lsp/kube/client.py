@@ -11,7 +11,6 @@ reads (`model/shapes.py`), so a malformed object is one line naming it, not a Ty
 from __future__ import annotations
 
 import builtins
-import json
 import os
 import shlex
 import sys
@@ -19,7 +18,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 from kubectl_ovn_lsp import __version__
 from kubectl_ovn_lsp.deadline import Deadline
@@ -34,43 +32,36 @@ from kubectl_ovn_lsp.kube.api_status import (
 )
 from kubectl_ovn_lsp.kube.errors import Expired, KubeConfigError, KubeUnavailable, NotFound, NotKubernetesApi
 from kubectl_ovn_lsp.kube.exec_stream import join_channel, open_websocket, read_frames
-from kubectl_ovn_lsp.model import shapes
+from kubectl_ovn_lsp.kube.resources import (
+    DEPLOYMENTS,
+    NADS,
+    NODES,
+    PODS,
+    SECRETS,
+    STATEFULSETS,
+    SUBNETS,
+    VMIS,
+    VMS,
+    Resource,
+)
+from kubectl_ovn_lsp.model import json_text, shapes
+
+__all__ = [
+    "DEPLOYMENTS",
+    "NADS",
+    "NODES",
+    "PODS",
+    "SECRETS",
+    "STATEFULSETS",
+    "SUBNETS",
+    "VMIS",
+    "VMS",
+    "ExecResult",
+    "KubeClient",
+    "Resource",
+]
 
 SERVICE_ACCOUNT_NS = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
-
-
-@dataclass(frozen=True)
-class Resource:
-    """Where a kind lives in the API: enough to build paths and name it in messages."""
-
-    kind: str
-    plural: str
-    group: str = ""
-    version: str = "v1"
-    namespaced: bool = True
-
-    def path(self, namespace: str | None = None, name: str | None = None, subresource: str = "") -> str:
-        """The REST path; namespace and name are percent-encoded, so no name can add a path or a query."""
-        base = f"/api/{self.version}" if not self.group else f"/apis/{self.group}/{self.version}"
-        if self.namespaced and namespace:
-            base += f"/namespaces/{quote(namespace, safe='')}"
-        base += f"/{self.plural}"
-        if name:
-            base += f"/{quote(name, safe='')}"
-        if subresource:
-            base += f"/{subresource}"
-        return base
-
-
-PODS = Resource("Pod", "pods")
-NODES = Resource("Node", "nodes", namespaced=False)
-SECRETS = Resource("Secret", "secrets")
-DEPLOYMENTS = Resource("Deployment", "deployments", "apps")
-STATEFULSETS = Resource("StatefulSet", "statefulsets", "apps")
-VMS = Resource("VirtualMachine", "virtualmachines", "kubevirt.io")
-VMIS = Resource("VirtualMachineInstance", "virtualmachineinstances", "kubevirt.io")
-NADS = Resource("NetworkAttachmentDefinition", "network-attachment-definitions", "k8s.cni.cncf.io")
-SUBNETS = Resource("Subnet", "subnets", "kubeovn.io", namespaced=False)
 
 
 @dataclass(frozen=True)
@@ -150,14 +141,36 @@ class KubeClient:
     # -- REST ---------------------------------------------------------------------------------------
 
     def request_json(self, path: str, query: Iterable[tuple[str, str]] = ()) -> dict:
-        """GET `path` and return the decoded JSON; HTTP failures become PluginErrors."""
+        """GET `path` and return the decoded JSON object; HTTP failures become PluginErrors, and so does a body
+        that is not a JSON object (every Kubernetes reply is one: an object, a list, a Status, a Table) or is
+        nested too deeply to read."""
         body = self._get(path, query, "application/json")
         try:
-            return json.loads(body)
+            document = json_text.loads(body)
+        except json_text.TooDeep:
+            raise self._malformed(path, "HTTP 200 with JSON nested too deeply to read (over ~1,000 levels)") from None
         except ValueError:
-            raise NotKubernetesApi(
-                server=self.configuration.host, method="GET", path=path, detail="HTTP 200 with a body that is not JSON"
-            ) from None
+            raise self._malformed(path, "HTTP 200 with a body that is not JSON") from None
+        if not isinstance(document, dict):
+            raise self._malformed(path, f"HTTP 200 with JSON that is not an object ({shapes.describe(document)})")
+        return document
+
+    def _malformed(self, path: str, detail: str) -> NotKubernetesApi:
+        return NotKubernetesApi(server=self.configuration.host, method="GET", path=path, detail=detail)
+
+    def _page(self, path: str, page: dict) -> tuple[list, str]:
+        """A list reply's `items` (absent or null: none) and `metadata.continue`, or NotKubernetesApi when their
+        JSON types are wrong (an `items` object would be read as its keys)."""
+        items = page.get("items")
+        if items is None:
+            items = []
+        if not isinstance(items, list):
+            raise self._malformed(path, f"a list whose items is not an array ({shapes.describe(items)})")
+        metadata = page.get("metadata") or {}
+        token = metadata.get("continue") if isinstance(metadata, dict) else None
+        if token is not None and not isinstance(token, str):
+            raise self._malformed(path, f"a list whose metadata.continue is not a string ({shapes.describe(token)})")
+        return items, token or ""
 
     def request_text(self, path: str, query: Iterable[tuple[str, str]] = ()) -> bytes:
         """GET a non-JSON resource (pod logs) as bytes; the caller decodes (logs may hold any bytes)."""
@@ -283,11 +296,10 @@ class KubeClient:
             raise NotFound(
                 f"cannot list {resource.plural}{'.' + resource.group if resource.group else ''}{where}: {exc}"
             ) from None
-        items = document.get("items") if isinstance(document, dict) else None
+        items = document.get("items")
         if not isinstance(items, list):
-            raise NotKubernetesApi(
-                server=self.configuration.host, method="GET", path=path, detail="a list without an items array"
-            )
+            detail = "a list without an items array" if items is None else "a list whose items is not an array"
+            raise self._malformed(path, f"{detail} ({shapes.describe(items)})")
         shapes.check_objects(resource.kind, items)
         return items
 
@@ -323,9 +335,9 @@ class KubeClient:
                     if not token:
                         raise
                     self._trace(f"GET {path}: continue token expired (410), listing again in one request")
-                    return [trim(i) for i in self.request_json(path, base).get("items") or []]
-                items.extend(trim(i) for i in page.get("items") or [])
-                token = str((page.get("metadata") or {}).get("continue") or "")
+                    return [trim(i) for i in self._page(path, self.request_json(path, base))[0]]
+                page_items, token = self._page(path, page)
+                items.extend(trim(i) for i in page_items)
                 if not token:
                     return items
         except NotFound:

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from kubectl_ovn_lsp.errors import quote_name
 from kubectl_ovn_lsp.kube.errors import KubeConfigError
+from kubectl_ovn_lsp.model import json_text
 
 if TYPE_CHECKING:
     from kubectl_ovn_lsp.deadline import Deadline
@@ -141,7 +142,7 @@ def _run(
         said = _last_line(proc.stderr) or _last_line(proc.stdout)
         raise KubeConfigError(reason=f"{who} failed (exit code {proc.returncode}){': ' + said if said else ''}")
     try:
-        document = json.loads(proc.stdout)
+        document = json_text.loads(proc.stdout)
     except ValueError:
         raise KubeConfigError(reason=f"{who} printed no ExecCredential JSON") from None
     if not isinstance(document, dict) or not isinstance(document.get("status"), dict):

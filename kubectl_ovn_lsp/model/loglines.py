@@ -11,12 +11,12 @@ year for a date later than now), and `year_assumed` says so. Every other line is
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from kubectl_ovn_lsp.model import json_text
 from kubectl_ovn_lsp.model.gc_failure_lines import DELETE_FAILED, GC_ERROR, IP_KEPT, MIGRATION_SKIPPED, releases
 from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, ReleaseRange
 
@@ -105,7 +105,7 @@ def _unwrap_json(text: str) -> str:
     if not text.lstrip().startswith("{"):
         return text
     try:
-        record = json.loads(text)
+        record = json_text.loads(text)
     except ValueError:
         return text
     if not isinstance(record, dict):

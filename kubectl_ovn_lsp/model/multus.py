@@ -10,13 +10,13 @@ expect ports Kube-OVN never computes.
 from __future__ import annotations
 
 import ipaddress
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from kubectl_ovn_lsp.model import json_text
 from kubectl_ovn_lsp.model.errors import MultusParseError
 
 NETWORKS_ANNOTATION = "k8s.v1.cni.cncf.io/networks"
@@ -75,7 +75,7 @@ def _parse_json(value: str, nadutils: bool) -> list[tuple[str, str, str]]:
     nadutils (≥v1.14) does neither but rejects `ips` together with `ipam-claim-reference`.
     """
     try:
-        data = json.loads(value)
+        data = json_text.loads(value)
     except ValueError as exc:
         raise MultusParseError(
             f"failed to parse pod Network Attachment Selection Annotation JSON format: {exc}"

@@ -7,12 +7,12 @@ kube-ovn-cni daemon would wait on forever.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from kubectl_ovn_lsp.model import json_text
 from kubectl_ovn_lsp.model.multus import Attachment
 
 KUBE_OVN_CNI = "kube-ovn"
@@ -89,7 +89,7 @@ def _classify_config(raw: str) -> NadClass | tuple[tuple[dict[str, Any], ...], s
     and the CNI type for the IPAM test (which also depends on the Subnets). The configs are shared: callers only
     read them."""
     try:
-        config = json.loads(raw)
+        config = json_text.loads(raw)
     except ValueError:
         return NadClass(KIND_INVALID)
     if not isinstance(config, dict) or not isinstance(config.get("plugins", []), list):

@@ -148,10 +148,14 @@ def _transact(remote: str, txn: list, deadline: float | None, context: ssl_modul
                 return streamed_results(text, len(_REPLY_HEAD))  # our reply, read lazily
             try:
                 message, consumed = decoder.raw_decode(text)
+            except RecursionError:
+                raise NbSchemaError(f"{remote}: the reply is JSON nested too deeply to read") from None
             except ValueError:
                 continue  # a reply split right after a "}": wait for the rest
             rest = text[consumed:].lstrip().encode()
             chunks, size, tail = ([rest] if rest else []), len(rest), rest[-32:]
+            if not isinstance(message, dict):
+                raise NbSchemaError(f"{remote}: not a JSON-RPC message: {str(message)[:80]}")
             if message.get("method") == "echo":
                 sock.sendall(
                     json.dumps({"result": message.get("params", []), "error": None, "id": message.get("id")}).encode()
@@ -161,7 +165,10 @@ def _transact(remote: str, txn: list, deadline: float | None, context: ssl_modul
                 continue
             if message.get("error"):
                 raise NbSchemaError(f"{remote}: {message['error']}")
-            return list(message.get("result") or [])
+            result = message.get("result") or []
+            if not isinstance(result, list):
+                raise NbSchemaError(f"{remote}: a transact result that is not a list: {str(result)[:80]}")
+            return result
     finally:
         sock.close()
 

@@ -20,10 +20,31 @@ from typing import Any
 from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.model.records import NbLookup, NbPort
 from kubectl_ovn_lsp.nb.direct import NbSslFiles, check_remotes, probe
-from kubectl_ovn_lsp.nb.errors import NbSchemaError, NbUnreachable
-from kubectl_ovn_lsp.nb.query import DB_NAME, SWITCH_COLUMNS, SWITCH_TABLE, TABLE
+from kubectl_ovn_lsp.nb.errors import NbQueryError, NbSchemaError, NbUnreachable
+from kubectl_ovn_lsp.nb.query import DB_NAME, SWITCH_COLUMNS, SWITCH_TABLE, TABLE, checked_port
 
 COLUMNS = ["name", "type", "external_ids", "addresses", "options", "port_security"]
+COLUMN_ATOMS = {  # (key, value) atomic types of each column read, as ovn-nb.ovsschema declares them
+    "name": ("string", None),
+    "type": ("string", None),
+    "external_ids": ("string", "string"),
+    "addresses": ("string", None),
+    "options": ("string", "string"),
+    "port_security": ("string", None),
+}
+
+
+def _atoms(declared: Any) -> tuple[str | None, str | None]:
+    """An OVSDB column type (`"string"`, `{"key": …, "value": …}`, a key as `{"type": …}`) as (key, value) atoms."""
+
+    def atom(part: Any) -> str | None:
+        return part if isinstance(part, str) else part.get("type") if isinstance(part, dict) else None
+
+    if isinstance(declared, str):
+        return declared, None
+    if isinstance(declared, dict):
+        return atom(declared.get("key")), atom(declared.get("value"))
+    return None, None
 
 
 def _set_ssl(ssl: NbSslFiles | None) -> None:
@@ -96,15 +117,20 @@ def _condition(names: Iterable[str], pod_keys: Iterable[str]) -> list:
 
 
 def _row_to_port(row: Any) -> NbPort:
-    return NbPort(
-        name=row.name,
-        type=row.type,
-        external_ids=dict(row.external_ids),
-        addresses=tuple(row.addresses),
-        options=dict(row.options),
-        uuid=str(row.uuid),
-        port_security=tuple(row.port_security),
-    )
+    """The IDL's row as an NbPort, checked against the schema's types as the select path checks them."""
+    try:
+        port = NbPort(
+            name=row.name,
+            type=row.type,
+            external_ids=dict(row.external_ids),
+            addresses=tuple(row.addresses),
+            options=dict(row.options),
+            uuid=str(row.uuid),
+            port_security=tuple(row.port_security),
+        )
+    except (TypeError, ValueError):
+        raise NbQueryError(f"NB reply: a {TABLE} row whose columns are not the OVN NB schema's") from None
+    return checked_port(port)
 
 
 def monitor_lookup(
@@ -153,6 +179,12 @@ def _read(
     missing = [c for c in COLUMNS if c not in table]
     if missing:
         raise NbSchemaError(f"{label}: {TABLE} lacks column(s) {', '.join(missing)}")
+    wrong = [c for c in COLUMNS if _atoms(table[c].get("type")) != COLUMN_ATOMS[c]]
+    if wrong:  # the monitor condition would be refused, and python-ovs would retry it until the deadline
+        raise NbSchemaError(
+            f"NB {label}: {TABLE} column(s) {', '.join(wrong)} are not of the type the OVN NB schema gives them "
+            "(is this an OVN Northbound database?)"
+        )
     helper.register_columns(TABLE, COLUMNS)
     if switch_names:
         helper.register_columns(SWITCH_TABLE, list(SWITCH_COLUMNS))

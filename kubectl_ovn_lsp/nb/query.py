@@ -20,6 +20,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from kubectl_ovn_lsp.model import json_text
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.nb.errors import NbArgvRejected, NbQueryError
 
@@ -126,7 +127,7 @@ def check_allowed_argv(argv: list[str]) -> None:
     if not _ENDPOINT_RE.fullmatch(endpoint):
         raise NbArgvRejected(f"bad NB endpoint {endpoint!r}")
     try:
-        ops = json.loads(txn)
+        ops = json_text.loads(txn)
     except ValueError as exc:
         raise NbArgvRejected(f"query is not JSON: {exc}") from None
     if not isinstance(ops, list) or len(ops) < 2 or ops[0] != DB_NAME:
@@ -177,19 +178,71 @@ def _as_list(value: Any) -> list:
 
 
 def row_to_port(row: dict) -> NbPort:
-    """One selected row (wire format) → NbPort. The columns' usual shapes (a map of strings, a set of strings or
-    one bare string, a uuid) are read directly; anything else goes through `decode_datum`."""
+    """One selected row (wire format) → NbPort, NbQueryError when a value does not have the OVN NB schema's type.
+    The columns' usual shapes (a map of strings, a set of strings or one bare string, a uuid) are read directly;
+    anything else goes through `decode_datum`."""
+    if type(row) is not dict:
+        raise NbQueryError(f"NB reply: a {TABLE} row is not an object: {str(row)[:80]}")
     get = row.get
     uuid = get("_uuid", "")
-    return NbPort(
-        name=get("name", ""),
-        type=get("type", ""),
-        external_ids=_strings_map(get("external_ids", _NO_MAP)),
-        addresses=_strings_set(get("addresses", _NO_SET)),
-        options=_strings_map(get("options", _NO_MAP)),
-        uuid=uuid[1] if type(uuid) is list and len(uuid) == 2 and uuid[0] == "uuid" else decode_datum(uuid),
-        port_security=_strings_set(get("port_security", _NO_SET)),
+    try:
+        port = NbPort(
+            name=get("name", ""),
+            type=get("type", ""),
+            external_ids=_strings_map(get("external_ids", _NO_MAP)),
+            addresses=_strings_set(get("addresses", _NO_SET)),
+            options=_strings_map(get("options", _NO_MAP)),
+            uuid=uuid[1] if type(uuid) is list and len(uuid) == 2 and uuid[0] == "uuid" else decode_datum(uuid),
+            port_security=_strings_set(get("port_security", _NO_SET)),
+        )
+    except (TypeError, ValueError):  # a map or set whose body is not pairs or a list
+        raise NbQueryError(f"NB reply: a {TABLE} row is not in the OVSDB wire format: {str(row)[:120]}") from None
+    if _well_typed(port):
+        return port
+    return checked_port(port)
+
+
+def _well_typed(port: NbPort) -> bool:
+    """The fast test of `checked_port` (a few C-level type sets per row: it runs for every port of a full read)."""
+    ids, options = port.external_ids, port.options
+    return (
+        type(port.name) is str
+        and type(port.type) is str
+        and type(port.uuid) is str
+        and type(ids) is dict
+        and type(options) is dict
+        and {*map(type, ids), *map(type, ids.values()), *map(type, options), *map(type, options.values())} <= _STR
+        and {*map(type, port.addresses), *map(type, port.port_security)} <= _STR
     )
+
+
+def checked_port(port: NbPort) -> NbPort:
+    """`port` when every field has the OVN NB schema's type (name, type, uuid: strings; external_ids, options:
+    string maps; addresses: strings), else NbQueryError naming the field: a server with another schema (a
+    non-OVN database named OVN_Northbound, a fork) must not reach the model as a crash."""
+    problems = [
+        what
+        for what, ok in (
+            ("name", isinstance(port.name, str)),
+            ("type", isinstance(port.type, str)),
+            ("_uuid", isinstance(port.uuid, str)),
+            ("external_ids", _is_string_map(port.external_ids)),
+            ("options", _is_string_map(port.options)),
+            ("addresses", all(isinstance(a, str) for a in port.addresses)),
+            ("port_security", all(isinstance(a, str) for a in port.port_security)),
+        )
+        if not ok
+    ]
+    if problems:
+        raise NbQueryError(
+            f"NB reply: {TABLE} {str(port.name)[:80]!r} has {', '.join(problems)} of a type the OVN NB schema "
+            "does not give them (is this an OVN Northbound database?)"
+        )
+    return port
+
+
+def _is_string_map(value: object) -> bool:
+    return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
 
 
 _NO_MAP: list = ["map", []]
@@ -234,7 +287,7 @@ def parse_lookup(text: str) -> tuple[tuple[NbPort, ...], dict[str, frozenset[str
     except (ValueError, IndexError):
         pass  # not the compact shape, or not JSON: decoded whole below, which names what is wrong
     try:
-        results = json.loads(text)
+        results = json_text.loads(text)
     except ValueError:
         raise NbQueryError(f"NB query output is not JSON: {text.strip()[:200]!r}") from None
     if isinstance(results, dict) and "error" in results:
@@ -319,8 +372,11 @@ def lookup_of_results(results: Iterable[Any]) -> tuple[tuple[NbPort, ...], dict[
             if res["error"] == "aborted":
                 continue  # the abort that `query` appends, should it ever be echoed
             raise NbQueryError(f"NB query failed: {res['error']}: {res.get('details', '')}".rstrip(": "))
-        for row in res.get("rows", []):
-            if _is_switch_row(row):
+        rows = res.get("rows", [])
+        if not isinstance(rows, (list, Iterator)):  # a list, or the streamed rows of `streamed_results`
+            raise NbQueryError(f"NB reply: rows is not a list: {str(rows)[:120]}")
+        for row in rows:
+            if isinstance(row, dict) and _is_switch_row(row):
                 switches[str(row.get("name", ""))] = frozenset(_as_list(row.get("ports", ["set", []])))
                 continue
             port = row_to_port(row)

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ovn_lsp_sandbox.apiserver.config import ApiServerConfig
+from ovn_lsp_sandbox.depth import allow_deep_objects
 
 log = logging.getLogger("sandbox-apiserver")
 
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", required=True, type=Path, help="JSON config written by the sandbox")
     parser.add_argument("--ready-file", type=Path, help='written as {"url": …, "pid": …} once listening')
     args = parser.parse_args(argv)
+    allow_deep_objects()  # serve objects as deep as kube-apiserver does
     logging.basicConfig(level=logging.INFO, format="sandbox-apiserver: %(message)s", stream=sys.stderr)
     try:
         _import_runner()

@@ -44,6 +44,9 @@ class ApiServerConfig:
     port: int = 0
     workdir: str = ""  # where generated certificates go; a temp dir when empty
     continue_ttl: float | None = None  # seconds a list `continue` token stays valid (None: until the server stops)
+    # path -> (status, content type, body): answered as given, as a misbehaving aggregated API or proxy in front of
+    # the API server answers (a list whose `items` is an object, a body that is not JSON); scenario `api.replies`
+    replies: dict[str, tuple[int, str, str]] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ApiServerConfig:
@@ -69,6 +72,14 @@ class ApiServerConfig:
             port=int(data.get("port") or 0),
             workdir=str(data.get("workdir") or ""),
             continue_ttl=None if data.get("continue_ttl") is None else float(data["continue_ttl"]),
+            replies={
+                str(r["path"]): (
+                    int(r.get("status", 200)),
+                    str(r.get("contentType", "application/json")),
+                    str(r["body"]),
+                )
+                for r in data.get("replies") or []
+            },
         )
 
     @classmethod
@@ -76,6 +87,7 @@ class ApiServerConfig:
         return cls.from_dict(json.loads(Path(path).read_text()))
 
 
+JSON = "application/json"
 _RULE_FIELDS = ("verb", "resource", "group", "namespace", "name")
 
 

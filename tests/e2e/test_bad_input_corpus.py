@@ -108,6 +108,7 @@ def _multus_cases() -> None:
         "json-empty": "[]",
         "json-string": '"net1"',
         "json-nested": '[[{"name": "net1"}]]',
+        "json-deep": "[" * 5000 + "]" * 5000,  # deeper than Python's JSON decoder follows (issue #15)
         "missing-nad": "nope",
     }
     for n, (label, value) in enumerate(values.items()):
@@ -133,6 +134,7 @@ def _nad_cases() -> None:
         "config-number": 5,
         "config-map": {"type": "kube-ovn"},
         "null-json": "null",
+        "deep-json": '{"a":' * 5000 + "1" + "}" * 5000,  # issue #15: a RecursionError was an internal error
     }
     for n, (label, config) in enumerate(configs.items()):
         ns = f"bad-n{n}"
@@ -376,3 +378,70 @@ def test_zz_corpus_size(capsys) -> None:
     with capsys.disabled():
         print(f"\nbad-input corpus: {TALLY}")
     assert len(CASES) + len(CLI_CASES) >= 50
+
+
+# -- malformed replies from the API itself (issue #15): one error line each, never an internal error --------------
+
+DEEP = 3000  # levels: kube-apiserver accepts up to 10,000 (Go's encoding/json), Python's decoder follows ~1,000
+
+
+def _deep_vm_yaml() -> str:
+    """A VirtualMachine whose spec holds an unknown field nested DEEP levels (a CRD with preserved unknown
+    fields allows it), as flow YAML text: building it as text needs no recursion in the test."""
+    nested = "{a: " * DEEP + "1" + "}" * DEEP
+    return (
+        "  - apiVersion: kubevirt.io/v1\n    kind: VirtualMachine\n"
+        "    metadata: {name: deep, namespace: bad-deep, uid: uid-deep}\n"
+        "    spec: {runStrategy: Halted, template: {spec: {networks: [{name: default, pod: {}}]}}, x: " + nested + "}\n"
+    )
+
+
+REPLIES = {  # namespace: the body its VM list answers with (a misbehaving aggregated API or proxy)
+    "bad-items": '{"kind": "VirtualMachineList", "apiVersion": "kubevirt.io/v1", "metadata": {}, "items": {"a": 1}}',
+    "bad-array": "[1, 2]",
+    "bad-continue": '{"kind": "VirtualMachineList", "metadata": {"continue": 5}, "items": []}',
+    "bad-deep-reply": '{"items": ' + "[" * DEEP + "]" * DEEP + "}",
+}
+
+
+@pytest.fixture(scope="module")
+def replies(sandbox_factory, tmp_path_factory) -> Sandbox:
+    replies = [
+        {"path": f"/apis/kubevirt.io/v1/namespaces/{ns}/virtualmachines", "status": 200, "body": body}
+        for ns, body in REPLIES.items()
+    ]
+    text = yaml.safe_dump(
+        {"name": "bad-replies", "include": ["tc4"], "nb": {"derive": True}, "api": {"replies": replies}}
+    )
+    path = tmp_path_factory.mktemp("replies") / "bad-replies.yaml"
+    path.write_text(text + "objects:\n" + _deep_vm_yaml())
+    return sandbox_factory(str(path))
+
+
+def _error_line(proc) -> str:
+    assert judge_outcome(proc.returncode, proc.stdout, proc.stderr) == "error" and proc.returncode == 1, proc.stderr
+    return proc.stderr.strip()
+
+
+@pytest.mark.parametrize(
+    "namespace, detail",
+    [
+        ("bad-items", "returned a list whose items is not an array (a mapping)"),
+        ("bad-array", "returned HTTP 200 with JSON that is not an object (a list)"),
+        ("bad-continue", "returned a list whose metadata.continue is not a string (a number (5))"),
+        ("bad-deep-reply", "returned HTTP 200 with JSON nested too deeply to read"),
+    ],
+)
+def test_a_malformed_list_reply_is_one_error_line(replies: Sandbox, namespace: str, detail: str) -> None:
+    line = _error_line(run_plugin(replies, "audit", "-n", namespace))
+    assert f"GET /apis/kubevirt.io/v1/namespaces/{namespace}/virtualmachines {detail}" in line, line
+
+
+def test_a_deeply_nested_object_is_one_error_line(replies: Sandbox) -> None:
+    """The object as the API server stores and serves it (the sandbox holds objects as deep as kube-apiserver)."""
+    line = _error_line(run_plugin(replies, "explain", "vm/deep", "-n", "bad-deep"))
+    assert (
+        "GET /apis/kubevirt.io/v1/namespaces/bad-deep/virtualmachines/deep returned HTTP 200 with JSON nested" in line
+    )
+    line = _error_line(run_plugin(replies, "audit", "-A"))  # the cluster-wide VM list holds it too
+    assert "GET /apis/kubevirt.io/v1/virtualmachines returned HTTP 200 with JSON nested too deeply" in line, line

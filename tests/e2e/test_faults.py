@@ -346,3 +346,89 @@ def test_zzz_report_worst_wall_time(capsys) -> None:
             print(f"\nfaults: {len(FAULTS)} runs, worst wall {wall:.2f}s ({fault})")
             for name, seconds in sorted(FAULTS, key=lambda f: -f[1]):
                 print(f"  {seconds:5.2f}s  {name}")
+
+
+# -- a wrong-typed NB, a full stdout, no memory (issue #15) --------------------------------------------------------
+
+ODD_SCHEMA = {  # a database named OVN_Northbound whose Logical_Switch_Port is not OVN's (a fork, a wrong server)
+    "name": "OVN_Northbound",
+    "version": "7.0.0",
+    "tables": {
+        "Logical_Switch_Port": {
+            "isRoot": True,
+            "columns": {
+                "name": {"type": "integer"},
+                "type": {"type": "string"},
+                "external_ids": {"type": {"key": "string", "value": "string", "min": 0, "max": "unlimited"}},
+                "addresses": {"type": {"key": "integer", "min": 0, "max": "unlimited"}},
+                "options": {"type": {"key": "string", "value": "string", "min": 0, "max": "unlimited"}},
+            },
+        }
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def odd_nb(tmp_path_factory) -> Iterator[Sandbox]:
+    """tc4's cluster with a real ovsdb-server serving that database (the sandbox serves any NB file as is)."""
+    directory = tmp_path_factory.mktemp("odd-nb")
+    schema = directory / "odd.ovsschema"
+    schema.write_text(json.dumps(ODD_SCHEMA))
+    db = directory / "odd.db"
+    subprocess.run(["ovsdb-tool", "create", str(db), str(schema)], check=True)
+    row = {"name": 5, "type": "", "addresses": ["set", [7]], "external_ids": ["map", [["pod", "test-ns/vm-a"]]]}
+    txn = ["OVN_Northbound", {"op": "insert", "table": "Logical_Switch_Port", "row": row}]
+    subprocess.run(["ovsdb-tool", "transact", str(db), json.dumps(txn)], check=True, capture_output=True)
+    with private_sandbox(replace(_scenario(), nb_database_file=db), directory / "sb") as sandbox:
+        yield sandbox
+
+
+@pytest.mark.parametrize("command", [["audit", "-A"], ["triage"], ["explain", "vm-a", "-n", "test-ns"]])
+@pytest.mark.parametrize("path", ["tcp", "exec"])
+def test_a_wrong_typed_nb_reply_is_one_error_line(odd_nb: Sandbox, command: list[str], path: str) -> None:
+    nb = ["--nb", odd_nb.nb_remotes] if path == "tcp" else []
+    proc = run_plugin(odd_nb, *command, *nb, "--request-timeout", "10s")
+    line = one_error(proc)
+    assert "NB" in line and any(
+        words in line
+        for words in (
+            "of a type the OVN NB schema does not give them",  # the select's rows (audit, triage)
+            "are not of the type the OVN NB schema gives them",  # the schema, before explain's monitor
+            "NB query failed: syntax error: expected integer",  # explain's select by name, refused by the server
+        )
+    ), line
+
+
+@pytest.mark.parametrize("command", [["audit", "-A"], ["explain", "vm-a", "-n", "test-ns", "-o", "json"], ["version"]])
+def test_stdout_on_dev_full_is_a_kubectl_style_error(tc4: Sandbox, command: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(
+            ["kubectl", "ovn-lsp", *command], stdout=full, stderr=subprocess.PIPE, text=True, timeout=60, env=tc4.env()
+        )
+    assert proc.returncode == 1 and proc.stderr == "error: write /dev/stdout: no space left on device\n", proc.stderr
+
+
+def test_no_memory_is_one_line(tc4: Sandbox) -> None:
+    """`ulimit -v`: each limit either lets the command answer or ends it in one line; the lowest ones must fail.
+    The plugin runs directly (kubectl, a Go program, reserves far more address space than it uses)."""
+    import resource
+    import shutil
+
+    plugin = shutil.which("kubectl-ovn_lsp")
+    assert plugin is not None
+    outcomes = []
+    for megabytes in (30, 45, 60, 80):
+
+        def limit(size: int = megabytes * 1024 * 1024) -> None:
+            resource.setrlimit(resource.RLIMIT_AS, (size, size))
+
+        proc = subprocess.run(
+            [plugin, "audit", "-A"], capture_output=True, text=True, timeout=60, env=tc4.env(), preexec_fn=limit
+        )
+        if proc.returncode in (0, 3, 4, 5, 6):
+            outcomes.append("answer")
+            continue
+        assert proc.returncode == 1 and proc.stderr.count("\n") == 1, (megabytes, proc.stderr)
+        assert proc.stderr.startswith("error: out of memory: "), (megabytes, proc.stderr)
+        outcomes.append("out of memory")
+    assert outcomes[0] == "out of memory", outcomes
