@@ -259,10 +259,12 @@ def lookup_direct(
     return monitor_lookup(remotes, names, pod_keys, timeout, ssl, switches)
 
 
-def probe(remotes: str, timeout: float | Deadline | None, ssl: NbSslFiles | None) -> None:
-    """One `transact` holding only `abort` to the first member that answers: names a TLS failure, a refused or a
-    silent NB at once (NbTlsError, NbSslConfigError, NbUnreachable), and writes nothing."""
-    read_direct(remotes, Selection(), timeout, ssl)
+def probe(remotes: str, timeout: float | Deadline | None, ssl: NbSslFiles | None) -> str:
+    """One `transact` holding only `abort` to the first member that answers, under the member-failure policy of
+    every direct read (members in order, each an equal share of what is left, so a stalled raft leader cannot keep
+    the read); returns that member. Names a TLS failure, a refused or a silent NB at once (NbTlsError,
+    NbSslConfigError, NbUnreachable), and writes nothing."""
+    return read_direct(remotes, Selection(), timeout, ssl).endpoint
 
 
 def _os_reason(exc: OSError) -> str:

@@ -153,10 +153,12 @@ def monitor_lookup(
     label = ",".join(parts)
     # python-ovs retries a refused connection, an unknown host or a failed handshake until the deadline: one
     # `abort`-only transaction names the cause first, and finds a member that answers
-    probe(remotes, deadline, ssl)
+    # The member that answered the probe is the one read: python-ovs shuffles a remote list (Session picks a random
+    # member first), and a stalled raft leader accepts the connection but never answers, until the deadline.
+    answered = probe(remotes, deadline, ssl)
     try:
         with deadline.guard(f"NB {label}"):
-            return _read(parts, label, (names, pod_keys, sorted(set(switches))), deadline, ssl)
+            return _read([answered], label, (names, pod_keys, sorted(set(switches))), deadline, ssl)
     except OSError as exc:  # python-ovs lets some socket/TLS errors through its reconnect loop
         raise NbUnreachable(f"NB {label}: {type(exc).__name__}: {' '.join(str(exc).split())}") from None
 
@@ -188,9 +190,7 @@ def _read(
     helper.register_columns(TABLE, COLUMNS)
     if switch_names:
         helper.register_columns(SWITCH_TABLE, list(SWITCH_COLUMNS))
-    # The member that just answered goes first, so the IDL does not retry a dead one (e.g. a killed leader).
-    ordered = [answered] + [r for r in parts if r != answered]
-    idl = OvsdbIdl(",".join(ordered), helper, leader_only=False)
+    idl = OvsdbIdl(answered, helper, leader_only=False)
     try:
         idl.cond_change(TABLE, _condition(names, pod_keys))
         if switch_names:
