@@ -22,32 +22,60 @@ if TYPE_CHECKING:
     from kubectl_ovn_lsp.model.triage import NameEvents, NameGroups, TriageItem
 
 
+NOT_A_LOG_BYTES = 64 << 20  # an input without one klog line in its first 64 MiB is not a controller log
+
+
 def _scan_file(
     options: TriageOptions, env: Environment, deadline: Deadline, now: datetime, since: datetime | None
 ) -> tuple[LogScan, NameGroups, list[str]]:
     """`-f FILE|-`: read and scan as it streams (`--tail` keeps the last N lines, then `--limit-bytes` counts from
-    them, as the kubelet applies them); notes say where reading stopped."""
+    them, as the kubelet applies them); notes say where reading stopped. An input whose first 64 MiB hold no klog
+    line (`/dev/zero`, a binary, the wrong file) is NotALog there, with or without a time limit."""
     from kubectl_ovn_lsp.commands import log_input
     from kubectl_ovn_lsp.model import loglines, triage
 
     file = str(options.file)
+    source = log_input.label(file)
     groups = triage.NameGroups()
-    notes: list[str] = []
+    first = loglines.LineSplit()
+    seen = _KlogSeen(now)
+    raw = seen.lines(first.lines(seen.chunks(log_input.chunks(file, env, deadline), first, source)))
     if options.tail is not None and options.tail >= 0:
-        whole = loglines.LineSplit()
-        kept = deque(whole.lines(log_input.chunks(file, env, deadline)), maxlen=options.tail)
+        kept = deque(raw, maxlen=options.tail)
         split = loglines.LineSplit(limit=options.limit_bytes)
         lines = split.lines(line.encode() + b"\n" for line in kept)
-        long_lines = whole.long_lines
     else:
-        split = loglines.LineSplit(limit=options.limit_bytes)
-        lines = split.lines(log_input.chunks(file, env, deadline))
-        long_lines = 0
+        split = first
+        split.limit = options.limit_bytes
+        lines = raw
     scan = loglines.scan(lines, now, since, sink=groups.add)
-    notes += _split_notes(split, log_input.label(file), long_lines)
+    notes = _split_notes(split, source, first.long_lines if split is not first else 0)
     if scan.klog_lines == 0:
-        raise NotALog(source=log_input.label(file))
+        raise NotALog(source=source)
     return scan, groups, notes
+
+
+class _KlogSeen:
+    """Whether a klog line has gone by yet (each line is parsed until the first one is found), so reading can
+    stop once NOT_A_LOG_BYTES have been read without one (the lines may never come: /dev/zero has no line end)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.seen = False
+
+    def lines(self, lines: Iterator[str]) -> Iterator[str]:
+        from kubectl_ovn_lsp.model.loglines import parse_line
+
+        for line in lines:
+            if not self.seen:
+                self.seen = parse_line(line, self.now)[1]
+            yield line
+
+    def chunks(self, chunks: Iterator[bytes], split: LineSplit, source: str) -> Iterator[bytes]:
+        for chunk in chunks:
+            if not self.seen and split.bytes_read >= NOT_A_LOG_BYTES:
+                raise NotALog(source=f"{source} (its first {NOT_A_LOG_BYTES >> 20} MiB)")
+            yield chunk
 
 
 def _split_notes(split: LineSplit, source: str, long_lines: int = 0) -> list[str]:
