@@ -8,7 +8,8 @@ a temporary git worktree and run with this venv's libraries (`python3 -m kubectl
 `PYTHONPATH`). Runs alternate (baseline, current, baseline, …) so drift hits both alike. Reported: medians, the
 ratio, peak RSS, and how many IP CRs and ports the sandbox holds. No thresholds: this reports, it does not assert.
 
-    python3 benchmarks/bench_state.py [--runs 5] [--spec pods=10000,vms=2000,lsps=50000] [--baseline REF] [--nb exec|tcp]
+    python3 benchmarks/bench_state.py [--runs 5] [--spec pods=10000,vms=2000,lsps=50000] [--baseline REF]
+        [--nb exec|tcp]
 """
 
 from __future__ import annotations
