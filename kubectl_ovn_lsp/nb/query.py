@@ -284,7 +284,7 @@ def parse_lookup(text: str) -> tuple[tuple[NbPort, ...], dict[str, frozenset[str
     compact `[{"rows":[…]},…]` is decoded whole, as before."""
     try:
         return lookup_of_results(streamed_results(text))
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, RecursionError):
         pass  # not the compact shape, or not JSON: decoded whole below, which names what is wrong
     try:
         results = json_text.loads(text)

@@ -76,3 +76,17 @@ def test_a_stalled_leader_keeps_no_direct_reader(tmp_path: Path) -> None:
             os.kill(pid, signal.SIGCONT)
     finally:
         runtime.stop(tmp_path / "sb")
+
+
+def test_a_full_direct_read_asks_the_members_and_spares_the_leader(raft: Sandbox) -> None:
+    """`--nb tcp:` with every member: each says in its `_Server` database whether it leads; a follower answers."""
+    from ovn_lsp_sandbox.nb_server import leader_index
+
+    leader = raft.state["nb"]["members"][leader_index(raft.state["nb"])]["remote"]
+    proc = run_plugin(raft, "audit", "-A", "--nb", raft.nb_remotes, "-o", "json")
+    assert proc.returncode == 4, proc.stderr
+    document = json.loads(proc.stdout)
+    assert document["nb"]["via"] == "direct" and document["nb"]["endpoint"] != leader
+    assert any("a raft follower: a read needs no leader" in note for note in document["notes"]), document["notes"]
+    proc = run_plugin(raft, "audit", "-A", "--nb", leader, "-o", "json")  # one member given: that member
+    assert json.loads(proc.stdout)["nb"]["endpoint"] == leader
