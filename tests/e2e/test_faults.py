@@ -362,8 +362,16 @@ ODD_SCHEMA = {  # a database named OVN_Northbound whose Logical_Switch_Port is n
                 "external_ids": {"type": {"key": "string", "value": "string", "min": 0, "max": "unlimited"}},
                 "addresses": {"type": {"key": "integer", "min": 0, "max": "unlimited"}},
                 "options": {"type": {"key": "string", "value": "string", "min": 0, "max": "unlimited"}},
+                "port_security": {"type": {"key": "string", "min": 0, "max": "unlimited"}},
             },
-        }
+        },
+        "Logical_Switch": {  # as OVN's: the reads select it too
+            "isRoot": True,
+            "columns": {
+                "name": {"type": "string"},
+                "ports": {"type": {"key": {"type": "uuid"}, "min": 0, "max": "unlimited"}},
+            },
+        },
     },
 }
 

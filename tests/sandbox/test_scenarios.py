@@ -450,6 +450,25 @@ DERIVED = {  # (port, external_ids:pod, switch, type) of every shipped scenario'
     "triage-gc-lines": ROUTERS
     | NODES
     | {("nad-x-ovn-cluster", "", "nad-x", "router"), ("vm-stopped.app", "app/vm-stopped", "ovn-default", "")},
+    "vm-recreated-other-subnet": ROUTERS  # the old port stays on sub-1; the new pod's sub-2 has none (#3424)
+    | NODES
+    | {
+        ("sub-1-ovn-cluster", "", "sub-1", "router"),
+        ("sub-2-ovn-cluster", "", "sub-2", "router"),
+        ("vm1.demo", "demo/vm1", "sub-1", ""),
+    },
+    "node-port-stale-address": ROUTERS | NODES,  # node-node2 present with its first allocation (#5172)
+    "ipam-only-ip-leak": ROUTERS | NODES,  # an IPAM-only attachment has no port, only its leaked IP CR (#6943)
+    "gc-noop-port-without-ls": ROUTERS
+    | NODES
+    | {("acp-daemonset-m5wc5.e2eproject", "e2eproject/acp-daemonset-m5wc5", "ovn-default", "")},
+    "gc-stalled-port-without-ls": ROUTERS
+    | NODES
+    | {
+        ("acp-app-import-6ql4r.e2eproject", "e2eproject/acp-app-import-6ql4r", "ovn-default", ""),
+        ("old-db-1.app", "app/old-db-1", "ovn-default", ""),
+    },
+    "migration-setup-skipped": ROUTERS | NODES | {("vmx.demo", "demo/vmx", "ovn-default", "")},
     "vm-deleted-orphan-ports": ROUTERS
     | NODES
     | {
