@@ -56,7 +56,7 @@ def list_scope(
         trim = {
             PODS.plural: lambda pod: slim_pod(pod, shared),
             NODES.plural: slim_node,
-            IPS.plural: slim_ip,
+            IPS.plural: lambda ip: slim_ip(ip, shared),
             VMS.plural: slim_vm,
             VMIS.plural: slim_vmi,
         }.get(resource.plural, slim)

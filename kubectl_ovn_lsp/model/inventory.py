@@ -96,6 +96,8 @@ def slim_pod(pod: dict[str, Any], shared: SharedValues | None = None) -> dict[st
     pod = slim(pod)
     meta = pod.get("metadata")
     if shared is not None and isinstance(meta, dict):
+        shared.share(pod)  # apiVersion, kind
+        shared.share(meta)  # namespace, creation time
         for field_name in ("annotations", "labels"):
             values = meta.get(field_name)
             if type(values) is dict:
@@ -112,15 +114,24 @@ IP_SPEC_FIELDS = ("podName", "namespace", "subnet", "ipAddress", "macAddress", "
 IP_META_FIELDS = ("name", "labels", "ownerReferences", "creationTimestamp", "deletionTimestamp")
 
 
-def slim_ip(ip: dict[str, Any]) -> dict[str, Any]:
+def slim_ip(ip: dict[str, Any], shared: SharedValues | None = None) -> dict[str, Any]:
     """An IP CR as the checks read it (model/ip_crs.py): its name, labels, owners and the spec fields `gcIP` and the
-    allocation use; attachment lists and container IDs are dropped as pages arrive (50,000 IP CRs stay small)."""
+    allocation use; attachment lists and container IDs are dropped as pages arrive (50,000 IP CRs stay small).
+    With `shared`, repeated values (subnet, namespace, node, labels, times) are kept once across the list."""
     meta, spec = ip.get("metadata"), ip.get("spec")
     out: dict[str, Any] = {k: ip[k] for k in ("apiVersion", "kind") if k in ip}
     if isinstance(meta, dict):
         out["metadata"] = {k: meta[k] for k in IP_META_FIELDS if k in meta}
     if isinstance(spec, dict):
         out["spec"] = {k: spec[k] for k in IP_SPEC_FIELDS if k in spec}
+    if shared is not None:
+        shared.share(out)
+        for part in (out.get("metadata"), out.get("spec")):
+            if type(part) is dict:
+                shared.share(part)
+                labels = part.get("labels")
+                if type(labels) is dict:
+                    shared.share(labels)
     return out
 
 
@@ -156,11 +167,11 @@ class SharedValues:
 
     Why: a pod carries ~9 Kube-OVN annotations per network, most of them the same for every pod of that network
     (`true`, the CIDR, gateway, router, NIC type, switch): a 10,000-pod audit held ~20 MB of equal strings. A key
-    whose values turn out distinct (IP and MAC addresses) stops being tracked after `per_key` values, so the memo
+    whose values turn out distinct (IP and MAC addresses, names) stops being tracked after `per_key` values, so the memo
     stays small (keys × `per_key`). Only string values are touched: shapes are checked later, as before.
     """
 
-    def __init__(self, per_key: int = 64) -> None:
+    def __init__(self, per_key: int = 1024) -> None:
         self.per_key = per_key
         self._by_key: dict[str, dict[str, str] | None] = {}
 
