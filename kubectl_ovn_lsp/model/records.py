@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per port: 50,000 in an audit of 10,000 pods
 class NbPort:
     """One Logical_Switch_Port row as read from the OVN Northbound DB.
 

@@ -42,7 +42,7 @@ class WorkloadSnapshot:
     now: datetime = field(default_factory=lambda: datetime.now().astimezone())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per port: 50,000 in an audit of 10,000 pods
 class PortFinding:
     """One port name: what GC thinks of it, whether NB has it, whether the workload needs it, and the verdict."""
 
