@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import FLOOR, generated_sandbox, median, ovn_central_pod, run_measured, spread  # noqa: E402
+from common import FLOOR, generated_sandbox, median, ovn_central_pod, run_measured, run_timed, spread  # noqa: E402
 from plans import temp_workdir, write_plans  # noqa: E402
 
 OK = (0, 3, 4, 5)
@@ -86,17 +86,18 @@ def measure(spec: str, runs: int, with_kubectl: bool, extra: list[str]) -> dict[
                 run_measured(one, env, ok_codes=OK + (6,))
         walls: dict[str, list[float]] = {name: [] for name in sides}
         rss: dict[str, list[float]] = {name: [] for name in sides}
+        cpus: dict[str, list[float]] = {name: [] for name in sides}
         for _ in range(runs):  # interleaved: drift and other jobs hit every side alike
             for name, argv in sides.items():
-                measured = [
-                    run_measured(one, env, ok_codes=OK + (6,)) for one in (argv if name == "kubectl" else [argv])
-                ]
+                measured = [run_timed(one, env, ok_codes=OK + (6,)) for one in (argv if name == "kubectl" else [argv])]
                 walls[name].append(sum(m[0] for m in measured))
                 rss[name].append(max(m[1] for m in measured))
+                cpus[name].append(sum(m[2] for m in measured))
         return {
             "spec": spec,
             "up": up,
             "walls": walls,
+            "cpus": cpus,
             "rss": {name: max(values) for name, values in rss.items()},
             "requests": requests_of_one_audit(env, extra),
         }
@@ -119,6 +120,12 @@ def report(r: dict, runs: int) -> None:
     print(
         f"  audit tcp  {med['audit tcp']:6.2f}s {spread(walls['audit tcp'])}  peak RSS {rss['audit tcp']:.0f} MB  "
         f"audit/floor {med['audit tcp'] / med['floor tcp']:.2f}x (--nb tcp:)"
+    )
+    cpu = {name: median(values) for name, values in r["cpus"].items()}
+    print(
+        f"  client CPU (user+sys, median): floor {cpu['floor']:.2f}s, audit {cpu['audit']:.2f}s "
+        f"(+{cpu['audit'] - cpu['floor']:.2f}s); floor tcp {cpu['floor tcp']:.2f}s, audit tcp {cpu['audit tcp']:.2f}s "
+        f"(+{cpu['audit tcp'] - cpu['floor tcp']:.2f}s)"
     )
     if "kubectl" in med:
         print(

@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import FLOOR, REPO, generated_sandbox, median, ovn_central_pod, run_measured  # noqa: E402
+from common import FLOOR, REPO, generated_sandbox, median, ovn_central_pod, run_measured, run_timed  # noqa: E402
 from plans import write_plans  # noqa: E402
 
 OK = (0, 3, 4, 5, 6)
@@ -97,9 +97,12 @@ def main() -> int:
                 for argv in argvs:
                     run_measured(argv, e, OK)
             walls: dict[str, list[float]] = {name: [] for name in sides}
+            cpus: dict[str, list[float]] = {name: [] for name in sides}
             for _ in range(args.runs):  # interleaved, so drift hits every side alike
                 for name, (argvs, e) in sides.items():
-                    walls[name].append(sum(run_measured(argv, e, OK)[0] for argv in argvs))
+                    measured = [run_timed(argv, e, OK) for argv in argvs]
+                    walls[name].append(sum(m[0] for m in measured))
+                    cpus[name].append(sum(m[2] for m in measured))
         finally:
             subprocess.run(
                 ["git", "-C", str(REPO), "worktree", "remove", "--force", str(Path(tmp) / "baseline")],
@@ -110,7 +113,10 @@ def main() -> int:
     print(f"sandbox up --generate {args.spec}: {up:.2f}s")
     print(f"target: vm {target['ns']}/{target['vm']} (pod {target['pod']}), runs={args.runs}, medians (min-max)")
     for name, values in walls.items():
-        print(f"  {name:28s} {med[name] * 1000:6.0f} ms ({min(values) * 1000:.0f}-{max(values) * 1000:.0f})")
+        print(
+            f"  {name:28s} {med[name] * 1000:6.0f} ms ({min(values) * 1000:.0f}-{max(values) * 1000:.0f}), "
+            f"CPU {median(cpus[name]) * 1000:.0f} ms"
+        )
     print(f"ratio explain/floor          {med['explain'] / med['floor']:.2f}x (exec path, both run directly)")
     print(f"ratio explain/floor --nb tcp {med['explain tcp'] / med['floor tcp']:.2f}x")
     print(f"ratio kubectl ovn-lsp explain/manual {med['kubectl ovn-lsp explain'] / med['manual']:.2f}x")

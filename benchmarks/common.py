@@ -42,6 +42,13 @@ def generated_sandbox(spec: str) -> Iterator[tuple[dict[str, str], dict, float]]
 
 def run_measured(argv: list[str], env: dict[str, str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float, float]:
     """(wall seconds, peak RSS in MB) of one process, read from its own rusage (not its parent's)."""
+    wall, rss, _ = run_timed(argv, env, ok_codes)
+    return wall, rss
+
+
+def run_timed(argv: list[str], env: dict[str, str], ok_codes: tuple[int, ...] = (0,)) -> tuple[float, float, float]:
+    """(wall seconds, peak RSS in MB, CPU seconds: user + system) of one process, from its own rusage. CPU is
+    what the process itself spent, whatever else the machine runs: on a busy machine, compare it beside wall."""
     started = time.perf_counter()
     pid = os.fork()
     if pid == 0:  # child: exec the command with output discarded
@@ -57,7 +64,7 @@ def run_measured(argv: list[str], env: dict[str, str], ok_codes: tuple[int, ...]
     code = os.waitstatus_to_exitcode(status)
     if code not in ok_codes:
         sys.exit(f"{' '.join(argv[:6])}… exited {code}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def median(values: list[float]) -> float:
@@ -77,4 +84,4 @@ def ovn_central_pod(env: dict[str, str], selector: str = "app=ovn-central") -> s
     return subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
 
 
-__all__ = ["FLOOR", "REPO", "generated_sandbox", "median", "ovn_central_pod", "run_measured", "spread"]
+__all__ = ["FLOOR", "REPO", "generated_sandbox", "median", "ovn_central_pod", "run_measured", "run_timed", "spread"]
