@@ -10,6 +10,7 @@ optionally (`--kubectl`) the `kubectl get … -o json` + `kubectl exec ovsdb-cli
 No thresholds: this reports, it does not assert.
 
     python3 benchmarks/bench_audit.py [--runs 3] [--specs SPEC …] [--kubectl] [--plugin-args '--chunk-size 500']
+                                      [--baseline REF]  (REF's audit in the same loop: before/after)
     (default: 1k pods; 10k pods with a 10,000-line controller log over 2,000 port names, for triage's ratio to
     audit; 30k pods)
 """
@@ -24,7 +25,17 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import FLOOR, generated_sandbox, median, ovn_central_pod, run_measured, run_timed, spread  # noqa: E402
+from common import (  # noqa: E402
+    FLOOR,
+    baseline_env,
+    generated_sandbox,
+    median,
+    ovn_central_pod,
+    remove_baseline,
+    run_measured,
+    run_timed,
+    spread,
+)  # noqa: E402
 from plans import temp_workdir, write_plans  # noqa: E402
 
 OK = (0, 3, 4, 5)
@@ -66,41 +77,66 @@ def pods_of(spec: str) -> int:
     return int(re.search(r"pods=(\d+)", spec).group(1))  # type: ignore[union-attr]
 
 
-def measure(spec: str, runs: int, with_kubectl: bool, extra: list[str]) -> dict[str, object]:
+def measure(spec: str, runs: int, with_kubectl: bool, extra: list[str], baseline: str) -> dict[str, object]:
     with generated_sandbox(spec) as (env, state, up), temp_workdir() as work:
-        remote = state["nb"]["remotes"]
-        audit = ["kubectl-ovn_lsp", "audit", "-A", *extra]
-        plans = write_plans(audit, env, remote, Path(work))
-        sides = {
-            "floor": [sys.executable, str(FLOOR), str(plans["exec"])],
-            "audit": audit,
-            "floor tcp": [sys.executable, str(FLOOR), str(plans["tcp"])],
-            "audit tcp": audit + ["--nb", remote],
-        }
-        if with_kubectl:
-            sides["kubectl"] = kubectl_commands(env)  # type: ignore[assignment]
-        if "loglines=" in spec:
-            sides["triage"] = ["kubectl-ovn_lsp", "triage", *extra]
-        for argv in sides.values():  # warm caches (page cache, bytecode, kubectl discovery) on every side
-            for one in argv if isinstance(argv[0], list) else [argv]:
-                run_measured(one, env, ok_codes=OK + (6,))
-        walls: dict[str, list[float]] = {name: [] for name in sides}
-        rss: dict[str, list[float]] = {name: [] for name in sides}
-        cpus: dict[str, list[float]] = {name: [] for name in sides}
-        for _ in range(runs):  # interleaved: drift and other jobs hit every side alike
-            for name, argv in sides.items():
-                measured = [run_timed(one, env, ok_codes=OK + (6,)) for one in (argv if name == "kubectl" else [argv])]
-                walls[name].append(sum(m[0] for m in measured))
-                rss[name].append(max(m[1] for m in measured))
-                cpus[name].append(sum(m[2] for m in measured))
-        return {
-            "spec": spec,
-            "up": up,
-            "walls": walls,
-            "cpus": cpus,
-            "rss": {name: max(values) for name, values in rss.items()},
-            "requests": requests_of_one_audit(env, extra),
-        }
+        try:
+            return _measure(spec, runs, with_kubectl, extra, baseline, env, state, up, Path(work))
+        finally:
+            if baseline:
+                remove_baseline(Path(work))
+
+
+def _measure(
+    spec: str,
+    runs: int,
+    with_kubectl: bool,
+    extra: list[str],
+    baseline: str,
+    env: dict[str, str],
+    state: dict,
+    up: float,
+    work: Path,
+) -> dict[str, object]:
+    remote = state["nb"]["remotes"]
+    audit = ["kubectl-ovn_lsp", "audit", "-A", *extra]
+    plans = write_plans(audit, env, remote, work)
+    sides = {
+        "floor": [sys.executable, str(FLOOR), str(plans["exec"])],
+        "audit": audit,
+        "floor tcp": [sys.executable, str(FLOOR), str(plans["tcp"])],
+        "audit tcp": audit + ["--nb", remote],
+    }
+    envs = dict.fromkeys(sides, env)
+    if baseline:  # the same commands by the plugin at `baseline`, in the same loop
+        base_env = baseline_env(env, baseline, work)
+        for name in ("audit", "audit tcp"):
+            sides[f"{name} @{baseline}"], envs[f"{name} @{baseline}"] = sides[name], base_env
+    if with_kubectl:
+        sides["kubectl"], envs["kubectl"] = kubectl_commands(env), env  # type: ignore[assignment]
+    if "loglines=" in spec:
+        sides["triage"], envs["triage"] = ["kubectl-ovn_lsp", "triage", *extra], env
+    for name, argv in sides.items():  # warm caches (page cache, bytecode, kubectl discovery) on every side
+        for one in argv if isinstance(argv[0], list) else [argv]:
+            run_measured(one, envs[name], ok_codes=OK + (6,))
+    walls: dict[str, list[float]] = {name: [] for name in sides}
+    rss: dict[str, list[float]] = {name: [] for name in sides}
+    cpus: dict[str, list[float]] = {name: [] for name in sides}
+    for _ in range(runs):  # interleaved: drift and other jobs hit every side alike
+        for name, argv in sides.items():
+            measured = [
+                run_timed(one, envs[name], ok_codes=OK + (6,)) for one in (argv if name == "kubectl" else [argv])
+            ]
+            walls[name].append(sum(m[0] for m in measured))
+            rss[name].append(max(m[1] for m in measured))
+            cpus[name].append(sum(m[2] for m in measured))
+    return {
+        "spec": spec,
+        "up": up,
+        "walls": walls,
+        "cpus": cpus,
+        "rss": {name: max(values) for name, values in rss.items()},
+        "requests": requests_of_one_audit(env, extra),
+    }
 
 
 def report(r: dict, runs: int) -> None:
@@ -127,6 +163,12 @@ def report(r: dict, runs: int) -> None:
         f"(+{cpu['audit'] - cpu['floor']:.2f}s); floor tcp {cpu['floor tcp']:.2f}s, audit tcp {cpu['audit tcp']:.2f}s "
         f"(+{cpu['audit tcp'] - cpu['floor tcp']:.2f}s)"
     )
+    for name in [n for n in med if "@" in n]:
+        floor = med["floor tcp" if "tcp" in name else "floor"]
+        print(
+            f"  {name:10s} {med[name]:6.2f}s {spread(walls[name])}  peak RSS {rss[name]:.0f} MB  "
+            f"{name.split(' @')[0]}/floor {med[name] / floor:.2f}x, CPU {median(r['cpus'][name]):.2f}s (before)"
+        )
     if "kubectl" in med:
         print(
             f"  kubectl get pods,vm,vmi -A -o json + exec ovsdb-client query: {med['kubectl']:.2f}s "
@@ -154,9 +196,12 @@ def main() -> int:
     )
     parser.add_argument("--kubectl", action="store_true", help="also time the kubectl fetch of the same data")
     parser.add_argument("--plugin-args", default="", help="extra flags for the plugin, e.g. '--request-timeout 0'")
+    parser.add_argument(
+        "--baseline", default="", help="also run the plugin at this git ref, interleaved (before/after)"
+    )
     args = parser.parse_args()
     for spec in args.specs:
-        report(measure(spec, args.runs, args.kubectl, args.plugin_args.split()), args.runs)
+        report(measure(spec, args.runs, args.kubectl, args.plugin_args.split(), args.baseline), args.runs)
     return 0
 
 

@@ -18,31 +18,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import FLOOR, REPO, generated_sandbox, median, ovn_central_pod, run_measured, run_timed  # noqa: E402
+from common import FLOOR, REPO, baseline_env, generated_sandbox, median, ovn_central_pod, run_measured, run_timed  # noqa: E402
 from plans import write_plans  # noqa: E402
 
 OK = (0, 3, 4, 5, 6)
-
-
-def baseline_env(env: dict[str, str], commit: str, tmp: Path) -> dict[str, str]:
-    """An environment whose `kubectl-ovn_lsp` is the plugin at `commit`."""
-    tree = tmp / "baseline"
-    subprocess.run(
-        ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), commit], check=True, capture_output=True
-    )
-    bindir = tmp / "bin"
-    bindir.mkdir()
-    launcher = bindir / "kubectl-ovn_lsp"
-    launcher.write_text(f'#!/bin/sh\nPYTHONPATH="{tree}" exec "{sys.executable}" -m kubectl_ovn_lsp "$@"\n')
-    launcher.chmod(0o755)
-    return dict(env, PATH=f"{bindir}{os.pathsep}{env['PATH']}")
 
 
 def pick_target(env: dict[str, str]) -> dict[str, str]:

@@ -67,6 +67,28 @@ def run_timed(argv: list[str], env: dict[str, str], ok_codes: tuple[int, ...] = 
     return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
+def baseline_env(env: dict[str, str], commit: str, tmp: Path) -> dict[str, str]:
+    """An environment whose `kubectl-ovn_lsp` is the plugin at `commit` (a git worktree of it under tmp/baseline,
+    run with this interpreter's libraries), for a before/after in one interleaved run. Remove the worktree with
+    `remove_baseline(tmp)`."""
+    tree = tmp / "baseline"
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), commit], check=True, capture_output=True
+    )
+    bindir = tmp / "bin"
+    bindir.mkdir()
+    launcher = bindir / "kubectl-ovn_lsp"
+    launcher.write_text(f'#!/bin/sh\nPYTHONPATH="{tree}" exec "{sys.executable}" -m kubectl_ovn_lsp "$@"\n')
+    launcher.chmod(0o755)
+    return dict(env, PATH=f"{bindir}{os.pathsep}{env['PATH']}")
+
+
+def remove_baseline(tmp: Path) -> None:
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "remove", "--force", str(tmp / "baseline")], capture_output=True
+    )
+
+
 def median(values: list[float]) -> float:
     ordered = sorted(values)
     mid = len(ordered) // 2
@@ -84,4 +106,15 @@ def ovn_central_pod(env: dict[str, str], selector: str = "app=ovn-central") -> s
     return subprocess.run(argv, env=env, capture_output=True, text=True, check=True).stdout
 
 
-__all__ = ["FLOOR", "REPO", "generated_sandbox", "median", "ovn_central_pod", "run_measured", "run_timed", "spread"]
+__all__ = [
+    "FLOOR",
+    "REPO",
+    "baseline_env",
+    "remove_baseline",
+    "generated_sandbox",
+    "median",
+    "ovn_central_pod",
+    "run_measured",
+    "run_timed",
+    "spread",
+]
