@@ -178,3 +178,22 @@ def test_a_reply_is_read_row_by_row_as_json_reads_it(nb) -> None:
         parse_lookup(text[: len(text) // 2])
     with pytest.raises(NbQueryError, match="no_such"):
         parse_lookup('[{"rows":[]},{"error":"syntax error","details":"no_such column"}]')
+
+
+def test_a_full_read_keeps_repeated_strings_once(nb) -> None:
+    """Ports of one switch share their `ls` and `vendor` values, and a port's uuid is the string its switch's
+    `ports` holds (memory of a 500,000-port read); the values are those of the reply."""
+    from kubectl_ovn_lsp.nb.query import Selection, lookup_of_results, parse_lookup, selection_argv
+
+    text = _run(nb, selection_argv(Selection(every_port=True), timeout=5))
+    ports, switches = parse_lookup(text)
+    assert (ports, switches) == lookup_of_results(json.loads(text))
+    by_switch: dict[str, set[int]] = {}
+    for port in ports:
+        if port.logical_switch:
+            by_switch.setdefault(port.logical_switch, set()).add(id(port.external_ids["ls"]))
+    assert by_switch and all(len(ids) == 1 for ids in by_switch.values())
+    held = {id(u): u for members in switches.values() for u in members}
+    assert any(id(p.uuid) in held for p in ports) and all(
+        id(p.uuid) in held for p in ports if p.uuid in set(held.values())
+    )
