@@ -6,8 +6,11 @@ log (by default):
   its JSON, the metric view, the log read) against `kubectl-ovn_lsp audit -A` (wall time of the process, start-up
   included), run between two cycles so they never overlap: the ratio of their medians;
 - a scrape of /metrics (the whole body over HTTP): median and worst, while idle and while a cycle runs;
-- the monitor's RSS (/proc VmRSS) after the first cycle and after the 20th: their ratio;
-- the RSS peak of one `audit -A` (rusage), to size the Deployment's memory request and limit.
+- the monitor's RSS (/proc VmRSS) after the first cycle and after the 20th: their ratio (each cycle runs in a
+  process of its own, forked from a fork server: serve/worker.py);
+- the memory of the whole monitor (the monitor, its fork server and the cycle process: the sum of their PSS, which
+  counts pages they share once), sampled while cycles run and between them, and the RSS peak of one `audit -A`
+  (rusage): what the Deployment's memory request and limit are sized from.
 
     python3 benchmarks/bench_serve.py [--spec pods=10000,vms=2000,lsps=50000,loglines=10000,lognames=2000]
                                       [--cycles 20] [--audits 5]
@@ -58,17 +61,49 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError(f"no VmRSS for {pid}")
 
 
-def wait_cycle(url: str, done: int, timeout: float) -> tuple[str, list[float]]:
-    """Poll /metrics until `ovn_lsp_cycles_total` reaches `done`; returns the last body and the scrape times taken
-    while waiting (scrapes during a cycle)."""
+def tree_pss_mb(pid: int) -> float:
+    """The PSS of `pid` and every process below it (shared pages counted once)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parents[int(entry.name)] = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    tree, frontier = {pid}, {pid}
+    while frontier:
+        frontier = {c for c, p in parents.items() if p in frontier} - tree
+        tree |= frontier
+    total = 0
+    for member in tree:
+        try:
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+PEAK = [0.0]  # the largest tree PSS seen while polling
+
+
+def wait_cycle(url: str, done: int, timeout: float, pid: int) -> tuple[str, list[float]]:
+    """Poll /metrics (every 0.25 s) until `ovn_lsp_cycles_total` reaches `done`; returns the last body and the
+    scrape times taken while waiting (scrapes during a cycle); samples the monitor's memory meanwhile."""
     deadline = time.monotonic() + timeout
     times = []
     while time.monotonic() < deadline:
-        took, body = scrape(url)
+        PEAK[0] = max(PEAK[0], tree_pss_mb(pid))
+        try:
+            took, body = scrape(url)
+        except OSError:  # not listening yet (start-up)
+            time.sleep(0.1)
+            continue
         times.append(took)
         if (sample(body, "ovn_lsp_cycles_total") or 0) >= done:
             return body, times
-        time.sleep(0.05)
+        time.sleep(0.25)
     raise RuntimeError(f"cycle {done} did not end within {timeout:g}s")
 
 
@@ -92,14 +127,15 @@ def main() -> int:
             )  # fmt: skip
         try:
             cycles, audits, audit_rss, busy, idle = [], [], [], [], []
-            rss_first = rss_last = 0.0
+            rss_first = rss_last = idle_pss = 0.0
             for n in range(1, args.cycles + 1):
-                body, during = wait_cycle(url, n, timeout=interval + 10 * warm + 60)
+                body, during = wait_cycle(url, n, timeout=interval + 10 * warm + 60, pid=serve.pid)
                 busy += during[:-1]  # the last scrape saw the cycle done
                 cycles.append(sample(body, "ovn_lsp_cycle_duration_seconds") or 0.0)
                 if n == 1:
                     rss_first = rss_mb(serve.pid)
                 rss_last = rss_mb(serve.pid)
+                idle_pss = tree_pss_mb(serve.pid)
                 if n % 2 == 0 and len(audits) < args.audits:  # between two cycles: never overlapping one
                     wall, peak = run_measured(audit, env, ok_codes=AUDIT_OK)
                     audits.append(wall)
@@ -124,6 +160,7 @@ def main() -> int:
         f"  RSS after cycle 1 {rss_first:.0f} MB, after cycle {args.cycles} {rss_last:.0f} MB: "
         f"{rss_last / rss_first:.2f}x"
     )
+    print(f"  memory of the whole monitor (PSS): {idle_pss:.0f} MB between cycles, peak {PEAK[0]:.0f} MB during one")
     return 0
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -46,9 +47,15 @@ class Outcome:
 
 
 def run_cycle(
-    options: ServeOptions, env: Environment, cursors: dict[CursorKey, Cursor | None], *, first_log_cycle: bool
+    options: ServeOptions,
+    env: Environment,
+    cursors: dict[CursorKey, Cursor | None],
+    *,
+    first_log_cycle: bool,
+    on_step: Callable[[str], None] = lambda _: None,
 ) -> Outcome:
-    """One cycle; never raises for what a cluster can do (failures are in `errors`)."""
+    """One cycle; never raises for what a cluster can do (failures are in `errors`). `on_step` hears each step
+    as it starts (the parent of a cycle process names the step a killed cycle was in)."""
     from kubectl_ovn_lsp import __version__
     from kubectl_ovn_lsp.commands.audit import document
     from kubectl_ovn_lsp.commands.context import connect, replay_scope
@@ -60,18 +67,22 @@ def run_cycle(
     common = replace(options.common, kube=kube)
     out = Outcome()
     step = ["connect"]
+
+    def enter(name: str) -> None:
+        step[0] = name
+        on_step(name)
+
     context = None
     try:
+        enter("connect")
         context = connect(common)
-        result, lookup = replay_scope(
-            context, common, env, None, chunk_size=options.chunk_size, step=lambda s: step.__setitem__(0, s)
-        )
+        result, lookup = replay_scope(context, common, env, None, chunk_size=options.chunk_size, step=enter)
         audit = document(context, result, lookup, None)
         out.view = view_of(audit, options.max_finding_series, __version__)
         out.document = json.dumps(audit, separators=(",", ":")).encode()
         out.summary = {"owners": dict(audit["summary"]["owners"]), "ports": dict(audit["summary"]["ports"])}
         if options.log_source == "pods":
-            step[0] = "logs"
+            enter("logs")
             _read_logs(context, common.nb.ovn_namespace, cursors, first_log_cycle, result, lookup, env.now(), out)
     except Exception as exc:  # noqa: BLE001 -- a cycle never ends the process; the step and message are reported
         out.errors.append((step[0], _message(exc)))

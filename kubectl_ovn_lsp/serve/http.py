@@ -4,8 +4,9 @@ Why this server: the standard library's `wsgiref` server, threaded (prometheus_c
 with `prometheus_client.make_wsgi_app` mounted at `/metrics`. prometheus_client's `start_http_server` serves the
 metrics on every path, leaving no room for the health endpoints or `/audit`; its WSGI app composes, and keeps
 what a scrape needs from a kept library (content negotiation for OpenMetrics, gzip, `name[]` filters). aiohttp
-(which the kubernetes client pulls in) would bring an event loop for four GET endpoints, while a cycle is
-blocking code (the kubernetes client, the exec WebSocket) that would run in a thread anyway. One thread per
+(which the kubernetes client pulls in) would bring an event loop and its import for four GET endpoints that only
+read a snapshot (the cycles run in processes of their own, serve/worker.py), and the standard library's server
+needs no dependency at all. One thread per
 request (daemon threads: a slow client never holds up a scrape or the shutdown), and `TCP_NODELAY` on the socket:
 without it the response headers and body go out as two small writes and Nagle's algorithm with delayed ACKs adds
 ~40 ms to every scrape.

@@ -1,11 +1,12 @@
 """`kubectl ovn-lsp serve`: run a cycle every `--interval`, serve what the latest one found, stop on SIGTERM.
 
 Threads: the main thread waits for SIGTERM/SIGINT; one HTTP thread accepts (one more per request); one cycle
-thread runs the cycles, so exactly one cycle runs at a time and a scrape never starts one. Cycles start on a
-fixed period from the first (`--interval`); one that takes longer than the period is followed at once by the next
-(periods are skipped, never stacked). Every failure is counted and logged, never the end of the process: only a
-listen address that cannot be bound ends it (exit 1). SIGTERM (or SIGINT) stops the HTTP server and exits 0 at
-once, even mid-cycle (the cycle thread is a daemon; nothing it holds needs flushing).
+thread starts each cycle in a process of its own (serve/worker.py says why) and waits for its outcome, so exactly
+one cycle runs at a time and a scrape never starts one. Cycles start on a fixed period from the first
+(`--interval`); one that takes longer than the period is followed at once by the next (periods are skipped, never
+stacked); one that runs `KILL_GRACE` past its deadline is killed. Every failure is counted and logged, never the
+end of the process: only a listen address that cannot be bound ends it (exit 1). SIGTERM (or SIGINT) kills the
+cycle process in flight, stops the HTTP server and exits 0 at once.
 
 One line per cycle on stderr: `<RFC 3339 time> cycle N ok in 1.23s: owners …; ports …; 2 new GC lines`, or
 `… cycle N failed at <step>: <message>`.
@@ -18,8 +19,13 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timezone
+from multiprocessing.connection import Connection
+from multiprocessing.context import BaseContext
+from multiprocessing.process import BaseProcess
 from types import FrameType, MappingProxyType
+from typing import TYPE_CHECKING
 
 from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.errors import PluginError
@@ -28,7 +34,11 @@ from kubectl_ovn_lsp.serve.cursor import Cursor
 from kubectl_ovn_lsp.serve.logs import CursorKey
 from kubectl_ovn_lsp.serve.state import State
 
+if TYPE_CHECKING:
+    from kubectl_ovn_lsp.serve.cycle import Outcome
+
 TICK = 0.2  # seconds: how soon a stop (SIGTERM) is noticed by the waiting threads
+KILL_GRACE = 30.0  # seconds a cycle process may run past its deadline before it is killed
 
 
 class CannotListen(PluginError):
@@ -47,7 +57,7 @@ def run(options: ServeOptions, env: Environment) -> int:
     from kubectl_ovn_lsp.serve.http import application, serve_http
     from kubectl_ovn_lsp.serve.metrics import Collector
 
-    _preload()
+    context = _cycle_processes()
     state = State()
     registry = CollectorRegistry(auto_describe=False)
     registry.register(Collector(state))
@@ -66,12 +76,16 @@ def run(options: ServeOptions, env: Environment) -> int:
         f"serving http://{address(options.listen_host, port)} (/metrics /healthz /readyz /audit), "
         f"a cycle every {options.interval:g}s",
     )
-    worker = threading.Thread(target=cycles, args=(options, env, state, stop), name="serve-cycles", daemon=True)
+    running = Running()
+    worker = threading.Thread(
+        target=cycles, args=(options, env, state, stop, context, running), name="serve-cycles", daemon=True
+    )
     worker.start()
     try:
         while not stop.is_set():
             time.sleep(TICK)  # a signal handler runs between sleeps; see `_sleep_until`
     finally:
+        running.kill()
         server.shutdown()
         server.server_close()
         restore()
@@ -79,13 +93,103 @@ def run(options: ServeOptions, env: Environment) -> int:
     return 0
 
 
-def _preload() -> None:
-    """Import what a cycle runs, here in the main thread: the first cycle's duration is a cycle's, not the
-    imports'. `model.bands` first: it and `model.settings` import each other, and only that order works (#19)."""
-    import importlib
+def _release_memory() -> None:
+    """After a cycle: free the previous snapshot's garbage and hand the freed heap back to the system (glibc's
+    `malloc_trim`; elsewhere nothing): a document's JSON is megabytes, received every cycle."""
+    import contextlib
+    import ctypes
+    import ctypes.util
+    import gc
 
-    for module in ("kubectl_ovn_lsp.model.bands", "kubectl_ovn_lsp.commands.audit", "kubectl_ovn_lsp.serve.cycle"):
-        importlib.import_module(module)
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+
+
+def _cycle_processes() -> BaseContext:
+    """The multiprocessing context cycles run in (serve/worker.py says why a process per cycle): a fork server
+    that preloads the cycle's code, started now so that the first cycle does not pay for its imports."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["kubectl_ovn_lsp.serve.worker"])
+    forkserver.ensure_running()
+    return context
+
+
+class Running:
+    """The cycle process in flight, so that a stop kills it at once."""
+
+    def __init__(self) -> None:
+        self.process: BaseProcess | None = None
+
+    def kill(self) -> None:
+        process = self.process
+        if process is not None and process.is_alive():
+            process.kill()
+
+
+def _cycle_process(
+    conn: Connection, options: ServeOptions, cursors: dict[CursorKey, Cursor | None], first: bool
+) -> None:
+    """The target of a cycle process (here, not in worker.py, so the monitor never imports the cycle's code)."""
+    from kubectl_ovn_lsp.serve.worker import child
+
+    child(conn, options, cursors, first)
+
+
+def run_in_process(
+    context: BaseContext,
+    options: ServeOptions,
+    cursors: dict[CursorKey, Cursor | None],
+    first: bool,
+    seconds: float | None,
+    stop: threading.Event,
+    running: Running,
+) -> Outcome:
+    """One cycle in a process of its own; killed `KILL_GRACE` seconds past its deadline (a call no timeout reaches),
+    or when the monitor stops. A process that ends without an answer (killed by the kernel) is a failure too."""
+    from kubectl_ovn_lsp.serve.cycle import Outcome
+
+    kube = replace(options.common.kube, request_timeout=seconds)  # seconds: the cycle starts its own Deadline
+    payload = replace(options, common=replace(options.common, kube=kube))
+    receive, send = context.Pipe(duplex=False)
+    process = context.Process(  # type: ignore[attr-defined]
+        target=_cycle_process, args=(send, payload, cursors, first), name="serve-cycle", daemon=True
+    )
+    process.start()
+    running.process = process
+    send.close()
+    step = "connect"
+    limit = None if seconds is None else time.monotonic() + seconds + KILL_GRACE
+    try:
+        while not stop.is_set():
+            if limit is not None and time.monotonic() > limit:
+                return Outcome(
+                    errors=[(step, f"the cycle did not end within {seconds:g}s (--request-timeout) and "
+                                   f"{KILL_GRACE:g}s more: its process was killed")]
+                )  # fmt: skip
+            if not receive.poll(TICK):  # select() with a relative timeout (see `_sleep_until`)
+                continue
+            try:
+                kind, value = receive.recv()
+            except EOFError:
+                process.join(5)
+                return Outcome(
+                    errors=[(step, f"the cycle process ended without an answer (exit code {process.exitcode})")]
+                )
+            if kind == "step":
+                step = value
+            else:
+                return value  # type: ignore[no-any-return]
+        return Outcome()  # stopping: nothing to report
+    finally:
+        receive.close()
+        if process.is_alive():
+            process.kill()
+        process.join(5)
+        running.process = None
 
 
 def _stop_on_signals(stop: threading.Event) -> Callable[[], object]:
@@ -100,10 +204,17 @@ def _stop_on_signals(stop: threading.Event) -> Callable[[], object]:
     return lambda: [signal.signal(sig, old) for sig, old in previous.items()]
 
 
-def cycles(options: ServeOptions, env: Environment, state: State, stop: threading.Event) -> None:
-    """The cycle loop (until `stop`)."""
+def cycles(
+    options: ServeOptions,
+    env: Environment,
+    state: State,
+    stop: threading.Event,
+    context: BaseContext,
+    running: Running,
+) -> None:
+    """The cycle loop (until `stop`), each cycle in a process of its own (`run_in_process`)."""
     from kubectl_ovn_lsp.deadline import Deadline
-    from kubectl_ovn_lsp.serve.cycle import Outcome, run_cycle
+    from kubectl_ovn_lsp.serve.cycle import Outcome
 
     budget = options.common.kube.request_timeout
     seconds = budget.seconds if isinstance(budget, Deadline) else budget
@@ -116,9 +227,12 @@ def cycles(options: ServeOptions, env: Environment, state: State, stop: threadin
         started = time.monotonic()
         state.update(running_since=started, deadline=seconds)
         try:
-            outcome = run_cycle(options, env, cursors, first_log_cycle=not logs_read)
-        except Exception as exc:  # noqa: BLE001 -- run_cycle catches a cycle's failures; this is the last guard
+            outcome = run_in_process(context, options, cursors, not logs_read, seconds, stop, running)
+        except Exception as exc:  # noqa: BLE001 -- a cycle never ends the monitor; this is the last guard
             outcome = Outcome(errors=[("replay", f"internal error: {type(exc).__name__}: {exc}")])
+        if stop.is_set():
+            return
+        _release_memory()
         took = time.monotonic() - started
         snap = state.snapshot
         changes: dict[str, object] = {"running_since": None, "last_duration": took, "cycles": snap.cycles + 1}

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from tests.sandboxes import Sandbox
-from tests.serving import Proxy, Serve, http_get, start_serve, wait_for
+from tests.serving import Proxy, Serve, alive, descendants, http_get, start_serve, wait_for
 
 HERE = Path(__file__).parent / "scenarios"
 
@@ -52,13 +52,12 @@ def test_failing_cycles_keep_the_last_values_count_their_step_and_recover(proxie
     )  # fmt: skip
     try:
         wait_for("ready", lambda: http_get(serve.url + "/readyz")[0] == 200)
-        first = serve.metrics()
-        success = first[("ovn_lsp_last_success_timestamp_seconds", ())]
-        lost = first[("ovn_lsp_ports", (("verdict", "false-positive"),))]
-        assert lost == 1.0  # tc4: vm-a.test-ns, FP1
+        assert serve.value("ovn_lsp_ports", verdict="false-positive") == 1.0  # tc4: vm-a.test-ns, FP1
 
         api.down()  # connection refused
-        wait_for("two failed connects", lambda: errors(serve, "connect") >= 2)
+        wait_for("a failed connect", lambda: errors(serve, "connect") >= 1)
+        success = serve.value("ovn_lsp_last_success_timestamp_seconds")  # the last success before the failures
+        wait_for("two more failed connects", lambda: errors(serve, "connect") >= 3)
         api.hang()  # accepted, never answered: the per-cycle deadline (2 s) ends the cycle
         before = errors(serve, "connect")
         wait_for("a cycle that timed out", lambda: errors(serve, "connect") > before, timeout=20)
@@ -93,12 +92,15 @@ def test_sigterm_exits_0_within_2s_even_mid_cycle(proxied, tmp_path: Path) -> No
         serve = start_serve(
             sandbox, tmp_path / "serve.log", "--interval", "1s", "--request-timeout", "0", kubeconfig=kubeconfig
         )
-        time.sleep(0.5)  # the first cycle is waiting on the API server, with no deadline
+        time.sleep(1)  # the first cycle (in its own process) is waiting on the API server, with no deadline
         assert serve.process.poll() is None
+        below = descendants(serve.process.pid)  # the fork server and the cycle process
+        assert len(below) >= 2, below
         started = time.monotonic()
         serve.process.send_signal(signal.SIGTERM)
         code = serve.process.wait(timeout=5)
         took = time.monotonic() - started
+        wait_for("the cycle process and the fork server to end", lambda: not any(alive(p) for p in below), timeout=2)
     finally:
         api.up()
     assert code == 0 and took < 2.0, (code, took)
