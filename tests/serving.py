@@ -77,8 +77,8 @@ class Serve:
             for s in family.samples
         }
 
-    def value(self, name: str, **labels: str) -> float | None:
-        return self.metrics().get((name, tuple(sorted(labels.items()))))
+    def value(self, metric: str, /, **labels: str) -> float | None:
+        return self.metrics().get((metric, tuple(sorted(labels.items()))))
 
     def cycles(self) -> int:
         return int(self.value("ovn_lsp_cycles_total") or 0)

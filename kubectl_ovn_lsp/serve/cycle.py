@@ -27,6 +27,7 @@ from kubectl_ovn_lsp.serve.state import GcKey
 
 if TYPE_CHECKING:
     from kubectl_ovn_lsp.commands.context import CommandContext
+    from kubectl_ovn_lsp.model.bands import ControllerSettings
     from kubectl_ovn_lsp.model.records import NbLookup
     from kubectl_ovn_lsp.model.replay import Replay
 
@@ -109,13 +110,19 @@ def _read_logs(
     out.notes += read.notes
     out.errors += [("logs", failure) for failure in read.failures]
     out.log_lines = len(read.lines)
-    out.gc_lines = classify(read.lines, result, lookup, now)
+    out.gc_lines = classify(read.lines, result, lookup, now, context.settings)
 
 
-def classify(lines: list[str], result: Replay, lookup: NbLookup, now: datetime) -> Counter[GcKey]:
-    """GC lines per (event, verdict, reason): the lines of each port name and event grouped and judged as
-    `triage` judges them (model/triage.py), each line counted once."""
+def classify(
+    lines: list[str], result: Replay, lookup: NbLookup, now: datetime, settings: ControllerSettings | None = None
+) -> Counter[GcKey]:
+    """GC lines per (event, verdict, reason), each line counted once: the lines of each port name and event
+    grouped and judged as `triage` judges them (model/triage.py). A `migration setup skipped` line, which names a
+    pod, counts once with the most severe finding among the ports it resolves to; `gc lsp error`, which names no
+    port, counts as (gc-error, "", "")."""
     from kubectl_ovn_lsp.model import loglines, triage
+    from kubectl_ovn_lsp.model.gc_failure_lines import GC_ERROR
+    from kubectl_ovn_lsp.model.verdicts import severity
 
     scan = loglines.scan(lines, now)
     counts: Counter[GcKey] = Counter()
@@ -123,8 +130,15 @@ def classify(lines: list[str], result: Replay, lookup: NbLookup, now: datetime) 
         return counts
     index = triage.OwnerIndex(result, {p.name: p for p in lookup.ports})
     for event in sorted({line.event for line in scan.lines}):
-        for group in triage.group(line for line in scan.lines if line.event == event):
-            item = triage.judge_events(group, index, result)
+        same = [line for line in scan.lines if line.event == event]
+        if event == GC_ERROR:
+            counts[(event, "", "")] += len(same)
+            continue
+        for group in triage.group(same):
+            judged = [
+                triage.judge_events(g, index, result, settings) for g in triage.resolve_pod_events([group], result)
+            ]
+            item = max(judged, key=lambda i: severity(i.verdict))
             counts[(event, item.verdict, item.reason or "")] += group.count
     return counts
 

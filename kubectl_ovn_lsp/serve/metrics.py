@@ -9,10 +9,12 @@ rescans anything. Names are fixed by the contract (gauges without `_total`):
 - `ovn_lsp_owners{namespace,kind,verdict}` — audit items per item verdict (combinations that occur);
 - `ovn_lsp_ports{verdict}` — ports per verdict, every port verdict present (0 when none);
 - `ovn_lsp_finding{namespace,kind,name,verdict,reason}` = 1 per owner with a port finding other than ok/no-port
-  (one series per owner, verdict and reason; an item that could not be judged is `error`), at most
-  `--max-finding-series`, the most severe first; `ovn_lsp_findings_dropped` says how many did not fit;
+  (one series per owner, verdict and reason; an item that could not be judged is `error`), and per port of a
+  cluster finding (`kind` the finding's: gc-stalled, gc-delete-no-op, ip-leak, duplicate-address; `namespace`
+  ""), at most `--max-finding-series`, the most severe first; `ovn_lsp_findings_dropped` says how many did not fit;
 - `ovn_lsp_gc_log_lines_total{event,verdict,reason}` — controller GC lines counted since `serve` started, by the
-  verdict `triage` gives their port now; `ovn_lsp_log_lines_total` — every controller log line counted (with
+  verdict `triage` gives their port now (every event triage reads: lost, deleted, delete-failed, gc-error, …);
+  `ovn_lsp_log_lines_total` — every controller log line counted (with
   `--log-source pods`: shows that logs are read);
 - `ovn_lsp_gc_lost_expected` / `ovn_lsp_gc_delete_expected` — the port names GC logs `lsp lost` for on each run,
   and the ports it deletes, by the replay (the document's `gc.lostLogged`, `gc.wouldDelete`);
@@ -72,6 +74,10 @@ def view_of(document: Any, max_findings: int, version: str) -> DocumentView:
         for port in item["ports"]:
             if port["verdict"] not in QUIET:
                 findings.add((namespace, kind, name, port["verdict"], port.get("reason") or ""))
+    for finding in document.get("cluster") or ():  # what no single owner explains (GC stalled, IP leaks)
+        if finding["verdict"] not in QUIET:
+            for name in finding["ports"] or [""]:
+                findings.add(("", finding["kind"], name, finding["verdict"], finding.get("reason") or ""))
     ports = document["summary"]["ports"]
     ranked = sorted(findings, key=_rank)
     kube_ovn = document["kubeOvn"]

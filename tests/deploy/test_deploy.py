@@ -36,7 +36,7 @@ def test_the_alert_rules_pass_promtool_check_and_test() -> None:
         env={**os.environ, "PYTHON": sys.executable},
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "SUCCESS: 10 rules found" in proc.stdout and proc.stdout.rstrip().endswith("SUCCESS")
+    assert "SUCCESS: 12 rules found" in proc.stdout and proc.stdout.rstrip().endswith("SUCCESS")
 
 
 def test_the_base_renders_every_object_in_the_ovn_namespace(objects: dict[tuple[str, str], dict]) -> None:

@@ -127,3 +127,54 @@ def test_forbidden_exec_fails_every_cycle_at_nb_and_forbidden_logs_only_the_log_
     finally:
         assert via_exec.stop() == 0
         assert via_tcp.stop() == 0
+
+
+@pytest.mark.clock  # appended lines are stamped now
+def test_a_stalled_gc_is_a_finding_and_its_failure_lines_are_counted(tmp_path: Path) -> None:
+    """kubeovn/kube-ovn#6103 at v1.14.22: a port without external_ids:ls makes every GC cycle fail. The replay's
+    cluster finding is a series; the controller's lines of one failed cycle (the deletion it tried, the failed
+    delete, `gc lsp error`) are counted once each, judged as triage judges them."""
+    from ovn_lsp_sandbox import live, runtime
+    from ovn_lsp_sandbox.scenario_load import load_scenario
+
+    directory = tmp_path / "sb"
+    sandbox = Sandbox("gc-stalled", directory, runtime.start(load_scenario("gc-stalled-port-without-ls"), directory))
+    serve = start_serve(sandbox, tmp_path / "serve.log", "--interval", "300ms", "--kube-ovn-version", "v1.14.22")
+    try:
+        blocking = "acp-app-import-6ql4r.e2eproject"
+        wait_for(
+            "the stall",
+            lambda: serve.value("ovn_lsp_finding", namespace="", kind="gc-stalled", name=blocking, verdict="degraded",
+                                reason="GC1") == 1.0,
+        )  # fmt: skip
+        now = time.strftime("%m%d %H:%M:%S", time.gmtime())
+        live.append_log(
+            directory,
+            "kube-system/kube-ovn-controller-5d8f7c9b6-x2lqp",
+            [
+                f"I{now}.097909       1 gc.go:493] gc logical switch port {blocking} with uuid "
+                "17c45ebf-fde6-4e99-8197-e71f42bc12a9",
+                f"E{now}.098013       1 gc.go:495] failed to delete lsp {blocking}: empty logical switch name",
+                f"E{now}.098105       1 controller.go:1287] gc lsp error: empty logical switch name",
+            ],
+        )
+        expected = {
+            ("deleted", "degraded", "GC1"): 1.0,  # its delete fails: the port GC1 names
+            ("delete-failed", "degraded", "GC1"): 1.0,
+            ("gc-error", "", ""): 1.0,  # names no port
+        }
+
+        def counted() -> dict[tuple[str, str, str], float]:
+            return {
+                (dict(labels)["event"], dict(labels)["verdict"], dict(labels)["reason"]): value
+                for (name, labels), value in serve.metrics().items()
+                if name == "ovn_lsp_gc_log_lines_total"
+            }
+
+        wait_for("the three lines", lambda: counted() == expected)
+        seen = serve.cycles()
+        wait_for("two more cycles", lambda: serve.cycles() >= seen + 2)
+        assert counted() == expected
+    finally:
+        assert serve.stop() == 0
+        runtime.stop(directory)

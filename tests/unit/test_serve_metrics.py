@@ -78,6 +78,23 @@ def test_the_view_counts_owners_and_ports_and_lists_findings_most_severe_first()
     assert view.info == ("0.1.0", "v1.14.2", "H")
 
 
+def test_cluster_findings_are_findings_per_port_without_a_namespace() -> None:
+    document = {
+        **DOCUMENT,
+        "cluster": [
+            {"kind": "gc-stalled", "verdict": "degraded", "reason": "GC1", "ports": ["acp.e2e"]},
+            {"kind": "ip-leak", "verdict": "leaked", "reason": "IP1", "ports": ["a.ns.net.ns", "b.ns.net.ns"]},
+            {"kind": "gc-stalled", "verdict": "ok", "reason": None, "ports": ["old.app"]},  # history: not a finding
+        ],
+    }
+    view = view_of(document, 1000, "0.1.0")
+    assert [f for f in view.findings if f[1] in ("gc-stalled", "ip-leak")] == [
+        ("", "gc-stalled", "acp.e2e", "degraded", "GC1"),
+        ("", "ip-leak", "a.ns.net.ns", "leaked", "IP1"),
+        ("", "ip-leak", "b.ns.net.ns", "leaked", "IP1"),
+    ]
+
+
 def test_the_cap_keeps_the_most_severe_and_says_how_many_were_dropped() -> None:
     view = view_of(DOCUMENT, 2, "0.1.0")
     assert [f[3] for f in view.findings] == ["deletion-risk", "lost"]
