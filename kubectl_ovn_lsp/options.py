@@ -84,6 +84,7 @@ class CommonOptions:
 class ExplainOptions:
     target: str
     common: CommonOptions = field(default_factory=CommonOptions)
+    upgrade_to: str | None = None  # --upgrade-to RELEASE: also replay the owner there and say what changes
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class AuditOptions:
     only: frozenset[str] = frozenset()  # port verdicts to keep (plus `error`); empty = every item
     chunk_size: int = 500
     common: CommonOptions = field(default_factory=CommonOptions)
+    upgrade_to: str | None = None  # --upgrade-to RELEASE|all: the upgrade preflight (docs/contracts.md)
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ class TriageOptions:
     tail: int | None = None
     limit_bytes: int | None = None
     common: CommonOptions = field(default_factory=CommonOptions)
+    only: frozenset[str] = frozenset()  # item verdicts to keep; empty = every item
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from kubectl_ovn_lsp.cli.flags import (
+    UpgradeTarget,
     chunk_size,
     count,
     explain_target,
@@ -96,11 +97,18 @@ class ExplainFlags(ClusterFlags):
             help="a VirtualMachine, VirtualMachineInstance, Pod or node, or a port name "
             "(unprefixed: VM, then VMI, then pod, then port name, then orphaned ports)",
         )
+        parser.add_argument(
+            "--upgrade-to",
+            metavar="vX.Y.Z",
+            type=UpgradeTarget("explain", every_release=False),
+            help="also replay this release from the same read and say what changes for the target (exit code: "
+            "its worst verdict that gets worse, 0 when none does) (default: no upgrade preflight)",
+        )
 
     def record(self, args: argparse.Namespace, env: Environment) -> ExplainOptions:
         from kubectl_ovn_lsp.options import ExplainOptions
 
-        return ExplainOptions(target=args.target, common=self.common(args, env))
+        return ExplainOptions(target=args.target, common=self.common(args, env), upgrade_to=args.upgrade_to)
 
 
 class AuditFlags(ClusterFlags):
@@ -128,11 +136,24 @@ class AuditFlags(ClusterFlags):
             metavar="N",
             help="list objects N at a time, like kubectl (default 500; 0: one request per kind)",
         )
+        parser.add_argument(
+            "--upgrade-to",
+            metavar="vX.Y.Z|all",
+            type=UpgradeTarget("audit", every_release=True),
+            help="upgrade preflight: replay this release too, from the same read, and list the owners whose "
+            "verdict changes (exit code: the worst that gets worse, 0 when none does); all: one row per release "
+            "branch and the first safe release (default: no upgrade preflight)",
+        )
 
     def record(self, args: argparse.Namespace, env: Environment) -> AuditOptions:
         from kubectl_ovn_lsp.options import AuditOptions
 
-        return AuditOptions(only=frozenset(args.only or ()), chunk_size=args.chunk_size, common=self.common(args, env))
+        return AuditOptions(
+            only=frozenset(args.only or ()),
+            chunk_size=args.chunk_size,
+            common=self.common(args, env),
+            upgrade_to=args.upgrade_to,
+        )
 
 
 class TriageFlags(ClusterFlags):
@@ -164,6 +185,13 @@ class TriageFlags(ClusterFlags):
         parser.add_argument(
             "--limit-bytes", type=count, metavar="N", help="at most N bytes of each log (default: no limit)"
         )
+        parser.add_argument(
+            "--only",
+            type=verdict_list,
+            metavar="VERDICT[,VERDICT…]",
+            help="show only port names with these verdicts; the summary and the exit code still count every "
+            "name (default: every name)",
+        )
 
     def record(self, args: argparse.Namespace, env: Environment) -> TriageOptions:
         from kubectl_ovn_lsp.options import TriageOptions
@@ -174,6 +202,7 @@ class TriageFlags(ClusterFlags):
             tail=args.tail,
             limit_bytes=args.limit_bytes,
             common=self.common(args, env),
+            only=frozenset(args.only or ()),
         )
 
 

@@ -199,6 +199,7 @@ RULES: dict[str, Callable[..., tuple[list[str], str]]] = {
     "file": files,
     "dir": directories,
     "kube_ovn_version": releases,
+    "upgrade_to": releases,
     "only": verdict_list,
 }
 # values nobody can guess (numbers, durations, remotes): completing them offers nothing and no file names

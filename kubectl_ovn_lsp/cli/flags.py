@@ -112,6 +112,26 @@ class KubeOvnVersion:
         return kube_ovn_version(text)
 
 
+class UpgradeTarget:
+    """`--upgrade-to`'s type: a release or `master` (as `--kube-ovn-version` takes them), and `all` where the
+    command answers it (audit's one row per release branch). A class, like `KubeOvnVersion`, so completion offers
+    only what it accepts."""
+
+    def __init__(self, command: str, every_release: bool) -> None:
+        self.command = command
+        self.every_release = every_release
+        self.__name__ = "upgrade_target"
+
+    def __call__(self, text: str) -> str:
+        if text == EVERY_RELEASE:
+            if self.every_release:
+                return text
+            raise argparse.ArgumentTypeError(
+                f"'all' (one row per release branch) is audit's; {self.command} compares with one release"
+            )
+        return kube_ovn_version(text)
+
+
 def explain_target(text: str) -> str:
     """`NAME` or a port name, or `pod/NAME`, `vm/NAME`, `vmi/NAME`, `node/NAME` (and the long kind names); a pasted
     GC log line is its port name, and the quotes and punctuation a copy drags along are dropped (`vm-a.ns,`)."""

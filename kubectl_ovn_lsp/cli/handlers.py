@@ -27,7 +27,14 @@ def explain(options: ExplainOptions, env: Environment) -> int:
 
     document = command.run(options, env)
     render.emit(document, options.common.output, env.stdout, render.explanation_text)
-    return exit_code(document["verdict"])
+    upgrade = document.get("upgrade")
+    if upgrade is None:
+        return exit_code(document["verdict"])
+    if upgrade["verdict"] == "error":
+        env.stderr.write(
+            f"error: {document['target']['name']} could not be judged at {upgrade['to']} (verdict error)\n"
+        )
+    return exit_code(upgrade["verdict"])  # --upgrade-to: the worst verdict that gets worse, 0 when none does
 
 
 def audit(options: AuditOptions, env: Environment) -> int:
@@ -43,7 +50,7 @@ def audit(options: AuditOptions, env: Environment) -> int:
     render.emit(document, options.common.output, env.stdout, render_audit.audit_text)
     code = command.exit_status(document)
     if code == 1:
-        env.stderr.write(f"error: {command.error_count(document)} owner(s) could not be judged (verdict error)\n")
+        env.stderr.write(command.error_line(document) + "\n")
     return code
 
 

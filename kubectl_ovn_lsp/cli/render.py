@@ -16,7 +16,7 @@ from kubectl_ovn_lsp.errors import one_line
 from kubectl_ovn_lsp.options import OutputOptions
 
 if TYPE_CHECKING:
-    from kubectl_ovn_lsp.commands.documents import Cluster, Explanation, ReleaseVerdict
+    from kubectl_ovn_lsp.commands.documents import Cluster, Explanation, KubeOvn, Nb, ReleaseVerdict
 
 Document = TypeVar("Document", bound=Mapping[str, Any])
 Shown = TypeVar("Shown", bound=Mapping[str, Any], contravariant=True)
@@ -146,6 +146,11 @@ def explanation_text(document: Explanation, wide: bool = False, headers: bool = 
         lines += _detail_lines(document)
     lines.append("")
     lines += _paragraph(document)
+    upgrade = document.get("upgrade")
+    if upgrade is not None:  # --upgrade-to: what changes for this owner at the target
+        from kubectl_ovn_lsp.cli.render_upgrade import plan_text
+
+        lines += ["", *plan_text(upgrade, wide=True, headers=True, colour=colour)]
     return "\n".join(lines) + "\n"
 
 
@@ -179,26 +184,37 @@ def _addresses(addresses: list[str]) -> str:
 
 
 def _header(document: Explanation, colour: bool) -> list[str]:
-    target, kube_ovn, nb = document["target"], document["kubeOvn"], document["nb"]
+    target = document["target"]
     owner = f" (ports named {target['portOwner']})" if target["portOwner"] != target["name"] else ""
     where = f"{target['namespace']}/{target['name']}" if target["namespace"] else target["name"]
     workload = target["kind"] in ("Pod", "VirtualMachine", "VirtualMachineInstance")
+    return [  # one line each, whatever a name holds
+        one_line(f"Target:    {target['kind']} {where}{owner}"),
+        one_line(f"Pods:      {', '.join(target['pods']) or ('(none running)' if workload else '-')}"),
+        f"Kube-OVN:  {release_text(document['kubeOvn'])}",
+        f"NB:        {nb_text(document['nb'])}",
+        f"Verdict:   {paint(document['verdict'], colour)}",
+    ]
+
+
+def release_text(kube_ovn: KubeOvn, source: bool = True) -> str:
+    """The release replayed, its band, where it came from (`source`) and the flags it runs with: the one-line
+    `Kube-OVN:` of every text view's header."""
     version = kube_ovn["version"] or "unknown"
-    source = SOURCE_TEXT[version_source(kube_ovn)].format(running=kube_ovn["deploymentVersion"])
     flags = (
         f"keep-vm-ip={_tf(kube_ovn['keepVmIp'])} enable-external-vpc={_tf(kube_ovn['enableExternalVpc'])} "
         f"non-primary-cni-mode={_tf(kube_ovn['nonPrimaryCniMode'])}"
     )
-    reach = "raft leader" if nb["leaderOnly"] else "not known to be the raft leader"
     behaviour_of = kube_ovn["behaviourOf"]
     shown = f"{version} (behaves as {behaviour_of})" if behaviour_of and behaviour_of != version else version
-    return [  # one line each, whatever a name holds
-        one_line(f"Target:    {target['kind']} {where}{owner}"),
-        one_line(f"Pods:      {', '.join(target['pods']) or ('(none running)' if workload else '-')}"),
-        one_line(f"Kube-OVN:  {shown}, band {kube_ovn['band']} ({source}); {flags}"),
-        one_line(f"NB:        {nb['via']} {nb['endpoint']} ({reach})"),
-        f"Verdict:   {paint(document['verdict'], colour)}",
-    ]
+    where = f" ({SOURCE_TEXT[version_source(kube_ovn)].format(running=kube_ovn['deploymentVersion'])})"
+    return one_line(f"{shown}, band {kube_ovn['band']}{where if source else ''}; {flags}")
+
+
+def nb_text(nb: Nb) -> str:
+    """How NB was reached: the one-line `NB:` of every text view's header."""
+    reach = "raft leader" if nb["leaderOnly"] else "not known to be the raft leader"
+    return one_line(f"{nb['via']} {nb['endpoint']} ({reach})")
 
 
 SOURCE_TEXT = {  # how the header names where the replayed release came from (commands.documents.version_source)

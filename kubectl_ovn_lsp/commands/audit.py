@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from kubectl_ovn_lsp.commands.context import CommandContext, connect, replay_scope
+from kubectl_ovn_lsp.commands.context import CommandContext, connect, read_scope, replay_read
 from kubectl_ovn_lsp.commands.documents import Audit, AuditItem, AuditSummary, Scope
 from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.options import AuditOptions
@@ -26,8 +26,27 @@ def run(options: AuditOptions, env: Environment) -> Audit:
     context = connect(common)
     kube = common.kube
     namespace = None if kube.all_namespaces else (kube.namespace or context.client.namespace)
-    result, lookup = replay_scope(context, common, env, namespace, chunk_size=options.chunk_size)
-    return document(context, result, lookup, namespace, options.only)
+    if namespace is not None:  # a typo must not read as a healthy namespace (docs/contracts.md, "audit")
+        from kubectl_ovn_lsp.kube.reads import check_namespace
+
+        check_namespace(context.client, namespace, context.notes)
+    inventory, lookup = read_scope(context, common, env, namespace, chunk_size=options.chunk_size)
+    result = replay_read(context, env, inventory, lookup)
+    audit = document(context, result, lookup, namespace, options.only)
+    if options.upgrade_to:  # the same read replayed at the target (docs/contracts.md, "Upgrade preflight")
+        from kubectl_ovn_lsp.commands.upgrade import preflight
+
+        env.progress(f"replaying GC at {options.upgrade_to}…")
+        audit["upgrade"] = preflight(
+            context,
+            options.upgrade_to,
+            inventory,
+            lookup,
+            result,
+            keep=lambda item: namespace is None or item.owner.namespace == namespace,
+        )
+        env.progress_done()
+    return audit
 
 
 def document(
@@ -93,11 +112,22 @@ def _kept(item: AuditItem, only: frozenset[str]) -> bool:
 
 
 def exit_status(document: Audit) -> int:
-    """The worst item verdict's code; with no finding, 1 if any owner could not be judged (docs/contracts.md)."""
+    """The worst item verdict's code; with no finding, 1 if any owner could not be judged (docs/contracts.md).
+    With `--upgrade-to RELEASE`, the upgrade's verdict (the worst that gets worse); `all` keeps the running one's."""
+    from kubectl_ovn_lsp.commands.upgrade import is_plan
     from kubectl_ovn_lsp.model.verdicts import exit_code
 
+    upgrade = document.get("upgrade")
+    if upgrade is not None and is_plan(upgrade):
+        return exit_code(upgrade["verdict"])
     return exit_code(document["verdict"])
 
 
-def error_count(document: Audit) -> int:
-    return document["summary"]["owners"].get("error", 0)
+def error_line(document: Audit) -> str:
+    """The stderr line of exit 1: how many owners could not be judged (at the upgrade's target, with one)."""
+    from kubectl_ovn_lsp.commands.upgrade import is_plan
+
+    upgrade = document.get("upgrade")
+    if upgrade is not None and is_plan(upgrade):
+        return f"error: owners could not be judged at {upgrade['to']} (verdict error; see the changes)"
+    return f"error: {document['summary']['owners'].get('error', 0)} owner(s) could not be judged (verdict error)"

@@ -15,6 +15,7 @@ from kubectl_ovn_lsp.model.settings import deployment_version
 from kubectl_ovn_lsp.options import CommonOptions
 
 if TYPE_CHECKING:
+    from kubectl_ovn_lsp.model.inventory import Inventory
     from kubectl_ovn_lsp.model.records import NbLookup
     from kubectl_ovn_lsp.model.replay import Replay
 
@@ -44,7 +45,7 @@ def connect(common: CommonOptions) -> CommandContext:
     return context
 
 
-def replay_scope(
+def read_scope(
     context: CommandContext,
     common: CommonOptions,
     env: Environment,
@@ -52,14 +53,11 @@ def replay_scope(
     *,
     chunk_size: int = 500,
     step: Callable[[str], None] = lambda _: None,
-) -> tuple[Replay, NbLookup]:
-    """GC's order, as `audit` and `triage` run it: one paged list per kind for the scope (None: the cluster),
-    every NB port once, then the replay over all of it. Notes name the kinds that could not be listed.
-    `step` is told each step as it starts (`list`, `nb`, `replay`): `serve` names the step a cycle failed at."""
+) -> tuple[Inventory, NbLookup]:
+    """GC's order of reads, as `audit` and `triage` run them: one paged list per kind for the scope (None: the
+    cluster), then every NB port once. Notes name the kinds that could not be listed.
+    `step` is told each step as it starts (`list`, `nb`): `serve` names the step a cycle failed at."""
     from kubectl_ovn_lsp.kube.inventory import list_scope
-    from kubectl_ovn_lsp.model.owners import workload_owners
-    from kubectl_ovn_lsp.model.records import SwitchView
-    from kubectl_ovn_lsp.model.replay import replay
     from kubectl_ovn_lsp.nb.query import Selection
     from kubectl_ovn_lsp.nb.reader import read_nb
 
@@ -76,7 +74,21 @@ def replay_scope(
         stderr=env.stderr,
     )
     context.add_notes(lookup.notes)
-    step("replay")
+    for plural, why in sorted(inventory.unreadable.items()):
+        effect = {
+            "statefulsets": "StatefulSet pods are judged as if their StatefulSet still wants them",
+            "ips": "IP CRs were not checked (leaked IP CRs, addresses held twice)",
+        }.get(plural, "owners that depend on it are error items, and no port is called an orphan because of it")
+        context.add_notes([f"could not list {plural} ({why}); {effect}"])
+    return inventory, lookup
+
+
+def replay_read(context: CommandContext, env: Environment, inventory: Inventory, lookup: NbLookup) -> Replay:
+    """The replay of what `read_scope` read, at the running release, within the command's deadline."""
+    from kubectl_ovn_lsp.model.owners import workload_owners
+    from kubectl_ovn_lsp.model.records import SwitchView
+    from kubectl_ovn_lsp.model.replay import replay
+
     env.progress(f"replaying GC over {len(inventory.pods)} pods and {len(lookup.ports)} ports…")
     owners = workload_owners(inventory)
     what = f"replaying GC over {len(owners)} owners and {len(lookup.ports)} ports"
@@ -88,10 +100,19 @@ def replay_scope(
         switches=SwitchView.of(lookup),
     )
     env.progress_done()
-    for plural, why in sorted(inventory.unreadable.items()):
-        effect = {
-            "statefulsets": "StatefulSet pods are judged as if their StatefulSet still wants them",
-            "ips": "IP CRs were not checked (leaked IP CRs, addresses held twice)",
-        }.get(plural, "owners that depend on it are error items, and no port is called an orphan because of it")
-        context.add_notes([f"could not list {plural} ({why}); {effect}"])
-    return result, lookup
+    return result
+
+
+def replay_scope(
+    context: CommandContext,
+    common: CommonOptions,
+    env: Environment,
+    namespace: str | None,
+    *,
+    chunk_size: int = 500,
+    step: Callable[[str], None] = lambda _: None,
+) -> tuple[Replay, NbLookup]:
+    """`read_scope`, then the replay over all of it (`step` is told `replay` too)."""
+    inventory, lookup = read_scope(context, common, env, namespace, chunk_size=chunk_size, step=step)
+    step("replay")
+    return replay_read(context, env, inventory, lookup), lookup

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal, TypedDict
 if TYPE_CHECKING:  # the shapes are imported by every renderer; the model records they are built from are not
     from datetime import datetime
 
+    from kubectl_ovn_lsp.commands.upgrade import UpgradePlan, UpgradeSurvey
     from kubectl_ovn_lsp.model.bands import ControllerSettings
     from kubectl_ovn_lsp.model.by_release import ReleaseRange
     from kubectl_ovn_lsp.model.cluster import ClusterFinding
@@ -30,7 +31,7 @@ class KubeOvn(TypedDict):
     keepVmIp: bool
     enableExternalVpc: bool
     nonPrimaryCniMode: bool
-    detectedFrom: str  # deployment | flags | assumed
+    detectedFrom: str  # where the version came from: deployment | flags (--kube-ovn-version) | assumed
     deploymentVersion: str | None  # the image tag the controller runs, whatever was overridden
     behaviourOf: str | None  # the checked release whose behaviour is used (docs/contracts.md, "Versions")
 
@@ -118,6 +119,7 @@ class _Explanation(TypedDict):
 class Explanation(_Explanation, total=False):
     byRelease: list[ReleaseVerdict]  # with --kube-ovn-version all, or when the version was assumed
     cluster: list[Cluster]  # cluster findings that affect this owner, when there are any
+    upgrade: UpgradePlan  # with --upgrade-to
 
 
 class Scope(TypedDict, total=False):
@@ -152,6 +154,7 @@ class _Audit(TypedDict):
 
 class Audit(_Audit, total=False):
     cluster: list[Cluster]  # what no single owner explains (GC stalled, IP leaks), most urgent first; when any
+    upgrade: UpgradePlan | UpgradeSurvey  # with --upgrade-to RELEASE | all
 
 
 class TriageSource(TypedDict, total=False):
@@ -200,6 +203,7 @@ class _Triage(TypedDict):
     kubeOvn: KubeOvn
     nb: Nb | None  # None when no GC line matched (NB was not read)
     summary: _TriageSummary
+    only: list[str] | None  # the --only filter applied to items (the summary and verdict count every name)
     items: list[TriageEntry]
     verdict: str
     notes: list[str]
@@ -260,14 +264,14 @@ VersionSource = Literal["flag", "deployment", "flags", "assumed"]
 def version_source(kube_ovn: KubeOvn) -> VersionSource:
     """Where the replayed release came from, decided here for every view from the document's own fields (which
     is all a JSON reader has too): `flag` when --kube-ovn-version replaced the release the Deployment runs,
-    `deployment`, `flags` (the command line decided the release and every flag), `assumed` (not detected)."""
+    `flags` when it named the release without another one running, `deployment`, `assumed` (not detected)."""
     detected = kube_ovn["detectedFrom"]
-    if detected == "flags":
-        return "flags"
     if detected == "assumed":
         return "assumed"
-    running = kube_ovn["deploymentVersion"]
-    return "flag" if running and running != (kube_ovn["version"] or "unknown") else "deployment"
+    if detected == "flags":
+        running = kube_ovn["deploymentVersion"]
+        return "flag" if running and running != (kube_ovn["version"] or "unknown") else "flags"
+    return "deployment"
 
 
 def nb_doc(lookup: NbLookup) -> Nb:

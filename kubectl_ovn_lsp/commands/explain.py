@@ -87,7 +87,21 @@ def run(options: ExplainOptions, env: Environment) -> Explanation:
     from kubectl_ovn_lsp.commands.stall import affecting
 
     cluster = affecting(context, item, result, nb_read)
-    return explanation(item, context.settings, lookup, context.notes, context.deployment_version, table, cluster)
+    document = explanation(item, context.settings, lookup, context.notes, context.deployment_version, table, cluster)
+    if options.upgrade_to:  # the same read replayed at the target (docs/contracts.md, "Upgrade preflight")
+        from kubectl_ovn_lsp.commands import upgrade
+
+        key = (plan.owner.kind, plan.owner.namespace, plan.owner.name)
+        document["upgrade"] = upgrade.plan(
+            context,
+            options.upgrade_to,
+            plan.inventory,
+            lookup,
+            result,
+            keep=lambda i: (i.owner.kind, i.owner.namespace, i.owner.name) == key,
+            owners=[plan.owner] if workload else [],
+        )
+    return document
 
 
 def _named_switches(

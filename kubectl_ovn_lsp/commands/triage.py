@@ -160,7 +160,8 @@ def run(options: TriageOptions, env: Environment) -> Triage:
             "ports": len(items),
             "verdicts": dict(sorted(Counter(d["verdict"] for d in docs).items())),
         },
-        "items": docs,
+        "only": sorted(options.only) if options.only else None,  # the --only filter applied to items
+        "items": [d for d in docs if d["verdict"] in options.only] if options.only else docs,
         "verdict": worst([d["verdict"] for d in docs] + [c["verdict"] for c in clusters]),
         "notes": context.notes,
     }

@@ -58,9 +58,10 @@ class ReleaseTable:
     fix: str | None  # "which release fixes this workload?", one sentence; None when nothing needs fixing
 
 
-def settings_at(base: ControllerSettings, version: Version) -> ControllerSettings:
-    """The base settings moved to another release (flags as described in the module docstring)."""
-    head = version == MASTER
+def settings_at(base: ControllerSettings, version: Version, head: bool | None = None) -> ControllerSettings:
+    """The base settings moved to another release (flags as described in the module docstring); `head`: the
+    release's unreleased switches apply too (default: only for master's snapshot)."""
+    head = version == MASTER if head is None else head
     b = behaviour_for(version, head)
     defaults = flag_defaults(version, head)
 

@@ -15,7 +15,6 @@ from typing import Any
 from kubectl_ovn_lsp.model.inventory import Inventory, key_of, owner_name
 
 POD, VM, VMI, NODE, VIP, ORPHAN = "Pod", "VirtualMachine", "VirtualMachineInstance", "Node", "Vip", "Orphan"
-KIND_ORDER = {POD: 0, VM: 1, VMI: 2, VIP: 3, NODE: 4, ORPHAN: 5}
 LAUNCHER_OWNER = "VirtualMachineInstance"
 # The kind prefixes `explain` accepts (kubectl's resource names and short names).
 TARGET_PREFIXES = {
@@ -50,8 +49,9 @@ class Owner:
     vmi: dict[str, Any] | None = None
 
     @property
-    def sort_key(self) -> tuple[str, int, str]:
-        return self.namespace, KIND_ORDER.get(self.kind, 9), self.name
+    def sort_key(self) -> tuple[str, str, str]:
+        """(namespace, kind, name), each alphabetically: audit's item order (audit-triage contract; issue #18)."""
+        return self.namespace, self.kind, self.name
 
 
 def _created(pod: dict[str, Any]) -> tuple[str, str]:

@@ -30,7 +30,7 @@ class ControllerSettings:
     keep_vm_ip: bool
     enable_external_vpc: bool
     non_primary_cni_mode: bool
-    detected_from: str  # "deployment" | "flags" | "assumed"
+    detected_from: str  # where the version came from: "deployment" | "flags" (--kube-ovn-version) | "assumed"
     gc_interval: int = DEFAULT_GC_INTERVAL
     notes: tuple[str, ...] = ()  # what was assumed, in plain words
     head: bool = False  # unreleased switches apply (branch-head build, or newer than the newest checked release)
@@ -118,9 +118,9 @@ def _version_text(container: Mapping[str, Any] | None, overrides: Mapping[str, A
     """The version string and where it came from (`detected_from` before resolution): the command line, the
     controller's image tag, or nothing ("assumed")."""
     if "version" in overrides:
-        # The contract's "flags": everything came from the command line; else the Deployment still decided some.
-        all_given = all(k in overrides for k in ("keep_vm_ip", "enable_external_vpc", "non_primary_cni_mode"))
-        return str(overrides["version"]), "flags" if container is None or all_given else "deployment"
+        # --kube-ovn-version set the release replayed: "flags", whatever the Deployment runs (issue #18: it said
+        # "deployment" when the Deployment still decided a flag); `deploymentVersion` keeps what really runs
+        return str(overrides["version"]), "flags"
     if container is not None:
         return image_tag(str(container.get("image") or "")), "deployment"
     return None, "assumed"
@@ -167,9 +167,9 @@ def settings_from_deployment(
     """Version and flags from the kube-ovn-controller Deployment; each non-None override wins.
 
     `overrides` keys: version, keep_vm_ip, enable_external_vpc, non_primary_cni_mode, gc_interval (bools may be
-    given as "true"/"false"). detected_from: "flags" when the version and every flag the Deployment could
-    have decided came from the command line, "deployment" when the Deployment decided any of them (`master` is
-    band L), "assumed" when no version is known: the newest band, with a note saying so.
+    given as "true"/"false"). detected_from names where the version came from: "flags" when
+    --kube-ovn-version set it (`master` is band L), "deployment" from the controller's image tag, "assumed" when
+    no version is known: the newest band, with a note saying so.
     Flags a release does not have (keep-vm-ip before v1.8.3/v1.9.1, non-primary-cni-mode before v1.15) are false.
     Raises UncheckedRelease for a release older than every checked one (nothing stands in for it).
     """

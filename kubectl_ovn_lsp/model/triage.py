@@ -26,7 +26,8 @@ from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, VIP, Owner
 from kubectl_ovn_lsp.model.port_names import node_of_port, owner_candidates
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.replay import Item, Replay
-from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, OK, PortFinding
+from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, NO_PORT, OK, STALE, PortFinding
+from kubectl_ovn_lsp.model.verdicts import severity
 
 
 @dataclass(frozen=True)
@@ -343,15 +344,33 @@ def cluster_with_log(findings: Iterable[ClusterFinding], groups: NameGroups) -> 
     return out
 
 
+ROUTINE = (OK, STALE, NO_PORT)  # no finding: history, ordinary clean-up, a port present now
+
+
+def is_routine(verdict: str) -> bool:
+    """A name whose lines need nothing done (431 of 451 rows of a big log): folded into triage's summary line
+    unless `-o wide` (docs/contracts.md, "triage")."""
+    return verdict in ROUTINE
+
+
+def severity_key(verdict: str, port: str) -> tuple[int, str]:
+    """Triage's text order: most severe first (deletion-risk, lost, degraded, false-positive, the rest), then by
+    port name. JSON keeps the contract's order, by port name."""
+    return -severity(verdict), port
+
+
 __all__ = [
     "DELETED",
     "LOST",
     "NameEvents",
+    "ROUTINE",
     "OwnerIndex",
     "TriageItem",
     "cluster_with_log",
     "resolve_pod_events",
     "group",
+    "is_routine",
     "judge_events",
     "line_notes",
+    "severity_key",
 ]

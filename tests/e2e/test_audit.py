@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.sandboxes import Sandbox, run_plugin
 
@@ -86,7 +87,15 @@ def test_tc4_audit_of_a_namespace(sandbox_factory) -> None:
     sandbox = sandbox_factory("tc4")
     proc = run_plugin(sandbox, "audit", "-n", "test-ns")
     assert proc.returncode == 4, proc.stderr
-    header, row = proc.stdout.splitlines()[:2]
+    # #18: the text names its scope and the release replayed, with where each came from
+    assert proc.stdout.splitlines()[:4] == [
+        "Scope:     namespace test-ns",
+        "Kube-OVN:  v1.13.4, band F (from the kube-ovn-controller Deployment); keep-vm-ip=true "
+        "enable-external-vpc=true non-primary-cni-mode=false",
+        "NB:        exec kube-system/ovn-central-6b8f5c7d9-k4m2n (raft leader)",
+        "",
+    ]
+    header, row = proc.stdout.splitlines()[4:6]
     assert header.split() == ["NAMESPACE", "KIND", "NAME", "VERDICT", "REASONS", "PORTS"]
     assert row.split() == ["test-ns", "VirtualMachine", "vm-a", "false-positive", "FP1", "vm-a.test-ns=false-positive"]
     assert "GC logs 1 lost, deletes 0" in proc.stdout
@@ -144,8 +153,9 @@ def test_ports_of_a_deleted_vm_are_an_orphan_gc_deletes(sandbox_factory) -> None
     assert {k: by_tcp[k] for k in COMPARED} == {k: document[k] for k in COMPARED} and by_tcp["nb"]["via"] == "direct"
     audit = run_plugin(sandbox, "audit", "-n", "fns")
     assert audit.returncode == 0 and "Orphan" in audit.stdout and "vmd.fns=stale" in audit.stdout
-    assert run_plugin(sandbox, "audit", "-n", "fns", "--only", "lost").stdout.startswith(
-        "No owner matches --only lost."
+    assert (
+        "\nNo owner in namespace fns matches --only lost.\n"
+        in run_plugin(sandbox, "audit", "-n", "fns", "--only", "lost").stdout
     )
 
 
@@ -322,3 +332,28 @@ def test_all_namespaces_finds_a_vip_by_name(sandbox_factory) -> None:
         "portOwner": "vip-typed",
         "pods": [],
     }
+
+
+def test_a_namespace_that_does_not_exist_is_an_error_not_a_healthy_audit(sandbox_factory) -> None:
+    """#18: `audit -n wrong-ns` printed "No owner needs attention", exit 0: a typo in a monitoring check read as
+    healthy forever. kubectl's words, exit 1; an existing empty namespace is still a clean audit that names it."""
+    sandbox = sandbox_factory("tc4")
+    proc = run_plugin(sandbox, "audit", "-n", "wrong-ns")
+    assert (proc.returncode, proc.stdout, proc.stderr) == (1, "", 'error: namespaces "wrong-ns" not found\n')
+    empty = run_plugin(sandbox, "audit", "-n", "kube-public")
+    assert empty.returncode == 0 and "\nNo owner in namespace kube-public needs attention.\n" in empty.stdout
+    assert empty.stdout.startswith("Scope:     namespace kube-public\n")
+
+
+def test_a_namespace_that_may_not_be_read_is_a_note(sandbox_factory, tmp_path_factory) -> None:
+    scenario = {
+        "name": "no-namespace-get",
+        "include": ["tc4"],
+        "forbidden": [{"verb": "get", "resource": "namespaces"}],
+        "nb": {"derive": True},
+    }
+    path = tmp_path_factory.mktemp("scenario") / "no-namespace-get.yaml"
+    path.write_text(yaml.safe_dump(scenario))
+    proc = run_plugin(sandbox_factory(str(path)), "audit", "-n", "test-ns", "-o", "json")
+    assert proc.returncode == 4, proc.stderr
+    assert 'could not check that namespace "test-ns" exists (RBAC get on namespaces)' in _json(proc)["notes"]

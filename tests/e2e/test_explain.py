@@ -158,6 +158,10 @@ def test_version_override_is_shown_against_what_runs(tc4: Sandbox) -> None:
     assert code == 0
     assert (document["kubeOvn"]["version"], document["kubeOvn"]["band"]) == ("v1.13.6", "G")
     assert document["kubeOvn"]["deploymentVersion"] == "v1.13.4"
+    assert document["kubeOvn"]["detectedFrom"] == "flags"  # #18: it said "deployment" when the flag set it
+    for command in (["audit", "-n", "test-ns"], ["triage"]):
+        proc = run_plugin(tc4, *command, "--kube-ovn-version", "v1.13.6", "-o", "json")
+        assert json.loads(proc.stdout)["kubeOvn"]["detectedFrom"] == "flags", command
     text = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "--kube-ovn-version", "v1.13.6").stdout
     assert "v1.13.6, band G (from --kube-ovn-version; the Deployment runs v1.13.4)" in text
 

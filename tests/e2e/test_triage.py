@@ -131,8 +131,21 @@ def test_a_port_gc_already_deleted_is_one_verdict_in_every_view(tg: Sandbox) -> 
 def test_text_rows_and_advice_once(tg: Sandbox) -> None:
     proc = run_plugin(tg, "triage")
     lines = proc.stdout.splitlines()
+    # #18: the source and the release replayed, with where it came from
+    assert lines[:4] == [
+        "Source:    the logs of kube-system/kube-ovn-controller-5d8f7c9b6-x2lqp",
+        "Kube-OVN:  v1.14.2, band H (from the kube-ovn-controller Deployment); keep-vm-ip=true "
+        "enable-external-vpc=true non-primary-cni-mode=false",
+        "NB:        exec kube-system/ovn-central-6b8f5c7d9-k4m2n (raft leader)",
+        "",
+    ]
+    lines = lines[4:]
     assert lines[0].split() == ["NAME", "EVENT", "COUNT", "LAST", "SEEN", "OWNER", "VERDICT", "REASON"]
-    assert lines[4].split() == [
+    # most severe first; the two routine names (history, clean-up) are folded into the summary line
+    assert [line.split()[0] for line in lines[1:4]] == ["vm-stopped.app.nad-x.app.ovn", "web-5f7c.app", "vm-new.app"]
+    assert lines[4] == ""
+    assert lines[5].endswith("; 2 routine (ok: history or clean-up) not listed: -o wide lists them")
+    assert lines[1].split() == [
         "vm-stopped.app.nad-x.app.ovn",
         "deleted",
         "1",
@@ -142,7 +155,29 @@ def test_text_rows_and_advice_once(tg: Sandbox) -> None:
         "DEL2",
     ]
     assert proc.stdout.count("fixed in v1.14.5 on release-1.14 (also v1.15.0); #5557") == 1
-    assert [r.split()[0] for r in run_plugin(tg, "triage", "--no-headers").stdout.splitlines()] == sorted(EXPECTED)
+    wide = run_plugin(tg, "triage", "-o", "wide", "--no-headers").stdout.splitlines()
+    assert [r.split()[0] for r in wide] == [
+        "vm-stopped.app.nad-x.app.ovn",
+        "web-5f7c.app",
+        "vm-new.app",
+        "gone-vm.app",
+        "old-pod.app",
+    ]
+    assert sorted(r.split()[0] for r in wide) == sorted(EXPECTED)
+
+
+def test_only_some_verdicts(tg: Sandbox) -> None:
+    """#18: `triage --only VERDICT[,…]` keeps those names (JSON in port-name order); the summary and the exit code
+    still count every name."""
+    proc = run_plugin(tg, "triage", "--only", "lost,false-positive", "-o", "json")
+    assert proc.returncode == 5, proc.stderr
+    document = json.loads(proc.stdout)
+    assert [i["port"] for i in document["items"]] == ["vm-new.app", "web-5f7c.app"]
+    assert document["only"] == ["false-positive", "lost"] and document["summary"]["ports"] == 5
+    rows = run_plugin(tg, "triage", "--only", "ok", "--no-headers").stdout.splitlines()
+    assert [r.split()[0] for r in rows] == ["gone-vm.app", "old-pod.app"]
+    none = run_plugin(tg, "triage", "--only", "degraded")
+    assert "No port name matches --only degraded." in none.stdout and none.returncode == 5
 
 
 def test_restarted_controller_and_a_forbidden_replica(sandbox_factory) -> None:

@@ -335,3 +335,14 @@ def test_a_listed_vm_and_vmi_lose_only_what_nothing_reads() -> None:
         "status": {"migrationState": {"targetNode": "n2"}, "nodeName": "n1"},
     }
     assert slim_vm({"metadata": {"name": "x"}, "spec": "not a map"}) == {"metadata": {"name": "x"}, "spec": "not a map"}
+
+
+def test_items_are_sorted_by_namespace_kind_and_name_alphabetically() -> None:
+    """The audit-triage contract's order, (namespace, kind, name): #18 found Pod before VirtualMachine before Orphan
+    (a kind order of the code's own) instead."""
+    tc1 = scenarios.tc1()
+    stopped = vm("z-vm", "app", run_strategy="Halted", ready=False)
+    inventory = replace(inventory_of(tc1), vms={("app", "z-vm"): stopped})
+    ports = [*tc1.nb_ports, nb_port("gone.app", "app", "gone")]
+    keys = [(i.owner.namespace, i.owner.kind, i.owner.name) for i in replay(inventory, ports, S134).items]
+    assert keys == [("app", "Orphan", "gone"), ("app", "Pod", "web-5f7c"), ("app", "VirtualMachine", "z-vm")]

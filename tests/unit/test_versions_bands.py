@@ -255,13 +255,14 @@ def test_settings_overrides_win():
         deployment("kubeovn/kube-ovn:v1.13.4", ["--keep-vm-ip=true"]),
         {"version": "v1.13.6", "keep_vm_ip": "false", "enable_external_vpc": None},
     )
-    # enable-external-vpc still came from the Deployment's release default, so it is not "all flags".
+    # #18: the version came from the flag, so detectedFrom says so (it said "deployment" because the Deployment
+    # still decided enable-external-vpc); the flags the Deployment set are `explicit`, not the version's source
     assert (str(s.version), s.band, s.keep_vm_ip, s.enable_external_vpc, s.detected_from) == (
         "v1.13.6",
         "G",
         False,
         True,
-        "deployment",
+        "flags",
     )
 
 
