@@ -5,12 +5,15 @@ What the archive holds (linux/amd64; nothing for the user to `pip install`):
   kubectl-ovn_lsp, kubectl_complete-ovn_lsp   POSIX sh launchers (krew links the first into ~/.krew/bin)
   lib/launch.py                                picks lib/cp3XX for the host's python3 and runs the plugin
   lib/common/                                  the plugin package (never the sandbox) and every pure-Python wheel
-  lib/cp311 … lib/cp314/                       compiled wheels per CPython (pydantic-core, aiohttp, yaml, …)
+  lib/cp310 … lib/cp314/                       compiled wheels per CPython (pydantic-core, yaml, …), and the pure
+                                               ones whose version differs for that CPython
   LICENSE
 Why this shape (figures in the README, "Release build"): a PyInstaller binary is 34 MB compressed, starts
 slower and needs the build machine's glibc (2.36 here); a single zipapp cannot import the compiled wheels from
 inside the zip and would have to unpack itself on first run, which krew already does.
-The one host requirement is python3 3.11–3.14 (the range the pinned wheels exist for).
+The one host requirement is python3 3.10–3.14: the pinned wheels exist for 3.11–3.14; for 3.10 the few projects
+whose pinned release dropped it (python-dateutil 4, multidict 7) come in the newest release that supports it,
+as `pip install` on that Python picks them.
 
 Versions are pinned to those of the Python that runs the build (the ones the test suite ran with); packages
 PyPI ships only as sdists (ovs) are built into wheels locally and must come out pure. Downloads are cached in
@@ -42,7 +45,7 @@ RELEASE_URL = os.environ.get(
     "KUBECTL_OVN_LSP_RELEASE_URL", "https://github.com/kubectl-ovn-lsp/kubectl-ovn-lsp/releases/download"
 )
 HOMEPAGE = "https://github.com/kubectl-ovn-lsp/kubectl-ovn-lsp"
-PYTHONS = ("3.11", "3.12", "3.13", "3.14")
+PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 PLATFORMS = {  # krew os/arch -> pip platform tags (manylinux2014 = glibc 2.17)
     "linux/amd64": ("manylinux2014_x86_64", "manylinux_2_17_x86_64", "manylinux_2_28_x86_64"),
 }
@@ -72,7 +75,7 @@ line is a false positive, a real loss, or whether GC will delete a port the
 workload still needs. `kubectl ovn-lsp reasons` lists every verdict and code.
 """
 CAVEATS = """\
-Needs python3 3.11, 3.12, 3.13 or 3.14 on PATH (or KUBECTL_OVN_LSP_PYTHON
+Needs python3 3.10, 3.11, 3.12, 3.13 or 3.14 on PATH (or KUBECTL_OVN_LSP_PYTHON
 pointing at one); everything else is in the archive. Nothing is installed
 with pip and your Python's own packages are not used.
 
@@ -120,21 +123,65 @@ def pins(requirements_: list[str]) -> list[str]:
     return sorted(f"{name}=={ver}" for name, ver in seen.items())
 
 
+class PipFailed(SystemExit):
+    """pip failed; `stderr` holds its whole complaint (which pinned version does not fit which Python)."""
+
+    def __init__(self, message: str, stderr: str) -> None:
+        super().__init__(message)
+        self.stderr = stderr
+
+
 def _pip(*args: str) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "--disable-pip-version-check", *args], capture_output=True, text=True
     )
     if proc.returncode != 0:
         errors = [line for line in proc.stderr.splitlines() if line.startswith("ERROR")] or proc.stderr.splitlines()
-        raise SystemExit(f"error: pip {args[0]} failed: {' '.join(errors[-2:])}")
+        raise PipFailed(f"error: pip {args[0]} failed: {' '.join(errors[-2:])}", proc.stderr)
+
+
+# What pip says when a pinned version does not exist for the target Python (older CPythons lose support first:
+# python-dateutil 4 and multidict 7 need 3.11): that pin is relaxed to the newest version that fits.
+_UNFIT = (
+    re.compile(r"Package '([^']+)' requires a different Python"),
+    re.compile(r"Cannot install ([A-Za-z0-9_.-]+)==\S+ because"),
+    re.compile(r"No matching distribution found for ([A-Za-z0-9_.-]+)==\S+"),
+    re.compile(r"Could not find a version that satisfies the requirement ([A-Za-z0-9_.-]+)==\S+"),
+)
+
+
+def _unfit(stderr: str, pinned: list[str]) -> str | None:
+    """The pinned project pip could not get for this Python, if its complaint names one."""
+    names = {p.split("==")[0].lower().replace("_", "-") for p in pinned}
+    for pattern in _UNFIT:
+        for match in pattern.finditer(stderr):
+            name = match.group(1).lower().replace("_", "-")
+            if name in names:
+                return name
+    return None
 
 
 def fetch_wheels(pinned: list[str], platform: str, python: str, cache: Path) -> Path:
-    """Every wheel of the pinned closure for one platform and CPython, in its own cached directory."""
+    """Every wheel of the pinned closure for one platform and CPython, in its own cached directory. A pin that
+    does not exist for this CPython (an older one: 3.10) is relaxed to the newest version pip finds for it, as
+    `pip install` on that Python would choose; the other CPythons get exactly the pins."""
+    for _ in range(len(pinned)):
+        try:
+            return _fetch_wheels(pinned, platform, python, cache)
+        except PipFailed as failed:
+            name = _unfit(failed.stderr, pinned)
+            if name is None:
+                raise
+            print(f"note: {name} has no pinned version for Python {python}; the newest that fits is used")
+            pinned = [p if p.split("==")[0].lower().replace("_", "-") != name else name for p in pinned]
+    raise SystemExit(f"error: no set of wheels fits Python {python}")
+
+
+def _fetch_wheels(pinned: list[str], platform: str, python: str, cache: Path) -> Path:
     local = cache / "local"
     local.mkdir(parents=True, exist_ok=True)
-    constraints = cache / "pins.txt"
-    constraints.write_text("\n".join(pinned) + "\n")
+    constraints = cache / f"pins-cp{python.replace('.', '')}.txt"
+    constraints.write_text("\n".join(p for p in pinned if "==" in p) + "\n")
     target = cache / f"{platform.replace('/', '-')}-cp{python.replace('.', '')}"
     target.mkdir(parents=True, exist_ok=True)
     platform_args = [arg for tag in PLATFORMS[platform] for arg in ("--platform", tag)]
@@ -157,9 +204,11 @@ def fetch_wheels(pinned: list[str], platform: str, python: str, cache: Path) -> 
     ]
     try:
         _pip(*args)
-    except SystemExit:
+    except PipFailed as failed:
+        if _unfit(failed.stderr, pinned):
+            raise
         # some package is an sdist only: build pure wheels for those locally, then try again
-        _pip("wheel", "-q", "--no-deps", "-w", str(local), *pinned)
+        _pip("wheel", "-q", "--no-deps", "-w", str(local), *[p for p in pinned if "==" in p])
         _pip(*args)
     return target
 

@@ -28,6 +28,7 @@ NO_FILE = ":4"
 FILES = ":0"
 DIRECTORIES = ":16"
 NO_SPACE_NO_FILE = ":6"
+KEEP_ORDER_NO_FILE = ":36"  # cobra's ShellCompDirectiveKeepOrder (32): the shell lists them as given, not sorted
 KUBECTL_TIMEOUT = 3.0  # a TAB that waits longer is worse than no candidates
 
 
@@ -162,11 +163,13 @@ def namespaces(action: argparse.Action, partial: str, values: Mapping[str, str])
 
 
 def releases(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:
-    """The Kube-OVN releases the model knows, newest first, plus the words the flag's type accepts."""
+    """The Kube-OVN releases the model knows, newest first, plus the words the flag's type accepts; the shell is
+    told to keep that order (issue #18: bash and zsh sorted the 214 releases as text, v1.10.0 before v1.9.9)."""
     from kubectl_ovn_lsp.model.releases import MASTER, known_releases
 
     words = [str(v) for v in reversed(known_releases()) if v != MASTER] + ["master", "all"]
-    return [w for w in words if w.startswith(partial) and _accepted(action, w)], NO_FILE
+    found = [w for w in words if w.startswith(partial) and _accepted(action, w)]
+    return found, KEEP_ORDER_NO_FILE if len(found) > 1 else NO_FILE
 
 
 def verdict_list(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:

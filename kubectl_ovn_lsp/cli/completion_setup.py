@@ -107,6 +107,7 @@ _kubectl_ovn_lsp() {
         COMPREPLY+=("$cand")
     done <<< "$out"
     (( directive & 2 )) && compopt -o nospace 2>/dev/null
+    (( directive & 32 )) && compopt -o nosort 2>/dev/null
     if (( ${#COMPREPLY[@]} == 0 )); then
         if (( directive & 16 )); then
             compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -d -- "$cur")
@@ -134,7 +135,13 @@ _kubectl_ovn_lsp() {
         if [[ $line == *$'\t'* ]]; then descs+=("${line%%$'\t'*} -- ${line#*$'\t'}"); else descs+=("$line"); fi
     done
     if (( ${#cands} )); then
-        if (( directive & 2 )); then compadd -S '' -d descs -- "${cands[@]}"; else compadd -d descs -- "${cands[@]}"; fi
+        local -a order
+        (( directive & 32 )) && order=(-V unsorted)
+        if (( directive & 2 )); then
+            compadd "${order[@]}" -S '' -d descs -- "${cands[@]}"
+        else
+            compadd "${order[@]}" -d descs -- "${cands[@]}"
+        fi
     elif (( directive & 16 )); then
         _path_files -/
     elif (( ! (directive & 4) )); then

@@ -87,6 +87,14 @@ def test_kube_ovn_versions_come_from_the_model() -> None:
     assert _words("explain", "vm-a", "--kube-ovn-version", "v1.13.")[0] == [f"v1.13.{p}" for p in range(15, -1, -1)]
 
 
+@pytest.mark.parametrize("argv", [["explain", "vm-a", "--kube-ovn-version"], ["audit", "-A", "--upgrade-to"]])
+def test_releases_are_listed_in_version_order_and_the_shell_keeps_it(argv: list[str]) -> None:
+    """#18: `--kube-ovn-version <TAB>` listed 214 releases in text order (the shells sort what they get): newest
+    first, with cobra's KeepOrder directive (32 | no files 4)."""
+    found, directive = _words(*argv, "v1.9.")
+    assert found[:3] == ["v1.9.41", "v1.9.40", "v1.9.39"] and found[-1] == "v1.9.0" and directive == ":36"
+
+
 @pytest.mark.parametrize("flag", ["--kubeconfig", "--nb-private-key", "--nb-certificate", "--nb-ca-cert"])
 def test_path_flags_let_the_shell_complete_files(flag: str) -> None:
     assert _words("explain", "vm-a", flag, "") == ([], ":0")

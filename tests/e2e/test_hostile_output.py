@@ -94,6 +94,9 @@ COMMANDS = [
     ["explain", "web-5f7c", "-n", "app"],
     ["explain", "web-5f7c", "-n", "app", "-o", "wide"],
     ["explain", PORT, "-n", "app"],  # not a valid object name: the usage error quotes it escaped
+    ["audit", "-A", "--upgrade-to", "v1.12.2", "-o", "wide"],  # the upgrade's changes name ports and owners too
+    ["audit", "-A", "--upgrade-to", "all"],
+    ["explain", "web-5f7c", "-n", "app", "--upgrade-to", "v1.12.2"],
 ]
 
 
@@ -111,7 +114,8 @@ def test_the_escaped_names_are_shown(hostile: Sandbox) -> None:
     audit = run_plugin(hostile, "audit", "-A", "-o", "wide").stdout
     assert "evil\\x1b]0;pwned\\x07\\x1b[2J\\x1b[H.app=stale" in audit
     assert re.search(r"^app +Pod +pod\\x1b\[2J\\x1b\[Hx +error ", audit, re.M), audit
-    triage = run_plugin(hostile, "triage", "--no-headers").stdout
+    every = "ok,stale,no-port,false-positive,degraded,lost,deletion-risk"  # routine names too (#18 folds them)
+    triage = run_plugin(hostile, "triage", "--no-headers", "--only", every).stdout
     rows = [line for line in triage.splitlines() if line.startswith(("evil", "lg"))]
     assert rows == [r for r in rows if len(r.split()) == 7], triage  # NAME … REASON: seven fields, one line each
     assert any(r.startswith("lg\\x9b31m\\x08.app ") for r in rows), triage

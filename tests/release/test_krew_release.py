@@ -119,9 +119,12 @@ def test_built_and_committed_manifests_follow_krew_rules(release: dict) -> None:
         assert committed["spec"][key] == built["spec"][key], (
             f"krew/ovn-lsp.yaml is stale ({key}): python3 krew/build.py --write-manifest krew/ovn-lsp.yaml"
         )
-    assert [{k: v for k, v in p.items() if k != "sha256"} for p in committed["spec"]["platforms"]] == [
-        {k: v for k, v in p.items() if k != "sha256"} for p in built["spec"]["platforms"]
-    ]
+    # #18: the same version's manifest named another archive's sha256; krew refuses an archive whose sha256
+    # differs, so the committed manifest must be what this checkout builds (the build is reproducible)
+    assert committed["spec"]["platforms"] == built["spec"]["platforms"], (
+        "krew/ovn-lsp.yaml does not match this checkout's archive (sha256): "
+        "python3 krew/build.py --write-manifest krew/ovn-lsp.yaml"
+    )
 
 
 def test_archive_holds_plugin_helper_and_license_but_no_sandbox(release: dict) -> None:
@@ -134,7 +137,8 @@ def test_archive_holds_plugin_helper_and_license_but_no_sandbox(release: dict) -
     assert modes["kubectl-ovn_lsp"] & 0o111 and modes["kubectl_complete-ovn_lsp"] & 0o111
     assert "lib/common/kubectl_ovn_lsp/cli/main.py" in names and "lib/launch.py" in names
     assert not [n for n in names if "ovn_lsp_sandbox" in n or "/tests/" in n or "__pycache__" in n]
-    assert {n.split("/")[1] for n in names if n.startswith("lib/cp")} == {"cp311", "cp312", "cp313", "cp314"}
+    assert {n.split("/")[1] for n in names if n.startswith("lib/cp")} == {"cp310", "cp311", "cp312", "cp313", "cp314"}
+    assert any(n.startswith("lib/cp310/pydantic_core/") and n.endswith(".so") for n in names)
     assert any(n.startswith("lib/cp311/pydantic_core/") and n.endswith(".so") for n in names)
     manifest = yaml.safe_load(release["manifest"].read_text())
     tops = {n.split("/")[0] for n in names}
@@ -248,5 +252,42 @@ def test_too_old_python_is_one_error_line(tmp_path: Path, krew_install: dict) ->
     finally:
         hidden.with_name("hidden").rename(hidden)
     assert proc.returncode == 1 and proc.stdout == ""
-    assert proc.stderr.startswith("error: this kubectl ovn-lsp build runs on Python 3.12, 3.13, 3.14, but ")
+    others = ", ".join(f"3.{m}" for m in range(10, 15) if m != sys.version_info[1])
+    assert proc.stderr.startswith(f"error: this kubectl ovn-lsp build runs on Python {others}, but ")
     assert proc.stderr.count("\n") == 1
+
+
+def _python_3_10() -> str:
+    """A CPython 3.10 (Ubuntu 22.04's): $KUBECTL_OVN_LSP_TEST_PYTHON310, `python3.10` on PATH, or pyenv's."""
+    import glob
+
+    found = [os.environ.get("KUBECTL_OVN_LSP_TEST_PYTHON310") or "", shutil.which("python3.10") or ""]
+    found += sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.10*/bin/python3.10")))
+    for candidate in filter(None, found):
+        proc = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True)
+        if proc.returncode == 0 and proc.stdout.strip() == b"(3, 10)":
+            return candidate
+    raise AssertionError("no CPython 3.10 to run the archive with: set KUBECTL_OVN_LSP_TEST_PYTHON310")
+
+
+def test_the_archive_runs_on_python_3_10(tc4: Sandbox, krew_install: dict, tmp_path: Path) -> None:
+    """#18: the archive refused Python 3.10 (Ubuntu 22.04) while pip works there. A 3.10 with no packages at all
+    runs explain through exec and through the direct NB path, and the upgrade preflight."""
+    bare = tmp_path / "bare-3.10"
+    subprocess.run([_python_3_10(), "-m", "venv", "--without-pip", str(bare)], check=True)
+    env = tc4.env(PATH=krew_install["PATH"], KUBECTL_OVN_LSP_PYTHON=str(bare / "bin" / "python3"))
+    version = subprocess.run([str(bare / "bin" / "python3"), "-c", "import yaml"], capture_output=True)
+    assert version.returncode != 0  # nothing but the standard library
+    for extra in ([], ["--nb", tc4.nb_remotes]):
+        proc = subprocess.run(
+            ["kubectl", "ovn-lsp", "explain", "vm-a", "-n", "test-ns", "-o", "json", *extra],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert proc.returncode == 4 and '"reason": "FP1"' in proc.stdout, proc.stderr
+    proc = subprocess.run(
+        ["kubectl", "ovn-lsp", "audit", "-A", "--upgrade-to", "v1.14.0"], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0 and "false-positive(FP1)" in proc.stdout, proc.stderr  # FP1 is fixed in v1.14.0

@@ -154,3 +154,16 @@ def test_the_binary_run_directly(shells: dict[str, Terminal], shell: str) -> Non
     )
     expected = "kubectl-ovn_lsp explain vm-a --nb-ca-cert kubeconfigs/kc-unique-file.yaml"
     assert term.complete("kubectl-ovn_lsp explain vm-a --nb-ca-cert kubeconfigs/kc", expected) == expected
+
+
+@pytest.mark.parametrize("shell", SHELLS)
+@pytest.mark.parametrize("command", ["kubectl ovn-lsp", "kubectl-ovn_lsp"])
+def test_releases_are_listed_newest_first(shells: dict[str, Terminal], shell: str, command: str) -> None:
+    """#18: the shells sorted the releases as text (v1.13.1, v1.13.10, …); the listing keeps version order."""
+    term = shells[shell]
+    term.complete(f"{command} audit -A --kube-ovn-version v1.13.1", tabs=2)
+    pane = term.tmux("capture-pane", "-p", "-J", "-t", term.name)
+    order = ["v1.13.15", "v1.13.14", "v1.13.13", "v1.13.12", "v1.13.11", "v1.13.10", "v1.13.1"]
+    listing = [line.split() for line in pane.splitlines() if not line.startswith("$") and "v1.13.1" in line.split()]
+    assert listing and listing[-1] == order, pane
+    term.tmux("send-keys", "-t", term.name, "C-c")
