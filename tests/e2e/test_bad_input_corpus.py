@@ -414,7 +414,10 @@ def replies(sandbox_factory, tmp_path_factory) -> Sandbox:
         {"name": "bad-replies", "include": ["tc4"], "nb": {"derive": True}, "api": {"replies": replies}}
     )
     path = tmp_path_factory.mktemp("replies") / "bad-replies.yaml"
-    path.write_text(text + "objects:\n" + _deep_vm_yaml())
+    namespaces = "".join(  # the namespaces exist, as in a cluster: only their VM list misbehaves
+        f"  - {{apiVersion: v1, kind: Namespace, metadata: {{name: {ns}}}}}\n" for ns in [*REPLIES, "bad-deep"]
+    )
+    path.write_text(text + "objects:\n" + namespaces + _deep_vm_yaml())
     return sandbox_factory(str(path))
 
 
