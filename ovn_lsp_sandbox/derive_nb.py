@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime, timezone
 from typing import Any
 
-from kubectl_ovn_lsp.model import bands, nad, shapes
+from kubectl_ovn_lsp.model import nad, settings, shapes
 from kubectl_ovn_lsp.model.gc_pods import is_pod_alive
 from kubectl_ovn_lsp.model.naming import port_name, port_owner
 from ovn_lsp_sandbox.nb_content import PortSpec, SwitchSpec
@@ -59,7 +59,7 @@ def _ann(obj: dict) -> dict:
 def keep_vm_ip_from(objects: Iterable[dict]) -> bool:
     """`--keep-vm-ip` as the kube-ovn-controller Deployment sets it (args, else the release default)."""
     deployment = next((d for d in _kind(objects, "Deployment") if _meta(d).get("name") == "kube-ovn-controller"), None)
-    return bands.settings_from_deployment(deployment).keep_vm_ip
+    return settings.settings_from_deployment(deployment).keep_vm_ip
 
 
 def pod_alive(pod: dict, now: datetime | None = None) -> bool:

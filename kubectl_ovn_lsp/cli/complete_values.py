@@ -165,9 +165,9 @@ def namespaces(action: argparse.Action, partial: str, values: Mapping[str, str])
 def releases(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:
     """The Kube-OVN releases the model knows, newest first, plus the words the flag's type accepts; the shell is
     told to keep that order (issue #18: bash and zsh sorted the 214 releases as text, v1.10.0 before v1.9.9)."""
-    from kubectl_ovn_lsp.model.releases import MASTER, known_releases
+    from kubectl_ovn_lsp.model.releases import checked_tags
 
-    words = [str(v) for v in reversed(known_releases()) if v != MASTER] + ["master", "all"]
+    words = [str(v) for v in reversed(checked_tags())] + ["master", "all"]
     found = [w for w in words if w.startswith(partial) and _accepted(action, w)]
     return found, KEEP_ORDER_NO_FILE if len(found) > 1 else NO_FILE
 

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.kube.client import KubeClient
 from kubectl_ovn_lsp.kube.reads import controller_deployment
-from kubectl_ovn_lsp.model.bands import ControllerSettings, settings_from_deployment
-from kubectl_ovn_lsp.model.settings import deployment_version
+from kubectl_ovn_lsp.model.settings import ControllerSettings, deployment_version, settings_from_deployment
 from kubectl_ovn_lsp.options import CommonOptions
 
 if TYPE_CHECKING:

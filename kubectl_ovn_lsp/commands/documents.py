@@ -14,11 +14,11 @@ if TYPE_CHECKING:  # the shapes are imported by every renderer; the model record
     from datetime import datetime
 
     from kubectl_ovn_lsp.commands.upgrade import UpgradePlan, UpgradeSurvey
-    from kubectl_ovn_lsp.model.bands import ControllerSettings
     from kubectl_ovn_lsp.model.by_release import ReleaseRange
     from kubectl_ovn_lsp.model.cluster import ClusterFinding
     from kubectl_ovn_lsp.model.records import NbLookup
     from kubectl_ovn_lsp.model.replay import Item
+    from kubectl_ovn_lsp.model.settings import ControllerSettings
     from kubectl_ovn_lsp.model.snapshot import Judgement, PortFinding
     from kubectl_ovn_lsp.model.triage import TriageItem
 

@@ -17,14 +17,14 @@ if TYPE_CHECKING:
 def run() -> Version:
     """The plugin's version, the checked releases (oldest, newest, how many, and master) and the bands."""
     from kubectl_ovn_lsp.model.bands import BANDS
-    from kubectl_ovn_lsp.model.releases import MASTER, MASTER_TEXT, known_releases
+    from kubectl_ovn_lsp.model.releases import checked_tags, master
 
-    releases = [v for v in known_releases() if v != MASTER]
+    releases = checked_tags()
     return {
         "plugin": __version__,
         "oldest": str(releases[0]),
         "newest": str(releases[-1]),
         "tags": len(releases),
-        "master": MASTER_TEXT,
+        "master": master().text,
         "bands": [{"letter": band.letter, "tags": band.tags} for band in BANDS],
     }

@@ -3,10 +3,18 @@
 Nothing in this package performs I/O or imports kubernetes, ovsdbapp or network code: inputs are
 plain Kubernetes objects (dicts as the API returns them) and NB records; outputs are data.
 
-Map: `versions` (tags → Version) → `bands` (bands A–L, switches, controller settings) → `multus`, `nad`,
-`naming` (how Kube-OVN names ports) → `gc_pods`, `gc_vms` (what GC expects), `intent` (what the workload
-needs) → `collect_names` → `judge` (+ `advice` texts) → `workload` (the entry points commands call).
-`loglines` maps `gc.go:<line>] lsp lost` log lines to releases. `releases` (checked tags, what a version string
-stands for), `migration` (live-migration options per release: degraded), `deletion` (DEL codes, leftover ports),
-`by_release` (the verdict in every known release).
+Map (each name is a module of this package):
+- Releases: `versions` (tags → Version) → `releases` (the release register: every checked tag, what a version
+  string stands for) → `bands` (bands A–L, the switches as one Behaviour record) → `settings` (the controller's
+  release and flags, from its Deployment).
+- Naming: `multus`, `nad`, `naming` (how Kube-OVN names ports), `port_names` (a port name read back).
+- Inputs: `records` (NB rows), `inventory` (what GC reads), `shapes` (fields checked before reading), `owners`
+  (what findings are grouped by), `snapshot` (one workload in, findings out).
+- GC of one workload: `gc_pods`, `gc_vms` (what GC expects), `intent` (what the workload needs), `port_rows`
+  (the rows of both sides), `judge` (+ `false_positives`, `deletion`, `migration`, `advice`, `reasons`,
+  `verdicts`).
+- The pass: `replay` (every owner, `lookups` for explain's entry points), `gc_list`, `gc_nodes`, `gc_vips`,
+  `orphans`, `transient`, and `by_release` (the verdict in every known release).
+- Logs: `gc_lines` (which releases log at which `gc.go:<line>`), `loglines` (parsing), `triage`.
+- `errors`: what the model cannot judge.
 """

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.fixes import fixed_text
 from kubectl_ovn_lsp.model.port_state import REPAIR_MARK
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.snapshot import DEGRADED, DELETION_RISK, FALSE_POSITIVE, LOST, OK, STALE, PortFinding
 
 # Advice without a running release names every fixed release (fixes.fixed_text with version None).

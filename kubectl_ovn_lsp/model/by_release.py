@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kubectl_ovn_lsp.model.bands import ControllerSettings, behaviour_for, flag_defaults
+from kubectl_ovn_lsp.model.bands import behaviour_for
 from kubectl_ovn_lsp.model.errors import ModelError
 from kubectl_ovn_lsp.model.judge import judge
-from kubectl_ovn_lsp.model.releases import MASTER, display, known_releases
+from kubectl_ovn_lsp.model.releases import display, known_releases, master
+from kubectl_ovn_lsp.model.settings import ControllerSettings, flag_defaults
 from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, OK, WorkloadSnapshot
 from kubectl_ovn_lsp.model.versions import Version
 
@@ -61,7 +62,7 @@ class ReleaseTable:
 def settings_at(base: ControllerSettings, version: Version, head: bool | None = None) -> ControllerSettings:
     """The base settings moved to another release (flags as described in the module docstring); `head`: the
     release's unreleased switches apply too (default: only for master's snapshot)."""
-    head = version == MASTER if head is None else head
+    head = version == master().version if head is None else head
     b = behaviour_for(version, head)
     defaults = flag_defaults(version, head)
 

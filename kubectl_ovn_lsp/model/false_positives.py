@@ -3,11 +3,11 @@ and reason codes"), decided once GC expects a name that the workload does not ha
 
 from __future__ import annotations
 
-from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.gc_vms import has_multus_default
 from kubectl_ovn_lsp.model.nad import KIND_KUBE_OVN, NadClass, classify_nad
 from kubectl_ovn_lsp.model.naming import OVN_PROVIDER
 from kubectl_ovn_lsp.model.port_rows import Collected, Row
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.snapshot import FALSE_POSITIVE, Decision, WorkloadSnapshot
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kubectl_ovn_lsp.model.bands import SWITCHES, ControllerSettings, Since
+from kubectl_ovn_lsp.model.bands import SWITCHES, Since
+from kubectl_ovn_lsp.model.releases import master
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.versions import Version
 
 
@@ -52,18 +54,18 @@ FIXES: dict[str, Fix] = {
 
 
 def _text(version: Version) -> str:
-    return "master" if version.branch >= (1, 17) else str(version)
+    return "master" if version.branch >= master().version.branch else str(version)
 
 
 def _branch(version: Version) -> str:
-    return "master" if version.branch >= (1, 17) else f"release-{version.major}.{version.minor}"
+    return "master" if version.branch >= master().version.branch else f"release-{version.major}.{version.minor}"
 
 
 def on_branch(since: Since, version: Version | None, head: bool = False) -> str:
     """'v1.9.23' when the running branch has a fixed release; else which later release has it. `head`: the
     unreleased entries count (a branch-head build)."""
-    firsts = sorted(since.firsts)
-    heads = sorted(since.unreleased)
+    firsts = sorted(since.released())
+    heads = sorted(since.unreleased())
     every = ", ".join([_text(v) for v in firsts] + [f"the {_branch(v)} head (next {v})" for v in heads])
     if version is None:
         return f"fixed in {every}"

@@ -15,10 +15,10 @@ from dataclasses import dataclass, replace
 
 from kubectl_ovn_lsp.model import gc_delete
 from kubectl_ovn_lsp.model.advice import advice_for
-from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.cluster import GC_NOOP, GC_STALLED, ClusterFinding
 from kubectl_ovn_lsp.model.fixes import fixed_text
 from kubectl_ovn_lsp.model.records import NbPort, SwitchView
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.snapshot import DEGRADED, STALE, Judgement, PortFinding, worst
 from kubectl_ovn_lsp.model.verdicts import severity
 

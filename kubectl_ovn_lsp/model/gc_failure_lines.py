@@ -19,7 +19,7 @@ down and never decides it.
 from __future__ import annotations
 
 from kubectl_ovn_lsp.model import gc_lines
-from kubectl_ovn_lsp.model.gc_lines import NEWEST_CHECKED, ReleaseRange
+from kubectl_ovn_lsp.model.gc_lines import ReleaseRange, newest_maintained
 from kubectl_ovn_lsp.model.versions import parse_version
 
 DELETE_FAILED, GC_ERROR = "delete-failed", "gc-error"
@@ -157,7 +157,7 @@ def releases(event: str, line: int) -> list[ReleaseRange]:
     out = []
     for first, last in table.get(line, ()):
         version = parse_version(last)
-        newest = NEWEST_CHECKED.get(version.branch) if version else None
+        newest = newest_maintained(version.branch) if version else None
         out.append(ReleaseRange(first, last, and_newer=last == newest or last == "master"))
     return out
 

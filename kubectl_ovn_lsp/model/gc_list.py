@@ -6,9 +6,9 @@
 
 from __future__ import annotations
 
-from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.judge import LOST_LINE, listed_by_gc
 from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 
 __all__ = ["LOST_LINE", "gc_active", "gc_lists", "kube_ovn_created", "skips_delete"]
 

@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from kubectl_ovn_lsp.model import port_state
-from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.gc_list import LOST_LINE, gc_active, gc_lists, skips_delete
 from kubectl_ovn_lsp.model.gc_pods import node_port_names
 from kubectl_ovn_lsp.model.records import NbPort, SwitchView
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.snapshot import (
     FALSE_POSITIVE,
     LOST,

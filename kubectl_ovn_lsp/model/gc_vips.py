@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_ovn_lsp.model.advice import advice_for
-from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.gc_list import gc_active, gc_lists, skips_delete
 from kubectl_ovn_lsp.model.nad import network_of_provider, subnet_provider
 from kubectl_ovn_lsp.model.naming import OVN_PROVIDER
 from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, NO_PORT, OK, Judgement, port_finding, worst
 
 

@@ -26,13 +26,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.cluster import DUPLICATE, IP_LEAK, ClusterFinding
 from kubectl_ovn_lsp.model.inventory import NODES, PODS, STATEFULSETS, SUBNETS, VMS, Inventory, key_of
 from kubectl_ovn_lsp.model.nad import is_ovn_provider, network_of_provider, subnet_provider
 from kubectl_ovn_lsp.model.orphans import OrphanKey
 from kubectl_ovn_lsp.model.port_state import address_entry, normal_ip
 from kubectl_ovn_lsp.model.records import NbPort, SwitchView
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.snapshot import DEGRADED, LEAKED, PortFinding, port_finding
 
 RESERVED = "ovn.kubernetes.io/ip_reserved"

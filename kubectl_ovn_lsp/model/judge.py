@@ -13,7 +13,6 @@ from typing import Any
 from kubectl_ovn_lsp.model import migration as mig
 from kubectl_ovn_lsp.model import port_state
 from kubectl_ovn_lsp.model.advice import advice_for
-from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.deletion import (
     RESERVED_LABEL,
     deletion_reason,
@@ -28,6 +27,7 @@ from kubectl_ovn_lsp.model.nad import KIND_IPAM, KIND_KUBE_OVN, network_of_provi
 from kubectl_ovn_lsp.model.naming import OVN_PROVIDER, port_name
 from kubectl_ovn_lsp.model.port_rows import MIGRATION_LABEL, SOURCE_NB, Collected, Row, collect, has_allocation
 from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.snapshot import (
     DELETION_RISK,
     FALSE_POSITIVE,

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kubectl_ovn_lsp.model.bands import ControllerSettings, settings_from_deployment
 from kubectl_ovn_lsp.model.errors import MultusParseError
 from kubectl_ovn_lsp.model.intent import vm_attachments
 from kubectl_ovn_lsp.model.judge import judge
 from kubectl_ovn_lsp.model.multus import pod_attachments
 from kubectl_ovn_lsp.model.port_rows import Collected, collect, malformed_error
+from kubectl_ovn_lsp.model.settings import ControllerSettings, settings_from_deployment
 from kubectl_ovn_lsp.model.snapshot import Judgement, PortFinding, WorkloadSnapshot
 
 __all__ = [

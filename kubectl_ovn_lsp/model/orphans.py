@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.gc_list import gc_active, gc_lists, kube_ovn_created, skips_delete
 from kubectl_ovn_lsp.model.nad import network_of_provider
 from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, OK, STALE, Judgement, port_finding, worst
 
 DEL4_ADVICE = (

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubectl_ovn_lsp.model.bands import Behaviour, ControllerSettings
+from kubectl_ovn_lsp.model.bands import Behaviour
 from kubectl_ovn_lsp.model.errors import MalformedMultusAnnotation, MissingNad, MultusParseError
 from kubectl_ovn_lsp.model.gc_pods import (
     GcPodEntry,
@@ -24,6 +24,7 @@ from kubectl_ovn_lsp.model.intent import SOURCE_MULTUS, Intended, MissingNadRefe
 from kubectl_ovn_lsp.model.multus import NETWORKS_ANNOTATION
 from kubectl_ovn_lsp.model.nad import network_of_provider
 from kubectl_ovn_lsp.model.naming import port_owner, vmi_owner
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.snapshot import WorkloadSnapshot
 
 SOURCE_POD = "pod-annotation"

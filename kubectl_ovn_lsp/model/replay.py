@@ -16,7 +16,6 @@ from typing import Any
 
 from kubectl_ovn_lsp.model import gc_cycle, ip_crs, lookups, shapes
 from kubectl_ovn_lsp.model.advice import advice_for
-from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.cluster import ClusterFinding
 from kubectl_ovn_lsp.model.errors import ModelError
 from kubectl_ovn_lsp.model.gc_nodes import NODE_PREFIX, judge_node
@@ -40,6 +39,7 @@ from kubectl_ovn_lsp.model.orphans import OrphanKey, is_gc_relevant, judge_orpha
 from kubectl_ovn_lsp.model.owners import LAUNCHER_OWNER, NODE, ORPHAN, POD, VIP, VM, VMI, Owner, workload_owners
 from kubectl_ovn_lsp.model.port_rows import Collected, collect
 from kubectl_ovn_lsp.model.records import NbPort, SwitchView
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.snapshot import LEAKED, Judgement, PortFinding, WorkloadSnapshot, worst
 from kubectl_ovn_lsp.model.transient import mark_transient
 from kubectl_ovn_lsp.model.verdicts import ERROR, severity

@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from kubectl_ovn_lsp.model.advice import advice_for
-from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.cluster import GC_STALLED, ClusterFinding
 from kubectl_ovn_lsp.model.gc_cycle import GC_CODES
 from kubectl_ovn_lsp.model.gc_failure_lines import DELETE_FAILED, FILE, GC_ERROR, IP_KEPT, MIGRATION_SKIPPED, releases
@@ -26,6 +25,7 @@ from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, VIP, Owner
 from kubectl_ovn_lsp.model.port_names import node_of_port, owner_candidates
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.replay import Item, Replay
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, NO_PORT, OK, STALE, PortFinding
 from kubectl_ovn_lsp.model.verdicts import severity
 

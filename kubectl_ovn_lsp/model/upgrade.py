@@ -26,15 +26,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from kubectl_ovn_lsp.model.bands import ControllerSettings
 from kubectl_ovn_lsp.model.by_release import settings_at
 from kubectl_ovn_lsp.model.errors import UncheckedRelease
 from kubectl_ovn_lsp.model.gc_list import gc_active
 from kubectl_ovn_lsp.model.inventory import Inventory
 from kubectl_ovn_lsp.model.owners import Owner, workload_owners
 from kubectl_ovn_lsp.model.records import NbPort, SwitchView
-from kubectl_ovn_lsp.model.releases import MASTER, display, known_releases, newest_checked, resolve
+from kubectl_ovn_lsp.model.releases import checked_tags, display, known_releases, master, newest_checked, resolve
 from kubectl_ovn_lsp.model.replay import Item, Replay, replay
+from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.verdicts import DELETION_RISK, ERROR, OK, severity, worst
 from kubectl_ovn_lsp.model.versions import Version
 
@@ -260,9 +260,9 @@ class Survey:
 
 def survey_releases() -> list[Version]:
     """The newest checked release of every branch, oldest first, then master."""
-    branches = sorted({v.branch for v in known_releases() if v != MASTER})
+    branches = sorted({v.branch for v in checked_tags()})
     found = [newest_checked(b) for b in branches]
-    return [v for v in found if v is not None] + [MASTER]
+    return [v for v in found if v is not None] + [master().version]
 
 
 def survey(

@@ -27,9 +27,9 @@ from kubectl_ovn_lsp.serve.state import GcKey
 
 if TYPE_CHECKING:
     from kubectl_ovn_lsp.commands.context import CommandContext
-    from kubectl_ovn_lsp.model.bands import ControllerSettings
     from kubectl_ovn_lsp.model.records import NbLookup
     from kubectl_ovn_lsp.model.replay import Replay
+    from kubectl_ovn_lsp.model.settings import ControllerSettings
 
 
 @dataclass

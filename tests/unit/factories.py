@@ -9,8 +9,8 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-from kubectl_ovn_lsp.model.bands import ControllerSettings, settings_from_deployment
 from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.model.settings import ControllerSettings, settings_from_deployment
 from kubectl_ovn_lsp.model.snapshot import WorkloadSnapshot
 
 NOW = datetime(2026, 11, 27, 10, 0, 0, tzinfo=timezone.utc)

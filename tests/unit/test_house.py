@@ -63,3 +63,14 @@ def test_port_finding_takes_what_nb_says_from_the_port() -> None:
     absent = port_finding("a.ns", None, ("lost", None, "gone"), **common, needed=True, logical_switch="annotated")
     assert (absent.in_nb, absent.addresses, absent.logical_switch, absent.needed) == (False, (), "annotated", True)
     assert port_finding("a.ns", None, ("lost", None, "gone"), **common).logical_switch is None
+
+
+def test_the_model_map_names_only_modules_that_exist() -> None:
+    import re
+
+    import kubectl_ovn_lsp.model as model
+
+    doc = model.__doc__ or ""
+    named = set(re.findall(r"`(\w+)`", doc.split("Map", 1)[1]))
+    modules = {p.stem for p in (PLUGIN / "model").glob("*.py")} - {"__init__"}
+    assert named and named <= modules, sorted(named - modules)

@@ -6,14 +6,8 @@ from __future__ import annotations
 import pytest
 from factories import deployment
 
-from kubectl_ovn_lsp.model.bands import (
-    BANDS,
-    SWITCHES,
-    band_of,
-    behaviour_for,
-    controller_flags,
-    settings_from_deployment,
-)
+from kubectl_ovn_lsp.model.bands import BANDS, SWITCHES, band_of, behaviour_for
+from kubectl_ovn_lsp.model.settings import controller_flags, settings_from_deployment
 from kubectl_ovn_lsp.model.versions import Version, image_tag, parse_version
 
 
@@ -117,7 +111,6 @@ FLIPS = [
     ("vm_skip_default_multus", "v1.12.35", "v1.14.0"),
     ("vm_empty_annotation_guard", "v1.14.4", "v1.14.5"),
     ("vm_empty_annotation_guard", "v1.14.4", "v1.15.0"),
-    ("vm_list_aborts_cycle", "v1.16.2", "v1.17.0"),
     ("default_net_own_provider", "v1.8.1", "v1.8.2"),
     ("nadutils_parser", "v1.13.15", "v1.14.0"),
     ("periodic_only", "v1.9.28", "v1.9.29"),
@@ -137,8 +130,6 @@ FLIPS = [
     ("non_primary_cni_flag", "v1.14.41", "v1.15.0"),
     ("ext_vpc_flag", "v1.7.3", "v1.8.0"),
     ("ipam_by_nad_type", "v1.16.2", "v1.17.0"),
-    ("attachment_subnet_required", "v1.15.17", "v1.15.18"),
-    ("attachment_subnet_required", "v1.16.2", "v1.17.0"),
     ("libovsdb_port_create", "v1.11.24", "v1.12.0"),
     ("port_update_sets_addresses", "v1.12.14", "v1.12.15"),
     ("port_update_in_place", "v1.12.4", "v1.12.5"),
@@ -181,9 +172,7 @@ FLIPS = [
 ]
 
 
-@pytest.mark.parametrize(
-    "switch", ["ipam_by_nad_type", "attachment_subnet_required", "migrate_defer_unscheduled", "ipam_only_released"]
-)
+@pytest.mark.parametrize("switch", ["ipam_by_nad_type", "migrate_defer_unscheduled", "ipam_only_released"])
 def test_unreleased_switches_apply_only_to_the_branch_head(switch):
     """release-1.16's head (VERSION v1.16.3, untagged) has them: a head build or a newer v1.16.x, not v1.16.2."""
     assert getattr(behaviour_for(parse_version("v1.16.2"), head=True), switch) is False
