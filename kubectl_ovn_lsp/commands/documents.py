@@ -403,7 +403,7 @@ def _stamp(when: datetime | None) -> str | None:
 
 def _file(event: str) -> str:
     """The source file a line kind is logged from (gc.go, controller.go, kubevirt.go, pod.go)."""
-    from kubectl_ovn_lsp.model.gc_failure_lines import FILE
+    from kubectl_ovn_lsp.model.log_events import FILE
 
     return FILE.get(event, "gc.go")
 

@@ -4,9 +4,10 @@ Nothing in this package performs I/O or imports kubernetes, ovsdbapp or network 
 plain Kubernetes objects (dicts as the API returns them) and NB records; outputs are data.
 
 Map (each name is a module of this package):
-- Releases: `versions` (tags → Version) → `releases` (the release register: every checked tag, what a version
-  string stands for) → `bands` (bands A–L, the switches as one Behaviour record) → `settings` (the controller's
-  release and flags, from its Deployment).
+- Releases: `versions` (tags → Version) → `release_register` (every checked tag, where each logs the lines of
+  `log_events`) → `releases` (what a version string stands for) → `bands` (bands A–L, the switches as one
+  Behaviour record) → `settings` (the controller's release and flags, from its Deployment); `fixes` (which
+  release fixes a reason code on the running branch).
 - Naming: `multus`, `nad`, `naming` (how Kube-OVN names ports), `port_names` (a port name read back).
 - Inputs: `records` (NB rows), `inventory` (what GC reads), `shapes` (fields checked before reading), `owners`
   (what findings are grouped by), `snapshot` (one workload in, findings out).
@@ -15,6 +16,7 @@ Map (each name is a module of this package):
   `verdicts`).
 - The pass: `replay` (every owner, `lookups` for explain's entry points), `gc_list`, `gc_nodes`, `gc_vips`,
   `orphans`, `transient`, and `by_release` (the verdict in every known release).
-- Logs: `gc_lines` (which releases log at which `gc.go:<line>`), `loglines` (parsing), `triage`.
+- Logs: `log_events` (the lines read), `gc_lines` (which releases log them at which `<file>:<line>`), `loglines`
+  (parsing), `triage`.
 - `errors`: what the model cannot judge.
 """

@@ -5,7 +5,7 @@ Why two tables: band letters are contiguous version ranges (what the user sees),
 backported to several release branches at different patch numbers (v1.9.23 *and* v1.11.5, not v1.10.x), so
 a switch is "on from this first release in each listed branch; newer branches inherit it". A release that starts
 a new band is one `BANDS` row; a new behaviour is one field of `Behaviour` (its `switch(...)` names the first
-releases). Which releases exist comes from the release register (`releases.REGISTER`): the band ranges are read
+releases). Which releases exist comes from the release register (`release_register.REGISTER`): the band ranges are read
 off it, and a switch's first release that is not a checked tag yet is *unreleased* (it applies only to a branch-head
 build, `head=True`) until the register has it. Nothing else in the model compares versions: it asks `Behaviour`.
 """
@@ -16,8 +16,8 @@ import functools
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from kubectl_ovn_lsp.model import releases
-from kubectl_ovn_lsp.model.releases import Register
+from kubectl_ovn_lsp.model import release_register, releases
+from kubectl_ovn_lsp.model.release_register import Register
 from kubectl_ovn_lsp.model.versions import Version, parse_version
 
 
@@ -41,12 +41,12 @@ class Since:
 
     def released(self, register: Register | None = None) -> tuple[Version, ...]:
         """The first releases the register holds (tags, or master's number)."""
-        register = register or releases.REGISTER
+        register = register or release_register.REGISTER
         return tuple(f for f in self.firsts if register.is_released(f))
 
     def unreleased(self, register: Register | None = None) -> tuple[Version, ...]:
         """The first releases not tagged yet: the next patch of a branch, read on its head."""
-        register = register or releases.REGISTER
+        register = register or release_register.REGISTER
         return tuple(f for f in self.firsts if not register.is_released(f))
 
 
@@ -91,13 +91,13 @@ BANDS: tuple[Band, ...] = (
     Band("I", Version(1, 14, 5)),
     Band("J", Version(1, 15, 0)),
     Band("K", Version(1, 16, 0)),
-    Band("L", Version(1, 17, 0)),  # master (releases.Master.version)
+    Band("L", Version(1, 17, 0)),  # master (release_register.Master.version)
 )
 NEWEST_BAND = BANDS[-1]
 
 
 def band_range(band: Band) -> str:
-    """What `version` prints for a band, read off the register (`releases.REGISTER`)."""
+    """What `version` prints for a band, read off the register (`release_register.REGISTER`)."""
     head = releases.master()
     later = [b.first for b in BANDS if b.first > band.first]
     if band.first == Version(0, 0, 0) and later:
@@ -232,7 +232,7 @@ def behaviour_for(version: Version | None, head: bool = False) -> Behaviour:
     """All switches for a release; None (unknown) behaves like the first release of the newest band.
 
     `head`: also the unreleased entries (a branch-head build, or a release newer than the newest checked)."""
-    return _behaviour(releases.REGISTER, version, head)
+    return _behaviour(release_register.REGISTER, version, head)
 
 
 @functools.lru_cache(maxsize=256)
@@ -254,4 +254,4 @@ def check_switches(register: Register) -> None:
                 raise ValueError(f"switch {name}: {first} is neither a checked release nor the next one of its branch")
 
 
-check_switches(releases.REGISTER)
+check_switches(release_register.REGISTER)

@@ -1,14 +1,11 @@
-"""Which Kube-OVN releases log a GC line at which `gc.go:<line>` (docs/kube-ovn-facts.md, "GC log lines").
+"""Which Kube-OVN releases log a controller line at which `<file>:<line>` (docs/kube-ovn-facts.md, "GC log lines";
+the events and their files: `log_events`).
 
-Two lines matter (`markAndCleanLSP`, checked on every tag of the release register and its master snapshot):
-* `lsp lost for pod <name>, please delete the pod and retry` (Error), the keep-set name missing from NB;
-* `gc logical switch port <name>` (Info; `… with uuid <uuid>` in v1.14.8–v1.14.41 and v1.15.0–v1.15.24, #5735,
-  reverted in v1.16.0 by #6475), logged on the second consecutive run, just before the delete. The first strike
-  logs nothing in any release.
 The line number narrows the release the controller ran when it logged; it never decides it (v1.13.4–v1.13.14 all
-log `lsp lost` at 430). Releases newer than the newest checked tag of a maintained branch are assumed to log where
-that tag does (the branch heads did when checked: v1.16.3 553, v1.15.25 564, v1.14.42 559, v1.13.16 449), and say
-so. The tables are read off the register (`releases.Branch.gc_lines`): a new tag extends its branch's newest entry.
+log `lsp lost` at gc.go:430). Releases newer than the newest checked tag of a maintained branch are assumed to log
+where that tag does (the branch heads did when checked: v1.16.3 553, v1.15.25 564, v1.14.42 559, v1.13.16 449),
+and say so. The tables are read off the release register (`release_register.Branch.lines`), checked on every tag
+it holds and its master snapshot: a new tag extends its branch's newest entry unless it moved a line.
 """
 
 from __future__ import annotations
@@ -16,41 +13,43 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from kubectl_ovn_lsp.model import releases as release_register
+from kubectl_ovn_lsp.model import release_register
+from kubectl_ovn_lsp.model.log_events import EVENTS
 from kubectl_ovn_lsp.model.versions import Version, parse_version
-
-LOST, DELETED = "lost", "deleted"
 
 Ranges = tuple[tuple[str, str], ...]  # (first tag, last tag) pairs; ("master", "master") for the master snapshot
 
 
 def line_table(event: str) -> dict[int, Ranges]:
-    """`gc.go` line -> the ranges of checked tags that log `event` there, read off the release register
-    (`releases.Branch.gc_lines`, `releases.Master.lines`)."""
-    lost, deleted = _tables(release_register.REGISTER)
-    return lost if event == LOST else deleted
+    """Line (of the event's file, `log_events.FILE`) -> the ranges of checked tags that log `event` there, read
+    off the release register (`release_register.Branch.lines`, `Master.lines`); {} for an event it does not hold."""
+    return _tables(release_register.REGISTER).get(event, {})
 
 
 @functools.lru_cache(maxsize=4)
-def _tables(register: release_register.Register) -> tuple[dict[int, Ranges], dict[int, Ranges]]:
-    tables: tuple[dict[int, list[tuple[str, str]]], dict[int, list[tuple[str, str]]]] = ({}, {})
+def _tables(register: release_register.Register) -> dict[str, dict[int, Ranges]]:
+    tables: dict[str, dict[int, list[tuple[str, str]]]] = {event: {} for event in EVENTS}
     for branch in register.branches:
-        for index, table in enumerate(tables):
+        for event, table in tables.items():
             runs: list[tuple[int, Version, Version]] = []  # consecutive tags logging at one line
             for tag in branch.tags:
-                line = branch.lines_of(tag.patch)[index]
+                line = branch.line_of(event, tag.patch)
                 if line is None:
                     continue
-                if runs and runs[-1][0] == line:
+                if runs and runs[-1][0] == line and _next_tag(branch, runs[-1][2]) == tag:
                     runs[-1] = (line, runs[-1][1], tag)
                 else:
                     runs.append((line, tag, tag))
             for line, first, last in runs:
                 table.setdefault(line, []).append((str(first), str(last)))
-    for index, table in enumerate(tables):
-        table.setdefault(register.master.lines[index], []).append(("master", "master"))
-    lost, deleted = ({line: tuple(ranges) for line, ranges in table.items()} for table in tables)
-    return lost, deleted
+    for event, line in register.master.lines.items():
+        tables[event].setdefault(line, []).append(("master", "master"))
+    return {event: {line: tuple(ranges) for line, ranges in table.items()} for event, table in tables.items()}
+
+
+def _next_tag(branch: release_register.Branch, tag: Version) -> Version | None:
+    later = [t for t in branch.tags if t > tag]
+    return later[0] if later else None
 
 
 def newest_maintained(branch: tuple[int, int]) -> str | None:
@@ -73,7 +72,7 @@ class ReleaseRange:
 
 
 def releases(event: str, line: int) -> list[ReleaseRange]:
-    """The ranges that log `event` at `gc.go:<line>`; [] for a line no checked release uses."""
+    """The ranges that log `event` at `<file>:<line>`; [] for a line no checked release uses."""
     out = []
     for first, last in line_table(event).get(line, ()):
         newest = newest_maintained(_branch(last) or (0, 0))
@@ -95,7 +94,7 @@ def logs_at(event: str, line: int, version: Version | None, *, master: bool = Fa
             continue
         first, last = parse_version(r.first), parse_version(r.last)
         if r.last == "master":
-            if version.branch >= release_register.master().version.branch:
+            if version.branch >= release_register.REGISTER.master.version.branch:
                 return True
             continue
         if (

@@ -3,7 +3,7 @@ runtime files (`<RFC3339> stderr F …`), or a log store's export holding those 
 
 Two GC lines are understood (`gc_lines.py`): `lsp lost for pod <name>…` and `gc logical switch port <name>`,
 from `gc.go` only (pod.go logs the same deletion text for other reasons in v1.9.23–v1.12.35). Two more say a GC
-cycle ended early (`gc_failure_lines.py`): `failed to delete lsp <name>: <error>` (gc.go) and `gc lsp error:
+cycle ended early (`log_events.py`): `failed to delete lsp <name>: <error>` (gc.go) and `gc lsp error:
 <error>` (controller.go, no port name). klog carries no
 year and no zone: a leading RFC3339 timestamp wins; else UTC and the current year are assumed (the previous
 year for a date later than now), and `year_assumed` says so. Every other line is counted, never an error.
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
 from kubectl_ovn_lsp.model import json_text
-from kubectl_ovn_lsp.model.gc_failure_lines import DELETE_FAILED, GC_ERROR, IP_KEPT, MIGRATION_SKIPPED, releases
-from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, ReleaseRange
+from kubectl_ovn_lsp.model.gc_lines import ReleaseRange, releases
+from kubectl_ovn_lsp.model.log_events import DELETE_FAILED, DELETED, GC_ERROR, IP_KEPT, LOST, MIGRATION_SKIPPED
 
 _KLOG_RE = re.compile(
     r"(?P<severity>[IWEF])(?P<month>\d\d)(?P<day>\d\d) (?P<time>\d\d:\d\d:\d\d(?:\.\d+)?)\s+(?P<thread>\d+) "

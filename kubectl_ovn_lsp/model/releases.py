@@ -1,11 +1,6 @@
-"""The release register (`REGISTER`): every Kube-OVN release the model was checked against, in one table, and
-what a version string stands for (`resolve`).
-
-Everything that depends on which releases exist derives from the register, at call time: the checked tags
-(`known_releases`, `version`, completion of `--kube-ovn-version`), version resolution, the band ranges
-(`bands.Band.tags`), whether a switch's first release is out yet (`bands.Since`), and the `gc.go:<line>` release
-ranges of the GC log lines (`gc_lines`). Adding a release is one `Branch` edit here (docs/architecture.md, "How to
-add a release"); a band or a switch changes only when the release changed behaviour.
+"""What a Kube-OVN version string stands for (`resolve`), and the checked releases as the rest of the plugin asks
+for them (`known_releases`, `newest_checked`, `master`), read off the release register
+(`_register()`) at call time.
 
 Image tags in the wild are not always releases: a tag newer than the newest release we checked (`v1.16.9`,
 `v1.17.0`), a release older than every checked one (`v1.6.0`: refused, never replayed as a stand-in), a CI
@@ -13,184 +8,50 @@ build of a branch head (Kube-OVN's CI tags images with the *next* release's numb
 branch's VERSION file plus an arch suffix: `v1.17.0-x86` is master before v1.17.0, `v1.16.3-x86` is release-1.16
 after v1.16.2), or a `git describe` string (`v1.16.0-400-g1533681d7`: 400 commits past v1.16.0). `resolve`
 says which checked behaviour the model uses for each, so the output can say it (docs/contracts.md, "Versions").
-
-Checked: every tag of the register and master (`Master`), read in the upstream mirror; the branch heads read
-are listed in docs/kube-ovn-facts.md ("Releases").
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 
+from kubectl_ovn_lsp.model import release_register
+from kubectl_ovn_lsp.model.release_register import Master, Register
 from kubectl_ovn_lsp.model.versions import Version, image_tag, parse_version
 
-Lines = tuple[int, int] | tuple[None, None]  # (gc.go line of `lsp lost`, of `gc logical switch port`)
 
-
-@dataclass(frozen=True)
-class Branch:
-    """One release branch, `release-<major>.<minor>`, as read in the upstream mirror (`git tag`, `gc.go`).
-
-    Its tags are `x.y.0` … `x.y.last` except `never_tagged`. `gc_lines`: from which patch on the branch's
-    `markAndCleanLSP` logs `lsp lost` and `gc logical switch port` at which `gc.go` line, as `(first patch,
-    (lost line, delete line))`, oldest first; a tag logs where the entry with the greatest first patch not above
-    its own says; `(None, None)`: no GC of ports yet. `maintained`: later tags may come, so a release past `last`
-    is "newer than checked" and is assumed to log where the newest entry says."""
-
-    major: int
-    minor: int
-    last: int
-    gc_lines: tuple[tuple[int, Lines], ...]
-    never_tagged: tuple[int, ...] = ()
-    maintained: bool = False
-
-    @property
-    def key(self) -> tuple[int, int]:
-        return (self.major, self.minor)
-
-    @property
-    def tags(self) -> tuple[Version, ...]:
-        return tuple(Version(self.major, self.minor, p) for p in range(self.last + 1) if p not in self.never_tagged)
-
-    def lines_of(self, patch: int) -> Lines:
-        """Where this branch's tag `patch` logs the two GC lines."""
-        found: Lines = (None, None)
-        for first, lines in self.gc_lines:
-            if first <= patch:
-                found = lines
-        return found
-
-
-@dataclass(frozen=True)
-class Master:
-    """The master snapshot the model was checked against: band L's behaviour."""
-
-    version: Version  # master's VERSION file: CI builds of master carry this number
-    commit: str
-    describe: str  # `git describe` of the commit, for notes
-    lines: tuple[int, int]  # gc.go lines of `lsp lost` and `gc logical switch port`
-    band: str  # its band letter (the last row of bands.BANDS), for notes
-
-    @property
-    def text(self) -> str:
-        return f"master {self.commit}"
-
-
-@dataclass(frozen=True, eq=False)  # eq=False: hashed by identity, so caches keyed on it are cheap and exact
-class Register:
-    """Every checked release: the branches, oldest first, and master. Views are derived once per register."""
-
-    branches: tuple[Branch, ...]
-    master: Master
-
-    @cached_property
-    def by_branch(self) -> dict[tuple[int, int], Branch]:
-        return {b.key: b for b in self.branches}
-
-    @cached_property
-    def releases(self) -> tuple[Version, ...]:
-        """Every checked tag, oldest first, then master's number."""
-        return tuple(v for b in self.branches for v in b.tags) + (self.master.version,)
-
-    @cached_property
-    def tags(self) -> frozenset[Version]:
-        return frozenset(self.releases[:-1])
-
-    @property
-    def newest_branch(self) -> tuple[int, int]:
-        return self.branches[-1].key
-
-    def newest(self, branch: tuple[int, int]) -> Version | None:
-        found = self.by_branch.get(branch)
-        return Version(branch[0], branch[1], found.last) if found else None
-
-    def is_released(self, version: Version) -> bool:
-        """A checked tag or master's number: what a switch's first release must be to apply without `head`."""
-        return version in self.tags or version == self.master.version
-
-
-REGISTER = Register(
-    branches=(
-        Branch(1, 7, 3, ((0, (None, None)), (1, (251, 233)), (3, (263, 245)))),
-        Branch(
-            1,
-            8,
-            18,
-            ((0, (252, 234)), (1, (264, 246)), (3, (268, 250)), (5, (285, 253)), (7, (289, 257)), (15, (292, 260))),
-            never_tagged=(10, 13, 16, 17),
-        ),
-        Branch(
-            1,
-            9,
-            41,
-            (
-                (0, (267, 249)),
-                (1, (268, 250)),
-                (3, (285, 253)),
-                (4, (289, 257)),
-                (5, (283, 263)),
-                (6, (314, 294)),
-                (15, (316, 296)),
-                (25, (317, 297)),
-                (29, (309, 289)),
-            ),
-            never_tagged=(21, 24, 26, 34),
-        ),
-        Branch(1, 10, 10, ((0, (328, 305)), (1, (335, 315)), (8, (337, 317))), never_tagged=(9,)),
-        Branch(1, 11, 24, ((0, (376, 356)), (11, (368, 348)), (13, (384, 348)), (16, (386, 350))), never_tagged=(4, 9)),
-        Branch(
-            1,
-            12,
-            35,
-            (
-                (0, (384, 363)),
-                (4, (400, 363)),
-                (5, (401, 364)),
-                (15, (415, 378)),
-                (20, (417, 380)),
-                (29, (427, 390)),
-                (32, (431, 394)),
-            ),
-            maintained=True,
-        ),
-        Branch(1, 13, 15, ((0, (426, 386)), (4, (430, 390)), (15, (449, 409))), maintained=True),
-        Branch(1, 14, 41, ((0, (476, 436)), (7, (533, 493)), (30, (559, 519))), maintained=True),
-        Branch(1, 15, 24, ((0, (538, 498)), (3, (564, 524))), maintained=True),
-        Branch(1, 16, 2, ((0, (553, 513)),), maintained=True),
-    ),
-    master=Master(Version(1, 17, 0), "1533681d7", "v1.16.0-400", (562, 522), "L"),
-)
+def _register() -> Register:
+    """The register as it is now (read at call time, so a test can follow "How to add a release")."""
+    return release_register.REGISTER
 
 
 def master() -> Master:
     """The checked master snapshot (band L)."""
-    return REGISTER.master
+    return _register().master
 
 
 def known_releases() -> tuple[Version, ...]:
     """Every checked release tag, oldest first (branches in order), then master's number."""
-    return REGISTER.releases
+    return _register().releases
 
 
 def checked_tags() -> tuple[Version, ...]:
     """Every checked release tag, oldest first, without master."""
-    return REGISTER.releases[:-1]
+    return _register().releases[:-1]
 
 
 def newest_checked(branch: tuple[int, int]) -> Version | None:
     """The newest checked release of a branch (None for a branch we have not checked)."""
-    return REGISTER.newest(branch)
+    return _register().newest(branch)
 
 
 def is_checked_release(version: Version) -> bool:
-    return version in REGISTER.tags
+    return version in _register().tags
 
 
 def display(version: Version) -> str:
     """How the release table writes a version: master's number is master's snapshot, not a release."""
-    return "master" if version == REGISTER.master.version else str(version)
+    return "master" if version == _register().master.version else str(version)
 
 
 _DESCRIBE_RE = re.compile(r"^v?(\d+\.\d+\.\d+)-(\d+)-g([0-9a-f]{7,40})(?:[-+._].*)?$")
@@ -216,8 +77,8 @@ class Resolved:
 
 def _newer_than_checked(version: Version, text: str, build: str) -> Resolved:
     newest = newest_checked(version.branch)
-    head_of = REGISTER.master
-    if newest is None or version.branch > REGISTER.newest_branch:
+    head_of = _register().master
+    if newest is None or version.branch > _register().newest_branch:
         return Resolved(
             max(version, head_of.version),
             head=True,
@@ -241,13 +102,13 @@ def _is_next_number(version: Version) -> bool:
     """The number a branch head's VERSION file carries: the newest checked patch + 1, or x.y.0 of a new branch."""
     newest = newest_checked(version.branch)
     if newest is None:
-        return version.patch == 0 and version.branch > REGISTER.newest_branch
+        return version.patch == 0 and version.branch > _register().newest_branch
     return version.patch == newest.patch + 1
 
 
 def oldest_checked() -> Version:
     """The oldest checked release (v1.7.0): the model knows nothing of the GC before it."""
-    return REGISTER.releases[0]
+    return _register().releases[0]
 
 
 def _older_than_checked(version: Version, text: str) -> Resolved:
@@ -267,7 +128,7 @@ def resolve(text: str | None) -> Resolved:
         return Resolved(None)
     raw = text.strip()
     if raw in ("master", "main"):
-        return Resolved(REGISTER.master.version, head=True, behaviour_of=REGISTER.master.text)
+        return Resolved(_register().master.version, head=True, behaviour_of=_register().master.text)
     tag = image_tag(raw) if ("/" in raw or ":" in raw or "@" in raw) else raw
     if tag is None:
         return Resolved(None)
@@ -275,7 +136,7 @@ def resolve(text: str | None) -> Resolved:
     if described:
         base = parse_version(described.group(1))
         commits, commit = int(described.group(2)), described.group(3)
-        head_of = REGISTER.master
+        head_of = _register().master
         if head_of.commit.startswith(commit[:9]) or commit.startswith(head_of.commit):
             return Resolved(
                 head_of.version,
@@ -305,7 +166,7 @@ def resolve(text: str | None) -> Resolved:
         return Resolved(version, behaviour_of=str(version))
     if suffixed and _is_next_number(version):
         # Kube-OVN's CI tags branch-head builds with the next release number (VERSION file) and an arch suffix.
-        branch = "master" if version.branch > REGISTER.newest_branch else f"release-{version.major}.{version.minor}"
+        branch = "master" if version.branch > _register().newest_branch else f"release-{version.major}.{version.minor}"
         return _newer_than_checked(
             version,
             tag,

@@ -17,9 +17,9 @@ from datetime import datetime
 from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.cluster import GC_STALLED, ClusterFinding
 from kubectl_ovn_lsp.model.gc_cycle import GC_CODES
-from kubectl_ovn_lsp.model.gc_failure_lines import DELETE_FAILED, FILE, GC_ERROR, IP_KEPT, MIGRATION_SKIPPED, releases
-from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, ReleaseRange, logs_at, newest_checked
+from kubectl_ovn_lsp.model.gc_lines import ReleaseRange, logs_at, newest_checked, releases
 from kubectl_ovn_lsp.model.judge import ALREADY_DELETED
+from kubectl_ovn_lsp.model.log_events import DELETE_FAILED, DELETED, FILE, GC_ERROR, IP_KEPT, LOST, MIGRATION_SKIPPED
 from kubectl_ovn_lsp.model.loglines import GcLine
 from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, VIP, Owner
 from kubectl_ovn_lsp.model.port_names import node_of_port, owner_candidates

@@ -121,7 +121,7 @@ def classify(
     pod, counts once with the most severe finding among the ports it resolves to; `gc lsp error`, which names no
     port, counts as (gc-error, "", "")."""
     from kubectl_ovn_lsp.model import loglines, triage
-    from kubectl_ovn_lsp.model.gc_failure_lines import GC_ERROR
+    from kubectl_ovn_lsp.model.log_events import GC_ERROR
     from kubectl_ovn_lsp.model.verdicts import severity
 
     scan = loglines.scan(lines, now)

@@ -1,7 +1,7 @@
 """docs/architecture.md, "How to add a release", followed with a fake tag: v1.16.3 (not tagged upstream when the
 model was checked) is added to the release register as step 2 says, with `gc.go` lines of its own, and must reach
-every view: version resolution, band, behaviour, the GC log line ranges, `version` and the completion of
-`--kube-ovn-version`. Expectations are literals."""
+every view: version resolution, band, behaviour, fixes per branch, the log line ranges, `version` and the
+completion of `--kube-ovn-version`. Expectations are literals."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ import pytest
 from kubectl_ovn_lsp.cli import complete
 from kubectl_ovn_lsp.cli import main as cli
 from kubectl_ovn_lsp.environment import Environment
-from kubectl_ovn_lsp.model import bands, gc_lines, releases
-from kubectl_ovn_lsp.model.releases import Register, Resolved, resolve
+from kubectl_ovn_lsp.model import bands, fixes, gc_lines, release_register, releases
+from kubectl_ovn_lsp.model.log_events import DELETE_FAILED, DELETED, GC_ERROR, LOST
+from kubectl_ovn_lsp.model.release_register import Register
+from kubectl_ovn_lsp.model.releases import Resolved, resolve
 from kubectl_ovn_lsp.model.settings import settings_from_deployment
 from kubectl_ovn_lsp.model.versions import Version
 
@@ -22,9 +24,11 @@ V1_16_2, V1_16_3 = Version(1, 16, 2), Version(1, 16, 3)
 
 
 def _with_v1_16_3(register: Register) -> Register:
-    """Step 2: raise release-1.16's `last` and give the new tag its own gc.go lines (600 and 560, made up)."""
+    """Step 2: raise release-1.16's `last` and give the lines the new tag moved (made up: gc.go 600 and 560, and
+    controller.go 1420); the others (delete-failed at gc.go:515, …) stay where v1.16.2 logs them."""
+    moved = {LOST: 600, DELETED: 560, GC_ERROR: 1420}
     branches = tuple(
-        dataclasses.replace(b, last=3, gc_lines=(*b.gc_lines, (3, (600, 560)))) if b.key == (1, 16) else b
+        dataclasses.replace(b, last=3, lines=(*b.lines, (3, moved))) if b.key == (1, 16) else b
         for b in register.branches
     )
     return Register(branches, register.master)
@@ -32,7 +36,7 @@ def _with_v1_16_3(register: Register) -> Register:
 
 @pytest.fixture
 def fake_tag(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(releases, "REGISTER", _with_v1_16_3(releases.REGISTER))
+    monkeypatch.setattr(release_register, "REGISTER", _with_v1_16_3(release_register.REGISTER))
 
 
 def _version_text() -> str:
@@ -50,7 +54,17 @@ def test_before_the_tag_is_added() -> None:
     """The shipped register: v1.16.3 is newer than checked, its switch entry unreleased."""
     assert resolve("v1.16.3").assumed and resolve("v1.16.3").behaviour_of == "v1.16.2 + release-1.16 head"
     assert not bands.behaviour_for(V1_16_3).ipam_by_nad_type
-    assert [r.as_text() for r in gc_lines.releases(gc_lines.LOST, 553)] == ["v1.16.0–v1.16.2 and newer"]
+    assert [r.as_text() for r in gc_lines.releases(LOST, 553)] == ["v1.16.0–v1.16.2 and newer"]
+    assert [r.as_text() for r in gc_lines.releases(GC_ERROR, 1414)] == ["v1.16.2 and newer"]
+    assert [r.as_text() for r in gc_lines.releases(DELETE_FAILED, 515)] == ["v1.16.0–v1.16.2 and newer"]
+    defer = bands.SWITCHES["migrate_defer_unscheduled"]  # #6834: v1.15.14, master and the release-1.16 head
+    assert fixes.on_branch(defer, V1_16_2) == (
+        "no release-1.16 tag has the fix yet: its head has it (the next v1.16.3) (also master)"
+    )
+    assert (
+        fixes.on_branch(defer, Version(1, 15, 2))
+        == "fixed in v1.15.14 on release-1.15 (also master, the release-1.16 head)"
+    )
     assert "  K  v1.16.0–v1.16.2\n" in _version_text()
     assert _completed_versions("v1.16.")[0] == "v1.16.2"
 
@@ -73,14 +87,25 @@ def test_a_new_tag_reaches_the_band_and_the_behaviour(fake_tag: None) -> None:
     assert not bands.behaviour_for(V1_16_2).ipam_by_nad_type
 
 
+def test_a_new_tag_reaches_the_fixes_per_branch(fake_tag: None) -> None:
+    defer = bands.SWITCHES["migrate_defer_unscheduled"]
+    assert fixes.on_branch(defer, V1_16_2) == "fixed in v1.16.3 on release-1.16 (also master)"
+    assert fixes.on_branch(defer, V1_16_3) == "this release (v1.16.3) has the fix (v1.15.14, v1.16.3, master)"
+    assert fixes.on_branch(defer, Version(1, 15, 2)) == "fixed in v1.15.14 on release-1.15 (also v1.16.3, master)"
+
+
 def test_a_new_tag_reaches_the_gc_line_ranges(fake_tag: None) -> None:
-    lost = [r.as_text() for r in gc_lines.releases(gc_lines.LOST, 600)]
-    deleted = [r.as_text() for r in gc_lines.releases(gc_lines.DELETED, 560)]
+    lost = [r.as_text() for r in gc_lines.releases(LOST, 600)]
+    deleted = [r.as_text() for r in gc_lines.releases(DELETED, 560)]
     assert lost == deleted == ["v1.16.3 and newer"]
-    assert [r.as_text() for r in gc_lines.releases(gc_lines.LOST, 553)] == ["v1.16.0–v1.16.2"]  # closed now
-    assert gc_lines.logs_at(gc_lines.LOST, 600, Version(1, 16, 7))
-    assert not gc_lines.logs_at(gc_lines.LOST, 553, V1_16_3)
+    assert [r.as_text() for r in gc_lines.releases(LOST, 553)] == ["v1.16.0–v1.16.2"]  # closed now
+    assert gc_lines.logs_at(LOST, 600, Version(1, 16, 7))
+    assert not gc_lines.logs_at(LOST, 553, V1_16_3)
     assert gc_lines.newest_checked(Version(1, 16, 4)) == "v1.16.3"
+    # the failure lines too: one moved, one stayed
+    assert [r.as_text() for r in gc_lines.releases(GC_ERROR, 1420)] == ["v1.16.3 and newer"]
+    assert [r.as_text() for r in gc_lines.releases(GC_ERROR, 1414)] == ["v1.16.2"]
+    assert [r.as_text() for r in gc_lines.releases(DELETE_FAILED, 515)] == ["v1.16.0–v1.16.3 and newer"]
 
 
 def test_a_new_tag_reaches_version_and_completion(fake_tag: None) -> None:
@@ -93,7 +118,9 @@ def test_a_new_tag_reaches_version_and_completion(fake_tag: None) -> None:
 def test_a_switch_release_that_is_neither_checked_nor_next_is_refused() -> None:
     """A typo in a switch's first release fails at import (bands.check_switches): with release-1.16 checked only up
     to v1.16.0, ipam_by_nad_type's v1.16.3 is no longer the branch's next release."""
-    branches = tuple(dataclasses.replace(b, last=0) if b.key == (1, 16) else b for b in releases.REGISTER.branches)
+    branches = tuple(
+        dataclasses.replace(b, last=0) if b.key == (1, 16) else b for b in release_register.REGISTER.branches
+    )
     with pytest.raises(ValueError, match="switch ipam_by_nad_type: v1.16.3 is neither a checked release nor the next"):
-        bands.check_switches(Register(branches, releases.REGISTER.master))
-    bands.check_switches(releases.REGISTER)  # the shipped register passes
+        bands.check_switches(Register(branches, release_register.REGISTER.master))
+    bands.check_switches(release_register.REGISTER)  # the shipped register passes

@@ -8,8 +8,9 @@ from datetime import datetime, timezone
 import pytest
 
 from kubectl_ovn_lsp.model import gc_lines, loglines, triage
-from kubectl_ovn_lsp.model.gc_lines import DELETED, LOST, line_table, logs_at, releases
+from kubectl_ovn_lsp.model.gc_lines import logs_at, releases
 from kubectl_ovn_lsp.model.inventory import Inventory, by_key
+from kubectl_ovn_lsp.model.log_events import DELETED, LOST
 from kubectl_ovn_lsp.model.loglines import parse_line, scan
 from kubectl_ovn_lsp.model.replay import replay
 from kubectl_ovn_lsp.model.triage import OwnerIndex, group, judge_events, line_notes
@@ -94,109 +95,6 @@ def test_scan_counts_and_since() -> None:
     assert [g.name for g in result.lines] == ["a3.ns", "a4.ns"]
     # three GC lines are older than --since (counted apart), two lines are not GC lines at all
     assert (result.klog_lines, result.skipped, result.before_since, result.year_assumed) == (6, 2, 3, True)
-
-
-# What the upstream mirror shows, tag by tag (docs/upstream-findings.md): line -> ranges of tags (first, last) that
-# log it there. The model derives these from its release register (releases.REGISTER); they must agree.
-LOST_LINES: dict[int, tuple[tuple[str, str], ...]] = {
-    251: (("v1.7.1", "v1.7.2"),),
-    252: (("v1.8.0", "v1.8.0"),),
-    263: (("v1.7.3", "v1.7.3"),),
-    264: (("v1.8.1", "v1.8.2"),),
-    267: (("v1.9.0", "v1.9.0"),),
-    268: (("v1.8.3", "v1.8.4"), ("v1.9.1", "v1.9.2")),
-    283: (("v1.9.5", "v1.9.5"),),
-    285: (("v1.8.5", "v1.8.6"), ("v1.9.3", "v1.9.3")),
-    289: (("v1.8.7", "v1.8.14"), ("v1.9.4", "v1.9.4")),
-    292: (("v1.8.15", "v1.8.18"),),
-    309: (("v1.9.29", "v1.9.41"),),
-    314: (("v1.9.6", "v1.9.14"),),
-    316: (("v1.9.15", "v1.9.23"),),
-    317: (("v1.9.25", "v1.9.28"),),
-    328: (("v1.10.0", "v1.10.0"),),
-    335: (("v1.10.1", "v1.10.7"),),
-    337: (("v1.10.8", "v1.10.10"),),
-    368: (("v1.11.11", "v1.11.12"),),
-    376: (("v1.11.0", "v1.11.10"),),
-    384: (("v1.11.13", "v1.11.15"), ("v1.12.0", "v1.12.3")),
-    386: (("v1.11.16", "v1.11.24"),),
-    400: (("v1.12.4", "v1.12.4"),),
-    401: (("v1.12.5", "v1.12.14"),),
-    415: (("v1.12.15", "v1.12.19"),),
-    417: (("v1.12.20", "v1.12.28"),),
-    426: (("v1.13.0", "v1.13.3"),),
-    427: (("v1.12.29", "v1.12.31"),),
-    430: (("v1.13.4", "v1.13.14"),),
-    431: (("v1.12.32", "v1.12.35"),),
-    449: (("v1.13.15", "v1.13.15"),),
-    476: (("v1.14.0", "v1.14.6"),),
-    533: (("v1.14.7", "v1.14.29"),),
-    538: (("v1.15.0", "v1.15.2"),),
-    553: (("v1.16.0", "v1.16.2"),),
-    559: (("v1.14.30", "v1.14.41"),),
-    562: (("master", "master"),),
-    564: (("v1.15.3", "v1.15.24"),),
-}
-DELETE_LINES: dict[int, tuple[tuple[str, str], ...]] = {
-    233: (("v1.7.1", "v1.7.2"),),
-    245: (("v1.7.3", "v1.7.3"),),
-    234: (("v1.8.0", "v1.8.0"),),
-    246: (("v1.8.1", "v1.8.2"),),
-    250: (("v1.8.3", "v1.8.4"), ("v1.9.1", "v1.9.2")),
-    253: (("v1.8.5", "v1.8.6"), ("v1.9.3", "v1.9.3")),
-    257: (("v1.8.7", "v1.8.14"), ("v1.9.4", "v1.9.4")),
-    260: (("v1.8.15", "v1.8.18"),),
-    249: (("v1.9.0", "v1.9.0"),),
-    263: (("v1.9.5", "v1.9.5"),),
-    294: (("v1.9.6", "v1.9.14"),),
-    296: (("v1.9.15", "v1.9.23"),),
-    297: (("v1.9.25", "v1.9.28"),),
-    289: (("v1.9.29", "v1.9.41"),),
-    305: (("v1.10.0", "v1.10.0"),),
-    315: (("v1.10.1", "v1.10.7"),),
-    317: (("v1.10.8", "v1.10.10"),),
-    356: (("v1.11.0", "v1.11.10"),),
-    348: (("v1.11.11", "v1.11.15"),),
-    350: (("v1.11.16", "v1.11.24"),),
-    363: (("v1.12.0", "v1.12.4"),),
-    364: (("v1.12.5", "v1.12.14"),),
-    378: (("v1.12.15", "v1.12.19"),),
-    380: (("v1.12.20", "v1.12.28"),),
-    390: (("v1.12.29", "v1.12.31"), ("v1.13.4", "v1.13.14")),
-    394: (("v1.12.32", "v1.12.35"),),
-    386: (("v1.13.0", "v1.13.3"),),
-    409: (("v1.13.15", "v1.13.15"),),
-    436: (("v1.14.0", "v1.14.6"),),
-    493: (("v1.14.7", "v1.14.29"),),
-    519: (("v1.14.30", "v1.14.41"),),
-    498: (("v1.15.0", "v1.15.2"),),
-    524: (("v1.15.3", "v1.15.24"),),
-    513: (("v1.16.0", "v1.16.2"),),
-    522: (("master", "master"),),
-}
-
-
-@pytest.mark.parametrize("event, table", [(LOST, LOST_LINES), (DELETED, DELETE_LINES)])
-def test_the_register_derives_the_line_tables_read_upstream(event: str, table: dict) -> None:
-    assert line_table(event) == table
-
-
-@pytest.mark.parametrize("event, table", [(LOST, LOST_LINES), (DELETED, DELETE_LINES)])
-def test_the_line_table_on_every_tag_it_names(event: str, table: dict) -> None:
-    for line, ranges in table.items():
-        for first, last in ranges:
-            for tag in {first, last} - {"master"}:
-                assert logs_at(event, line, parse_version(tag)), (event, line, tag)
-            if first != "master":
-                before = parse_version(first)
-                earlier = parse_version(f"v{before.major}.{before.minor}.{before.patch - 1}") if before.patch else None
-                if earlier and not any(
-                    line in (n,)
-                    for n, rs in table.items()
-                    for f, la in rs
-                    if parse_version(f) and parse_version(f) <= earlier <= parse_version(la) and n == line
-                ):
-                    assert not logs_at(event, line, earlier), (event, line, str(earlier))
 
 
 def test_known_lines_of_the_reported_releases() -> None:

@@ -12,7 +12,8 @@ from factories import NOW, allocated, launcher, multus_net, nad, pod, settings, 
 from scenarios import tc2, tc5, tc8
 
 from kubectl_ovn_lsp.model.errors import MalformedMultusAnnotation, MissingNad, ModelError
-from kubectl_ovn_lsp.model.gc_lines import LOST, logs_at, releases
+from kubectl_ovn_lsp.model.gc_lines import logs_at, releases
+from kubectl_ovn_lsp.model.log_events import LOST
 from kubectl_ovn_lsp.model.loglines import parse_line, scan
 from kubectl_ovn_lsp.model.lookups import candidate_lookups, judge, nad_references
 from kubectl_ovn_lsp.model.versions import parse_version
