@@ -2,8 +2,8 @@
 
     python benchmarks/bench_nb_read.py [--ports 50000] [--runs 7] [--raft]
 
-Compares (interleaved runs, medians): the direct path (`nb_direct.lookup_direct`, conditional monitoring) in
-this process and in a fresh interpreter (what one CLI call pays, imports included), the exec path's argv
+Compares (interleaved runs, medians): the direct path (`nb/direct.read_direct` of names and pod keys, conditional
+monitoring) in this process and in a fresh interpreter (what one CLI call pays, imports included), the exec path's argv
 (`ovsdb-client query` + parse), and the manual `ovn-nbctl find Logical_Switch_Port external_ids:pod=…`.
 With `--raft` it also loads a 3-member cluster, kills the leader and times the first read from the survivors.
 """
@@ -21,8 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kubectl_ovn_lsp.nb.direct import lookup_direct  # noqa: E402
-from kubectl_ovn_lsp.nb.query import build_query_argv, parse_query_output  # noqa: E402
+from kubectl_ovn_lsp.model.records import Selection  # noqa: E402
+from kubectl_ovn_lsp.nb.direct import read_direct  # noqa: E402
+from kubectl_ovn_lsp.nb.query import parse_lookup, selection_argv  # noqa: E402
 from ovn_lsp_sandbox.nb_content import PortSpec, SwitchSpec  # noqa: E402
 from ovn_lsp_sandbox.nb_load import load_switches  # noqa: E402
 from ovn_lsp_sandbox.nb_server import NbServer, kill_member, start_nb, stop_nb  # noqa: E402
@@ -64,13 +65,15 @@ def bench_reads(server: NbServer, runs: int, total: int) -> None:
     n = total // 2  # a pod in the middle of the table
     ns, pod = f"ns-{n // 2 % 200}", f"pod-{n // 2}"
     names, keys = [f"{pod}.{ns}"], [f"{ns}/{pod}"]
-    argv = build_query_argv(names, keys, timeout=10, endpoint=f"unix:{server.unix_socket}")
+    selection = Selection.of(names, keys)
+    argv = selection_argv(selection, timeout=10, endpoint=f"unix:{server.unix_socket}")
     fresh = [
         sys.executable,
         "-c",
         f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})\n"
-        "from kubectl_ovn_lsp.nb.direct import lookup_direct\n"
-        f"print(len(lookup_direct({server.remotes!r}, {names!r}, {keys!r}, 10).ports))",
+        "from kubectl_ovn_lsp.model.records import Selection\n"
+        "from kubectl_ovn_lsp.nb.direct import read_direct\n"
+        f"print(len(read_direct({server.remotes!r}, Selection.of({names!r}, {keys!r}), 10).ports))",
     ]
     nbctl = [
         "ovn-nbctl",
@@ -84,12 +87,12 @@ def bench_reads(server: NbServer, runs: int, total: int) -> None:
         f"external_ids:pod={keys[0]}",
     ]
     methods: dict[str, Callable[[], int]] = {
-        "nb_direct (in process)": lambda: len(lookup_direct(server.remotes, names, keys, 10).ports),
+        "nb_direct (in process)": lambda: len(read_direct(server.remotes, selection, 10).ports),
         "nb_direct (fresh python)": lambda: int(
             subprocess.run(fresh, capture_output=True, text=True, check=True).stdout
         ),
         "ovsdb-client query argv": lambda: len(
-            parse_query_output(subprocess.run(argv, capture_output=True, text=True, check=True).stdout)
+            parse_lookup(subprocess.run(argv, capture_output=True, text=True, check=True).stdout)[0]
         ),
         "ovn-nbctl find": lambda: len(
             subprocess.run(nbctl, capture_output=True, text=True, check=True).stdout.splitlines()
@@ -116,7 +119,7 @@ def bench_raft(total: int) -> None:
             dt, _ = timed(lambda: load_switches(server.unix_socket, synthetic(total)))
             print(f"raft: loaded {total} ports in {dt:.2f} s")
             kill_member(server, server.leader)
-            dt, found = timed(lambda: lookup_direct(server.remotes, ["pod-0.ns-0"], ["ns-0/pod-0"], 10))
+            dt, found = timed(lambda: read_direct(server.remotes, Selection.of(["pod-0.ns-0"], ["ns-0/pod-0"]), 10))
             print(f"raft: first read after killing the leader {dt * 1000:.1f} ms via {found.endpoint}")
         finally:
             stop_nb(server.to_dict())

@@ -57,21 +57,17 @@ def read_scope(
     cluster), then every NB port once. Notes name the kinds that could not be listed.
     `step` is told each step as it starts (`list`, `nb`): `serve` names the step a cycle failed at."""
     from kubectl_ovn_lsp.kube.inventory import list_scope
-    from kubectl_ovn_lsp.nb.query import Selection
-    from kubectl_ovn_lsp.nb.reader import read_nb
+    from kubectl_ovn_lsp.model.records import Selection
+    from kubectl_ovn_lsp.nb.backend import open_reader
 
     step("list")
     inventory = list_scope(context.client, namespace, env.now(), chunk_size=chunk_size, progress=env.progress)
     step("nb")
     env.progress("reading OVN NB…")
-    lookup = read_nb(
-        context.client,
-        common.nb,
-        Selection(every_port=True),
-        context.client.deadline,
-        verbose=common.kube.verbose,
-        stderr=env.stderr,
-    )
+    with open_reader(
+        context.client, common.nb, context.client.deadline, verbose=common.kube.verbose, stderr=env.stderr
+    ) as reader:
+        lookup = reader.read(Selection(every_port=True))
     context.add_notes(lookup.notes)
     for plural, why in sorted(inventory.unreadable.items()):
         effect = {

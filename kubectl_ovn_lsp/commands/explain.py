@@ -1,14 +1,15 @@
 """`explain`: the GC replay scoped to one owner — a pod, VM, VMI, node, a port name as GC logs it, or the
 orphaned ports of an owner that no longer exists.
 
-Reads a few objects (GETs) into an inventory, reads NB by the owner's candidate names and pod keys, runs the
-same replay `audit` runs, and returns that owner's `Explanation` document.
+Reads a few objects (GETs) into an inventory, reads NB by the rows the model's plan names (`model/explain_plan.py`:
+the owner's candidate names and pod keys, or for a port name every owner it could belong to, at once), runs the
+same replay `audit` runs, and returns that owner's `Explanation` document. One NB reader serves the command, and
+answers a selection an earlier read covers without asking NB again (`nb/reader.py`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,43 +18,43 @@ from kubectl_ovn_lsp.commands.errors import Ambiguous, BadInput, NamespaceMismat
 from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.errors import PluginError
 from kubectl_ovn_lsp.kube.errors import NotFound
+from kubectl_ovn_lsp.model import explain_plan
+from kubectl_ovn_lsp.model.explain_plan import Plan
 from kubectl_ovn_lsp.model.inventory import Inventory
 from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, VIP, Owner, pod_scoped, workload_owners
-from kubectl_ovn_lsp.model.records import NbLookup, SwitchView
-from kubectl_ovn_lsp.nb.query import Selection
+from kubectl_ovn_lsp.model.records import NbLookup, Selection, SwitchView
 from kubectl_ovn_lsp.options import ExplainOptions
 
 if TYPE_CHECKING:
     from kubectl_ovn_lsp.commands.documents import Explanation, ReleaseVerdict
 
-
-@dataclass(frozen=True)
-class Plan:
-    """What to replay: the inventory read, the owner to report, and the NB rows to read for it."""
-
-    inventory: Inventory
-    owner: Owner
-    selection: Selection
+NbRead = Callable[[Selection], NbLookup]
 
 
 def run(options: ExplainOptions, env: Environment) -> Explanation:
     """The `Explanation` document (docs/contracts.md). Raises PluginError for what cannot be answered."""
-    from kubectl_ovn_lsp.commands.documents import explanation
-    from kubectl_ovn_lsp.model.replay import replay
-    from kubectl_ovn_lsp.nb.reader import read_nb
+    from kubectl_ovn_lsp.nb.backend import open_reader
 
     common = options.common
     context = connect(common)
-    timeout = context.client.deadline  # one budget for the whole command (--request-timeout)
+    deadline = context.client.deadline  # one budget for the whole command (--request-timeout)
+    with open_reader(context.client, common.nb, deadline, verbose=common.kube.verbose, stderr=env.stderr) as reader:
+        return _explain(options, env, context, reader.read)
 
-    def nb_read(selection: Selection) -> NbLookup:
-        return read_nb(context.client, common.nb, selection, timeout, verbose=common.kube.verbose, stderr=env.stderr)
 
+def _explain(options: ExplainOptions, env: Environment, context: CommandContext, nb_read: NbRead) -> Explanation:
+    from kubectl_ovn_lsp.commands.documents import explanation
+    from kubectl_ovn_lsp.model.replay import replay
+
+    common = options.common
     try:
         plan = _plan(context, options, env.now(), nb_read)
     except NotFound as not_found:
         raise NotFound(_with_hints(str(not_found), context, options)) from None
-    lookup = _named_switches(nb_read(plan.selection), plan.selection, nb_read, context)
+    lookup = nb_read(plan.selection)
+    wider = explain_plan.switches_named(lookup.ports, plan.selection, context.settings.behaviour)
+    if wider is not None:  # a port names a switch not read: read again with it, as audit's read has every switch
+        lookup = nb_read(wider)
     workload = plan.owner.kind not in (NODE, ORPHAN, VIP)
     result = replay(
         plan.inventory,
@@ -102,24 +103,6 @@ def run(options: ExplainOptions, env: Environment) -> Explanation:
             owners=[plan.owner] if workload else [],
         )
     return document
-
-
-def _named_switches(
-    lookup: NbLookup, selection: Selection, nb_read: Callable[[Selection], NbLookup], context: CommandContext
-) -> NbLookup:
-    """What GC's delete does with a port depends on the switch its `external_ids:ls` names (model/gc_delete.py):
-    when a port read names a switch the selection did not read, read again with it, as audit's read has every
-    switch. Only where the running release's delete depends on it (libovsdb, v1.12.0 on)."""
-    from dataclasses import replace
-
-    from kubectl_ovn_lsp.model import gc_delete
-
-    if not gc_delete.can_stall(context.settings.behaviour):
-        return lookup
-    named = {p.logical_switch for p in lookup.ports if p.logical_switch} - set(selection.switches)
-    if not named:
-        return lookup
-    return nb_read(replace(selection, switches=tuple(sorted(set(selection.switches) | named))))
 
 
 def _with_hints(message: str, context: CommandContext, options: ExplainOptions) -> str:
@@ -181,9 +164,7 @@ def _by_release(plan: Plan, lookup: NbLookup, context: CommandContext) -> tuple[
     return [release_verdict(r) for r in table.ranges], table.fix
 
 
-def _plan(
-    context: CommandContext, options: ExplainOptions, now: datetime, nb_read: Callable[[Selection], NbLookup]
-) -> Plan:
+def _plan(context: CommandContext, options: ExplainOptions, now: datetime, nb_read: NbRead) -> Plan:
     from kubectl_ovn_lsp.kube import resolve
 
     client, kube = context.client, options.common.kube
@@ -221,7 +202,7 @@ def _refuse_a_shadowed_port_name(
     name: str,
     given_namespace: str | None,
     now: datetime,
-    nb_read: Callable[[Selection], NbLookup],
+    nb_read: NbRead,
     found: Owner,
 ) -> None:
     """A workload may be named like another owner's port (`web-5f7c.app`, `node-node2`): a name pasted from the
@@ -245,9 +226,8 @@ def _refuse_a_shadowed_port_name(
 
 def _workload_plan(context: CommandContext, workload: Any, now: datetime) -> Plan:
     from kubectl_ovn_lsp.kube.resolve import workload_inventory
-    from kubectl_ovn_lsp.model import lookups, port_state
+    from kubectl_ovn_lsp.model import lookups
     from kubectl_ovn_lsp.model.errors import ModelError
-    from kubectl_ovn_lsp.model.replay import owner_snapshot
 
     settings = context.settings
     try:  # a malformed pod annotation is reported before anything else is read
@@ -257,11 +237,10 @@ def _workload_plan(context: CommandContext, workload: Any, now: datetime) -> Pla
     inventory = workload_inventory(context.client, workload, nad_keys, now)
     owner = _pick_owner(workload_owners(inventory), workload, settings.keep_vm_ip)
     try:
-        names, keys = lookups.candidate_lookups(owner_snapshot(owner, inventory, settings), settings)
+        selection = explain_plan.workload_selection(owner, inventory, settings)
     except ModelError as exc:  # a missing NAD: reported before any NB connection
         raise BadInput(str(exc)) from None
-    switches = port_state.allocation_switches(owner.pods)
-    return Plan(inventory, owner, Selection.of(names, keys, switches))
+    return Plan(inventory, owner, selection)
 
 
 def _pick_owner(owners: list[Owner], workload: Any, keep_vm_ip: bool) -> Owner:
@@ -279,24 +258,18 @@ def _pick_owner(owners: list[Owner], workload: Any, keep_vm_ip: bool) -> Owner:
 
 def _node_plan(context: CommandContext, name: str, now: datetime) -> Plan:
     from kubectl_ovn_lsp.kube.resolve import node_inventory
-    from kubectl_ovn_lsp.model import port_state
-    from kubectl_ovn_lsp.model.gc_nodes import node_port_name
 
     inventory = node_inventory(context.client, name, now)
-    switches = port_state.allocation_switches(inventory.nodes.values())
-    return Plan(
-        inventory, Owner(NODE, "", name), Selection.of([node_port_name(name), *inventory.ovn_eips], [], switches)
-    )
+    return Plan(inventory, Owner(NODE, "", name), explain_plan.node_selection(name, inventory))
 
 
 def _vip_plan(context: CommandContext, name: str, now: datetime) -> Plan:
     from kubectl_ovn_lsp.kube.resolve import vip_inventory
-    from kubectl_ovn_lsp.model.gc_vips import vip_namespace, vip_port_name
+    from kubectl_ovn_lsp.model.gc_vips import vip_namespace
 
     inventory = vip_inventory(context.client, name, now)
     vip = inventory.vips[name]
-    port, _ = vip_port_name(vip, inventory.subnets)
-    return Plan(inventory, Owner(VIP, vip_namespace(vip), name), Selection.of([port], []))
+    return Plan(inventory, Owner(VIP, vip_namespace(vip), name), explain_plan.vip_selection(vip, inventory.subnets))
 
 
 def _orphan_plan(
@@ -304,14 +277,15 @@ def _orphan_plan(
     namespace: str,
     name: str,
     now: datetime,
-    nb_read: Callable[[Selection], NbLookup],
+    nb_read: NbRead,
     not_found: NotFound,
 ) -> Plan:
     """No VM, VMI or pod of that name: its ports may still be in NB (`external_ids:pod=<ns>/<name>`), and its IP
-    CRs in the API (model/ip_crs.py: leaked when no GC collects them)."""
+    CRs in the API (model/ip_crs.py: leaked when no GC collects them). The read that finds the ports is the
+    replay's read (the reader answers it again from the first)."""
     from kubectl_ovn_lsp.kube.resolve import ip_crs_of
 
-    selection = Selection.of([], [f"{namespace}/{name}"])
+    selection = explain_plan.orphan_selection(namespace, name)
     ips, subnets = ip_crs_of(context.client, namespace, name)
     if not ips and not nb_read(selection).ports:
         raise not_found
@@ -324,34 +298,38 @@ def _port_plan(
     port: str,
     given_namespace: str | None,
     now: datetime,
-    nb_read: Callable[[Selection], NbLookup],
+    nb_read: NbRead,
     not_found: NotFound,
 ) -> Plan:
     """A port name as GC logs it: its NB row names the owner (`external_ids:pod`); a lost port's name is split
-    into (owner, namespace) readings and the ones whose owner exists are kept (docs/contracts.md)."""
+    into (owner, namespace) readings and the ones whose owner exists are kept (docs/contracts.md). NB is read
+    once for all of them (`explain_plan.port_selection`); a node's `node-<n>` is read with the node's own
+    selection when the Node exists (it holds the port name)."""
     from kubectl_ovn_lsp.kube import resolve
-    from kubectl_ovn_lsp.model.port_names import node_of_port, owner_candidates
+    from kubectl_ovn_lsp.model.port_names import node_of_port
 
     client = context.client
-    row = next((p for p in nb_read(Selection.of([port], [])).ports if p.name == port), None)
     node = node_of_port(port)
-    if row is not None and row.pod_key and "/" in row.pod_key:
-        namespace, owner_name = row.pod_key.split("/", 1)
-        readings = [(namespace, owner_name)]
-    elif node is not None:
+    node_error: PluginError | None = None
+    if node is not None:  # the Node first: its selection holds the port, so one read answers both
         try:
-            return _node_plan(context, node, now)
-        except NotFound:
-            if row is None:
-                raise NotFound(f'node "{node}" not found, and NB has no port "{port}"') from None
-            return Plan(Inventory(now=now), Owner(ORPHAN, "", port), Selection.of([port], []))
-    else:
-        readings = [(c.namespace, c.name) for c in owner_candidates(port)]
-    if given_namespace is not None:
-        others = {ns for ns, _ in readings if ns != given_namespace}
-        readings = [(ns, o) for ns, o in readings if ns == given_namespace]
-        if not readings and others:
-            raise NamespaceMismatch(port=port, found=", ".join(sorted(others)), given=given_namespace)
+            plan = _node_plan(context, node, now)
+        except PluginError as exc:  # not found, or not readable: NB's row decides, as below
+            node_error = exc
+        else:
+            if explain_plan.port_name(port, nb_read(plan.selection).ports, given_namespace).node is not None:
+                return plan  # the row does not name a pod: the node's port
+    found = explain_plan.port_name(port, nb_read(explain_plan.port_selection(port)).ports, given_namespace)
+    row, readings = found.row, list(found.readings)
+    if found.node is not None:
+        if not isinstance(node_error, NotFound):
+            assert node_error is not None
+            raise node_error
+        if row is None:
+            raise NotFound(f'node "{found.node}" not found, and NB has no port "{port}"') from None
+        return Plan(Inventory(now=now), Owner(ORPHAN, "", port), Selection.of([port], []))
+    if given_namespace is not None and not readings and found.elsewhere:
+        raise NamespaceMismatch(port=port, found=", ".join(found.elsewhere), given=given_namespace)
     existing = [(ns, o) for ns, o in readings if resolve.exists(client, ns, o)]
     if len(existing) > 1:
         raise Ambiguous(port=port, owners=", ".join(f"{ns}/{o}" for ns, o in existing))
@@ -361,7 +339,7 @@ def _port_plan(
     vips = [(ns, o) for ns, o in readings if resolve.find_vip(client, o, ns) is not None]
     if len(vips) == 1:
         return _vip_plan(context, vips[0][1], now)
-    keyed = [(ns, o) for ns, o in readings if nb_read(Selection.of([], [f"{ns}/{o}"])).ports]
+    keyed = list(found.keyed)
     if not keyed and row is None:  # a leaked IP CR of that name (model/ip_crs.py) names its owner
         ip = resolve.ip_cr(client, port)
         spec = (ip or {}).get("spec") or {}
@@ -372,7 +350,9 @@ def _port_plan(
     if keyed:
         namespace, owner_name = keyed[0]
         return Plan(
-            Inventory(now=now), Owner(ORPHAN, namespace, owner_name), Selection.of([], [f"{namespace}/{owner_name}"])
+            Inventory(now=now),
+            Owner(ORPHAN, namespace, owner_name),
+            explain_plan.orphan_selection(namespace, owner_name),
         )
     raise NotFound(
         f'no pod, virtualmachine or virtualmachineinstance owns port "{port}", and NB has no port of '

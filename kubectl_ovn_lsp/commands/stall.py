@@ -15,9 +15,8 @@ from collections.abc import Callable
 
 from kubectl_ovn_lsp.commands.context import CommandContext
 from kubectl_ovn_lsp.model.cluster import GC_STALLED, ClusterFinding
-from kubectl_ovn_lsp.model.records import NbLookup, SwitchView
+from kubectl_ovn_lsp.model.records import NbLookup, Selection, SwitchView
 from kubectl_ovn_lsp.model.replay import Item, Replay
-from kubectl_ovn_lsp.nb.query import Selection
 
 
 def affecting(
@@ -29,10 +28,9 @@ def affecting(
     if any(c.kind == GC_STALLED for c in own) or item.judgement is None:
         return tuple(own)
     judgement = item.judgement
-    from kubectl_ovn_lsp.model import gc_delete
+    from kubectl_ovn_lsp.model.explain_plan import reads_every_port
 
-    b = context.settings.behaviour
-    if not gc_delete.can_fail(b) or not (judgement.lost_logged or judgement.would_delete):
+    if not reads_every_port(judgement, context.settings.behaviour):
         return tuple(own)
     stalled = _stall(context, judgement.lost_logged, judgement.would_delete, nb_read)
     return tuple(sorted([*stalled, *own], key=lambda c: c.sort_key))

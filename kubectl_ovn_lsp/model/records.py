@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 
 
 @dataclass(frozen=True, slots=True)  # one per port: 50,000 in an audit of 10,000 pods
@@ -31,6 +31,42 @@ class NbPort:
     def pod_key(self) -> str | None:
         """`<ns>/<name>` as Kube-OVN stores it; shared by all ports of one pod or VM."""
         return self.external_ids.get("pod")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which NB rows to read, as data (the model plans reads; `nb/` sends them): Logical_Switch_Ports by name and by
+    `external_ids:pod` key plus the named Logical_Switches (explain), or every port and every switch (audit, triage,
+    and explain's check for a stalled GC cycle). Names, keys and switches are sorted and unique (`of`)."""
+
+    names: tuple[str, ...] = ()
+    pod_keys: tuple[str, ...] = ()
+    every_port: bool = False
+    switches: tuple[str, ...] = ()  # Logical_Switch names whose `ports` to read (ignored with every_port)
+
+    @classmethod
+    def of(cls, names: Iterable[str], pod_keys: Iterable[str], switches: Iterable[str] = ()) -> Selection:
+        return cls(tuple(sorted(set(names))), tuple(sorted(set(pod_keys))), switches=tuple(sorted(set(switches))))
+
+    def covers(self, other: Selection) -> bool:
+        """Whether the answer to this selection holds every row `other` asks for, so `other` can be answered from
+        it (`answer`) instead of NB: the same selection, or a narrow one whose names and keys are among these and
+        which asks for no switch this one did not read. A full read never answers a narrow one: it comes from
+        another member (a full read spares the raft leader, explain's read does not)."""
+        if self == other:
+            return True
+        if self.every_port or other.every_port:
+            return False
+        return set(other.names) <= set(self.names) and set(other.pod_keys) <= set(self.pod_keys) and not other.switches
+
+    def answer(self, lookup: NbLookup, asked: Selection) -> NbLookup:
+        """The rows of `lookup` (this selection's answer) that `asked` selects, as NB would have returned them
+        (`covers` must hold): the ports named in `asked` or keyed by its pod keys, in the order read."""
+        if asked == self:
+            return lookup
+        names, keys = set(asked.names), set(asked.pod_keys)
+        ports = tuple(p for p in lookup.ports if p.name in names or p.pod_key in keys)
+        return replace(lookup, ports=ports, switches={}, every_switch=False, switches_asked=())
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,2 @@
-"""The OVN Northbound edge: one query description, read through exec into ovn-central or directly."""
+"""The OVN Northbound edge: one reader interface (`reader.py`, opened by `backend.py`) over two backends, exec into
+ovn-central (`exec.py`) or direct (`direct.py`), sending one query description (`query.py`)."""

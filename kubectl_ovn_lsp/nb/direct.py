@@ -1,326 +1,78 @@
-"""Direct NB read (`--nb tcp:…|ssl:…`, raft member lists) of every port (audit, triage): one OVSDB `transact` of
-`select`s ending in `abort`, the transaction `ovsdb-client query` sends on the exec path (`nb/query.py`).
-explain's small read goes through ovsdbapp's IDL instead (`nb/monitor.py`), with this module's TLS probe.
-
-Why not python-ovs's IDL or JSON-RPC layer: a full IDL sync of 50,000 ports takes 20–24 s and ~300 MB, and
-python-ovs parses replies with a pure-Python JSON parser; a `select` answered by the server and parsed with the
-standard library takes about a second for every port and a few milliseconds for a handful. The transaction
-ends in `abort`, so the server can never commit it: the direct path is read-only by OVSDB's own rules, like
-`ovsdb-client query`. Read-only transactions are answered by any raft member (no leader needed), so the members
-are tried in order. TLS uses the standard `ssl` module (python-ovs does not check the host name either: only the
-CA chain), which names each failure at once: server not signed by the CA, client certificate rejected, key not
-matching the certificate.
+"""The direct NB backend (`--nb tcp:…|ssl:…`, raft member lists): a selection of every port (audit, triage) is one
+`select … abort` transaction (`nb/transact.py`); a narrow one (explain's names, pod keys and switches) is a probe
+to find the member that answers (`transact.probe`), then ovsdbapp's IDL with conditional monitoring on that member
+(`nb/monitor.py`). Those two modules do not import each other: this one composes them, over the member list and
+TLS material of `nb/remotes.py`.
 """
 
 from __future__ import annotations
 
-import errno
-import json
-import os
-import socket
-import ssl as ssl_module
-import time
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any
+import contextlib
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from kubectl_ovn_lsp.deadline import Deadline
-from kubectl_ovn_lsp.model.records import NbLookup
-from kubectl_ovn_lsp.nb.errors import (
-    NbDirectError,
-    NbQueryError,
-    NbSchemaError,
-    NbSslConfigError,
-    NbTlsError,
-    NbUnreachable,
-)
-from kubectl_ovn_lsp.nb.query import DB_NAME, Selection, lookup_of_results, selection_transaction, streamed_results
-
-RECV_SIZE = 1 << 20
-
-
-@dataclass(frozen=True)
-class NbSslFiles:
-    """Client TLS files (from flags or Secret `kube-ovn-tls`: `key`, `cert`, `cacert`)."""
-
-    private_key: str
-    certificate: str
-    ca_cert: str
-
-
-def check_remotes(remotes: str, ssl: NbSslFiles | None) -> list[str]:
-    parts = [r.strip() for r in remotes.split(",") if r.strip()]
-    if not parts:
-        raise NbDirectError("no NB remote given")
-    for r in parts:
-        if not r.startswith(("tcp:", "ssl:")) or r.count(":") < 2:
-            raise NbDirectError(f"unsupported NB remote {r!r}: expected tcp:HOST:PORT or ssl:HOST:PORT")
-    if any(r.startswith("ssl:") for r in parts):
-        if ssl is None:
-            raise NbSslConfigError(f"{remotes}: ssl: remotes need a client key, certificate and CA certificate")
-        for what, path in (
-            ("private key", ssl.private_key),
-            ("certificate", ssl.certificate),
-            ("CA certificate", ssl.ca_cert),
-        ):
-            if not os.path.isfile(path):
-                raise NbSslConfigError(f"{remotes}: SSL {what} file {path!r} not found")
-    return parts
-
-
-def _tls_context(files: NbSslFiles) -> ssl_module.SSLContext:
-    """A client context from the key, certificate and CA files; NbSslConfigError names which file is unusable."""
-    context = ssl_module.SSLContext(ssl_module.PROTOCOL_TLS_CLIENT)
-    context.check_hostname = False  # OVN certificates name the host by CN only, and python-ovs never checks it
-    try:
-        context.load_verify_locations(files.ca_cert)
-    except (ssl_module.SSLError, OSError) as exc:
-        raise NbSslConfigError(
-            f"NB TLS: --nb-ca-cert {files.ca_cert}: not a usable CA certificate ({_reason(exc)})"
-        ) from None
-    try:
-        context.load_cert_chain(files.certificate, files.private_key)
-    except ssl_module.SSLError as exc:
-        if "KEY_VALUES_MISMATCH" in str(exc) or "key values mismatch" in str(exc):
-            raise NbSslConfigError(
-                f"NB TLS: the private key {files.private_key} does not match the certificate {files.certificate}"
-            ) from None
-        raise NbSslConfigError(
-            f"NB TLS: --nb-certificate {files.certificate} / --nb-private-key "
-            f"{files.private_key}: not a usable certificate and key ({_reason(exc)})"
-        ) from None
-    except OSError as exc:
-        raise NbSslConfigError(f"NB TLS: cannot read the client certificate or key: {exc.strerror or exc}") from None
-    return context
-
-
-def _reason(exc: BaseException) -> str:
-    return " ".join(str(getattr(exc, "reason", None) or exc).split())
-
-
-def _split(remote: str) -> tuple[str, str, int]:
-    scheme, rest = remote.split(":", 1)
-    host, _, port = rest.rpartition(":")
-    return scheme, host.strip("[]"), int(port)
-
-
-SMALL_REPLY = 1 << 16  # bytes: below this every chunk that ends in "}" is tried as a whole message
-_REPLY_HEAD = '{"id":0,"result":'
-_REPLY_TAIL = b',"error":null}'
-
-
-def _transact(remote: str, txn: list, deadline: float | None, context: ssl_module.SSLContext | None) -> Iterable[Any]:
-    """Send one JSON-RPC `transact` (txn + abort) and return its results; answers server `echo`s.
-    `deadline`: a time.monotonic() value, or None for no limit.
-
-    A large reply (every port: 15 MB at 50,000 ports, 150 MB at 500,000) is gathered as chunks and tried only once
-    it ends as ovsdb-server ends a reply (`,"error":null}`); its results are then read one row at a time
-    (`query.streamed_results`) instead of as one decoded tree. Growing one bytes buffer and decoding it at every
-    chunk that happened to end in "}" was quadratic."""
-
-    def left() -> float | None:
-        return None if deadline is None else max(0.01, deadline - time.monotonic())
-
-    scheme, host, port = _split(remote)
-    sock = socket.create_connection((host, port), timeout=left())
-    try:
-        if scheme == "ssl":
-            assert context is not None
-            sock = context.wrap_socket(sock)
-        request = {"method": "transact", "params": txn + [{"op": "abort"}], "id": 0}
-        sock.sendall(json.dumps(request, separators=(",", ":")).encode())
-        decoder = json.JSONDecoder()
-        chunks: list[bytes] = []
-        size, tail = 0, b""
-        while True:
-            sock.settimeout(left())
-            chunk = sock.recv(RECV_SIZE)
-            if not chunk:
-                raise ConnectionResetError(errno.ECONNRESET, "connection closed by the NB server")
-            chunks.append(chunk)
-            size, tail = size + len(chunk), (tail + chunk)[-32:]
-            end = tail.rstrip()
-            if not end.endswith(b"}") or (size > SMALL_REPLY and not end.endswith(_REPLY_TAIL)):
-                continue
-            joined = b"".join(chunks)
-            chunks, text = [joined], joined.decode()
-            if text.startswith(_REPLY_HEAD) and end.endswith(_REPLY_TAIL):
-                return streamed_results(text, len(_REPLY_HEAD))  # our reply, read lazily
-            try:
-                message, consumed = decoder.raw_decode(text)
-            except RecursionError:
-                raise NbSchemaError(f"{remote}: the reply is JSON nested too deeply to read") from None
-            except ValueError:
-                continue  # a reply split right after a "}": wait for the rest
-            rest = text[consumed:].lstrip().encode()
-            chunks, size, tail = ([rest] if rest else []), len(rest), rest[-32:]
-            if not isinstance(message, dict):
-                raise NbSchemaError(f"{remote}: not a JSON-RPC message: {str(message)[:80]}")
-            if message.get("method") == "echo":
-                sock.sendall(
-                    json.dumps({"result": message.get("params", []), "error": None, "id": message.get("id")}).encode()
-                )
-                continue
-            if message.get("id") != 0:
-                continue
-            if message.get("error"):
-                raise NbSchemaError(f"{remote}: {message['error']}")
-            result = message.get("result") or []
-            if not isinstance(result, list):
-                raise NbSchemaError(f"{remote}: a transact result that is not a list: {str(result)[:80]}")
-            return result
-    finally:
-        sock.close()
+from kubectl_ovn_lsp.errors import one_line
+from kubectl_ovn_lsp.model.records import NbLookup, Selection
+from kubectl_ovn_lsp.nb import transact
+from kubectl_ovn_lsp.nb.errors import NbDirectError, NbUnavailable
+from kubectl_ovn_lsp.nb.query import describe
+from kubectl_ovn_lsp.nb.reader import NbReader
+from kubectl_ovn_lsp.nb.remotes import NbSslFiles, check_remotes, tls_context
 
 
 def read_direct(
     remotes: str, selection: Selection, timeout: float | Deadline | None, ssl: NbSslFiles | None = None
 ) -> NbLookup:
-    """Read the selection from the first member of `remotes` that answers, within the command's budget (a
-    Deadline, or seconds; None: no limit). Raises NbUnreachable (refused by all, or no answer in time),
-    NbTlsError, NbSslConfigError, NbSchemaError."""
-    parts = check_remotes(remotes, ssl)
-    context = _tls_context(ssl) if ssl is not None and any(r.startswith("ssl:") for r in parts) else None
+    """Read `selection` from the first member of `remotes` that answers, within the budget (a Deadline, or
+    seconds; None: no limit). Raises the NbDirectError family: NbUnreachable (refused by all, or no answer in
+    time), NbTlsError, NbSslConfigError, NbSchemaError; ValueError for a narrow selection of nothing."""
     budget = Deadline.of(timeout)
-    txn = selection_transaction(selection)
-    failures: list[str] = []
-    tls_resets: list[str] = []
-    roles: dict[str, str] = {}
-    if selection.every_port and len(parts) > 1:
-        parts, roles = _followers_first(parts, budget, context)
-    for index, remote in enumerate(parts):
-        what = f"NB {remote}"
-        left = budget.timeout(what)  # raises Timeout once the whole budget is spent
-        # each member gets an equal share of what is left, so one hung member cannot eat the whole budget
-        share = None if left is None else max(0.01, left / (len(parts) - index))
+    parts = check_remotes(remotes, ssl)
+    context = tls_context(ssl) if ssl is not None and any(r.startswith("ssl:") for r in parts) else None
+    if selection.every_port:  # audit, triage: one select (a full IDL sync would take 20 s)
+        return transact.read_select(parts, selection, budget, context)
+    if not (selection.names or selection.pod_keys):
+        raise ValueError("a direct read needs at least one port name or pod key, or every port")
+    from kubectl_ovn_lsp.nb.monitor import read_monitor
+
+    answered = transact.probe(parts, budget, context)
+    return read_monitor(answered, ",".join(parts), selection, budget, ssl)
+
+
+class DirectReader(NbReader):
+    """`read_direct` behind the reader interface: the TLS files are opened at the first read (flags, or the
+    `kube-ovn-tls` Secret written to a private directory) and removed when the reader closes; failures become one
+    `NbUnavailable` line naming the remote(s)."""
+
+    def __init__(
+        self,
+        remotes: str,
+        deadline: float | Deadline | None,
+        *,
+        tls: AbstractContextManager[NbSslFiles | None] | None = None,
+        trace: Callable[[str], None] | None = None,
+    ) -> None:
+        super().__init__()
+        self.remotes = remotes
+        self.deadline = Deadline.of(deadline)
+        self._tls = tls
+        self._trace = trace
+        self._stack = contextlib.ExitStack()
+        self._files: NbSslFiles | None = None
+        self._opened = False
+
+    def _read(self, selection: Selection) -> NbLookup:
+        if not self._opened:
+            self._files = self._stack.enter_context(self._tls) if self._tls is not None else None
+            self._opened = True
+        if self._trace is not None:
+            self._trace(one_line(f"I nb: {describe(selection)} at {self.remotes} (transact … abort)"))
         try:
-            with budget.guard(what):
-                results = _transact(remote, txn, None if share is None else time.monotonic() + share, context)
-        except ssl_module.SSLCertVerificationError as exc:
-            raise NbTlsError(
-                f"NB {remote}: TLS verification failed: the server's certificate is not signed by the "
-                f"CA in --nb-ca-cert ({exc.verify_message})"
-            ) from None
-        except ssl_module.SSLError as exc:  # a live server's TLS alert: waiting cannot fix it
-            raise NbTlsError(
-                f"NB {remote}: TLS: the server rejected the client certificate ({_reason(exc)}): is it "
-                "signed by a CA the NB server trusts?"
-            ) from None
-        except (ConnectionResetError, BrokenPipeError) as exc:
-            # A reset is a dying raft member as often as a rejected certificate: try the next member, and name
-            # the certificate only when every member reset the TLS connection.
-            if context is not None and remote.startswith("ssl:"):
-                tls_resets.append(remote)
-            failures.append(f"{remote}: {_os_reason(exc)}")
-            continue
-        except TimeoutError:
-            failures.append(f"{remote}: no answer")
-            continue
-        except OSError as exc:
-            failures.append(f"{remote}: {_os_reason(exc)}")
-            continue
-        try:
-            ports, switches = lookup_of_results(results)
-        except NbQueryError as exc:
-            raise NbSchemaError(f"NB {remote}: {exc}") from None
-        except (ValueError, IndexError, RecursionError):  # the reply, read row by row, is not JSON after all
-            raise NbSchemaError(f"NB {remote}: the reply to the select is not JSON (or nested too deeply)") from None
-        spared = roles.get(remote) == "follower" and "leader" in roles.values()
-        return NbLookup(
-            ports=tuple(sorted(ports, key=lambda p: (p.name, p.uuid))),
-            via="direct",
-            endpoint=remote,
-            leader_only=False,
-            notes=(
-                (
-                    f"every NB port read from {remote}, a raft follower: a read needs no leader, and a full one "
-                    "would cost the single-threaded leader seconds of CPU in a large cluster",
-                )
-                if spared
-                else ()
-            ),
-            switches=switches,
-            every_switch=selection.every_port,
-            switches_asked=selection.switches,
-        )
-    label = ",".join(parts)
-    if tls_resets and len(tls_resets) == len(failures):
-        raise NbTlsError(
-            f"NB {label}: TLS: the server closed the connection during the handshake: the server rejected the client "
-            "certificate? (is it signed by a CA the NB server trusts?)"
-        )
-    if failures and all("connection refused" in f for f in failures):
-        raise NbUnreachable(f"NB {label}: connection refused")
-    if failures and not any(f.endswith(": no answer") for f in failures):  # each failed at once: say why, not "time"
-        raise NbUnreachable(f"NB {label}: {'; '.join(failures)}")
-    raise NbUnreachable(f"NB {label} did not answer within {budget.budget} (--request-timeout): {'; '.join(failures)}")
+            return read_direct(self.remotes, selection, self.deadline, self._files)
+        except NbDirectError as exc:
+            raise NbUnavailable(f"OVN {exc}") from None  # the message already names the remote(s)
 
-
-ROLE_QUERY = [
-    "_Server",
-    {"op": "select", "table": "Database", "where": [["name", "==", DB_NAME]], "columns": ["leader", "connected"]},
-]
-ROLE_WAIT = 0.5  # seconds at most to ask one member its role
-
-
-def _followers_first(parts: list[str], budget: Deadline, context: ssl_module.SSLContext | None) -> tuple:
-    """A full read's members in order of preference: those that say (in their `_Server` database) they are a
-    connected raft follower of OVN_Northbound, then those that did not say, the leader last; a stable sort, so
-    the user's order holds within each group. Returns (members, member → follower|leader|unknown)."""
-    roles: dict[str, str] = {}
-    for remote in parts:
-        left = budget.remaining()
-        wait = ROLE_WAIT if left is None else min(ROLE_WAIT, left / (2 * len(parts)))
-        try:
-            first = next(iter(_transact(remote, ROLE_QUERY, time.monotonic() + wait, context)), None)
-            rows = list(first.get("rows") or []) if isinstance(first, dict) else []  # streamed rows: an iterator
-            row = rows[0] if rows and isinstance(rows[0], dict) else {}
-        except (OSError, ValueError, IndexError, TypeError, NbDirectError):  # the read will name what is wrong
-            row = {}
-        if row.get("leader") is True:
-            roles[remote] = "leader"
-        elif row.get("leader") is False and row.get("connected") is True:
-            roles[remote] = "follower"
-        else:
-            roles[remote] = "unknown"
-    rank = {"follower": 0, "unknown": 1, "leader": 2}
-    return sorted(parts, key=lambda r: rank[roles[r]]), roles
-
-
-def lookup_direct(
-    remotes: str,
-    names: Iterable[str],
-    pod_keys: Iterable[str],
-    timeout: float | Deadline | None,
-    ssl: NbSslFiles | None = None,
-    switches: Iterable[str] = (),
-) -> NbLookup:
-    """The ports named `names` or whose `external_ids:pod` is in `pod_keys` (explain's selection), read by
-    ovsdbapp's IDL with conditional monitoring (`nb/monitor.py`, which refuses an empty selection)."""
-    from kubectl_ovn_lsp.nb.monitor import monitor_lookup
-
-    return monitor_lookup(remotes, names, pod_keys, timeout, ssl, switches)
-
-
-def probe(remotes: str, timeout: float | Deadline | None, ssl: NbSslFiles | None) -> str:
-    """One `transact` holding only `abort` to the first member that answers, under the member-failure policy of
-    every direct read (members in order, each an equal share of what is left, so a stalled raft leader cannot keep
-    the read); returns that member. Names a TLS failure, a refused or a silent NB at once (NbTlsError,
-    NbSslConfigError, NbUnreachable), and writes nothing."""
-    return read_direct(remotes, Selection(), timeout, ssl).endpoint
-
-
-def _os_reason(exc: OSError) -> str:
-    if isinstance(exc, ConnectionRefusedError) or exc.errno == errno.ECONNREFUSED:
-        return "connection refused"
-    if isinstance(exc, socket.gaierror):
-        return f"cannot resolve host ({exc.strerror})"
-    return " ".join((exc.strerror or str(exc)).split())
-
-
-__all__ = [
-    "DB_NAME",
-    "NbSslFiles",
-    "lookup_direct",
-    "read_direct",
-]
+    def close(self) -> None:
+        super().close()
+        self._stack.close()

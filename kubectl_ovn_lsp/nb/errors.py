@@ -5,7 +5,7 @@ Like ovsdbapp's `exceptions` module: a class-level %-template per failure (`erro
 - what the user sees: `NbUnavailable` (the read failed at an endpoint, with why), `OvnCentralNotFound` (no pod to
   exec into), `NbTlsMaterial` (client TLS files or Secret unusable);
 - what a backend raises on the way (`NbQueryError` from the reply parser, the `NbDirectError` family from a
-  remote), which `nb/reader.py` and `nb/exec.py` turn into `NbUnavailable` naming the endpoint. Their messages are
+  remote), which `nb/direct.py` and `nb/exec.py` turn into `NbUnavailable` naming the endpoint. Their messages are
   whole lines already (positional `message`).
 `NbArgvRejected` is deliberately not an `NbError`: a rejected exec argv is the plugin's own bug (an internal
 error), never a user's problem.
@@ -37,7 +37,7 @@ class NbTlsMaterial(NbError):
 
 
 class NbQueryError(NbError):
-    """NB answered the query with an error, or its output is not an OVSDB reply (`nb/query.parse_query_output`)."""
+    """NB answered the query with an error, or its output is not an OVSDB reply (`nb/query.parse_lookup`)."""
 
 
 class NbDirectError(NbError):

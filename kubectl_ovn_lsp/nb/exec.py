@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from kubectl_ovn_lsp.errors import PluginError, quote_name
 from kubectl_ovn_lsp.kube.client import PODS, KubeClient
 from kubectl_ovn_lsp.kube.errors import KubeApiError
-from kubectl_ovn_lsp.model.records import NbLookup, NbPort
+from kubectl_ovn_lsp.model.records import NbLookup, NbPort, Selection
 from kubectl_ovn_lsp.nb import query as nb_query
 from kubectl_ovn_lsp.nb.errors import NbQueryError, NbUnavailable, OvnCentralNotFound
+from kubectl_ovn_lsp.nb.reader import NbReader
 
 CONTAINER = "ovn-central"
 LEADER_LABEL = "ovn-nb-leader"
@@ -67,41 +68,57 @@ def ovn_central_candidates(client: KubeClient, namespace: str, *, spare_leader: 
             continue
         labels = (pod.get("metadata") or {}).get("labels") or {}
         found.append(Candidate(pod["metadata"]["name"], labels.get(LEADER_LABEL) == "true", _ready(pod)))
-    return sorted(found, key=lambda c: (not c.ready, c.leader == spare_leader, c.name))
+    return _ordered(found, spare_leader=spare_leader)
 
 
-def read_via_exec(client: KubeClient, ovn_namespace: str, selection: nb_query.Selection) -> NbLookup:
-    """Run the selection as one `ovsdb-client query`, trying the ovn-central pods in order until one answers."""
-    candidates = ovn_central_candidates(client, ovn_namespace, spare_leader=selection.every_port)
-    if not candidates:
-        raise OvnCentralNotFound(namespace=quote_name(ovn_namespace))
-    failures: list[str] = []
-    for candidate in candidates:
-        try:
-            ports, switches = _read(client, ovn_namespace, candidate.name, selection)
-        except (NbUnavailable, KubeApiError) as exc:
-            failures.append(f"{candidate.describe}: {_reason(exc, ovn_namespace, candidate.name)}")
-            continue
-        leader_only = candidate.leader and candidate.ready
-        return NbLookup(
-            ports=ports,
-            via="exec",
-            endpoint=f"{ovn_namespace}/{candidate.name}",
-            leader_only=leader_only,
-            notes=tuple(_notes(candidate, candidates, failures, selection.every_port)),
-            switches=switches,
-            every_switch=selection.every_port,
-            switches_asked=selection.switches,
+def _ordered(candidates: list[Candidate], *, spare_leader: bool) -> list[Candidate]:
+    return sorted(candidates, key=lambda c: (not c.ready, c.leader == spare_leader, c.name))
+
+
+class ExecReader(NbReader):
+    """NB through `kubectl exec` into an ovn-central pod: one allowlisted `ovsdb-client query` per selection, trying
+    the pods in order (`ovn_central_candidates`; listed once per reader) until one answers."""
+
+    def __init__(self, client: KubeClient, ovn_namespace: str) -> None:
+        super().__init__()
+        self.client = client
+        self.ovn_namespace = ovn_namespace
+        self._pods: list[Candidate] | None = None
+
+    def _read(self, selection: Selection) -> NbLookup:
+        client, ovn_namespace = self.client, self.ovn_namespace
+        if self._pods is None:
+            self._pods = ovn_central_candidates(client, ovn_namespace)
+        candidates = _ordered(self._pods, spare_leader=selection.every_port)
+        if not candidates:
+            raise OvnCentralNotFound(namespace=quote_name(ovn_namespace))
+        failures: list[str] = []
+        for candidate in candidates:
+            try:
+                ports, switches = _read(client, ovn_namespace, candidate.name, selection)
+            except (NbUnavailable, KubeApiError) as exc:
+                failures.append(f"{candidate.describe}: {_reason(exc, ovn_namespace, candidate.name)}")
+                continue
+            leader_only = candidate.leader and candidate.ready
+            return NbLookup(
+                ports=ports,
+                via="exec",
+                endpoint=f"{ovn_namespace}/{candidate.name}",
+                leader_only=leader_only,
+                notes=tuple(_notes(candidate, candidates, failures, selection.every_port)),
+                switches=switches,
+                every_switch=selection.every_port,
+                switches_asked=selection.switches,
+            )
+        if len(failures) == 1:
+            raise NbUnavailable(endpoint=f"{ovn_namespace}/{candidates[0].name}", reason=failures[0].split(": ", 1)[1])
+        raise NbUnavailable(
+            endpoint=f"{ovn_namespace} ({len(candidates)} ovn-central pods tried)", reason="; ".join(failures)
         )
-    if len(failures) == 1:
-        raise NbUnavailable(endpoint=f"{ovn_namespace}/{candidates[0].name}", reason=failures[0].split(": ", 1)[1])
-    raise NbUnavailable(
-        endpoint=f"{ovn_namespace} ({len(candidates)} ovn-central pods tried)", reason="; ".join(failures)
-    )
 
 
 def _read(
-    client: KubeClient, namespace: str, pod: str, selection: nb_query.Selection
+    client: KubeClient, namespace: str, pod: str, selection: Selection
 ) -> tuple[tuple[NbPort, ...], dict[str, frozenset[str]]]:
     argv = nb_query.selection_argv(selection, timeout=client.deadline.whole_seconds())
     nb_query.check_allowed_argv(argv)  # the only command this plugin ever runs in a pod

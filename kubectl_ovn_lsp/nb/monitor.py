@@ -6,10 +6,11 @@ that must be stopped. Here one IDL registers only the columns read, on Logical_S
 of `name == x` and `external_ids includes {pod: key}`) and, when asked, Logical_Switch (`name == s`), sent in the
 first monitor request, so the server sends only matching rows (~0.2 s at 50,000 ports). `leader_only=False`:
 any raft member answers, which matters right after a leader dies. The IDL is only polled: it never opens a
-transaction, so it cannot write. A probe first (one `transact` holding only `abort`, `nb/direct.py`) names a
-refused or unknown remote or a certificate problem at once, where python-ovs would retry it until the deadline.
-Reading every port (audit, triage) is `nb/direct.py`'s `select` instead: a full IDL sync of 50,000 ports takes
-20–24 s and ~300 MB. `ovs` is imported lazily.
+transaction, so it cannot write. It reads the one member that answered a probe (`nb/transact.probe`, run first by
+`nb/direct.py`): python-ovs would retry a refused or unknown remote or a certificate problem until the deadline,
+and shuffles a member list (a stalled raft leader accepts the connection but never answers). Reading every port
+(audit, triage) is `nb/transact.py`'s `select` instead: a full IDL sync of 50,000 ports takes 20–24 s and
+~300 MB. `ovs` is imported lazily.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from kubectl_ovn_lsp.deadline import Deadline
-from kubectl_ovn_lsp.model.records import NbLookup, NbPort
-from kubectl_ovn_lsp.nb.direct import NbSslFiles, check_remotes, probe
+from kubectl_ovn_lsp.model.records import NbLookup, NbPort, Selection
 from kubectl_ovn_lsp.nb.errors import NbQueryError, NbSchemaError, NbUnreachable
 from kubectl_ovn_lsp.nb.query import DB_NAME, SWITCH_COLUMNS, SWITCH_TABLE, TABLE, checked_port
+from kubectl_ovn_lsp.nb.remotes import NbSslFiles
 
 COLUMNS = ["name", "type", "external_ids", "addresses", "options", "port_security"]
 COLUMN_ATOMS = {  # (key, value) atomic types of each column read, as ovn-nb.ovsschema declares them
@@ -133,32 +134,23 @@ def _row_to_port(row: Any) -> NbPort:
     return checked_port(port)
 
 
-def monitor_lookup(
-    remotes: str,
-    names: Iterable[str],
-    pod_keys: Iterable[str],
-    timeout: float | Deadline | None,
-    ssl: NbSslFiles | None = None,
-    switches: Iterable[str] = (),
-) -> NbLookup:
-    """Read the Logical_Switch_Ports named `names` or whose `external_ids:pod` is in `pod_keys`, and the
-    Logical_Switches named `switches` (their `ports` as far as they hold the ports read: the IDL drops references
-    to rows it does not monitor), from any member of `remotes`. `timeout` is the command's Deadline (or seconds):
-    raises NbUnreachable when nothing answers before it runs out, NbTlsError at once when TLS cannot work."""
-    names, pod_keys = list(names), list(pod_keys)
-    if not names and not pod_keys:
-        raise ValueError("lookup_direct needs at least one port name or pod key")
-    deadline = Deadline.of(timeout)
-    parts = check_remotes(remotes, ssl)
-    label = ",".join(parts)
-    # python-ovs retries a refused connection, an unknown host or a failed handshake until the deadline: one
-    # `abort`-only transaction names the cause first, and finds a member that answers
-    # The member that answered the probe is the one read: python-ovs shuffles a remote list (Session picks a random
-    # member first), and a stalled raft leader accepts the connection but never answers, until the deadline.
-    answered = probe(remotes, deadline, ssl)
+def read_monitor(member: str, label: str, selection: Selection, deadline: Deadline, ssl: NbSslFiles | None) -> NbLookup:
+    """Read the Logical_Switch_Ports the selection names or keys, and the Logical_Switches it names (their `ports`
+    as far as they hold the ports read: the IDL drops references to rows it does not monitor), from `member` (the
+    one that answered the probe; `label`: the remote list, for messages). Raises NbUnreachable when nothing
+    answers before the deadline, NbSchemaError for a database that is not OVN's; ValueError for a selection of
+    every port or of nothing (the IDL would sync the whole table)."""
+    if selection.every_port or not (selection.names or selection.pod_keys):
+        raise ValueError("an IDL read needs at least one port name or pod key, and never every port")
     try:
         with deadline.guard(f"NB {label}"):
-            return _read([answered], label, (names, pod_keys, sorted(set(switches))), deadline, ssl)
+            return _read(
+                [member],
+                label,
+                (list(selection.names), list(selection.pod_keys), list(selection.switches)),
+                deadline,
+                ssl,
+            )
     except OSError as exc:  # python-ovs lets some socket/TLS errors through its reconnect loop
         raise NbUnreachable(f"NB {label}: {type(exc).__name__}: {' '.join(str(exc).split())}") from None
 

@@ -1,8 +1,9 @@
-"""The one description of the NB read both backends send: table, columns, selections, the transaction, its parser.
+"""The NB read as both backends send it: table, columns, the transaction of a `Selection` (model/records.py: what
+to read, planned by the model), and its parser.
 
 Why a transaction of `select`s: the server filters (40–70 ms at 50,000 ports, where `ovn-nbctl find`
 downloads the whole table in 1.5–2 s), and it ends in an `abort` (appended by `ovsdb-client query` on the exec
-path, by `nb/direct.py` on the direct path), so OVSDB itself guarantees it can never commit. Two selections:
+path, by `nb/transact.py` on the direct path), so OVSDB itself guarantees it can never commit. Two selections:
 by port names and `external_ids:pod` keys (explain), and every port GC could list (audit: one select, no
 filter; GC's own type/vendor filter is applied by the model, which also needs the ports it hides). Both also
 select the Logical_Switches whose `ports` the model checks (every switch for audit; for explain the Subnets the
@@ -17,12 +18,11 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from kubectl_ovn_lsp.model import json_text
 from kubectl_ovn_lsp.model.inventory import SharedValues
-from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.model.records import NbPort, Selection
 from kubectl_ovn_lsp.nb.errors import NbArgvRejected, NbQueryError
 
 DB_NAME = "OVN_Northbound"
@@ -38,31 +38,16 @@ _TIMEOUT_RE = re.compile(r"--timeout=[1-9][0-9]{0,4}")
 _ENDPOINT_RE = re.compile(r"(unix:/[\w./-]+|(tcp|ssl):[\w.:\[\]-]+(,(tcp|ssl):[\w.:\[\]-]+)*)")
 
 
-@dataclass(frozen=True)
-class Selection:
-    """Which rows to read: Logical_Switch_Ports by name and by pod key plus the named Logical_Switches (explain),
-    or every port and every switch (audit, triage)."""
-
-    names: tuple[str, ...] = ()
-    pod_keys: tuple[str, ...] = ()
-    every_port: bool = False
-    switches: tuple[str, ...] = ()  # Logical_Switch names whose `ports` to read (ignored with every_port)
-
-    @classmethod
-    def of(cls, names: Iterable[str], pod_keys: Iterable[str], switches: Iterable[str] = ()) -> Selection:
-        return cls(tuple(sorted(set(names))), tuple(sorted(set(pod_keys))), switches=tuple(sorted(set(switches))))
-
-    def describe(self) -> str:
-        """For `-v`: what is read, in words."""
-        cols, scols = ", ".join(COLUMNS), ", ".join(SWITCH_COLUMNS)
-        if self.every_port:
-            return f"select {cols} from {TABLE} (every row); select {scols} from {SWITCH_TABLE} (every row)"
-        text = (
-            f"select {cols} from {TABLE} where name in {list(self.names)} or external_ids:pod in {list(self.pod_keys)}"
-        )
-        if self.switches:
-            text += f"; select {scols} from {SWITCH_TABLE} where name in {list(self.switches)}"
-        return text
+def describe(selection: Selection) -> str:
+    """For `-v`: what a selection reads, in words."""
+    cols, scols = ", ".join(COLUMNS), ", ".join(SWITCH_COLUMNS)
+    if selection.every_port:
+        return f"select {cols} from {TABLE} (every row); select {scols} from {SWITCH_TABLE} (every row)"
+    names, keys = list(selection.names), list(selection.pod_keys)
+    text = f"select {cols} from {TABLE} where name in {names} or external_ids:pod in {keys}"
+    if selection.switches:
+        text += f"; select {scols} from {SWITCH_TABLE} where name in {list(selection.switches)}"
+    return text
 
 
 def selection_transaction(selection: Selection) -> list:
@@ -97,13 +82,6 @@ def build_query_transaction(names: Iterable[str], pod_keys: Iterable[str]) -> li
             }
         )
     return ops
-
-
-def build_query_argv(
-    names: Iterable[str], pod_keys: Iterable[str], timeout: float, endpoint: str = DEFAULT_NB_SOCKET
-) -> list[str]:
-    """`ovsdb-client --timeout=S query <endpoint> <json>` for names/keys; S is whole seconds, at least 1."""
-    return selection_argv(Selection.of(names, pod_keys), timeout, endpoint)
 
 
 def selection_argv(selection: Selection, timeout: float, endpoint: str = DEFAULT_NB_SOCKET) -> list[str]:
@@ -310,12 +288,6 @@ def _is_switch_row(row: dict) -> bool:
     return "ports" in row and "type" not in row
 
 
-def parse_query_output(text: str) -> tuple[NbPort, ...]:
-    """Parse ovsdb-client's JSON reply (one result per select) into ports, deduplicated by uuid, in order.
-    Raise NbQueryError on an OVSDB error result or output that is not a reply."""
-    return parse_lookup(text)[0]
-
-
 def parse_lookup(text: str) -> tuple[tuple[NbPort, ...], dict[str, frozenset[str]]]:
     """ovsdb-client's JSON reply → (ports, switch name → the UUIDs of the ports it holds); NbQueryError as above.
 
@@ -392,11 +364,6 @@ def _rows(text: str, cursor: list[int], decoder: json.JSONDecoder) -> Iterator[A
         if text[pos] != ",":
             raise ValueError("expected , or ]")
         pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
-
-
-def ports_of_results(results: list) -> tuple[NbPort, ...]:
-    """Ports from a transaction's result list (one entry per operation), deduplicated by uuid, in order."""
-    return lookup_of_results(results)[0]
 
 
 def lookup_of_results(results: Iterable[Any]) -> tuple[tuple[NbPort, ...], dict[str, frozenset[str]]]:

@@ -1,49 +1,40 @@
-"""One entry point for NB reads: the selection goes through exec into ovn-central, or directly to the remotes.
+"""The NB reader: one interface over the backends (ovsdbapp's api/impl split: this abstract reader; `nb/exec.py`
+and `nb/direct.py` behind it), one signature, `read(selection) -> NbLookup`, one `Selection` (model/records.py:
+what to read, planned by the model).
 
-One description of what is read (`nb/query.py` `Selection`): exec sends it as one `ovsdb-client query`; the direct
-path reads explain's names and pod keys with ovsdbapp's IDL (conditional monitoring, `nb/monitor.py`) and every
-port (audit, triage) as one `select … abort` transaction (`nb/direct.py`). Which backend is the user's `--nb`.
-NB failures become one `NbUnavailable` line naming the endpoint.
+A reader lives for one command (`nb/backend.open_reader`, a context manager: the TLS files of a direct read are
+removed when it closes). It reads NB at most once per selection: a selection that an earlier answer covers (the
+same one, or a narrower one: explain's port-name and orphan targets, `Selection.covers`) is answered from it, as
+NB would have answered it. NB failures are one `NbUnavailable` line naming the endpoint.
 """
 
 from __future__ import annotations
 
-import sys
-from typing import TextIO
+from abc import ABC, abstractmethod
 
-from kubectl_ovn_lsp.deadline import Deadline
-from kubectl_ovn_lsp.errors import one_line
-from kubectl_ovn_lsp.kube.client import KubeClient
-from kubectl_ovn_lsp.model.records import NbLookup
-from kubectl_ovn_lsp.nb.errors import NbDirectError, NbUnavailable
-from kubectl_ovn_lsp.nb.query import Selection
-from kubectl_ovn_lsp.options import NbOptions
+from kubectl_ovn_lsp.model.records import NbLookup, Selection
 
 
-def read_nb(
-    client: KubeClient,
-    options: NbOptions,
-    selection: Selection,
-    timeout: float | Deadline | None,
-    *,
-    verbose: bool = False,
-    stderr: TextIO = sys.stderr,
-) -> NbLookup:
-    """The ports of `selection` from NB, with where they came from (`via`, `endpoint`, `leaderOnly`)."""
-    if options.target in ("auto", "exec"):
-        from kubectl_ovn_lsp.nb.exec import read_via_exec
+class NbReader(ABC):
+    """Reads selections from one NB (one backend), within the command's time budget."""
 
-        return read_via_exec(client, options.ovn_namespace, selection)
-    from kubectl_ovn_lsp.nb import direct, tls
+    def __init__(self) -> None:
+        self._answers: list[tuple[Selection, NbLookup]] = []
 
-    with tls.client_files(options, client) as files:
-        if verbose:
-            stderr.write(one_line(f"I nb: {selection.describe()} at {options.target} (transact … abort)") + "\n")
-        try:
-            if selection.every_port:  # audit, triage: one select (a full IDL sync would take 20 s)
-                return direct.read_direct(options.target, selection, timeout, ssl=files)
-            return direct.lookup_direct(
-                options.target, selection.names, selection.pod_keys, timeout, ssl=files, switches=selection.switches
-            )
-        except NbDirectError as exc:
-            raise NbUnavailable(f"OVN {exc}") from None  # the message already names the remote(s)
+    def read(self, selection: Selection) -> NbLookup:
+        """The ports (and switches) of `selection`, with where they came from (`via`, `endpoint`, `leaderOnly`).
+        Raises an NbError (`NbUnavailable`, `OvnCentralNotFound`, `NbTlsMaterial`) or the deadline's Timeout."""
+        for asked, lookup in self._answers:
+            if asked.covers(selection):
+                return asked.answer(lookup, selection)
+        lookup = self._read(selection)
+        self._answers.append((selection, lookup))
+        return lookup
+
+    @abstractmethod
+    def _read(self, selection: Selection) -> NbLookup:
+        """One read of NB, by the backend."""
+
+    def close(self) -> None:
+        """Forget the answers; a backend releases what it holds too."""
+        self._answers.clear()

@@ -1,8 +1,8 @@
 """Client TLS material for `--nb ssl:…`: files on the command line, or Secret kube-ovn-tls written to a private
 temporary directory that is removed afterwards (also when the deadline's watchdog ends the process).
 
-What a TLS failure means is named by the direct reader itself (`nb/direct.py`), which shakes hands with the
-standard `ssl` module.
+What a TLS failure means is named by the direct readers themselves (`nb/remotes.py`, `nb/transact.py`), which
+shake hands with the standard `ssl` module.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import tempfile
 from collections.abc import Iterator
 
 from kubectl_ovn_lsp.kube.client import SECRETS, KubeClient
-from kubectl_ovn_lsp.nb.direct import NbSslFiles
 from kubectl_ovn_lsp.nb.errors import NbTlsMaterial
+from kubectl_ovn_lsp.nb.remotes import NbSslFiles
 from kubectl_ovn_lsp.options import NbOptions
 
 TLS_SECRET = "kube-ovn-tls"  # keys as install.sh creates them; mounted at /var/run/tls in Kube-OVN pods

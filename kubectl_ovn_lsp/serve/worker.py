@@ -21,15 +21,14 @@ from kubectl_ovn_lsp.options import ServeOptions
 from kubectl_ovn_lsp.serve.cursor import Cursor
 from kubectl_ovn_lsp.serve.logs import CursorKey
 
-# what a cycle imports, loaded once in the fork server; `model.bands` first: it and `model.settings` import
-# each other, and only that order works (#19)
+# what a cycle imports, loaded once in the fork server
 PRELOAD = (
-    "kubectl_ovn_lsp.model.bands",
     "kubectl_ovn_lsp.commands.audit",
     "kubectl_ovn_lsp.serve.cycle",
-    "kubectl_ovn_lsp.nb.reader",
+    "kubectl_ovn_lsp.nb.backend",
     "kubectl_ovn_lsp.nb.exec",
     "kubectl_ovn_lsp.nb.direct",
+    "kubectl_ovn_lsp.nb.transact",
     "kubernetes.client.api_client",
     "kubernetes.config",
     "kubernetes.stream.ws_client",

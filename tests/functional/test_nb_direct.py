@@ -10,13 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_ovn_lsp.nb.direct import NbSslFiles, lookup_direct, read_direct
+from kubectl_ovn_lsp.model.records import NbLookup, Selection
+from kubectl_ovn_lsp.nb.direct import read_direct
 from kubectl_ovn_lsp.nb.errors import NbDirectError, NbSslConfigError, NbTlsError, NbUnreachable
-from kubectl_ovn_lsp.nb.query import Selection
+from kubectl_ovn_lsp.nb.remotes import NbSslFiles
 from ovn_lsp_sandbox.nb_server import kill_member
 from ovn_lsp_sandbox.pki import generate_pki
 
 VM_PORT = "vm-a.test-ns.subnet-a.test-ns.ovn"
+
+
+def _lookup(remotes: str, names: list[str], keys: list[str], timeout: float, ssl: NbSslFiles | None = None) -> NbLookup:
+    """explain's narrow read: names and pod keys (a probe, then ovsdbapp's conditional monitor)."""
+    return read_direct(remotes, Selection.of(names, keys), timeout, ssl)
 
 
 def _client_files(server) -> NbSslFiles:
@@ -30,7 +36,7 @@ def _closed_port() -> int:
 
 
 def test_tcp_names_and_pod_keys(nb) -> None:
-    found = lookup_direct(nb.remotes, [VM_PORT, "no-such-port"], ["app/web-5f7c"], timeout=5)
+    found = _lookup(nb.remotes, [VM_PORT, "no-such-port"], ["app/web-5f7c"], timeout=5)
     assert [p.name for p in found.ports] == [VM_PORT, "web-5f7c.app"]
     assert (found.via, found.endpoint, found.leader_only) == ("direct", nb.remotes, False)
     vm = found.ports[0]
@@ -41,27 +47,27 @@ def test_tcp_names_and_pod_keys(nb) -> None:
 
 
 def test_pod_key_finds_every_port_of_the_vm(nb) -> None:
-    found = lookup_direct(nb.remotes, [], ["test-ns/vm-a"], timeout=5)
+    found = _lookup(nb.remotes, [], ["test-ns/vm-a"], timeout=5)
     assert sorted(p.name for p in found.ports) == ["vm-a.test-ns", VM_PORT]
-    assert lookup_direct(nb.remotes, ["vm-b.test-ns"], ["test-ns/vm-b"], timeout=5).ports == ()
+    assert _lookup(nb.remotes, ["vm-b.test-ns"], ["test-ns/vm-b"], timeout=5).ports == ()
 
 
 def test_two_servers_in_one_process(nb, nb_ssl) -> None:
     """No connection is cached between calls (ovsdbapp's class-level connection would answer from the first)."""
-    first = lookup_direct(nb.remotes, [VM_PORT], [], timeout=5)
-    second = lookup_direct(nb_ssl.remotes, [VM_PORT], [], timeout=5, ssl=_client_files(nb_ssl))
+    first = _lookup(nb.remotes, [VM_PORT], [], timeout=5)
+    second = _lookup(nb_ssl.remotes, [VM_PORT], [], timeout=5, ssl=_client_files(nb_ssl))
     assert first.endpoint == nb.remotes and second.endpoint == nb_ssl.remotes
     assert first.ports[0].uuid != second.ports[0].uuid
 
 
 def test_ssl(nb_ssl, tmp_path) -> None:
-    found = lookup_direct(nb_ssl.remotes, [VM_PORT], [], timeout=5, ssl=_client_files(nb_ssl))
+    found = _lookup(nb_ssl.remotes, [VM_PORT], [], timeout=5, ssl=_client_files(nb_ssl))
     assert [p.name for p in found.ports] == [VM_PORT] and found.endpoint.startswith("ssl:")
 
     with pytest.raises(NbSslConfigError):
-        lookup_direct(nb_ssl.remotes, [VM_PORT], [], timeout=5)
+        _lookup(nb_ssl.remotes, [VM_PORT], [], timeout=5)
     with pytest.raises(NbSslConfigError, match="not found"):
-        lookup_direct(
+        _lookup(
             nb_ssl.remotes,
             [VM_PORT],
             [],
@@ -79,19 +85,19 @@ def test_ssl(nb_ssl, tmp_path) -> None:
     for files, error, message in cases:
         t0 = time.monotonic()
         with pytest.raises(error, match=message):
-            lookup_direct(nb_ssl.remotes, [VM_PORT], [], timeout=5, ssl=NbSslFiles(*files))
+            _lookup(nb_ssl.remotes, [VM_PORT], [], timeout=5, ssl=NbSslFiles(*files))
         assert time.monotonic() - t0 < 4.0  # named at once, never by waiting out the 5 s timeout
 
 
 def test_raft_list_reads_from_any_member(nb_factory) -> None:
     server = nb_factory(cluster_size=3)
     follower = next(m for m in server.members if m.index != server.leader)
-    found = lookup_direct(follower.remote, [VM_PORT], [], timeout=5)  # a follower alone answers
+    found = _lookup(follower.remote, [VM_PORT], [], timeout=5)  # a follower alone answers
     assert [p.name for p in found.ports] == [VM_PORT] and found.endpoint == follower.remote
 
     ssl_cluster = nb_factory(cluster_size=3, ssl=True)
     kill_member(ssl_cluster, ssl_cluster.leader)
-    found = lookup_direct(ssl_cluster.remotes, [], ["test-ns/vm-a"], timeout=5, ssl=_client_files(ssl_cluster))
+    found = _lookup(ssl_cluster.remotes, [], ["test-ns/vm-a"], timeout=5, ssl=_client_files(ssl_cluster))
     assert len(found.ports) == 2 and found.endpoint != ssl_cluster.members[ssl_cluster.leader].remote
 
 
@@ -99,7 +105,7 @@ def test_unreachable_fails_fast_or_within_timeout() -> None:
     remotes = f"tcp:127.0.0.1:{_closed_port()},tcp:127.0.0.1:{_closed_port()}"
     t0 = time.monotonic()
     with pytest.raises(NbUnreachable, match="connection refused"):
-        lookup_direct(remotes, [VM_PORT], [], timeout=5.0)
+        _lookup(remotes, [VM_PORT], [], timeout=5.0)
     assert time.monotonic() - t0 < 5.0  # every member refused: it does not wait for the timeout
 
     # A listener that never speaks OVSDB: the timeout bounds the wait.
@@ -108,15 +114,15 @@ def test_unreachable_fails_fast_or_within_timeout() -> None:
         silent.listen()
         t0 = time.monotonic()
         with pytest.raises(NbUnreachable, match=r"did not answer within 1s \(--request-timeout\)"):
-            lookup_direct(f"tcp:127.0.0.1:{silent.getsockname()[1]}", [VM_PORT], [], timeout=1.0)
+            _lookup(f"tcp:127.0.0.1:{silent.getsockname()[1]}", [VM_PORT], [], timeout=1.0)
         assert 0.9 < time.monotonic() - t0 < 1.0 + 2.0  # the promised bound, with a loaded machine's margin
 
 
 def test_bad_remote_and_empty_query(nb) -> None:
     with pytest.raises(NbDirectError, match="unsupported NB remote"):
-        lookup_direct("unix:/tmp/x.sock", [VM_PORT], [], timeout=1)
+        _lookup("unix:/tmp/x.sock", [VM_PORT], [], timeout=1)
     with pytest.raises(ValueError):
-        lookup_direct(nb.remotes, [], [], timeout=1)
+        _lookup(nb.remotes, [], [], timeout=1)
 
 
 def _requests(nb, read) -> list[str]:
@@ -141,7 +147,7 @@ def test_reads_never_commit(nb, nb_dump) -> None:
     one transact of `select`s on Logical_Switch and Logical_Switch_Port ending in `abort` (what `ovsdb-client query`
     sends). No request could commit, and the NB is byte-identical afterwards."""
     before = nb_dump(nb)  # ovsdb-client dump itself sends a (select-only) transact: keep it out of the window
-    small = _requests(nb, lambda: lookup_direct(nb.remotes, [VM_PORT], ["test-ns/vm-a"], timeout=5))
+    small = _requests(nb, lambda: _lookup(nb.remotes, [VM_PORT], ["test-ns/vm-a"], timeout=5))
     transacts = [r for r in small if 'method="transact"' in r]
     assert [_transact_ops(r) for r in transacts] == [["abort"]], small
     assert any('method="monitor_cond' in r for r in small), small
@@ -155,24 +161,25 @@ def test_reads_never_commit(nb, nb_dump) -> None:
 def test_a_host_that_does_not_resolve_is_said_at_once_not_blamed_on_the_timeout() -> None:
     t0 = time.monotonic()
     with pytest.raises(NbUnreachable) as caught:
-        lookup_direct("tcp:no-such-host.invalid:6641", [VM_PORT], [], timeout=5)
+        _lookup("tcp:no-such-host.invalid:6641", [VM_PORT], [], timeout=5)
     assert "cannot resolve host" in str(caught.value) and "did not answer within" not in str(caught.value)
     assert time.monotonic() - t0 < 4.0
 
 
-def test_lookup_direct_refuses_an_empty_selection(nb) -> None:
-    # A selection with nothing in it is a caller bug: refused before any connection, by the monitor itself.
+def test_a_narrow_read_refuses_an_empty_selection(nb) -> None:
+    # A selection with nothing in it is a caller bug (the IDL would sync the whole table): refused before any
+    # connection.
     with pytest.raises(ValueError, match="at least one port name or pod key"):
-        lookup_direct(nb.remotes, [], [], timeout=5)
+        _lookup(nb.remotes, [], [], timeout=5)
 
 
 def test_a_large_reply_is_gathered_and_read_row_by_row(nb, monkeypatch) -> None:
     """Every reply taken as a large one (the threshold at 0 bytes): completed by ovsdb-server's closing
     `,"error":null}` and read row by row, it holds every port the small path reads."""
-    from kubectl_ovn_lsp.nb import direct
+    from kubectl_ovn_lsp.nb import transact
 
     small = read_direct(nb.remotes, Selection(every_port=True), 5)
-    monkeypatch.setattr(direct, "SMALL_REPLY", 0)
-    monkeypatch.setattr(direct, "RECV_SIZE", 97)  # many chunks, most of them ending mid-token
+    monkeypatch.setattr(transact, "SMALL_REPLY", 0)
+    monkeypatch.setattr(transact, "RECV_SIZE", 97)  # many chunks, most of them ending mid-token
     large = read_direct(nb.remotes, Selection(every_port=True), 5)
     assert large == small and len(large.ports) > 3 and large.switches

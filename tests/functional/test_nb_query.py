@@ -7,16 +7,20 @@ import subprocess
 
 import pytest
 
-from kubectl_ovn_lsp.model.records import NbPort
+from kubectl_ovn_lsp.model.records import NbPort, Selection
 from kubectl_ovn_lsp.nb.errors import NbArgvRejected, NbQueryError
-from kubectl_ovn_lsp.nb.query import (
-    DEFAULT_NB_SOCKET,
-    build_query_argv,
-    check_allowed_argv,
-    parse_query_output,
-)
+from kubectl_ovn_lsp.nb.query import DEFAULT_NB_SOCKET, check_allowed_argv, parse_lookup, selection_argv
 
 VM_PORT = "vm-a.test-ns.subnet-a.test-ns.ovn"
+
+
+def build_query_argv(names: list[str], keys: list[str], timeout: float) -> list[str]:
+    """explain's exec argv for names and pod keys."""
+    return selection_argv(Selection.of(names, keys), timeout)
+
+
+def parse_query_output(text: str) -> tuple[NbPort, ...]:
+    return parse_lookup(text)[0]
 
 
 def _run(nb, argv: list[str]) -> str:
@@ -146,7 +150,6 @@ def test_wire_values_parse() -> None:
 def test_the_switch_selects_read_which_switch_holds_each_port(nb) -> None:
     """explain asks for the owner's Subnets: their `ports` come back with the port rows in one query, and
     `port_security` is read (an empty set here, as Kube-OVN writes it without the port_security annotation)."""
-    from kubectl_ovn_lsp.nb.query import Selection, parse_lookup, selection_argv
 
     argv = selection_argv(Selection.of([VM_PORT], [], ["subnet-a", "no-such-switch"]), timeout=5)
     check_allowed_argv(argv)
@@ -160,7 +163,7 @@ def test_a_reply_is_read_row_by_row_as_json_reads_it(nb) -> None:
     """The exec path's full read (every switch and port of the sandbox NB) parsed one row at a time gives what
     decoding the whole reply gives; other shapes (spaces, a result with more than rows, an error result) and
     text that is not JSON take the whole-reply path with its messages."""
-    from kubectl_ovn_lsp.nb.query import Selection, lookup_of_results, parse_lookup, selection_argv, streamed_results
+    from kubectl_ovn_lsp.nb.query import lookup_of_results, streamed_results
 
     text = _run(nb, selection_argv(Selection(every_port=True), timeout=5))
     assert text.startswith('[{"rows":[')
@@ -183,7 +186,7 @@ def test_a_reply_is_read_row_by_row_as_json_reads_it(nb) -> None:
 def test_a_full_read_keeps_repeated_strings_once(nb) -> None:
     """Ports of one switch share their `ls` and `vendor` values, and a port's uuid is the string its switch's
     `ports` holds (memory of a 500,000-port read); the values are those of the reply."""
-    from kubectl_ovn_lsp.nb.query import Selection, lookup_of_results, parse_lookup, selection_argv
+    from kubectl_ovn_lsp.nb.query import lookup_of_results
 
     text = _run(nb, selection_argv(Selection(every_port=True), timeout=5))
     ports, switches = parse_lookup(text)

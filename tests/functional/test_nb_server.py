@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kubectl_ovn_lsp.nb.direct import lookup_direct
+from kubectl_ovn_lsp.model.records import Selection
+from kubectl_ovn_lsp.nb.direct import read_direct
 from ovn_lsp_sandbox.nb_server import NbServer, kill_member, leader_index, start_nb, stop_nb
 
 VM_PORT = "vm-a.test-ns.subnet-a.test-ns.ovn"
@@ -67,7 +68,7 @@ def test_raft_leader_killed_followers_serve_reads(nb_factory) -> None:
     assert not _running(server.members[old].pid)
 
     t0 = time.monotonic()
-    found = lookup_direct(server.remotes, [VM_PORT], [], timeout=5)
+    found = read_direct(server.remotes, Selection.of([VM_PORT], []), 5)
     failover_read = time.monotonic() - t0
     assert [p.name for p in found.ports] == [VM_PORT]
     assert found.endpoint != server.members[old].remote and found.leader_only is False
