@@ -49,7 +49,6 @@ PYTHONS = ("3.10", "3.11", "3.12", "3.13", "3.14")
 PLATFORMS = {  # krew os/arch -> pip platform tags (manylinux2014 = glibc 2.17)
     "linux/amd64": ("manylinux2014_x86_64", "manylinux_2_17_x86_64", "manylinux_2_28_x86_64"),
 }
-SANDBOX_ONLY = {"aiohttp"}  # setup.cfg lists it for the sandbox's API server
 # kubernetes ships an asyncio client (kubernetes/aio, 42 MB) that the plugin never imports; these projects exist
 # only for it. Leaving them out takes the archive from 33 MB to about a third; the installed-archive test runs
 # explain through exec and direct NB with them absent, so an import of any of them would fail that test.
@@ -94,11 +93,10 @@ def version() -> str:
 
 
 def requirements() -> list[str]:
-    """The plugin's runtime requirements from setup.cfg (the sandbox's own are not shipped)."""
+    """The plugin's runtime requirements from setup.cfg (the sandbox's are its own distribution's, never shipped)."""
     config = configparser.ConfigParser()
     config.read(ROOT / "setup.cfg")
-    lines = [line.strip() for line in config["options"]["install_requires"].splitlines() if line.strip()]
-    return [line for line in lines if re.split(r"[<>=!~ \[]", line, maxsplit=1)[0].lower() not in SANDBOX_ONLY]
+    return [line.strip() for line in config["options"]["install_requires"].splitlines() if line.strip()]
 
 
 def pins(requirements_: list[str]) -> list[str]:

@@ -56,4 +56,4 @@ def run_plugin(sandbox: Sandbox, *args: str, timeout: float = 60, **extra_env: s
 
 def plugin_on_path() -> None:
     if shutil.which("kubectl-ovn_lsp") is None:
-        raise RuntimeError(f"kubectl-ovn_lsp is not on PATH ({sys.executable} -m pip install -e .)")
+        raise RuntimeError(f"kubectl-ovn_lsp is not on PATH ({sys.executable}: bash .ci/install)")

@@ -230,11 +230,6 @@ def literal_alternatives(action: argparse.Action) -> list[str]:
     return []
 
 
-def covered(action: argparse.Action) -> bool:
-    """Whether completion knows what this argument takes (the coverage test asks this of every argument)."""
-    return action.dest in RULES or action.dest in FREE_FORM or bool(literal_alternatives(action))
-
-
 def values_for(action: argparse.Action, partial: str, values: Mapping[str, str]) -> tuple[list[str], str]:
     """Candidates and directive for the value of one argument."""
     rule = RULES.get(action.dest)

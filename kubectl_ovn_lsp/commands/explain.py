@@ -305,10 +305,8 @@ def _port_plan(
     into (owner, namespace) readings and the ones whose owner exists are kept (docs/contracts.md). NB is read
     once for all of them (`explain_plan.port_selection`); a node's `node-<n>` is read with the node's own
     selection when the Node exists (it holds the port name)."""
-    from kubectl_ovn_lsp.kube import resolve
     from kubectl_ovn_lsp.model.port_names import node_of_port
 
-    client = context.client
     node = node_of_port(port)
     node_error: PluginError | None = None
     if node is not None:  # the Node first: its selection holds the port, so one read answers both
@@ -320,16 +318,26 @@ def _port_plan(
             if explain_plan.port_name(port, nb_read(plan.selection).ports, given_namespace).node is not None:
                 return plan  # the row does not name a pod: the node's port
     found = explain_plan.port_name(port, nb_read(explain_plan.port_selection(port)).ports, given_namespace)
-    row, readings = found.row, list(found.readings)
     if found.node is not None:
         if not isinstance(node_error, NotFound):
             assert node_error is not None
             raise node_error
-        if row is None:
+        if found.row is None:
             raise NotFound(f'node "{found.node}" not found, and NB has no port "{port}"') from None
         return Plan(Inventory(now=now), Owner(ORPHAN, "", port), Selection.of([port], []))
-    if given_namespace is not None and not readings and found.elsewhere:
+    if given_namespace is not None and not found.readings and found.elsewhere:
         raise NamespaceMismatch(port=port, found=", ".join(found.elsewhere), given=given_namespace)
+    return _owner_of_port(context, found, now, nb_read, not_found)
+
+
+def _owner_of_port(
+    context: CommandContext, found: explain_plan.PortName, now: datetime, nb_read: NbRead, not_found: NotFound
+) -> Plan:
+    """The owner among a port name's readings: one that exists (a workload, else a Vip), else the one whose pod
+    key holds ports in NB, else the owner a leaked IP CR of that name names."""
+    from kubectl_ovn_lsp.kube import resolve
+
+    client, port, readings = context.client, found.port, found.readings
     existing = [(ns, o) for ns, o in readings if resolve.exists(client, ns, o)]
     if len(existing) > 1:
         raise Ambiguous(port=port, owners=", ".join(f"{ns}/{o}" for ns, o in existing))
@@ -339,8 +347,8 @@ def _port_plan(
     vips = [(ns, o) for ns, o in readings if resolve.find_vip(client, o, ns) is not None]
     if len(vips) == 1:
         return _vip_plan(context, vips[0][1], now)
-    keyed = list(found.keyed)
-    if not keyed and row is None:  # a leaked IP CR of that name (model/ip_crs.py) names its owner
+    keyed = found.keyed
+    if not keyed and found.row is None:  # a leaked IP CR of that name (model/ip_crs.py) names its owner
         ip = resolve.ip_cr(client, port)
         spec = (ip or {}).get("spec") or {}
         if spec.get("namespace") and spec.get("podName"):

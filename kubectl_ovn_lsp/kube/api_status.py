@@ -51,7 +51,7 @@ def status_error(code: int, body: bytes, method: str, path: str, host: str = "")
     return KubeApiError(method=method, path=path, code=code, reason=message or status.get("reason") or "")
 
 
-def forbidden_parts(status: dict, path: str) -> tuple[str, str, str]:
+def forbidden_parts(status: dict[str, Any], path: str) -> tuple[str, str, str]:
     details = status.get("details") or {}
     parts = path.strip("/").split("/")
     namespace = parts[parts.index("namespaces") + 1] if "namespaces" in parts else ""

@@ -140,7 +140,7 @@ class KubeClient:
 
     # -- REST ---------------------------------------------------------------------------------------
 
-    def request_json(self, path: str, query: Iterable[tuple[str, str]] = ()) -> dict:
+    def request_json(self, path: str, query: Iterable[tuple[str, str]] = ()) -> dict[str, Any]:
         """GET `path` and return the decoded JSON object; HTTP failures become PluginErrors, and so does a body
         that is not a JSON object (every Kubernetes reply is one: an object, a list, a Status, a Table) or is
         nested too deeply to read."""
@@ -158,7 +158,7 @@ class KubeClient:
     def _malformed(self, path: str, detail: str) -> NotKubernetesApi:
         return NotKubernetesApi(server=self.configuration.host, method="GET", path=path, detail=detail)
 
-    def _page(self, path: str, page: dict) -> tuple[list, str]:
+    def _page(self, path: str, page: dict[str, Any]) -> tuple[list[Any], str]:
         """A list reply's `items` (absent or null: none) and `metadata.continue`, or NotKubernetesApi when their
         JSON types are wrong (an `items` object would be read as its keys)."""
         items = page.get("items")
@@ -251,7 +251,7 @@ class KubeClient:
             )
         return KubeUnavailable(server=self.configuration.host, reason=squash(str(reason)))
 
-    def get(self, resource: Resource, name: str, namespace: str | None = None) -> dict:
+    def get(self, resource: Resource, name: str, namespace: str | None = None) -> dict[str, Any]:
         """One object; 404 becomes NotFound naming kind, name and namespace like kubectl does."""
         ns = namespace if resource.namespaced else None
         try:
@@ -263,7 +263,7 @@ class KubeClient:
         shapes.check_object(resource.kind, obj)
         return obj
 
-    def find(self, resource: Resource, name: str, namespace: str | None = None) -> dict | None:
+    def find(self, resource: Resource, name: str, namespace: str | None = None) -> dict[str, Any] | None:
         """Like get, but a missing object or an API that is not served (CRD absent) is None."""
         try:
             obj = self.request_json(resource.path(namespace if resource.namespaced else None, name))
@@ -279,7 +279,7 @@ class KubeClient:
         label_selector: str | None = None,
         field_selector: str | None = None,
         missing_ok: bool = False,
-    ) -> list[dict]:
+    ) -> list[dict[str, Any]]:
         """Items of a list; with missing_ok an unserved API (CRD not installed) reads as empty."""
         query = []
         if label_selector:
@@ -311,8 +311,8 @@ class KubeClient:
         limit: int = 500,
         label_selector: str | None = None,
         missing_ok: bool = False,
-        keep: Callable[[dict], dict] | None = None,
-    ) -> builtins.list[dict]:
+        keep: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+    ) -> builtins.list[dict[str, Any]]:
         """Every item of a list, `limit` per request, following each `metadata.continue` (client-go's pager).
 
         A page may hold fewer items than `limit`; only an empty `continue` ends the list. When a continue token
@@ -324,7 +324,7 @@ class KubeClient:
         trim = keep or (lambda item: item)
         base = [("labelSelector", label_selector)] if label_selector else []
         path = resource.path(namespace)
-        items: list[dict] = []
+        items: list[dict[str, Any]] = []
         token = ""
         try:
             while True:

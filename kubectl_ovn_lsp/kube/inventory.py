@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VMIS, VMS, KubeClient, Resource
 from kubectl_ovn_lsp.kube.errors import Forbidden, NotFound
@@ -50,10 +51,10 @@ def list_scope(
     """
     unreadable: dict[str, str] = {}
 
-    def read(resource: Resource, ns: str | None) -> list[dict]:
+    def read(resource: Resource, ns: str | None) -> list[dict[str, Any]]:
         progress(f"listing {resource.plural}…")
         shared = SharedValues()
-        trim = {
+        trim: Callable[[dict[str, Any]], dict[str, Any]] = {
             PODS.plural: lambda pod: slim_pod(pod, shared),
             NODES.plural: slim_node,
             IPS.plural: lambda ip: slim_ip(ip, shared),
@@ -62,7 +63,7 @@ def list_scope(
         }.get(resource.plural, slim)
         count = 0
 
-        def keep(item: dict) -> dict:  # counts as pages arrive: a large cluster's read shows it is moving
+        def keep(item: dict[str, Any]) -> dict[str, Any]:  # counts as pages arrive: a large read shows it moving
             nonlocal count
             count += 1
             if count % 500 == 0:

@@ -8,7 +8,7 @@ a cluster, context or user by name wins, and `current-context` comes from the fi
 pure-Python YAML loader, deep-copies it twice and merges names in quadratic time (a 4 MB kubeconfig of 3,000
 contexts took ~17 s). Here each file is parsed once (libyaml's loader when PyYAML has it), checked, and merged
 by name in one pass into the `ConfigNode` tree the kubernetes `KubeConfigLoader` reads (each entry keeps its
-file, for relative certificate paths). `read_contexts` needs only PyYAML, for completion (no kubernetes import).
+file, for relative certificate paths).
 """
 
 from __future__ import annotations
@@ -103,13 +103,8 @@ def current_context(files: list[dict[str, Any]]) -> str:
     return next((f["current-context"] for f in files if f.get("current-context")), "")
 
 
-def read_contexts(paths: tuple[str, ...]) -> tuple[dict[str, dict], str]:
-    """(context name → context body, current context) of the merged files, first definition winning."""
-    return contexts_of([read_file(p) for p in paths])
-
-
-def contexts_of(files: list[dict[str, Any]]) -> tuple[dict[str, dict], str]:
-    contexts: dict[str, dict] = {}
+def contexts_of(files: list[dict[str, Any]]) -> tuple[dict[str, dict[str, Any]], str]:
+    contexts: dict[str, dict[str, Any]] = {}
     for data in files:
         for item in data.get("contexts") or []:
             contexts.setdefault(item["name"], item.get("context") or {})
@@ -123,7 +118,7 @@ class Merged:
 
     tree: Any
     entries: dict[tuple[str, str], tuple[dict[str, Any], str]]
-    contexts: dict[str, dict]
+    contexts: dict[str, dict[str, Any]]
     current: str
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from kubectl_ovn_lsp.kube.client import PODS, KubeClient
 from kubectl_ovn_lsp.kube.errors import Forbidden, KubeApiError, KubeError, NoControllerPods, NotFound
@@ -24,7 +25,7 @@ class ControllerLogs:
     notes: list[str] = field(default_factory=list)
 
 
-def controller_container(pod: dict) -> tuple[str, int]:
+def controller_container(pod: dict[str, Any]) -> tuple[str, int]:
     """(the container whose log is the controller's: `kube-ovn-controller`, else the first; its restartCount)."""
     containers = [c.get("name", "") for c in (pod.get("spec") or {}).get("containers") or []]
     name = CONTROLLER if CONTROLLER in containers else (containers[0] if containers else CONTROLLER)

@@ -3,6 +3,8 @@ command's scope names."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from kubectl_ovn_lsp.errors import quote_name
 from kubectl_ovn_lsp.kube.client import DEPLOYMENTS, KubeClient, Resource
 from kubectl_ovn_lsp.kube.errors import Forbidden, NotFound
@@ -10,7 +12,7 @@ from kubectl_ovn_lsp.kube.errors import Forbidden, NotFound
 CONTROLLER = "kube-ovn-controller"
 
 
-def controller_deployment(client: KubeClient, ovn_namespace: str, notes: list[str]) -> dict | None:
+def controller_deployment(client: KubeClient, ovn_namespace: str, notes: list[str]) -> dict[str, Any] | None:
     """The kube-ovn-controller Deployment (image tag and args decide version and flags).
 
     Unreadable is not fatal: the model then assumes the newest release, and the output says so.

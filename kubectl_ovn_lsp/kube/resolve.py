@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VMIS, VMS, KubeClient, Resource
 from kubectl_ovn_lsp.kube.errors import Ambiguous, Forbidden, NotFound, UnknownKind
@@ -23,11 +24,11 @@ class ResolvedWorkload:
     kind: str
     name: str
     namespace: str
-    vm: dict | None = None
-    vmi: dict | None = None
-    pods: list[dict] = field(default_factory=list)
+    vm: dict[str, Any] | None = None
+    vmi: dict[str, Any] | None = None
+    pods: list[dict[str, Any]] = field(default_factory=list)
     named_pod: str | None = None  # the launcher pod the user named, if any
-    statefulsets: dict[tuple[str, str], dict | None] = field(default_factory=dict)
+    statefulsets: dict[tuple[str, str], dict[str, Any] | None] = field(default_factory=dict)
 
 
 def parse_target(target: str) -> tuple[str | None, str]:
@@ -69,7 +70,7 @@ def resolve(client: KubeClient, target: str, namespace: str) -> ResolvedWorkload
 
 def _find_unless_denied(
     client: KubeClient, resource: Resource, name: str, namespace: str, denied: list[Forbidden]
-) -> dict | None:
+) -> dict[str, Any] | None:
     try:
         return client.find(resource, name, namespace)
     except Forbidden as exc:
@@ -92,7 +93,7 @@ def locate_namespace(client: KubeClient, target: str) -> str:
             continue
         namespaces = sorted({i["metadata"].get("namespace", "") for i in items if i["metadata"].get("name") == name})
         if len(namespaces) == 1:
-            return namespaces[0]
+            return str(namespaces[0])
         if namespaces:
             raise Ambiguous(kind=resource.kind.lower(), name=name, namespaces=", ".join(namespaces))
     if denied:
@@ -101,19 +102,19 @@ def locate_namespace(client: KubeClient, target: str) -> str:
     raise NotFound(f'no {what} named "{name}" in any namespace')
 
 
-def _from_vm_name(client: KubeClient, name: str, namespace: str, vm: dict) -> ResolvedWorkload:
+def _from_vm_name(client: KubeClient, name: str, namespace: str, vm: dict[str, Any]) -> ResolvedWorkload:
     vmi = client.find(VMIS, name, namespace)  # absent for a stopped VM
     return _with_pods(client, ResolvedWorkload("VirtualMachine", name, namespace, vm=vm, vmi=vmi))
 
 
-def _from_vmi(client: KubeClient, name: str, namespace: str, vmi: dict) -> ResolvedWorkload:
+def _from_vmi(client: KubeClient, name: str, namespace: str, vmi: dict[str, Any]) -> ResolvedWorkload:
     owner = _owner(vmi, "VirtualMachine")
     vm = client.find(VMS, owner, namespace) if owner else None
     kind = "VirtualMachine" if vm is not None else "VirtualMachineInstance"
     return _with_pods(client, ResolvedWorkload(kind, owner or name, namespace, vm=vm, vmi=vmi))
 
 
-def _from_pod(client: KubeClient, pod: dict, namespace: str) -> ResolvedWorkload:
+def _from_pod(client: KubeClient, pod: dict[str, Any], namespace: str) -> ResolvedWorkload:
     """A launcher pod brings its VMI and VM along; the model decides whether ports are named after the VM."""
     vmi_name = _owner(pod, "VirtualMachineInstance")
     if vmi_name:
@@ -187,7 +188,7 @@ def vip_inventory(client: KubeClient, name: str, now: datetime) -> Inventory:
     return Inventory(now=now, vips={name: vip}, subnets=by_name(client.list(SUBNETS, missing_ok=True)))
 
 
-def find_vip(client: KubeClient, name: str, namespace: str) -> dict | None:
+def find_vip(client: KubeClient, name: str, namespace: str) -> dict[str, Any] | None:
     """The Vip `name` whose port lives in `namespace` (its spec.namespace), or None (Vips are cluster-scoped)."""
     vip = client.find(VIPS, name)
     if vip is not None and str((vip.get("spec") or {}).get("namespace") or "") == namespace:
@@ -195,7 +196,7 @@ def find_vip(client: KubeClient, name: str, namespace: str) -> dict | None:
     return None
 
 
-def find_any_vip(client: KubeClient, name: str) -> dict | None:
+def find_any_vip(client: KubeClient, name: str) -> dict[str, Any] | None:
     """The Vip `name` wherever its port lives (`-A`)."""
     return client.find(VIPS, name)
 
@@ -234,7 +235,9 @@ def listed_names(
     return found
 
 
-def ip_crs_of(client: KubeClient, namespace: str, name: str) -> tuple[dict[str, dict], dict[str, dict]]:
+def ip_crs_of(
+    client: KubeClient, namespace: str, name: str
+) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
     """(the IP CRs an owner `namespace/name` may have left, every Subnet): one GET per name its networks can
     have (`<name>.<ns>`, and `<name>.<ns>.<provider>` for every Subnet provider: IP CRs carry no owner label),
     each IP CR trimmed as audit's lists trim them. A missing IP CRD finds none."""
@@ -252,7 +255,7 @@ def ip_crs_of(client: KubeClient, namespace: str, name: str) -> tuple[dict[str, 
     return found, subnets
 
 
-def ip_cr(client: KubeClient, name: str) -> dict | None:
+def ip_cr(client: KubeClient, name: str) -> dict[str, Any] | None:
     """The IP CR of that name (a port name as GC would log it), trimmed; None when there is none."""
     from kubectl_ovn_lsp.kube.inventory import IPS
     from kubectl_ovn_lsp.model.inventory import slim_ip

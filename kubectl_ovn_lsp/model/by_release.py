@@ -36,15 +36,6 @@ class ReleaseRange:
     verdict: str
     reasons: tuple[str, ...]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "from": display(self.first),
-            "to": display(self.last),
-            "band": self.band,
-            "verdict": self.verdict,
-            "reasons": list(self.reasons),
-        }
-
     @property
     def text(self) -> str:
         span = display(self.first) if self.first == self.last else f"{display(self.first)}–{display(self.last)}"

@@ -11,7 +11,7 @@ omits empty fields and the model reads absence as "none". Pure: no I/O.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
@@ -348,8 +348,3 @@ def _is_time(text: str) -> bool:
 
 def _escape(text: str) -> str:
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
-
-
-def shapes_for(kind: str) -> Mapping[str, str]:
-    """The field → expected type table of a kind (for docs and tests)."""
-    return dict(SHAPES.get(kind, ()))

@@ -17,6 +17,7 @@ time budget stops at once: another pod would not change either. Only one allowli
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from kubectl_ovn_lsp.errors import PluginError, quote_name
 from kubectl_ovn_lsp.kube.client import PODS, KubeClient
@@ -44,17 +45,17 @@ class Candidate:
         return f"{self.name} ({role}{'' if self.ready else ', Running but not Ready'})"
 
 
-def _running(pod: dict) -> bool:
+def _running(pod: dict[str, Any]) -> bool:
     status = pod.get("status") or {}
     return status.get("phase") == "Running" and not (pod.get("metadata") or {}).get("deletionTimestamp")
 
 
-def _ready(pod: dict) -> bool:
+def _ready(pod: dict[str, Any]) -> bool:
     conditions = {c.get("type"): c.get("status") for c in (pod.get("status") or {}).get("conditions") or []}
-    return conditions.get("Ready", "True") == "True"
+    return bool(conditions.get("Ready", "True") == "True")
 
 
-def _has_container(pod: dict) -> bool:
+def _has_container(pod: dict[str, Any]) -> bool:
     return any(c.get("name") == CONTAINER for c in (pod.get("spec") or {}).get("containers") or [])
 
 

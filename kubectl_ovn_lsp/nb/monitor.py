@@ -110,9 +110,9 @@ def _fetch_schema(remotes: list[str], deadline: Deadline, label: str) -> tuple[A
     raise NbUnreachable(f"NB {label} did not answer within {deadline.budget} (--request-timeout)")
 
 
-def _condition(names: Iterable[str], pod_keys: Iterable[str]) -> list:
+def _condition(names: Iterable[str], pod_keys: Iterable[str]) -> list[Any]:
     """Monitor clauses are OR-ed: one per candidate name and one per `<ns>/<name>` pod key."""
-    cond: list = [["name", "==", n] for n in sorted(set(names))]
+    cond: list[Any] = [["name", "==", n] for n in sorted(set(names))]
     cond += [["external_ids", "includes", ["map", [["pod", k]]]] for k in sorted(set(pod_keys))]
     return cond
 

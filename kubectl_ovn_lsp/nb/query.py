@@ -50,7 +50,7 @@ def describe(selection: Selection) -> str:
     return text
 
 
-def selection_transaction(selection: Selection) -> list:
+def selection_transaction(selection: Selection) -> list[Any]:
     """The OVSDB transaction (without the abort) for a selection: the switch selects first, so a parser meets the
     switches before the ports (`parse_lookup`)."""
     if selection.every_port:
@@ -66,10 +66,10 @@ def selection_transaction(selection: Selection) -> list:
     return ops + build_query_transaction(selection.names, selection.pod_keys)[1:]
 
 
-def build_query_transaction(names: Iterable[str], pod_keys: Iterable[str]) -> list:
+def build_query_transaction(names: Iterable[str], pod_keys: Iterable[str]) -> list[Any]:
     """One `select` per name and per `<ns>/<name>` pod key: where-clauses within a select are AND-ed,
     so ORing needs separate selects; the parser deduplicates rows found twice."""
-    ops: list = [DB_NAME]
+    ops: list[Any] = [DB_NAME]
     for name in sorted(set(names)):
         ops.append({"op": "select", "table": TABLE, "where": [["name", "==", name]], "columns": list(COLUMNS)})
     for key in sorted(set(pod_keys)):
@@ -140,7 +140,7 @@ def decode_datum(value: Any) -> Any:
 _STR = {str}
 
 
-def _string_map(body: list) -> dict[str, str] | None:
+def _string_map(body: list[Any]) -> dict[str, str] | None:
     """A map's `[[k, v], …]` as a dict when every key and value is a string (external_ids, options), else None."""
     try:
         out = dict(body)
@@ -151,12 +151,12 @@ def _string_map(body: list) -> dict[str, str] | None:
     return None
 
 
-def _as_list(value: Any) -> list:
+def _as_list(value: Any) -> list[Any]:
     decoded = decode_datum(value)
     return decoded if isinstance(decoded, list) else [decoded]  # a 1-element set travels as the bare atom
 
 
-def row_to_port(row: dict, shared: _Shared | None = None) -> NbPort:
+def row_to_port(row: dict[str, Any], shared: _Shared | None = None) -> NbPort:
     """One selected row (wire format) → NbPort, NbQueryError when a value does not have the OVN NB schema's type.
     The columns' usual shapes (a map of strings, a set of strings or one bare string, a uuid) are read directly;
     anything else goes through `decode_datum`. With `shared` (a full read), repeated strings are kept once: map
@@ -215,7 +215,7 @@ class _Shared:
         self.strings: dict[str, str] = {}
         self.uuids: dict[str, str] = {}
 
-    def switch_ports(self, uuids: list) -> frozenset[str]:
+    def switch_ports(self, uuids: list[Any]) -> frozenset[str]:
         memo = self.uuids
         return frozenset(memo.setdefault(u, u) if type(u) is str else u for u in uuids)
 
@@ -263,8 +263,8 @@ def _is_string_map(value: object) -> bool:
     return isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
 
 
-_NO_MAP: list = ["map", []]
-_NO_SET: list = ["set", []]
+_NO_MAP: list[Any] = ["map", []]
+_NO_SET: list[Any] = ["set", []]
 
 
 def _strings_map(value: Any) -> Any:
@@ -273,7 +273,7 @@ def _strings_map(value: Any) -> Any:
     return decode_datum(value)
 
 
-def _strings_set(value: Any) -> tuple:
+def _strings_set(value: Any) -> tuple[Any, ...]:
     if type(value) is str:
         return (value,)  # a one-element set travels as the bare atom
     if type(value) is list and len(value) == 2 and value[0] == "set" and type(value[1]) is list:
@@ -283,7 +283,7 @@ def _strings_set(value: Any) -> tuple:
     return tuple(_as_list(value))
 
 
-def _is_switch_row(row: dict) -> bool:
+def _is_switch_row(row: dict[str, Any]) -> bool:
     """A Logical_Switch row of our selects (`name`, `ports`); a port row always carries `type`."""
     return "ports" in row and "type" not in row
 

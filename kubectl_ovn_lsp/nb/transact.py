@@ -40,7 +40,9 @@ _REPLY_HEAD = '{"id":0,"result":'
 _REPLY_TAIL = b',"error":null}'
 
 
-def _transact(remote: str, txn: list, deadline: float | None, context: ssl_module.SSLContext | None) -> Iterable[Any]:
+def _transact(
+    remote: str, txn: list[Any], deadline: float | None, context: ssl_module.SSLContext | None
+) -> Iterable[Any]:
     """Send one JSON-RPC `transact` (txn + abort) and return its results; answers server `echo`s.
     `deadline`: a time.monotonic() value, or None for no limit.
 
@@ -191,7 +193,7 @@ ROLE_QUERY = [
 ROLE_WAIT = 0.5  # seconds at most to ask one member its role
 
 
-def _followers_first(parts: list[str], budget: Deadline, context: ssl_module.SSLContext | None) -> tuple:
+def _followers_first(parts: list[str], budget: Deadline, context: ssl_module.SSLContext | None) -> tuple[Any, ...]:
     """A full read's members in order of preference: those that say (in their `_Server` database) they are a
     connected raft follower of OVN_Northbound, then those that did not say, the leader last; a stable sort, so
     the user's order holds within each group. Returns (members, member → follower|leader|unknown)."""

@@ -30,15 +30,22 @@ def _all_parsers(parser: argparse.ArgumentParser, path: str = ""):
                 yield from _all_parsers(sub, f"{path} {name}".strip())
 
 
+def _covered(action: argparse.Action) -> bool:
+    """Whether completion knows what the argument takes: a rule, free form, or literal alternatives."""
+    return (
+        action.dest in complete_values.RULES
+        or action.dest in complete_values.FREE_FORM
+        or bool(complete_values.literal_alternatives(action))
+    )
+
+
 def test_every_argument_of_every_subcommand_has_a_completion_rule() -> None:
     """A new flag (audit, triage, …) must be classified: a RULES/FREE_FORM entry, choices, or an `a|b` metavar."""
     missing = [
         f"{path}: {action.option_strings or action.dest}"
         for path, parser in _all_parsers(build_parser())
         for action in parser._actions
-        if complete.takes_value(action)
-        and not isinstance(action, argparse._SubParsersAction)
-        and not complete_values.covered(action)
+        if complete.takes_value(action) and not isinstance(action, argparse._SubParsersAction) and not _covered(action)
     ]
     assert missing == []
 

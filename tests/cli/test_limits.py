@@ -206,7 +206,8 @@ def test_kubeconfig_list_is_merged_as_kubectl_merges(tmp_path, monkeypatch) -> N
     monkeypatch.setenv("KUBECONFIG", f"{a}:{tmp_path / 'missing'}:{b}")
     files = kubeconfig.locate(None)
     assert files.paths == (a, b)
-    contexts, current = kubeconfig.read_contexts(files.paths)
+    merged = kubeconfig.merge(files.paths, [kubeconfig.read_file(p) for p in files.paths])
+    contexts, current = merged.contexts, merged.current
     assert current == "in-a"  # the first file that sets it wins (the kubernetes package lets the last win)
     assert contexts["both"]["namespace"] == "first" and set(contexts) == {"in-a", "in-b", "both"}
 

@@ -26,6 +26,7 @@ from factories import (
 )
 from scenarios import tc4, tc5, tc8
 
+from kubectl_ovn_lsp.commands.documents import release_verdict
 from kubectl_ovn_lsp.model.by_release import by_release
 from kubectl_ovn_lsp.model.judge import judge
 from kubectl_ovn_lsp.model.migration import Shape, shape_of
@@ -407,7 +408,7 @@ def test_known_releases_cover_every_checked_tag():
 
 def test_by_release_tc4_and_the_fixing_release():
     table = by_release(tc4(), at("v1.13.4"))
-    ranges = [r.as_dict() for r in table.ranges]
+    ranges = [release_verdict(r) for r in table.ranges]  # the byRelease entries of the document
     assert {
         "from": "v1.10.1",
         "to": "v1.13.5",
