@@ -15,16 +15,19 @@ The one host requirement is python3 3.10–3.14: the pinned wheels exist for 3.1
 whose pinned release dropped it (python-dateutil 4, multidict 7) come in the newest release that supports it,
 as `pip install` on that Python picks them.
 
-Versions are pinned to those of the Python that runs the build (the ones the test suite ran with); packages
-PyPI ships only as sdists (ovs) are built into wheels locally and must come out pure. Downloads are cached in
-$KUBECTL_OVN_LSP_WHEEL_CACHE (default ~/.cache/kubectl-ovn-lsp/wheels), so a rebuild needs no network.
-The tarball is reproducible (sorted members, fixed mtimes and owners), so its sha256 identifies the build.
+Reproducible from the checkout alone: the files that go in are the ones krew/lock/ names by sha256 per CPython
+(krew/wheel_lock.py says why; `python3 krew/build.py --lock` rewrites it from the venv's versions when a
+dependency should move), never the venv's installed versions or PyPI's newest; ovs, an sdist on PyPI, is built
+with the locked setuptools and no C compiler into a pure wheel; the plugin's files are git's tracked ones.
+Downloads are cached in $KUBECTL_OVN_LSP_WHEEL_CACHE (default ~/.cache/kubectl-ovn-lsp/wheels), so a rebuild
+with every locked file cached needs no network. The tarball is reproducible (sorted members, fixed mtimes, owners
+and modes, gzip without name or time), so its sha256 identifies the build; what remains outside the checkout is
+zlib's deflate (level 9, the same stream from every zlib 1.2.x/1.3 the distributions ship).
 """
 
 from __future__ import annotations
 
 import argparse
-import configparser
 import gzip
 import hashlib
 import io
@@ -32,12 +35,12 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tarfile
 import tempfile
 import zipfile
-from importlib import metadata
 from pathlib import Path
+
+import wheel_lock
 
 ROOT = Path(__file__).resolve().parent.parent
 # The project's release location: the archive is published as RELEASE_URL/v<version>/<archive name>.
@@ -92,125 +95,6 @@ def version() -> str:
     return match.group(1)
 
 
-def requirements() -> list[str]:
-    """The plugin's runtime requirements from setup.cfg (the sandbox's are its own distribution's, never shipped)."""
-    config = configparser.ConfigParser()
-    config.read(ROOT / "setup.cfg")
-    return [line.strip() for line in config["options"]["install_requires"].splitlines() if line.strip()]
-
-
-def pins(requirements_: list[str]) -> list[str]:
-    """`name==version` for the requirement closure as installed in the Python running the build."""
-    seen: dict[str, str] = {}
-    todo = [(re.split(r"[<>=!~ \[;]", r, maxsplit=1)[0], False) for r in requirements_]
-    while todo:
-        name, conditional = todo.pop()
-        key = name.lower().replace("_", "-")
-        if key in seen:
-            continue
-        try:
-            dist = metadata.distribution(name)
-        except metadata.PackageNotFoundError:
-            if conditional:  # e.g. `exceptiongroup; python_version < "3.11"`: not for this Python
-                continue
-            raise SystemExit(f"error: {name} is not installed in {sys.executable}; pip install -e . first") from None
-        seen[key] = dist.version
-        for requirement in dist.requires or []:
-            if "extra ==" not in requirement.replace('extra=="', 'extra == "'):
-                todo.append((re.split(r"[<>=!~ \[;(]", requirement, maxsplit=1)[0], ";" in requirement))
-    return sorted(f"{name}=={ver}" for name, ver in seen.items())
-
-
-class PipFailed(SystemExit):
-    """pip failed; `stderr` holds its whole complaint (which pinned version does not fit which Python)."""
-
-    def __init__(self, message: str, stderr: str) -> None:
-        super().__init__(message)
-        self.stderr = stderr
-
-
-def _pip(*args: str) -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "pip", "--disable-pip-version-check", *args], capture_output=True, text=True
-    )
-    if proc.returncode != 0:
-        errors = [line for line in proc.stderr.splitlines() if line.startswith("ERROR")] or proc.stderr.splitlines()
-        raise PipFailed(f"error: pip {args[0]} failed: {' '.join(errors[-2:])}", proc.stderr)
-
-
-# What pip says when a pinned version does not exist for the target Python (older CPythons lose support first:
-# python-dateutil 4 and multidict 7 need 3.11): that pin is relaxed to the newest version that fits.
-_UNFIT = (
-    re.compile(r"Package '([^']+)' requires a different Python"),
-    re.compile(r"Cannot install ([A-Za-z0-9_.-]+)==\S+ because"),
-    re.compile(r"No matching distribution found for ([A-Za-z0-9_.-]+)==\S+"),
-    re.compile(r"Could not find a version that satisfies the requirement ([A-Za-z0-9_.-]+)==\S+"),
-)
-
-
-def _unfit(stderr: str, pinned: list[str]) -> str | None:
-    """The pinned project pip could not get for this Python, if its complaint names one."""
-    names = {p.split("==")[0].lower().replace("_", "-") for p in pinned}
-    for pattern in _UNFIT:
-        for match in pattern.finditer(stderr):
-            name = match.group(1).lower().replace("_", "-")
-            if name in names:
-                return name
-    return None
-
-
-def fetch_wheels(pinned: list[str], platform: str, python: str, cache: Path) -> Path:
-    """Every wheel of the pinned closure for one platform and CPython, in its own cached directory. A pin that
-    does not exist for this CPython (an older one: 3.10) is relaxed to the newest version pip finds for it, as
-    `pip install` on that Python would choose; the other CPythons get exactly the pins."""
-    for _ in range(len(pinned)):
-        try:
-            return _fetch_wheels(pinned, platform, python, cache)
-        except PipFailed as failed:
-            name = _unfit(failed.stderr, pinned)
-            if name is None:
-                raise
-            print(f"note: {name} has no pinned version for Python {python}; the newest that fits is used")
-            pinned = [p if p.split("==")[0].lower().replace("_", "-") != name else name for p in pinned]
-    raise SystemExit(f"error: no set of wheels fits Python {python}")
-
-
-def _fetch_wheels(pinned: list[str], platform: str, python: str, cache: Path) -> Path:
-    local = cache / "local"
-    local.mkdir(parents=True, exist_ok=True)
-    constraints = cache / f"pins-cp{python.replace('.', '')}.txt"
-    constraints.write_text("\n".join(p for p in pinned if "==" in p) + "\n")
-    target = cache / f"{platform.replace('/', '-')}-cp{python.replace('.', '')}"
-    target.mkdir(parents=True, exist_ok=True)
-    platform_args = [arg for tag in PLATFORMS[platform] for arg in ("--platform", tag)]
-    args = [
-        "download",
-        "-q",
-        "--only-binary=:all:",
-        *platform_args,
-        "--python-version",
-        python,
-        "--implementation",
-        "cp",
-        "--find-links",
-        str(local),
-        "-c",
-        str(constraints),
-        "-d",
-        str(target),
-        *pinned,
-    ]
-    try:
-        _pip(*args)
-    except PipFailed as failed:
-        if _unfit(failed.stderr, pinned):
-            raise
-        # some package is an sdist only: build pure wheels for those locally, then try again
-        _pip("wheel", "-q", "--no-deps", "-w", str(local), *[p for p in pinned if "==" in p])
-        _pip(*args)
-    return target
-
-
 def _is_pure(wheel: str) -> bool:
     return wheel.endswith("-none-any.whl")
 
@@ -238,25 +122,41 @@ def unpack_wheel(wheel: Path, into: Path) -> None:
             path.write_bytes(archive.read(info))
 
 
-def assemble(stage: Path, wheel_dirs: dict[str, Path]) -> None:
-    """Lay out the archive tree in `stage` (see the module docstring)."""
+def package_files() -> list[str]:
+    """The plugin package's files, relative to the checkout: git's tracked files when this is a git checkout (a
+    stray file in the working tree is not part of the build), else every file but bytecode."""
+    proc = subprocess.run(
+        ["git", "-C", str(ROOT), "ls-files", "-z", "--", "kubectl_ovn_lsp"], capture_output=True, text=True
+    )
+    if proc.returncode == 0 and proc.stdout:
+        return sorted(name for name in proc.stdout.split("\0") if name and (ROOT / name).is_file())
+    return sorted(
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "kubectl_ovn_lsp").rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    )
+
+
+def assemble(stage: Path, wheels: dict[str, list[Path]]) -> None:
+    """Lay out the archive tree in `stage` (see the module docstring); `wheels` maps a CPython to its files."""
     lib = stage / "lib"
-    by_python = {python: sorted(p.name for p in directory.glob("*.whl")) for python, directory in wheel_dirs.items()}
+    by_python = {python: {p.name: p for p in paths} for python, paths in wheels.items()}
     shared = set.intersection(*({w for w in names if _is_pure(w)} for names in by_python.values()))
-    first = next(iter(wheel_dirs.values()))
+    first = next(iter(by_python.values()))
     for wheel in sorted(shared):
-        unpack_wheel(first / wheel, lib / "common")
+        unpack_wheel(first[wheel], lib / "common")
     for python, names in by_python.items():
         tag = "cp" + python.replace(".", "")
         (lib / tag).mkdir(parents=True, exist_ok=True)
-        for wheel in names:
+        for wheel in sorted(names):
             if wheel not in shared:
-                unpack_wheel(wheel_dirs[python] / wheel, lib / tag)
-    shutil.copytree(
-        ROOT / "kubectl_ovn_lsp",
-        lib / "common" / "kubectl_ovn_lsp",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-    )
+                unpack_wheel(names[wheel], lib / tag)
+    for name in package_files():
+        path = lib / "common" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(ROOT / name, path)
+        if os.access(ROOT / name, os.X_OK):
+            path.chmod(0o755)
     shutil.copy(ROOT / "krew" / "launch.py", lib / "launch.py")
     launcher = (ROOT / "krew" / "launcher.sh").read_text()
     for name, entry in (("kubectl-ovn_lsp", "plugin"), ("kubectl_complete-ovn_lsp", "complete")):
@@ -333,13 +233,12 @@ def manifest(plugin_version: str, platforms: dict[str, tuple[str, str]]) -> str:
 def build(out: Path, cache: Path, pythons: tuple[str, ...] = PYTHONS, platform: str = "linux/amd64") -> dict:
     """Build one platform's archive into `out`; returns {archive, sha256, manifest, size}."""
     plugin_version = version()
-    pinned = pins(requirements())
-    wheel_dirs = {python: fetch_wheels(pinned, platform, python, cache) for python in pythons}
+    wheels = {python: wheel_lock.wheels(python, platform, PLATFORMS[platform], cache) for python in pythons}
     archive = f"kubectl-ovn-lsp-v{plugin_version}-{platform.replace('/', '-')}.tar.gz"
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="ovn-lsp-build-") as tmp:
         stage = Path(tmp)
-        assemble(stage, wheel_dirs)
+        assemble(stage, wheels)
         sha256 = write_tarball(stage, out / archive)
     text = manifest(plugin_version, {platform: (archive, sha256)})
     (out / "ovn-lsp.yaml").write_text(text)
@@ -363,7 +262,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--write-manifest", metavar="FILE", help="also write the manifest here (a release: krew/ovn-lsp.yaml)"
     )
+    parser.add_argument(
+        "--lock",
+        action="store_true",
+        help="rewrite krew/lock/ from the versions installed in this Python (resolving from PyPI), then build",
+    )
     args = parser.parse_args(argv)
+    if args.lock:
+        wheel_lock.write(tuple(args.pythons.split(",")), PLATFORMS["linux/amd64"])
     result = build(Path(args.out), Path(args.cache), tuple(args.pythons.split(",")))
     if args.write_manifest:
         shutil.copy(result["manifest"], args.write_manifest)

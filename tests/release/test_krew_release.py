@@ -27,6 +27,7 @@ from tests.sandboxes import Sandbox
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "krew"))
 import build  # noqa: E402  (krew/build.py, the release script under test)
+import wheel_lock  # noqa: E402  (krew/wheel_lock.py, the files the archive takes)
 
 SEMVER = re.compile(r"^v(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$")
 WINDOWS_FORBIDDEN = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
@@ -34,10 +35,39 @@ WINDOWS_FORBIDDEN = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 1
 
 @pytest.fixture(scope="session")
 def release(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """One build per test session (about 30 s with the wheel cache warm)."""
+    """One build per test session (about 30 s with the wheel cache warm). CI builds on a fresh clone on another
+    day, so the build must not read this venv's installed versions (PyPI's newest on the day it was installed):
+    any lookup of an installed distribution fails the build here."""
     out = tmp_path_factory.mktemp("release")
     cache = Path(os.environ.get("KUBECTL_OVN_LSP_WHEEL_CACHE", Path.home() / ".cache/kubectl-ovn-lsp/wheels"))
-    return build.build(out, cache)
+
+    def no_venv(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"the build read an installed distribution {args}: it must read krew/lock/ only")
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(wheel_lock.metadata, "distribution", no_venv)
+        patch.setattr(wheel_lock.metadata, "version", no_venv)
+        return build.build(out, cache)
+
+
+def test_lock_covers_every_runtime_requirement_for_every_python() -> None:
+    """A requirement added to setup.cfg (or a bound raised) without `python3 krew/build.py --lock` would ship an
+    archive without it, or with a version the plugin no longer accepts."""
+    from packaging.requirements import Requirement
+
+    sdists = {e.name: e.version for e in wheel_lock.read(wheel_lock.SDISTS)}
+    assert set(sdists) == wheel_lock.SDIST_ONLY
+    for python in build.PYTHONS:
+        locked = {e.name: e.version for e in wheel_lock.read(wheel_lock.lock_file(python))}
+        assert not set(locked) & set(sdists), python
+        locked |= sdists
+        assert len(locked) == len(wheel_lock.read(wheel_lock.lock_file(python))) + len(sdists), "a project twice"
+        for line in wheel_lock.requirements():
+            requirement = Requirement(line)
+            name = wheel_lock.normalize(requirement.name)
+            assert name in locked, f"{name} is not locked for Python {python}: python3 krew/build.py --lock"
+            assert requirement.specifier.contains(locked[name], prereleases=True), (python, line, locked[name])
+    assert {e.name for e in wheel_lock.read(wheel_lock.lock_file("3.10"))} >= {"kubernetes", "ovsdbapp", "tabulate"}
 
 
 def krew_violations(name: str, plugin: dict) -> list[str]:
