@@ -168,6 +168,15 @@ ADVICE: dict[str, str] = {
 }
 
 
+# DEL6 of a port the VM template's Multus annotation names (kubeovn/kube-ovn#2486): naming the network there is
+# what the VM already does, so DEL6's own workaround does not apply
+DEL6_TEMPLATE = (
+    "GC's VM path in this release does not read the VM template's k8s.v1.cni.cncf.io/networks annotation that "
+    "names {port} (kubeovn/kube-ovn#2486), so the stopped VM loses that port and its IP. Upgrade ({fix}), or keep "
+    "the VM running."
+)
+
+
 def _fix(finding: PortFinding, settings: ControllerSettings | None) -> str:
     """The fix of the finding's code on the running branch; DEL6 of a network the VM template's Multus annotation
     names is fixed by #2504 (kubeovn/kube-ovn#2486), not by spec.networks."""
@@ -221,6 +230,8 @@ def advice_for(
     findings = list(findings)
     for finding in findings:
         text = ADVICE.get(finding.reason or "")
+        if finding.reason == "DEL6" and "vm-template-annotation" in finding.sources:
+            text = DEL6_TEMPLATE
         if text is None:
             continue
         repair = finding.detail.split(REPAIR_MARK, 1)[-1] if REPAIR_MARK in finding.detail else ""

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kubectl_ovn_lsp.model.gc_pods import statefulset_owner
-from kubectl_ovn_lsp.model.gc_vms import vm_template_annotation
+from kubectl_ovn_lsp.model.gc_vms import SOURCE_TEMPLATE, vm_template_annotation
 from kubectl_ovn_lsp.model.naming import OVN_PROVIDER
 from kubectl_ovn_lsp.model.port_rows import Collected, Row
 from kubectl_ovn_lsp.model.records import NbPort
@@ -62,13 +62,19 @@ def _vm_reason(row: Row, col: Collected, snapshot: WorkloadSnapshot) -> tuple[st
     return None
 
 
-def _vm_unread(col: Collected) -> tuple[str, str]:
+def _vm_unread(col: Collected, template_named: bool) -> tuple[str, str]:
     b = col.behaviour
     read = (
         ["<vm>.<ns>"]
         + (["the template's Multus annotation"] if b.vm_template_annotation else [])
         + (["spec.networks"] if b.vm_spec_networks else [])
     )
+    if template_named and not b.vm_template_annotation:
+        return "DEL6", (
+            f"the VM is stopped and this release's GC VM path reads only {', '.join(read)}, not the template's "
+            "Multus annotation that names this port (read from v1.9.23, v1.11.5 and v1.12.0: #2504, "
+            "kubeovn/kube-ovn#2486): GC deletes it and its IP"
+        )
     return "DEL6", (
         f"the VM is stopped and this release's GC VM path reads only {', '.join(read)}, which do not "
         "name this port (spec.networks are read from v1.12.0): GC deletes it and its IP"
@@ -92,7 +98,7 @@ def deletion_reason(row: Row, col: Collected, snapshot: WorkloadSnapshot) -> tup
             "un-suffixed name, so it deletes this port"
         )
     if snapshot.vm is not None and not row.pod_entries:
-        return _vm_unread(col)
+        return _vm_unread(col, SOURCE_TEMPLATE in row.sources)
     rejected = [e for e in row.pod_entries if not e.expected]
     whys = "; ".join(dict.fromkeys(e.why for e in rejected))
     if any("StatefulSet" in e.why for e in rejected):

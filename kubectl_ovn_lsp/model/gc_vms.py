@@ -51,6 +51,22 @@ def vm_template_annotation(vm: Mapping[str, Any]) -> str:
     return str((meta.get("annotations") or {}).get(NETWORKS_ANNOTATION) or "")
 
 
+def template_port_names(vm: Mapping[str, Any], behaviour: Behaviour) -> frozenset[str]:
+    """The port names the VM template's Multus annotation gives the VM (KubeVirt copies the annotation to every
+    launcher pod), whether or not the release's GC VM path reads it (#2504, kubeovn/kube-ovn#2486: v1.9.23,
+    v1.11.5, v1.12.0); empty when there is none or it does not parse."""
+    raw = vm_template_annotation(vm)
+    if not raw:
+        return frozenset()
+    meta = vm.get("metadata") or {}
+    name, namespace = str(meta.get("name", "")), str(meta.get("namespace", ""))
+    try:
+        nets = parse_network_annotation(raw, namespace, nadutils=behaviour.nadutils_parser)
+    except MultusParseError:
+        return frozenset()
+    return frozenset(port_name(name, namespace, kube_ovn_provider(att.name, att.namespace)) for att in nets)
+
+
 def has_multus_default(vm: Mapping[str, Any]) -> bool:
     """Any network with `multus.default: true`: the VM has no `ovn` port (the #5106 test)."""
     return any((n.get("multus") or {}).get("default") for n in vm_networks(vm))

@@ -19,7 +19,7 @@ from kubectl_ovn_lsp.model.gc_pods import (
     pod_skip_reason,
     statefulset_owner,
 )
-from kubectl_ovn_lsp.model.gc_vms import VmGcResult, gc_vm_entries
+from kubectl_ovn_lsp.model.gc_vms import SOURCE_TEMPLATE, VmGcResult, gc_vm_entries, template_port_names
 from kubectl_ovn_lsp.model.intent import SOURCE_MULTUS, Intended, MissingNadReference, pod_intended, vm_intended
 from kubectl_ovn_lsp.model.multus import NETWORKS_ANNOTATION
 from kubectl_ovn_lsp.model.nad import network_of_provider
@@ -273,6 +273,10 @@ def _add_vm(
         _add_intended(
             col, vm_intended(vm, snapshot.nads, snapshot.subnets, b, non_primary), source=False, from_vm_spec=True
         )
+        # the template's Multus annotation names these ports even where GC's VM path does not read it (before
+        # #2504): their DEL6 is kubeovn/kube-ovn#2486, fixed on its own branches (advice.py, fixes.py)
+        for name in template_port_names(vm, b) & col.rows.keys():
+            col.rows[name].sources.add(SOURCE_TEMPLATE)
 
 
 def _young(pod: Mapping[str, Any], snapshot: WorkloadSnapshot, seconds: int = 60) -> bool:

@@ -11,6 +11,7 @@ import pytest
 
 from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.fixes import FIXES
+from kubectl_ovn_lsp.model.lookups import judge
 from kubectl_ovn_lsp.model.reasons import BY_CODE, REASONS
 from kubectl_ovn_lsp.model.snapshot import PortFinding
 from tests.unit import factories as f
@@ -112,3 +113,48 @@ def test_2486_advice_names_the_branch_fix_not_v1_12_0(release: str, says: str) -
     finding = _finding("DEL6-template")
     advice = " ".join(advice_for(finding.verdict, [finding], f.settings(release)))
     assert says in advice and "upgrade to v1.12.0" not in advice
+
+
+def _stopped_vm_2486(release: str):
+    """#2486 as the replay sees it (not a hand-made finding): a stopped VM that has run, with keep-vm-ip, whose only
+    secondary network is named by its template's Multus annotation; its port is still in NB."""
+    provider = "nad-a.vmns.ovn"
+    snap = f.snapshot(
+        "vmns",
+        "VirtualMachine",
+        "vm1",
+        vm_obj=f.vm("vm1", "vmns", template_annotations={"k8s.v1.cni.cncf.io/networks": "vmns/nad-a"}, ready=False),
+        nads=[f.nad("nad-a", "vmns")],
+        subnets=[f.subnet("subnet-nad-a", provider, "172.19.0.0/16")],
+        nb=[
+            f.nb_port("vm1.vmns", "vmns", "vm1"),
+            f.nb_port(f"vm1.vmns.{provider}", "vmns", "vm1", "subnet-nad-a", address="00:00:00:0b:00:03 172.19.0.3"),
+        ],
+    )
+    return judge(snap, f.settings(release, keep_vm_ip=True)), f"vm1.vmns.{provider}"
+
+
+@pytest.mark.parametrize(
+    "release,says",
+    [
+        ("v1.9.22", "fixed in v1.9.23 on release-1.9"),
+        ("v1.10.10", "no release-1.10 release has the fix: upgrade to v1.11.5 or later"),
+        ("v1.11.3", "fixed in v1.11.5 on release-1.11"),
+    ],
+)
+def test_2486_replayed_names_the_branch_fix_and_no_circular_workaround(release: str, says: str) -> None:
+    """The replay gave this port sources ("nb",) only, so its DEL6 took spec.networks' fix (v1.12.0) and advised
+    naming the network in the template's annotation, which is what the VM already does."""
+    judgement, name = _stopped_vm_2486(release)
+    finding = f.port(judgement, name)
+    assert (finding.verdict, finding.reason) == ("deletion-risk", "DEL6")
+    assert "vm-template-annotation" in finding.sources and "#2504" in finding.detail
+    advice = " ".join(judgement.advice)
+    assert says in advice and "upgrade to v1.12.0" not in advice, advice
+    assert "or name the network in the template" not in advice, advice
+
+
+@pytest.mark.parametrize("release", ["v1.9.23", "v1.11.5", "v1.12.0"])
+def test_2486_fixed_releases_keep_the_port(release: str) -> None:
+    judgement, name = _stopped_vm_2486(release)
+    assert (f.port(judgement, name).verdict, judgement.verdict) == ("ok", "ok")
