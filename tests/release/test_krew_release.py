@@ -157,6 +157,18 @@ def test_built_and_committed_manifests_follow_krew_rules(release: dict) -> None:
     )
 
 
+def test_readme_recipe_installs_what_the_build_writes(release: dict) -> None:
+    """#18: a documented way to install a local build with krew; the recipe's files are the ones the build writes
+    (a version bump or a renamed archive would leave a recipe krew refuses)."""
+    readme = (ROOT / "README.md").read_text()
+    build_line = re.search(r"python3 krew/build\.py --out (\S+)", readme)
+    recipe = re.search(r"kubectl krew install --manifest=(\S+) --archive=(\S+)", readme)
+    assert build_line and recipe, "README: the krew recipe for a local build is gone"
+    out = build_line.group(1)
+    assert recipe.group(1) == f"{out}/{release['manifest'].name}"
+    assert recipe.group(2) == f"{out}/{release['archive'].name}"
+
+
 def test_archive_holds_plugin_helper_and_license_but_no_sandbox(release: dict) -> None:
     with tarfile.open(release["archive"]) as tar:
         names = tar.getnames()

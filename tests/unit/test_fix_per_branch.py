@@ -7,6 +7,8 @@ the fix. The table is literal, from the tags (docs/upstream-findings.md §7–§
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from kubectl_ovn_lsp.model.advice import advice_for
@@ -158,3 +160,38 @@ def test_2486_replayed_names_the_branch_fix_and_no_circular_workaround(release: 
 def test_2486_fixed_releases_keep_the_port(release: str) -> None:
     judgement, name = _stopped_vm_2486(release)
     assert (f.port(judgement, name).verdict, judgement.verdict) == ("ok", "ok")
+
+
+def _at_patch(release: str, patch: int) -> str:
+    return release.rsplit(".", 1)[0] + f".{patch}"
+
+
+BOUNDARIES = [
+    (code, branch, m.group(1), int(m.group(2)))
+    for code, row in sorted(EXPECTED.items())
+    for branch, phrase in row.items()
+    for m in [re.match(r"fixed in (v\d+\.\d+\.(\d+)) on release-", phrase)]
+    if m
+]
+
+
+@pytest.mark.parametrize("code,branch,fixed,patch", BOUNDARIES, ids=lambda v: str(v))
+def test_advice_changes_at_the_branch_fix_itself(code: str, branch: str, fixed: str, patch: int) -> None:
+    """The last release without the fix names it; the fix release itself says it has it (the table above holds
+    only x.y.0: a fix keyed one patch off would pass there)."""
+    finding = _finding(code)
+    before = " ".join(advice_for(finding.verdict, [finding], f.settings(_at_patch(fixed, patch - 1))))
+    at = " ".join(advice_for(finding.verdict, [finding], f.settings(fixed)))
+    assert EXPECTED[code][branch] in before, before
+    assert HAS in at and "fixed in v" not in at, at
+
+
+@pytest.mark.parametrize("code", sorted(r.code for r in REASONS if not r.fixed_in))
+def test_reasons_no_release_fixes_never_name_a_fix(code: str) -> None:
+    """Every reason, every branch: one no upstream change fixes never sends the operator to an upgrade."""
+    reason = BY_CODE[code]
+    finding = PortFinding("p.ns", "ovn", "default", ("vm-spec",), False, True, True, "s", (), reason.verdict, code, "d")
+    for branch in BRANCHES:
+        release = "master" if branch == "master" else f"v{branch}.0"
+        advice = " ".join(advice_for(reason.verdict, [finding], f.settings(release)))
+        assert not re.search(r"fixed in v|has the fix|upgrade to v", advice), (release, advice)
