@@ -153,6 +153,10 @@ def test_a_port_deleted_from_nb_and_a_new_controller_line_show_on_the_next_cycle
         ["ovsdb-client", "transact", f"unix:{socket}", json.dumps(delete)], capture_output=True, text=True, check=True
     )
     assert json.loads(done.stdout)[0] == {"count": 1}
+    # serve's first cycle reads the log as history (serve/cursor.py): a line appended while it runs is never
+    # counted, and start_serve returns as soon as serve listens, before that cycle ends
+    for serve in monitors.values():
+        wait_for("the first cycle", lambda serve=serve: serve.cycles() >= 1)
     now = datetime.now(timezone.utc)
     live.append_log(
         sandbox.dir,
