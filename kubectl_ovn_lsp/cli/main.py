@@ -135,12 +135,34 @@ def _report(exc: BaseException, env: Environment) -> int:
     return int(status)
 
 
+# CPython (3.11 at least) can lose the MemoryError of an allocation that failed inside the import machinery and
+# report instead that a C function failed without an exception: seen as `SystemError: error return without exception
+# set` from exec_module while importing kubernetes under `ulimit -v 30M` (tests/e2e/test_faults.py), and as
+# `<function _find_and_load …> returned NULL without setting an exception`.
+LOST_MEMORY_ERRORS = ("error return without exception set", "returned NULL without setting an exception")
+
+
 def _out_of_memory(exc: BaseException) -> bool:
-    """MemoryError, or a library that could not be mapped for want of address space (`ulimit -v`)."""
+    """MemoryError, a library that could not be mapped for want of address space (`ulimit -v`), or CPython's
+    SystemError for a failure without an exception while this process's address space or data is limited (only
+    such a limit makes an allocation fail: a cgroup's memory limit kills the process instead)."""
     text = str(exc)
+    if isinstance(exc, SystemError) and any(lost in text for lost in LOST_MEMORY_ERRORS):
+        return _memory_limited()
     return isinstance(exc, MemoryError) or (
         isinstance(exc, ImportError) and ("failed to map segment" in text or "Cannot allocate memory" in text)
     )
+
+
+def _memory_limited() -> bool:
+    """Whether RLIMIT_AS or RLIMIT_DATA is set (`ulimit -v`, `ulimit -d`); not even able to look: memory is short."""
+    try:
+        import resource
+
+        limits = (resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_DATA)[0])
+    except (ImportError, MemoryError):
+        return True
+    return any(limit != resource.RLIM_INFINITY for limit in limits)
 
 
 def _discard_stdout(env: Environment) -> None:
