@@ -6,6 +6,7 @@ as pip builds them (its build isolation fetches setuptools)."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -16,10 +17,27 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
+# What the two builds read. They run on a copy: setuptools builds in the source tree, and a `build/` directory left
+# at the checkout's root would read to ruff's import sorting as a first-party module named `build`.
+SOURCES = ("setup.py", "setup.cfg", "pyproject.toml", "README.md", "sandbox/pyproject.toml")
+PACKAGES = ("kubectl_ovn_lsp", "ovn_lsp_sandbox")
+
+
 @pytest.fixture(scope="module")
-def wheels(tmp_path_factory: pytest.TempPathFactory) -> dict[str, zipfile.ZipFile]:
+def copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("checkout")
+    for name in SOURCES:
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, root / name)
+    for package in PACKAGES:
+        shutil.copytree(REPO / package, root / package, ignore=shutil.ignore_patterns("__pycache__"))
+    return root
+
+
+@pytest.fixture(scope="module")
+def wheels(tmp_path_factory: pytest.TempPathFactory, copy: Path) -> dict[str, zipfile.ZipFile]:
     out = tmp_path_factory.mktemp("wheels")
-    for project in (REPO, REPO / "sandbox"):
+    for project in (copy, copy / "sandbox"):
         subprocess.run(
             [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), "."],
             cwd=project,
@@ -36,7 +54,7 @@ def _text(wheel: zipfile.ZipFile, suffix: str) -> str:
     return wheel.read(next(n for n in wheel.namelist() if n.endswith(suffix))).decode()
 
 
-def test_the_plugin_wheel_holds_the_plugin_alone(wheels: dict[str, zipfile.ZipFile]) -> None:
+def test_the_plugin_wheel_holds_the_plugin_alone(wheels: dict[str, zipfile.ZipFile], copy: Path) -> None:
     plugin = wheels["kubectl_ovn_lsp"]
     tops = {n.split("/", 1)[0] for n in plugin.namelist()}
     assert tops == {"kubectl_ovn_lsp", "kubectl_ovn_lsp-0.1.0.dist-info"}, tops
@@ -46,7 +64,7 @@ def test_the_plugin_wheel_holds_the_plugin_alone(wheels: dict[str, zipfile.ZipFi
     requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
     sandbox = [r for r in requires if "kubectl-ovn-lsp-sandbox" in r]
     assert len(sandbox) == 1 and sandbox[0].endswith('extra == "sandbox"'), requires
-    assert f"@ {(REPO / 'sandbox').as_uri()}" in sandbox[0]
+    assert f"@ {(copy / 'sandbox').as_uri()}" in sandbox[0]  # the checkout's own ./sandbox, by absolute path
     assert not any(r.startswith("Requires-Dist: aiohttp") for r in requires)  # only the sandbox's, not the plugin's
 
 
