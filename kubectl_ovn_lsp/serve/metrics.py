@@ -11,7 +11,8 @@ rescans anything. Names are fixed by the contract (gauges without `_total`):
 - `ovn_lsp_finding{namespace,kind,name,verdict,reason}` = 1 per owner with a port finding other than ok/no-port
   (one series per owner, verdict and reason; an item that could not be judged is `error`), and per port of a
   cluster finding (`kind` the finding's: gc-stalled, gc-delete-no-op, ip-leak, duplicate-address; `namespace`
-  ""), at most `--max-finding-series`, the most severe first; `ovn_lsp_findings_dropped` says how many did not fit;
+  ""; `reason` the port's own, as its owner's item gives it, else the finding's), at most `--max-finding-series`,
+  the most severe first; `ovn_lsp_findings_dropped` says how many did not fit;
 - `ovn_lsp_gc_log_lines_total{event,verdict,reason}` — controller GC lines counted since `serve` started, by the
   verdict `triage` gives their port now (every event triage reads: lost, deleted, delete-failed, gc-error, …);
   `ovn_lsp_log_lines_total` — every controller log line counted (with
@@ -65,6 +66,7 @@ def view_of(document: Any, max_findings: int, version: str) -> DocumentView:
     """The samples of an `Audit` document (a dict as `-o json` prints it); findings capped at `max_findings`."""
     owners: Counter[tuple[str, str, str]] = Counter()
     findings: set[Finding] = set()
+    judged: dict[tuple[str, str], str] = {}  # (port or IP CR name, verdict) -> its own reason code
     for item in document["items"]:
         target = item["target"]
         namespace, kind, name = target.get("namespace") or "", target["kind"], target["name"]
@@ -74,10 +76,15 @@ def view_of(document: Any, max_findings: int, version: str) -> DocumentView:
         for port in item["ports"]:
             if port["verdict"] not in QUIET:
                 findings.add((namespace, kind, name, port["verdict"], port.get("reason") or ""))
+                judged[(port["name"], port["verdict"])] = port.get("reason") or ""
     for finding in document.get("cluster") or ():  # what no single owner explains (GC stalled, IP leaks)
         if finding["verdict"] not in QUIET:
+            verdict, reason = finding["verdict"], finding.get("reason") or ""
             for name in finding["ports"] or [""]:
-                findings.add(("", finding["kind"], name, finding["verdict"], finding.get("reason") or ""))
+                # a cluster finding names one reason (its first port's): each port keeps its own (GC1 beside GC4,
+                # IP1 beside IP3), as its owner's item says; names no item holds (duplicate-address) take the
+                # finding's
+                findings.add(("", finding["kind"], name, verdict, judged.get((name, verdict), reason)))
     ports = document["summary"]["ports"]
     ranked = sorted(findings, key=_rank)
     kube_ovn = document["kubeOvn"]

@@ -36,7 +36,23 @@ def test_the_alert_rules_pass_promtool_check_and_test() -> None:
         env={**os.environ, "PYTHON": sys.executable},
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "SUCCESS: 12 rules found" in proc.stdout and proc.stdout.rstrip().endswith("SUCCESS")
+    assert "SUCCESS: 15 rules found" in proc.stdout and proc.stdout.rstrip().endswith("SUCCESS")
+
+
+def test_every_alert_has_a_promtool_test_that_fires_it_and_the_false_positive_fires_none() -> None:
+    """promtool passes a rule that no test names: each alert of deploy/ must fire in some test case (a non-empty
+    exp_alerts), and the #5087 false-positive case must ask for every alert and get none."""
+    rule = yaml.safe_load((REPO / "deploy" / "prometheusrule.yaml").read_text())
+    alerts = {r["alert"] for group in rule["spec"]["groups"] for r in group["rules"] if "alert" in r}
+    assert len(alerts) == 15
+    cases = yaml.safe_load((REPO / "tests" / "deploy" / "alerts-test.yaml").read_text())["tests"]
+    fired = {t["alertname"] for case in cases for t in case["alert_rule_test"] if t["exp_alerts"]}
+    assert alerts - fired == set()
+    fp1 = 'verdict="false-positive",reason="FP1"'
+    (false_positive,) = [case for case in cases if any(fp1 in s["series"] for s in case["input_series"])]
+    asked = {t["alertname"] for t in false_positive["alert_rule_test"] if t["eval_time"] == "2h"}
+    assert asked == alerts
+    assert all(t["exp_alerts"] == [] for t in false_positive["alert_rule_test"])
 
 
 def test_the_base_renders_every_object_in_the_ovn_namespace(objects: dict[tuple[str, str], dict]) -> None:

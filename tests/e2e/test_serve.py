@@ -1,6 +1,7 @@
 """`kubectl ovn-lsp serve` end to end: a real Prometheus scrapes two monitors (NB via exec, and via --nb tcp:)
 running against one sandbox, and the test reads the series through Prometheus's HTTP API; the sandbox then changes
-(a port deleted by an OVSDB transaction on its NB, a controller log line appended) and the next cycle shows it.
+(a port deleted by an OVSDB transaction on its NB, a controller log line appended) and the next cycle shows it;
+the port put back, its finding's series goes.
 The sandbox's request (audit) log then gives every (verb, resource, namespace) the cycles requested, which the
 RBAC of deploy/ must grant exactly. Memory stays steady over 100 cycles.
 
@@ -134,12 +135,15 @@ def test_a_port_deleted_from_nb_and_a_new_controller_line_show_on_the_next_cycle
     socket = sandbox.state["nb"]["members"][0]["unix_socket"]
     select = [
         "OVN_Northbound",
-        {"op": "select", "table": "Logical_Switch_Port", "where": [["name", "==", "node-node2"]], "columns": ["_uuid"]},
+        {"op": "select", "table": "Logical_Switch_Port", "where": [["name", "==", "node-node2"]]},
+        {"op": "select", "table": "Logical_Switch", "where": [], "columns": ["name", "ports"]},
     ]
     answer = subprocess.run(
         ["ovsdb-client", "query", f"unix:{socket}", json.dumps(select)], capture_output=True, text=True, check=True
     )
-    uuid = json.loads(answer.stdout)[0]["rows"][0]["_uuid"]
+    [row], switches = json.loads(answer.stdout)[0]["rows"], json.loads(answer.stdout)[1]["rows"]
+    uuid = row["_uuid"]
+    switch = next(s["name"] for s in switches if uuid[1] in json.dumps(s["ports"]))  # ["uuid", "…"]
     delete = [
         "OVN_Northbound",
         {
@@ -186,6 +190,28 @@ def test_a_port_deleted_from_nb_and_a_new_controller_line_show_on_the_next_cycle
         seen = serve.cycles()
         wait_for("two more cycles", lambda serve=serve, seen=seen: serve.cycles() >= seen + 2)
         assert serve.value("ovn_lsp_gc_log_lines_total", event="lost", verdict="lost", reason="") == 1.0
+    # the port comes back (the same row on the same switch): node2's series goes, the others stay
+    insert = [
+        "OVN_Northbound",
+        {
+            "op": "insert",
+            "table": "Logical_Switch_Port",
+            "row": {k: v for k, v in row.items() if not k.startswith("_")},
+            "uuid-name": "back",
+        },
+        {
+            "op": "mutate",
+            "table": "Logical_Switch",
+            "where": [["name", "==", switch]],
+            "mutations": [["ports", "insert", ["named-uuid", "back"]]],
+        },
+    ]
+    subprocess.run(["ovsdb-client", "transact", f"unix:{socket}", json.dumps(insert)], check=True, capture_output=True)
+    for job in JOBS:
+        wait_for(f"{job}: node2 cleared", lambda job=job: findings(prometheus, job) == FINDINGS)
+        ports = {dict(k)["verdict"]: v for k, v in prometheus.samples(f'ovn_lsp_ports{{job="{job}"}}').items()}
+        assert (ports["ok"], ports["lost"]) == (3, 1)
+        assert not prometheus.samples(f'ovn_lsp_finding{{job="{job}", name="node2"}}')
 
 
 @pytest.mark.clock  # log stamps, cursors and appended lines are the clock's

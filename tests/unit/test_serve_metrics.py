@@ -95,6 +95,35 @@ def test_cluster_findings_are_findings_per_port_without_a_namespace() -> None:
     ]
 
 
+def test_a_cluster_findings_port_keeps_its_own_reason() -> None:
+    """A cluster finding names one reason (its first port's); each port's series keeps the one its owner's item
+    gives it (an IP3 leak beside IP1 ones, a GC4 blocker beside a GC1 one), and a name no item holds (a
+    duplicate-address holder that is itself ok) takes the finding's."""
+    document = {
+        **DOCUMENT,
+        "items": [
+            item("Orphan", "ns", "a", "leaked", [port("a.ns.net.ns", "leaked", "IP1")]),
+            item("Orphan", "ns", "b", "leaked", [port("b.ns.net.ns", "leaked", "IP3")]),
+            item("Orphan", "e2e", "x", "degraded", [port("x.e2e", "degraded", "GC1")]),
+            item("Orphan", "", "y.e2e", "degraded", [port("y.e2e", "degraded", "GC4")]),
+            item("Pod", "ns", "c", "ok", [port("c.ns", "ok")]),
+        ],
+        "cluster": [
+            {"kind": "gc-stalled", "verdict": "degraded", "reason": "GC1", "ports": ["x.e2e", "y.e2e"]},
+            {"kind": "ip-leak", "verdict": "leaked", "reason": "IP1", "ports": ["a.ns.net.ns", "b.ns.net.ns"]},
+            {"kind": "duplicate-address", "verdict": "degraded", "reason": "IP4", "ports": ["c.ns", "d.ns"]},
+        ],
+    }
+    assert sorted(f for f in view_of(document, 1000, "0.1.0").findings if f[1] not in ("Orphan", "Pod")) == [
+        ("", "duplicate-address", "c.ns", "degraded", "IP4"),
+        ("", "duplicate-address", "d.ns", "degraded", "IP4"),
+        ("", "gc-stalled", "x.e2e", "degraded", "GC1"),
+        ("", "gc-stalled", "y.e2e", "degraded", "GC4"),
+        ("", "ip-leak", "a.ns.net.ns", "leaked", "IP1"),
+        ("", "ip-leak", "b.ns.net.ns", "leaked", "IP3"),
+    ]
+
+
 def test_the_cap_keeps_the_most_severe_and_says_how_many_were_dropped() -> None:
     view = view_of(DOCUMENT, 2, "0.1.0")
     assert [f[3] for f in view.findings] == ["deletion-risk", "lost"]
