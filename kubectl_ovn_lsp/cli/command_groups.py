@@ -206,10 +206,16 @@ class TriageFlags(ClusterFlags):
         )
 
 
+MIN_CYCLE_BOUND = 10.0  # seconds
+_PER_INTERVAL = object()  # serve's --request-timeout when not given: the --interval, at least 10 s (ServeFlags)
+
+
 class ServeFlags(ClusterFlags):
     """serve: --listen, --interval, --log-source, --max-finding-series, --chunk-size; kubectl's flags without -n
     (serve watches every namespace) and no output group (it answers over HTTP). `--request-timeout` bounds each
-    cycle. Record: `ServeOptions`."""
+    cycle; not given, it is the `--interval` (at least 10 s, explain's bound): a cycle reads the whole cluster,
+    which takes longer as it grows (`audit -A` at 30,000 pods ~30 s; a fixed 10 s failed every cycle there), and
+    one that outlasts its period is late anyway. Record: `ServeOptions`."""
 
     def __init__(self) -> None:
         super().__init__("serve")
@@ -221,7 +227,11 @@ class ServeFlags(ClusterFlags):
         self.controller.register(parser)
         for action in parser._actions:  # argparse has no public way to reword a shared flag's help
             if action.dest == "request_timeout":
-                action.help = "bound for each cycle, retries included: 10, 10s, 5m; 0 = no limit (default 10s)"
+                action.default = _PER_INTERVAL  # not a string: argparse passes it through as it is
+                action.help = (
+                    "bound for each cycle, retries included: 10, 10s, 5m; 0 = no limit (default: the --interval, "
+                    "at least 10s)"
+                )
             elif action.dest == "namespace":
                 action.help = "not taken: serve watches every namespace (default: every namespace)"
 
@@ -268,6 +278,8 @@ class ServeFlags(ClusterFlags):
 
         if args.namespace:
             raise UsageError("argument -n/--namespace: serve watches every namespace; drop -n")
+        if args.request_timeout is _PER_INTERVAL:
+            args.request_timeout = max(args.interval, MIN_CYCLE_BOUND)
         common = CommonOptions(
             kube=self.kube.record(args, env),
             nb=self.nb.record(args, env),

@@ -46,3 +46,26 @@ def test_an_address_in_use_is_one_error_line_and_exit_1() -> None:
         code, err = run("serve", "--listen", f"127.0.0.1:{port}")
     assert code == 1
     assert err == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "seconds"),
+    [
+        ([], 360.0),  # the default --interval, 6m
+        (["--interval", "1m"], 60.0),
+        (["--interval", "300ms"], 10.0),  # never below 10 s
+        (["--interval", "1m", "--request-timeout", "5s"], 5.0),
+        (["--request-timeout", "5m"], 300.0),
+        (["--request-timeout", "0"], None),  # no limit
+    ],
+)
+def test_each_cycles_bound_is_the_interval_unless_given(args: list[str], seconds: float | None) -> None:
+    """A cycle reads the whole cluster (a fixed 10 s failed every cycle at 30,000 pods): not given, the bound is
+    the --interval, at least 10 s."""
+    from kubectl_ovn_lsp.cli.parser import build_parser
+    from kubectl_ovn_lsp.options import ServeOptions
+
+    parsed = build_parser().parse_args(["serve", *args])
+    options = parsed.flags.record(parsed, Environment(stdout=io.StringIO(), stderr=io.StringIO(), environ={}))
+    assert isinstance(options, ServeOptions)
+    assert options.common.kube.request_timeout.seconds == seconds
