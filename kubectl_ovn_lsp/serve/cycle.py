@@ -23,7 +23,7 @@ from kubectl_ovn_lsp.options import ServeOptions
 from kubectl_ovn_lsp.serve.cursor import Cursor
 from kubectl_ovn_lsp.serve.logs import CursorKey
 from kubectl_ovn_lsp.serve.metrics import DocumentView, view_of
-from kubectl_ovn_lsp.serve.state import GcKey
+from kubectl_ovn_lsp.serve.state import AuditJson, GcKey
 
 if TYPE_CHECKING:
     from kubectl_ovn_lsp.commands.context import CommandContext
@@ -38,7 +38,7 @@ class Outcome:
     `cursors` is None when the logs were not read (the old ones stay)."""
 
     view: DocumentView | None = None
-    document: bytes | None = None
+    document: AuditJson | None = None
     summary: dict[str, dict[str, int]] = field(default_factory=dict)  # the document's summary, for the log line
     gc_lines: Counter[GcKey] = field(default_factory=Counter)
     log_lines: int = 0
@@ -80,7 +80,7 @@ def run_cycle(
         result, lookup = replay_scope(context, common, env, None, chunk_size=options.chunk_size, step=enter)
         audit = document(context, result, lookup, None)
         out.view = view_of(audit, options.max_finding_series, __version__)
-        out.document = json.dumps(audit, separators=(",", ":")).encode()
+        out.document = AuditJson.pack(json.dumps(audit, separators=(",", ":")).encode())
         out.summary = {"owners": dict(audit["summary"]["owners"]), "ports": dict(audit["summary"]["ports"])}
         if options.log_source == "pods":
             enter("logs")

@@ -15,7 +15,8 @@ without it the response headers and body go out as two small writes and Nagle's 
 - `/healthz`: 200 `ok`, unless a cycle has run past its deadline (`--request-timeout`) plus a grace period: 503,
   so a liveness probe restarts a process stuck in a call no timeout reaches.
 - `/readyz`: 200 once a cycle has succeeded, 503 before.
-- `/audit`: the latest successful cycle's `Audit` document as JSON (503 before the first one).
+- `/audit`: the latest successful cycle's `Audit` document as JSON (503 before the first one), gzip-encoded for a
+  client that accepts it (it is kept compressed: state.AuditJson).
 """
 
 from __future__ import annotations
@@ -71,10 +72,36 @@ def application(state: State, registry: object, grace: float = STUCK_GRACE) -> C
                 return _answer(
                     start_response, "503 Service Unavailable", b'{"error":"no successful cycle yet"}\n', json=True
                 )
-            return _answer(start_response, "200 OK", document, json=True)
+            vary = ("Vary", "Accept-Encoding")
+            if _accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", "")):
+                return _answer(start_response, "200 OK", document.gzip, [("Content-Encoding", "gzip"), vary], json=True)
+            headers = [("Content-Type", "application/json"), ("Content-Length", str(document.size)), vary]
+            start_response("200 OK", headers)
+            return document.chunks()
         return _answer(start_response, "404 Not Found", b"not found: /metrics, /healthz, /readyz, /audit\n")
 
     return app
+
+
+def _accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header (RFC 9110 §12.5.3) accepts gzip: its q-value, else that of `*`, above 0
+    (prometheus_client's own test, `'gzip' in header`, takes `gzip;q=0` for a yes)."""
+    quality: dict[str, float] = {}
+    for part in header.split(","):
+        name, _, params = part.partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        quality[name.strip().lower()] = q
+    for name in ("gzip", "x-gzip", "*"):
+        if name in quality:
+            return quality[name] > 0
+    return False
 
 
 def _answer(

@@ -6,9 +6,11 @@ sandbox's API server and NB (tests/serving.py, Proxy)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import signal
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -68,6 +70,10 @@ def test_failing_cycles_keep_the_last_values_count_their_step_and_recover(proxie
         assert http_get(serve.url + "/readyz")[0] == 200
         status, body = http_get(serve.url + "/audit")
         assert status == 200 and json.loads(body)["kind"] == "Audit"
+        request = urllib.request.Request(serve.url + "/audit", headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=5) as response:  # the same document, gzip-encoded on the wire
+            assert response.headers["Content-Encoding"] == "gzip"
+            assert gzip.decompress(response.read()) == body
         log = serve.log.read_text()
         assert "failed at connect: cannot reach the Kubernetes API" in log
         assert "did not answer within 2s (--request-timeout)" in log

@@ -7,6 +7,7 @@ And serve's endpoints: a cycle stuck past its deadline fails /healthz."""
 from __future__ import annotations
 
 import base64
+import gzip
 import io
 import json
 import time
@@ -19,7 +20,7 @@ import yaml
 from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.options import CommonOptions, KubeOptions, NbOptions, ServeOptions
 from kubectl_ovn_lsp.serve.cycle import run_cycle
-from kubectl_ovn_lsp.serve.state import State
+from kubectl_ovn_lsp.serve.state import AuditJson, State
 
 
 @pytest.fixture
@@ -57,7 +58,8 @@ def test_a_cycle_in_a_pod_uses_the_in_cluster_config(pod_mount: tuple[Path, str]
     outcome = run_cycle(options(nb), env, {}, first_log_cycle=True)
     assert outcome.errors == []
     assert outcome.document is not None
-    audit = json.loads(outcome.document)
+    audit = json.loads(gzip.decompress(outcome.document.gzip))
+    assert outcome.document.size == len(json.dumps(audit, separators=(",", ":")).encode())
     assert audit["kind"] == "Audit" and audit["summary"]["ports"] == {"false-positive": 1, "ok": 3}
     assert outcome.cursors and len(outcome.cursors) == 1  # the controller's log was read (history: nothing counted)
     assert outcome.gc_lines == {}
@@ -91,6 +93,36 @@ def test_healthz_fails_once_a_cycle_runs_past_its_deadline_and_grace() -> None:
     state.update(running_since=time.monotonic() - 20, deadline=10.0)
     assert call("/healthz").startswith(b"cycle stuck 5s past its deadline") and answers[-1].startswith("503")
     assert call("/readyz").startswith(b"not ready") and answers[-1].startswith("503")
-    state.update(running_since=None, document=b'{"kind":"Audit"}')
+    state.update(running_since=None, document=AuditJson.pack(b'{"kind":"Audit"}'))
     assert call("/readyz") == b"ok\n" and call("/audit") == b'{"kind":"Audit"}'
     assert call("/nothing").startswith(b"not found") and answers[-1] == "404 Not Found"
+
+
+def test_audit_is_sent_gzip_encoded_when_accepted_and_inflated_in_chunks_when_not() -> None:
+    """The document is kept gzip-compressed (21 MB of JSON at 50,000 ports is ~1 MB): a client that accepts gzip
+    gets those bytes, any other the JSON, inflated a chunk at a time, with its exact length."""
+    from kubectl_ovn_lsp.serve.http import application
+
+    text = json.dumps({"kind": "Audit", "items": [{"n": i, "pad": "x" * 100} for i in range(30000)]}).encode()
+    state = State()
+    state.update(document=AuditJson.pack(text))
+    assert len(state.snapshot.document.gzip) < len(text) // 10  # type: ignore[union-attr]
+    app = application(state, registry=None)  # type: ignore[arg-type]
+
+    def get(accept: str | None) -> tuple[dict[str, str], list[bytes]]:
+        headers: dict[str, str] = {}
+        environ = {"PATH_INFO": "/audit", "REQUEST_METHOD": "GET"}
+        if accept is not None:
+            environ["HTTP_ACCEPT_ENCODING"] = accept
+        body = list(app(environ, lambda status, given: headers.update(given, status=status)))
+        return headers, body
+
+    for accept in ("gzip", "gzip, deflate, br", "br;q=1.0, gzip;q=0.8", "*"):
+        headers, body = get(accept)
+        assert headers["Content-Encoding"] == "gzip" and headers["Vary"] == "Accept-Encoding", accept
+        assert gzip.decompress(b"".join(body)) == text and headers["Content-Length"] == str(len(b"".join(body)))
+    for accept in (None, "", "identity", "gzip;q=0", "deflate, br", "*;q=0", "gzip;q=0, *"):
+        headers, body = get(accept)
+        assert "Content-Encoding" not in headers, accept
+        assert b"".join(body) == text and headers["Content-Length"] == str(len(text))
+        assert len(body) > 1 and max(len(chunk) for chunk in body) <= 1 << 20  # never the whole JSON at once

@@ -7,7 +7,7 @@ from types import MappingProxyType
 from typing import Any
 
 from kubectl_ovn_lsp.serve.metrics import Collector, view_of
-from kubectl_ovn_lsp.serve.state import State
+from kubectl_ovn_lsp.serve.state import AuditJson, State
 
 
 def port(name: str, verdict: str, reason: str | None = None) -> dict[str, Any]:
@@ -137,7 +137,7 @@ def test_a_scrape_parses_as_prometheus_text_with_the_contract_names() -> None:
     state = State()
     state.update(
         view=view_of(DOCUMENT, 1000, "0.1.0"),
-        document=b"{}",
+        document=AuditJson.pack(b"{}"),
         gc_lines=MappingProxyType({("lost", "false-positive", "FP3"): 3, ("deleted", "deletion-risk", "DEL2"): 1}),
         log_lines=10,
         last_success=1796464319.5,
