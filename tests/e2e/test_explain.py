@@ -236,6 +236,18 @@ def test_text_output_has_header_table_and_paragraph(tc4: Sandbox) -> None:
     assert "\033[" not in out  # NO_COLOR is set by the fixture
 
 
+def test_the_readmes_example_is_what_explain_prints(tc4: Sandbox) -> None:
+    """The README's explain example is the sandbox's output, byte for byte, and its exit code (a new user's run
+    found its advice paragraph a release-register change behind)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    command = "$ kubectl ovn-lsp explain vm-a -n test-ns\n"
+    block = readme.split(command, 1)[1].split("```", 1)[0]
+    printed, exit_line = block.split("$ echo $?\n")
+    proc = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns")
+    assert proc.stdout == printed
+    assert exit_line == f"{proc.returncode}\n"
+
+
 def test_wide_and_no_headers(tc4: Sandbox) -> None:
     wide = run_plugin(tc4, "explain", "vm-a", "-n", "test-ns", "-o", "wide").stdout
     header = next(line for line in wide.splitlines() if line.startswith("NAME"))
