@@ -7,6 +7,11 @@ python3 so that a too old or too new interpreter gets one clear `error:` line in
 import os
 import sys
 
+# kubectl_ovn_lsp/cli/entry.OUT_OF_MEMORY (a test keeps them equal), for when not even that module can be loaded
+OUT_OF_MEMORY = (
+    "error: out of memory: the command needs more memory than this process may use (ulimit -v, a cgroup limit)\n"
+)
+
 
 def main():
     lib = os.path.dirname(os.path.abspath(__file__))
@@ -25,11 +30,15 @@ def main():
         )
         return 1
     sys.path[:0] = [compiled, os.path.join(lib, "common")]
-    if entry == "complete":
-        from kubectl_ovn_lsp.cli.complete import main as run
-    else:
-        from kubectl_ovn_lsp.cli.main import main as run
-    return run()
+    try:
+        from kubectl_ovn_lsp.cli import entry as plugin
+    except MemoryError:  # the entry module is what maps every later failure to one line; it could not load
+        if entry == "complete":
+            sys.stdout.write(":4\n")
+            return 0
+        sys.stderr.write(OUT_OF_MEMORY)
+        return 1
+    return plugin.complete() if entry == "complete" else plugin.main()
 
 
 if __name__ == "__main__":

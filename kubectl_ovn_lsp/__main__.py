@@ -1,3 +1,3 @@
-from kubectl_ovn_lsp.cli.main import main
+from kubectl_ovn_lsp.cli.entry import main
 
 raise SystemExit(main())

@@ -3,7 +3,8 @@ error to an exit code in one place (httpie's `raw_main`).
 
 `main(argv, env)` takes the `Environment` (streams, variables, clock, terminal) from its caller; run as the
 program it builds it once from the process (`process_environment`), and nothing below reads the process.
-Only argparse and our own light modules are imported at start-up; kubernetes, ovsdbapp, tabulate and yaml are
+The console scripts enter through `cli/entry.py`, which maps a failure of this module's own imports to one line
+too. Only argparse and our own light modules are imported at start-up; kubernetes, ovsdbapp, tabulate and yaml are
 imported by the command that needs them, so `--help` and completion stay fast.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import sys
 
+from kubectl_ovn_lsp.cli.entry import OUT_OF_MEMORY, TRACEBACK, internal_error, out_of_memory
 from kubectl_ovn_lsp.cli.exit_status import ExitStatus
 from kubectl_ovn_lsp.cli.groups import UsageError
 from kubectl_ovn_lsp.cli.parser import EXIT_CODES_HELP, PROG, HelpFormatter, Parser, build_parser, usage_error
@@ -26,9 +28,17 @@ if TYPE_CHECKING:  # this parser, so this module stays light
 
     from kubectl_ovn_lsp.environment import Environment
 
-__all__ = ["EXIT_CODES_HELP", "PROG", "HelpFormatter", "Parser", "build_parser", "main", "process_environment"]
-
-TRACEBACK = "KUBECTL_OVN_LSP_TRACEBACK"  # set: an internal error raises with its traceback instead of one line
+__all__ = [
+    "EXIT_CODES_HELP",
+    "OUT_OF_MEMORY",
+    "PROG",
+    "TRACEBACK",
+    "HelpFormatter",
+    "Parser",
+    "build_parser",
+    "main",
+    "process_environment",
+]
 
 
 def process_environment(hard_stop: bool) -> Environment:
@@ -88,11 +98,6 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     return guarded(lambda: handler(options, env), env)
 
 
-OUT_OF_MEMORY = (
-    "error: out of memory: the command needs more memory than this process may use (ulimit -v, a cgroup limit)\n"
-)
-
-
 def guarded(run: Callable[[], int], env: Environment) -> int:
     """Run a handler and map what it raises to its exit status (`cli/exit_status.py`, the one table), one
     `error: …` line on stderr, never a traceback (unless $KUBECTL_OVN_LSP_TRACEBACK is set): an error of a
@@ -105,7 +110,7 @@ def guarded(run: Callable[[], int], env: Environment) -> int:
             env.stdout.flush()
             return code
         except (Exception, KeyboardInterrupt) as exc:
-            if _out_of_memory(exc):
+            if out_of_memory(exc):
                 env.stderr.write(OUT_OF_MEMORY)
                 return int(ExitStatus.ERROR)
             return _report(exc, env)
@@ -124,45 +129,12 @@ def _report(exc: BaseException, env: Environment) -> int:
     if known is None:  # the promise is one line, never a traceback
         if env.environ.get(TRACEBACK):
             raise exc
-        env.stderr.write(
-            f"error: internal error: {type(exc).__name__}: {one_line(' '.join(str(exc).split()))} "
-            f"(set {TRACEBACK}=1 for details)\n"
-        )
+        env.stderr.write(internal_error(exc))
         return int(ExitStatus.ERROR)
     status, text = known
     if text != "":
         env.stderr.write(f"error: {one_line(str(exc)) if text is None else text}\n")
     return int(status)
-
-
-# CPython (3.11 at least) can lose the MemoryError of an allocation that failed inside the import machinery and
-# report instead that a C function failed without an exception: seen as `SystemError: error return without exception
-# set` from exec_module while importing kubernetes under `ulimit -v 30M` (tests/e2e/test_faults.py), and as
-# `<function _find_and_load …> returned NULL without setting an exception`.
-LOST_MEMORY_ERRORS = ("error return without exception set", "returned NULL without setting an exception")
-
-
-def _out_of_memory(exc: BaseException) -> bool:
-    """MemoryError, a library that could not be mapped for want of address space (`ulimit -v`), or CPython's
-    SystemError for a failure without an exception while this process's address space or data is limited (only
-    such a limit makes an allocation fail: a cgroup's memory limit kills the process instead)."""
-    text = str(exc)
-    if isinstance(exc, SystemError) and any(lost in text for lost in LOST_MEMORY_ERRORS):
-        return _memory_limited()
-    return isinstance(exc, MemoryError) or (
-        isinstance(exc, ImportError) and ("failed to map segment" in text or "Cannot allocate memory" in text)
-    )
-
-
-def _memory_limited() -> bool:
-    """Whether RLIMIT_AS or RLIMIT_DATA is set (`ulimit -v`, `ulimit -d`); not even able to look: memory is short."""
-    try:
-        import resource
-
-        limits = (resource.getrlimit(resource.RLIMIT_AS)[0], resource.getrlimit(resource.RLIMIT_DATA)[0])
-    except (ImportError, MemoryError):
-        return True
-    return any(limit != resource.RLIM_INFINITY for limit in limits)
 
 
 def _discard_stdout(env: Environment) -> None:

@@ -129,5 +129,5 @@ def test_the_containerfile_runs_the_plugins_entry_point() -> None:
     containerfile = (REPO / "Containerfile").read_text()
     setup = (REPO / "setup.cfg").read_text()
     assert 'ENTRYPOINT ["kubectl-ovn_lsp"]' in containerfile and 'CMD ["serve"]' in containerfile
-    assert "kubectl-ovn_lsp = kubectl_ovn_lsp.cli.main:main" in setup
+    assert "kubectl-ovn_lsp = kubectl_ovn_lsp.cli.entry:main" in setup
     assert "USER 65534:65534" in containerfile

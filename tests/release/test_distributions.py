@@ -59,7 +59,7 @@ def test_the_plugin_wheel_holds_the_plugin_alone(wheels: dict[str, zipfile.ZipFi
     tops = {n.split("/", 1)[0] for n in plugin.namelist()}
     assert tops == {"kubectl_ovn_lsp", "kubectl_ovn_lsp-0.1.0.dist-info"}, tops
     scripts = _text(plugin, ".dist-info/entry_points.txt")
-    assert "kubectl-ovn_lsp = kubectl_ovn_lsp.cli.main:main" in scripts and "sandbox" not in scripts
+    assert "kubectl-ovn_lsp = kubectl_ovn_lsp.cli.entry:main" in scripts and "sandbox" not in scripts
     metadata = _text(plugin, ".dist-info/METADATA")
     requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
     sandbox = [r for r in requires if "kubectl-ovn-lsp-sandbox" in r]
