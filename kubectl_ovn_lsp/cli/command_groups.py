@@ -23,6 +23,7 @@ from kubectl_ovn_lsp.cli.flags import (
     verdict_list,
 )
 from kubectl_ovn_lsp.cli.groups import ControllerFlags, KubeFlags, NbFlags, OutputFlags, UsageError
+from kubectl_ovn_lsp.model.targets import target_kinds_text, target_metavar
 
 TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
 if TYPE_CHECKING:
@@ -92,9 +93,9 @@ class ExplainFlags(ClusterFlags):
     def register_own(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument(
             "target",
-            metavar="[pod/|vm/|vmi/|node/]NAME|PORT",
+            metavar=target_metavar(),
             type=explain_target,
-            help="a VirtualMachine, VirtualMachineInstance, Pod or node, or a port name "
+            help=f"{target_kinds_text()}, or a port name "
             "(unprefixed: VM, then VMI, then pod, then port name, then orphaned ports)",
         )
         parser.add_argument(

@@ -19,6 +19,8 @@ import argparse
 import os
 import re
 
+from kubectl_ovn_lsp.model.targets import TARGET_RESOURCES
+
 TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -32,19 +34,8 @@ KEEP_ORDER_NO_FILE = ":36"  # cobra's ShellCompDirectiveKeepOrder (32): the shel
 KUBECTL_TIMEOUT = 3.0  # a TAB that waits longer is worse than no candidates
 
 
-# kinds a workload name may be prefixed with, and the resource kubectl lists for each
-KIND_RESOURCES = {
-    "pod": "pods",
-    "pods": "pods",
-    "po": "pods",
-    "vm": "virtualmachines.v1.kubevirt.io",
-    "vms": "virtualmachines.v1.kubevirt.io",
-    "vmi": "virtualmachineinstances.v1.kubevirt.io",
-    "vmis": "virtualmachineinstances.v1.kubevirt.io",
-    "node": "nodes",
-    "nodes": "nodes",
-    "no": "nodes",
-}
+# kinds a workload name may be prefixed with, and the resource kubectl lists for each (`model/targets.py`)
+KIND_RESOURCES = TARGET_RESOURCES
 
 
 def run_kubectl(args: list[str], values: Mapping[str, str]) -> tuple[str, int]:

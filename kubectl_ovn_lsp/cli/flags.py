@@ -133,18 +133,17 @@ class UpgradeTarget:
 
 
 def explain_target(text: str) -> str:
-    """`NAME` or a port name, or `pod/NAME`, `vm/NAME`, `vmi/NAME`, `node/NAME` (and the long kind names); a pasted
+    """`NAME` or a port name, or a kind prefix and NAME (`model/targets.py`: `pod/NAME`, `vm/NAME`, `vmi/NAME`,
+    `node/NAME`, `vip/NAME`, and kubectl's other names for the kinds); a pasted
     GC log line is its port name, and the quotes and punctuation a copy drags along are dropped (`vm-a.ns,`)."""
-    from kubectl_ovn_lsp.model.owners import TARGET_PREFIXES
     from kubectl_ovn_lsp.model.suggest import target_from_paste
+    from kubectl_ovn_lsp.model.targets import TARGET_PREFIXES, target_forms_text
 
     text = target_from_paste(text)
 
     prefix, slash, name = text.partition("/")
     if slash and (prefix.lower() not in TARGET_PREFIXES or not name or "/" in name):
-        raise argparse.ArgumentTypeError(
-            f'expected NAME, pod/NAME, vm/NAME, vmi/NAME, node/NAME or vip/NAME, got "{quote_name(text)}"'
-        )
+        raise argparse.ArgumentTypeError(f'expected {target_forms_text()}, got "{quote_name(text)}"')
     if slash or len(text) <= 253 or "." not in text:
         object_name(name if slash else text)
     elif len(text) > 512 or not text.isprintable() or "%" in text:  # a port name (owner + namespace + provider)

@@ -20,6 +20,7 @@ from kubectl_ovn_lsp.cli.command_groups import (
     TriageFlags,
 )
 from kubectl_ovn_lsp.cli.exit_status import ExitStatus
+from kubectl_ovn_lsp.model.targets import target_kinds_text
 
 TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
 if TYPE_CHECKING:
@@ -145,8 +146,9 @@ def _add_cluster_commands(sub: SubParsers) -> None:
         "explain",
         ExplainFlags(),
         handlers.explain,
-        help="explain the ports of one pod, VM, node or port name and what Kube-OVN's GC does with them",
-        description="Resolve a pod, VirtualMachine, node, or a port name as GC logs it, derive its LSP names as "
+        help=f"explain the ports of one {target_kinds_text(short=True)} or port name and what Kube-OVN's GC does "
+        "with them",
+        description=f"Resolve {target_kinds_text()}, or a port name as GC logs it, derive its LSP names as "
         "Kube-OVN does, look them up in the OVN NB DB and explain, for the running Kube-OVN release, whether GC's "
         '"lsp lost" is a false positive, a real loss, or a deletion risk. An owner that no longer exists but '
         "still has ports is explained as an Orphan.",

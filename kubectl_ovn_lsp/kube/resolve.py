@@ -14,7 +14,7 @@ from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS
 from kubectl_ovn_lsp.kube.errors import Ambiguous, Forbidden, NotFound, UnknownKind
 from kubectl_ovn_lsp.kube.inventory import OVN_EIPS, VIPS
 from kubectl_ovn_lsp.model.inventory import Inventory, by_name, owner_name
-from kubectl_ovn_lsp.model.owners import TARGET_PREFIXES
+from kubectl_ovn_lsp.model.targets import TARGET_PREFIXES
 
 
 @dataclass

@@ -16,25 +16,6 @@ from kubectl_ovn_lsp.model.inventory import Inventory, key_of, owner_name
 
 POD, VM, VMI, NODE, VIP, ORPHAN = "Pod", "VirtualMachine", "VirtualMachineInstance", "Node", "Vip", "Orphan"
 LAUNCHER_OWNER = "VirtualMachineInstance"
-# The kind prefixes `explain` accepts (kubectl's resource names and short names).
-TARGET_PREFIXES = {
-    "pod": POD,
-    "pods": POD,
-    "po": POD,
-    "vm": VM,
-    "vms": VM,
-    "virtualmachine": VM,
-    "virtualmachines": VM,
-    "vmi": VMI,
-    "vmis": VMI,
-    "virtualmachineinstance": VMI,
-    "virtualmachineinstances": VMI,
-    "node": NODE,
-    "nodes": NODE,
-    "no": NODE,
-    "vip": VIP,
-    "vips": VIP,
-}
 
 
 @dataclass(frozen=True)

@@ -162,6 +162,16 @@ def test_names_first_through_kubectl(tc4: Sandbox) -> None:
     assert _kubectl_complete(tc4, "explain", "node/node2")[0] == ["node/node2"]
 
 
+def test_every_target_form_completes_its_kind_through_kubectl(sandbox_factory) -> None:
+    """`vip/` completed nothing: completion's kinds had no Vip (one table now, model/targets.py)."""
+    sandbox = sandbox_factory(str(Path(__file__).parents[1] / "e2e" / "scenarios" / "vips.yaml"))
+    assert _kubectl_complete(sandbox, "explain", "-n", "app", "vip/") == (
+        ["vip/vip-arp", "vip/vip-free", "vip/vip-typed"],
+        ":4",
+    )
+    assert _kubectl_complete(sandbox, "explain", "-n", "app", "vips/vip-t")[0] == ["vips/vip-typed"]
+
+
 def test_all_namespaces_completes_names_from_every_namespace(tc4: Sandbox) -> None:
     found, _ = _kubectl_complete(tc4, "explain", "-A", "")
     assert "vm-a" in found and any(name.startswith("kube-ovn-controller-") for name in found)

@@ -119,10 +119,32 @@ def test_a_pasted_gc_line_or_a_trailing_comma_explains_the_port(tc4: Sandbox, pa
 def test_unknown_prefix_is_a_usage_error(tc4: Sandbox) -> None:
     proc = run_plugin(tc4, "explain", "svc/x", "-n", "test-ns")
     assert proc.returncode == 2 and proc.stdout == ""
-    assert proc.stderr.startswith(
-        "error: argument [pod/|vm/|vmi/|node/]NAME|PORT: expected NAME, pod/NAME, vm/NAME, "
-        "vmi/NAME, node/NAME or vip/NAME"
+    assert proc.stderr == (
+        "error: argument [pod/|vm/|vmi/|node/|vip/]NAME|PORT: expected NAME, pod/NAME, vm/NAME, "
+        'vmi/NAME, node/NAME or vip/NAME, got "svc/x"\n'
+        "See 'kubectl ovn-lsp explain -h' for help and examples.\n"
     )
+
+
+def test_every_usage_line_names_every_target_form(tc4: Sandbox) -> None:
+    """`explain ''` printed `[pod/|vm/|vmi/|node/]NAME|PORT`, without the vip/ form explain accepts; so did --help
+    and docs/contracts.md. Every line that lists the forms lists all five."""
+    forms = "[pod/|vm/|vmi/|node/|vip/]NAME"
+    proc = run_plugin(tc4, "explain", "")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr == (
+        f"error: argument {forms}|PORT: a name is required\nSee 'kubectl ovn-lsp explain -h' for help and examples.\n"
+    )
+    help_text = run_plugin(tc4, "explain", "--help").stdout
+    assert f"\n                               {forms}|PORT\n" in help_text  # the usage line
+    assert f"\n  {forms}|PORT\n" in help_text  # the positional argument's entry
+    assert "node or\n                        kubeovn.io Vip, or a port name" in help_text
+    listing = run_plugin(tc4, "--help").stdout
+    assert "explain   explain the ports of one pod, VM, VMI, node, Vip or port name\n" in listing
+    root = Path(__file__).parents[2]
+    for doc in ("README.md", "docs/contracts.md"):
+        usage = [line for line in (root / doc).read_text().splitlines() if line.startswith("kubectl ovn-lsp explain [")]
+        assert usage and all(line.startswith(f"kubectl ovn-lsp explain {forms} | PORT-NAME") for line in usage), doc
 
 
 def test_malformed_multus_annotation(broken: Sandbox) -> None:
