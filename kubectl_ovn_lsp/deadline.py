@@ -70,6 +70,21 @@ def parse_duration(text: str, *, limit: float | None = MAX_SECONDS) -> float | N
     return None if seconds == 0 else seconds
 
 
+GO_MAX_DURATION_NS = (1 << 63) - 1  # Go's time.Duration is int64 nanoseconds: 2562047h47m16.854775807s
+_NANOSECONDS = {"h": 3600 * 10**9, "m": 60 * 10**9, "s": 10**9, "ms": 10**6}
+
+
+def beyond_go_duration(text: str) -> bool:
+    """Whether a duration `parse_duration` accepted is longer than Go's largest (kubectl's `--since` then says
+    `time: invalid duration "…"`): exact, in nanoseconds, each part's fraction truncated as `time.ParseDuration`
+    truncates it (a float's 15 digits cannot tell 2562047h47m16.854775807s from one nanosecond more)."""
+    from decimal import Decimal
+
+    value = text.strip().lstrip("+")
+    parts = _PART_RE.findall(value) if _DURATION_RE.fullmatch(value) else [(value, "s")]
+    return sum(int(Decimal(number) * _NANOSECONDS[unit]) for number, unit in parts) > GO_MAX_DURATION_NS
+
+
 def format_seconds(seconds: float | None) -> str:
     """`3s`, `1.5s`, `60s`; `no limit` for None."""
     return "no limit" if seconds is None else f"{seconds:g}s"

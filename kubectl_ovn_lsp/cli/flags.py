@@ -161,39 +161,94 @@ def verdict_list(text: str) -> list[str]:
     return words
 
 
+INT64_MAX = (1 << 63) - 1
+UINT64_MAX = (1 << 64) - 1
+# the start of kubectl's own messages for a value its flag parser refused: `cli/parser.Parser.error` frames them
+PARSE_INT = "strconv.ParseInt"
+INVALID_DURATION = "time: invalid duration"
+
+
+def go_int64(text: str) -> int:
+    """A whole number as kubectl's int64 flags take it (`--chunk-size`, `--tail`, `--limit-bytes`): pflag calls
+    Go's `strconv.ParseInt(text, 0, 64)`, so `0x10`, `0o17`, `0b11`, `010` (octal) and `1_000` are numbers, a
+    space or a value outside int64 is not. Errors are Go's words (`strconv.ParseInt: parsing "…": invalid
+    syntax` / `value out of range`), which `cli/parser.Parser.error` prints as kubectl prints them."""
+    sign, body = (text[0], text[1:]) if text[:1] in ("+", "-") else ("", text)
+    base, digits = 10, body
+    if body[:2].lower() in ("0x", "0o", "0b"):
+        base, digits = {"x": 16, "o": 8, "b": 2}[body[1].lower()], body[2:]
+    elif body[:1] == "0" and len(body) > 1:
+        base, digits = 8, body[1:]
+    syntax = argparse.ArgumentTypeError(f'{PARSE_INT}: parsing "{quote_name(text)}": invalid syntax')
+    out_of_range = argparse.ArgumentTypeError(f'{PARSE_INT}: parsing "{quote_name(text)}": value out of range')
+    value = 0
+    for char in digits:  # strconv.ParseUint's loop: a bad digit is a syntax error, past uint64 a range error
+        if char == "_":
+            continue
+        digit = int(char, 36) if char.isascii() and char.isalnum() else 36
+        if digit >= base:
+            raise syntax
+        value = value * base + digit
+        if value > UINT64_MAX:
+            raise out_of_range
+    if not digits or not _underscores_ok(text):
+        raise syntax
+    value = -value if sign == "-" else value
+    if not -INT64_MAX - 1 <= value <= INT64_MAX:  # strconv.ParseInt's own range
+        raise out_of_range
+    return value
+
+
+def _underscores_ok(text: str) -> bool:
+    """Go's strconv.underscoreOK: an underscore only between digits, or between the base prefix and a digit."""
+    body = text[1:] if text[:1] in ("+", "-") else text
+    saw, start = "^", 0
+    hexadecimal = False
+    if len(body) >= 2 and body[0] == "0" and body[1].lower() in "box":
+        saw, start, hexadecimal = "0", 2, body[1].lower() == "x"
+    for char in body[start:]:
+        if char.isdigit() and char.isascii() or hexadecimal and char.lower() in "abcdef":
+            saw = "0"
+        elif char == "_":
+            if saw != "0":
+                return False
+            saw = "_"
+        elif saw == "_":
+            return False
+        else:
+            saw = "!"
+    return saw != "_"
+
+
 def chunk_size(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    value = go_int64(text)
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 (one request per kind) or more")
     return value
 
 
 def since(text: str) -> int | None:
-    """kubectl logs --since: a duration (`30m`, `6h`, `72h`); 0 means no filter."""
-    from kubectl_ovn_lsp.deadline import BadDuration, parse_duration
+    """kubectl logs --since: a duration (`30m`, `6h`, `72h`); 0 means no filter; longer than Go's largest
+    duration is kubectl's `time: invalid duration "…"` (it was an internal OverflowError)."""
+    from kubectl_ovn_lsp.deadline import BadDuration, beyond_go_duration, parse_duration
 
     try:
         seconds = parse_duration(text, limit=None)
     except BadDuration as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+    if seconds is not None and beyond_go_duration(text):
+        raise argparse.ArgumentTypeError(f'{INVALID_DURATION} "{quote_name(text)}"')
     return None if seconds is None else math.ceil(seconds)
 
 
 def tail_lines(text: str) -> int | None:
     """kubectl logs --tail: the last N lines; -1 (kubectl's default) means all."""
-    if text.strip() == "-1":
-        return None
-    return count(text)
+    value = go_int64(text)
+    return None if value == -1 else count(text)
 
 
 def count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    value = go_int64(text)
     if value < 0:
         raise argparse.ArgumentTypeError("must not be negative")
     return value

@@ -72,8 +72,21 @@ class Parser(argparse.ArgumentParser):
     """kubectl-style usage errors: `error: …` then a pointer to -h, exit 2."""
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(usage_error(self.prog, message))
+        sys.stderr.write(usage_error(self.prog, kubectl_flag_error(message)))
         raise SystemExit(ExitStatus.USAGE)
+
+
+def kubectl_flag_error(message: str) -> str:
+    """argparse's `argument --tail: strconv.ParseInt: parsing "x": invalid syntax` as kubectl words a value its
+    flag parser refused: `invalid argument "x" for "--tail" flag: strconv.ParseInt: parsing "x": invalid syntax`
+    (`flags.go_int64`; `flags.since`'s `time: invalid duration "…"`); every other message unchanged."""
+    from kubectl_ovn_lsp.cli.flags import INVALID_DURATION, PARSE_INT
+
+    flag, sep, reason = message.partition(": ")
+    if not (sep and flag.startswith("argument --") and reason.startswith((PARSE_INT, INVALID_DURATION))):
+        return message
+    value = reason[reason.index('"') + 1 : reason.rindex('"')]
+    return f'invalid argument "{value}" for "{flag.removeprefix("argument ")}" flag: {reason}'
 
 
 def usage_error(prog: str, message: str) -> str:
