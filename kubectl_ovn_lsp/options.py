@@ -119,6 +119,11 @@ class ServeOptions:
 
 
 @dataclass(frozen=True)
+class VersionOptions:
+    output: str = "text"  # text | json | yaml
+
+
+@dataclass(frozen=True)
 class ReasonsOptions:
     output: str = "text"  # text | markdown | json | yaml
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
         ReasonsOptions,
         ServeOptions,
         TriageOptions,
+        VersionOptions,
     )
 
 
@@ -299,6 +300,25 @@ class ServeFlags(ClusterFlags):
         )
 
 
+class VersionFlags:
+    """version's -o (json/yaml: the Version document, as `kubectl version -o json|yaml`). Record: `VersionOptions`."""
+
+    def register(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument(
+            "-o",
+            "--output",
+            choices=("text", "json", "yaml"),
+            default="text",
+            help="text: the version and the release bands; json/yaml: the same as data, with the Python version "
+            "(plugin, python, kubeOvn {oldest, newest, tags, master, bands}) (default text)",
+        )
+
+    def record(self, args: argparse.Namespace, env: Environment) -> VersionOptions:
+        from kubectl_ovn_lsp.options import VersionOptions
+
+        return VersionOptions(output=args.output)
+
+
 class ReasonsFlags:
     """reasons' -o (markdown: the README's table). Record: `ReasonsOptions`."""
 
@@ -331,13 +351,3 @@ class CompletionFlags:
         from kubectl_ovn_lsp.options import CompletionOptions
 
         return CompletionOptions(shell=args.shell, directory=args.dir, force=bool(args.force))
-
-
-class NoFlags:
-    """A command without flags of its own (version). Record: None."""
-
-    def register(self, parser: argparse.ArgumentParser) -> None:
-        return None
-
-    def record(self, args: argparse.Namespace, env: Environment) -> None:
-        return None

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
         ReasonsOptions,
         ServeOptions,
         TriageOptions,
+        VersionOptions,
     )
 
 
@@ -88,11 +89,17 @@ def serve(options: ServeOptions, env: Environment) -> int:
     return code
 
 
-def version(options: None, env: Environment) -> int:
+def version(options: VersionOptions, env: Environment) -> int:
     from kubectl_ovn_lsp.cli.render_reference import version_text
     from kubectl_ovn_lsp.commands.version import run
 
-    env.stdout.write(version_text(run()))
+    document = run()
+    if options.output in ("json", "yaml"):
+        from kubectl_ovn_lsp.cli.render import dump_structured
+
+        dump_structured(document, options.output, env.stdout)
+    else:
+        env.stdout.write(version_text(document))
     return 0
 
 

@@ -14,10 +14,10 @@ from kubectl_ovn_lsp.cli.command_groups import (
     AuditFlags,
     CompletionFlags,
     ExplainFlags,
-    NoFlags,
     ReasonsFlags,
     ServeFlags,
     TriageFlags,
+    VersionFlags,
 )
 from kubectl_ovn_lsp.cli.exit_status import ExitStatus
 from kubectl_ovn_lsp.model.targets import target_kinds_text
@@ -217,10 +217,11 @@ def _add_reference_commands(sub: SubParsers) -> None:
     add_command(
         sub,
         "version",
-        NoFlags(),
+        VersionFlags(),
         handlers.version,
         help="print the plugin version and the Kube-OVN releases it knows",
-        description="Print `kubectl ovn-lsp vX.Y.Z` and the Kube-OVN release bands the model replays.",
+        description="Print `kubectl ovn-lsp vX.Y.Z` and the Kube-OVN release bands the model replays; -o json|yaml "
+        "prints them as data with the Python version, as `kubectl version -o json|yaml` does.",
     )
     add_command(
         sub,

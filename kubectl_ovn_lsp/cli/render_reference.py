@@ -10,12 +10,13 @@ if TYPE_CHECKING:
 
 def version_text(document: Version) -> str:
     """`kubectl ovn-lsp vX.Y.Z`, then the known releases and one line per behaviour band."""
+    releases = document["kubeOvn"]
     lines = [
         f"kubectl ovn-lsp v{document['plugin']}",
-        f"Kube-OVN releases known to the model: {document['oldest']} to {document['newest']} ({document['tags']} "
-        f"tags), and {document['master']}; GC behaviour by band:",
+        f"Kube-OVN releases known to the model: {releases['oldest']} to {releases['newest']} ({releases['tags']} "
+        f"tags), and {releases['master']}; GC behaviour by band:",
     ]
-    lines += [f"  {band['letter']}  {band['tags']}" for band in document["bands"]]
+    lines += [f"  {band['letter']}  {band['tags']}" for band in releases["bands"]]
     return "\n".join(lines) + "\n"
 
 

@@ -236,13 +236,22 @@ class Band(TypedDict):
     tags: str  # the band's releases as the spec writes the range
 
 
-class Version(TypedDict):
-    plugin: str  # this plugin's version, without the v
+class KubeOvnReleases(TypedDict):
     oldest: str  # the oldest and newest checked Kube-OVN tags, and how many
     newest: str
     tags: int
     master: str  # `master <commit>`, the branch head the model also replays
     bands: list[Band]
+
+
+class Version(TypedDict):
+    """`version -o json|yaml` (kubectl's `version -o json` has clientVersion/serverVersion; this plugin has no
+    server): `{plugin: "0.1.0", python: "3.11.7", kubeOvn: {oldest, newest, tags, master, bands: [{letter,
+    tags}]}}`; the text form prints the same but Python."""
+
+    plugin: str  # this plugin's version, without the v
+    python: str  # the interpreter's version (`sys.version`'s first word: 3.11.7, 3.13.0rc1)
+    kubeOvn: KubeOvnReleases  # the Kube-OVN releases the model knows
 
 
 def kube_ovn_doc(settings: ControllerSettings, deployment_version: str | None) -> KubeOvn:

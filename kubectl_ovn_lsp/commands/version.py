@@ -7,6 +7,8 @@ the `Version` document (`cli/render_reference.py`).
 
 from __future__ import annotations
 
+import sys
+
 from kubectl_ovn_lsp import __version__
 
 TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms): `--version` is light
@@ -15,16 +17,20 @@ if TYPE_CHECKING:
 
 
 def run() -> Version:
-    """The plugin's version, the checked releases (oldest, newest, how many, and master) and the bands."""
+    """The plugin's and Python's versions, the checked releases (oldest, newest, how many, and master) and the
+    bands."""
     from kubectl_ovn_lsp.model.bands import BANDS
     from kubectl_ovn_lsp.model.releases import checked_tags, master
 
     releases = checked_tags()
     return {
         "plugin": __version__,
-        "oldest": str(releases[0]),
-        "newest": str(releases[-1]),
-        "tags": len(releases),
-        "master": master().text,
-        "bands": [{"letter": band.letter, "tags": band.tags} for band in BANDS],
+        "python": sys.version.split()[0],
+        "kubeOvn": {
+            "oldest": str(releases[0]),
+            "newest": str(releases[-1]),
+            "tags": len(releases),
+            "master": master().text,
+            "bands": [{"letter": band.letter, "tags": band.tags} for band in BANDS],
+        },
     }

@@ -27,6 +27,7 @@ from kubectl_ovn_lsp.options import (
     OutputOptions,
     ReasonsOptions,
     TriageOptions,
+    VersionOptions,
 )
 
 
@@ -146,7 +147,7 @@ def test_command_groups_make_each_command_record() -> None:
         (["triage"], TriageOptions, "triage"),
         (["reasons"], ReasonsOptions, "reasons"),
         (["completion", "zsh"], CompletionOptions, "completion"),
-        (["version"], type(None), "version"),
+        (["version"], VersionOptions, "version"),
     ],
 )
 def test_main_hands_each_handler_its_group_record_and_the_environment(monkeypatch, argv, record, handler) -> None:

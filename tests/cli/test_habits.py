@@ -6,6 +6,8 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
+import sys
 
 from kubectl_ovn_lsp.cli.main import HelpFormatter, build_parser
 from kubectl_ovn_lsp.model.reasons import REASONS
@@ -43,6 +45,37 @@ def test_version_names_the_plugin_and_the_known_releases(tc4: Sandbox) -> None:
     tags = [v for v in known_releases() if v != Version(1, 17, 0)]  # master's number
     assert f"{tags[0]} to {tags[-1]} ({len(tags)} tags)" in out and "  F  v1.13.0–v1.13.5" in out
     assert run_plugin(tc4, "--version").stdout == out
+
+
+def test_version_as_json_and_yaml_is_the_text_as_data_with_python(tc4: Sandbox) -> None:
+    """`kubectl version -o json|yaml` exists; so does ours: the plugin's version, the interpreter's, and the
+    release bands the text prints (README "Usage", docs/contracts.md "version")."""
+    import yaml
+
+    text = run_plugin(tc4, "version").stdout.splitlines()
+    python = subprocess.run(
+        [sys.executable, "-c", "import platform; print(platform.python_version())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    as_json = run_plugin(tc4, "version", "-o", "json")
+    as_yaml = run_plugin(tc4, "version", "-o", "yaml")
+    assert as_json.returncode == as_yaml.returncode == 0 and as_json.stderr == as_yaml.stderr == ""
+    document = json.loads(as_json.stdout)
+    assert yaml.safe_load(as_yaml.stdout) == document
+    assert list(document) == ["plugin", "python", "kubeOvn"] and document["plugin"] == "0.1.0"
+    assert document["python"] == python and text[0] == "kubectl ovn-lsp v0.1.0"
+    releases = document["kubeOvn"]
+    assert list(releases) == ["oldest", "newest", "tags", "master", "bands"] and releases["oldest"] == "v1.7.0"
+    assert text[1] == (
+        f"Kube-OVN releases known to the model: {releases['oldest']} to {releases['newest']} ({releases['tags']} "
+        f"tags), and {releases['master']}; GC behaviour by band:"
+    )
+    assert [f"  {b['letter']}  {b['tags']}" for b in releases["bands"]] == text[2:]
+    assert {"letter": "F", "tags": "v1.13.0–v1.13.5"} in releases["bands"]
+    wide = run_plugin(tc4, "version", "-o", "wide")
+    assert wide.returncode == 2 and wide.stderr.startswith("error: argument -o/--output: invalid choice: 'wide'")
 
 
 def test_reasons_lists_every_verdict_and_code_once(tc4: Sandbox) -> None:
