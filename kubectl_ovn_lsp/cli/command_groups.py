@@ -87,7 +87,7 @@ class ExplainFlags(ClusterFlags):
     def __init__(self) -> None:
         super().__init__(
             "explain",
-            all_namespaces="find NAME in any namespace (it must be unique); overrides -n",
+            all_namespaces="find NAME in any namespace (it must be unique); overrides -n, as kubectl's -A does",
             every_release=True,
         )
 
@@ -120,7 +120,10 @@ class AuditFlags(ClusterFlags):
 
     def __init__(self) -> None:
         super().__init__(
-            "audit", all_namespaces="every namespace, plus nodes and ports without a namespace", default_timeout=None
+            "audit",
+            all_namespaces="every namespace, plus nodes and ports without a namespace; overrides -n, as kubectl's -A "
+            "does",
+            default_timeout=None,
         )
 
     def register_own(self, parser: argparse.ArgumentParser) -> None:

@@ -49,8 +49,11 @@ class KubeFlags:
         self.default_timeout = default_timeout  # --request-timeout when not given (None: no limit, as kubectl)
 
     def register(self, parser: argparse.ArgumentParser) -> None:
+        ignored = "; ignored with -A, as kubectl ignores it" if self.all_namespaces is not None else ""
         parser.add_argument(
-            "-n", "--namespace", help="namespace of the workload (default: the context's namespace, else default)"
+            "-n",
+            "--namespace",
+            help=f"namespace of the workload (default: the context's namespace, else default{ignored})",
         )
         parser.add_argument("--context", help="kubeconfig context to use (default: the current context)")
         parser.add_argument(
@@ -80,7 +83,9 @@ class KubeFlags:
             parser.add_argument("-A", "--all-namespaces", action="store_true", help=self.all_namespaces)
 
     def record(self, args: argparse.Namespace, env: Environment) -> KubeOptions:
-        """-n must be a namespace name unless -A overrides it (kubectl then ignores it)."""
+        """-n must be a namespace name unless -A overrides it: kubectl then ignores it whatever it says
+        (`kubectl get pods -A -n foo` lists every namespace), and so does the record (`namespace` None), so no
+        command sees it (explain's port-name check refused `vm-a.test-ns -A -n foo` before)."""
         from kubectl_ovn_lsp.deadline import Deadline
         from kubectl_ovn_lsp.options import KubeOptions
 
@@ -93,7 +98,7 @@ class KubeFlags:
         return KubeOptions(
             kubeconfig=args.kubeconfig,
             context=args.context,
-            namespace=args.namespace,
+            namespace=None if all_namespaces else args.namespace,
             all_namespaces=all_namespaces,
             request_timeout=Deadline(args.request_timeout, hard_stop=env.hard_stop),
             verbose=bool(args.verbose),

@@ -51,7 +51,7 @@ def _seconds(kube: KubeOptions) -> tuple[KubeOptions, float | None]:
 def test_kube_flags_make_kube_options() -> None:
     given = ["-n", "ns-1", "--context", "ctx", "--kubeconfig", "/k", "--request-timeout", "1m", "-v", "-A"]
     kube = _record(KubeFlags(all_namespaces="every namespace"), given)
-    assert _seconds(kube) == (KubeOptions("/k", "ctx", "ns-1", True, None, True), 60.0)
+    assert _seconds(kube) == (KubeOptions("/k", "ctx", None, True, None, True), 60.0)  # -A: -n ignored, as kubectl
     assert _seconds(_record(KubeFlags(), [])) == (KubeOptions(None, None, None, False, None, False), 10.0)
     assert _seconds(_record(KubeFlags(), ["--request-timeout", "0"])) == (KubeOptions(request_timeout=None), None)
     assert not _record(KubeFlags(), []).request_timeout.hard_stop
@@ -61,7 +61,7 @@ def test_kube_flags_make_kube_options() -> None:
 def test_a_namespace_is_checked_unless_all_namespaces_overrides_it() -> None:
     with pytest.raises(UsageError, match=r'^argument -n/--namespace: "Bad" is not a valid namespace name'):
         _record(KubeFlags(all_namespaces="x"), ["-n", "Bad"])
-    assert _record(KubeFlags(all_namespaces="x"), ["-n", "Bad", "-A"]).namespace == "Bad"  # kubectl ignores it
+    assert _record(KubeFlags(all_namespaces="x"), ["-n", "Bad", "-A"]).namespace is None  # kubectl ignores it
     with pytest.raises(SystemExit):  # a command without -A does not take it
         _record(KubeFlags(), ["-A"])
 

@@ -126,6 +126,24 @@ def test_unknown_prefix_is_a_usage_error(tc4: Sandbox) -> None:
     )
 
 
+def test_all_namespaces_ignores_namespace_as_kubectl_does(tc4: Sandbox) -> None:
+    """kubectl 1.32: `get pods -A -n foo` (even `-n 'bad_ns!'`) lists every namespace, -n ignored. So do audit
+    and explain: `explain vm-a.test-ns -A -n foo` was refused ("belongs to namespace test-ns, not foo")."""
+    every = tc4.kubectl("get", "pods", "-A", "-o", "name")
+    assert every.returncode == 0 and "pod/virt-launcher-vm-a-7xk2p" in every.stdout.splitlines()
+    for namespace in ("foo", "bad_ns!"):
+        for order in (["-A", "-n", namespace], ["-n", namespace, "-A"]):
+            assert tc4.kubectl("get", "pods", *order, "-o", "name").stdout == every.stdout, order
+    cases = {"audit": [["-A", "-n", "bad_ns!"]], "vm-a.test-ns": [["-A", "-n", "foo"], ["-n", "foo", "-A"]]}
+    for target, orders in cases.items():
+        command = [target] if target == "audit" else ["explain", target]
+        alone = run_plugin(tc4, *command, "-A", "-o", "json")
+        assert alone.returncode == 4 and alone.stderr == "", (command, alone.stderr)  # tc4's false positive
+        for order in orders:
+            proc = run_plugin(tc4, *command, *order, "-o", "json")
+            assert (proc.returncode, proc.stdout, proc.stderr) == (4, alone.stdout, ""), (command, order)
+
+
 def test_every_usage_line_names_every_target_form(tc4: Sandbox) -> None:
     """`explain ''` printed `[pod/|vm/|vmi/|node/]NAME|PORT`, without the vip/ form explain accepts; so did --help
     and docs/contracts.md. Every line that lists the forms lists all five."""
