@@ -33,6 +33,10 @@ ERROR = 1  # cli/exit_status.ExitStatus.ERROR
 # set` from exec_module while importing kubernetes under `ulimit -v 30M` (tests/e2e/test_faults.py), and as
 # `<function _find_and_load …> returned NULL without setting an exception`.
 LOST_MEMORY_ERRORS = ("error return without exception set", "returned NULL without setting an exception")
+# Its compiler does the same while building a syntax tree: an AST node constructor (Python-ast.c) handed a child
+# whose allocation failed reports `ValueError: field 'target' is required for AnnAssign` (seen compiling a module
+# without cached bytecode under `ulimit -v` ~17 MB, tests/cli/test_start_failures.py).
+AST_FIELD_REQUIRED = ("field '", "' is required for ")
 
 
 def main() -> int:
@@ -94,10 +98,13 @@ def internal_error(exc: BaseException) -> str:
 
 def out_of_memory(exc: BaseException) -> bool:
     """MemoryError, a library that could not be mapped for want of address space (`ulimit -v`), or CPython's
-    SystemError for a failure without an exception while this process's address space or data is limited (only
-    such a limit makes an allocation fail: a cgroup's memory limit kills the process instead)."""
+    SystemError for a failure without an exception, or its compiler's ValueError for a syntax-tree field that is
+    missing, while this process's address space or data is limited (only such a limit makes an allocation fail: a
+    cgroup's memory limit kills the process instead)."""
     text = str(exc)
     if isinstance(exc, SystemError) and any(lost in text for lost in LOST_MEMORY_ERRORS):
+        return memory_limited()
+    if isinstance(exc, ValueError) and text.startswith(AST_FIELD_REQUIRED[0]) and AST_FIELD_REQUIRED[1] in text:
         return memory_limited()
     return isinstance(exc, MemoryError) or (
         isinstance(exc, ImportError) and ("failed to map segment" in text or "Cannot allocate memory" in text)
