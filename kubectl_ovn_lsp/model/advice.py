@@ -104,6 +104,13 @@ ADVICE: dict[str, str] = {
         "nothing repairs it. Re-create Subnet {subnet}, or delete the pod so it is allocated on an existing "
         "Subnet."
     ),
+    "LOST2": (
+        "{port} is missing from NB while the VM is stopped (an earlier release's GC, or a hand, deleted it), and "
+        "this release's GC expects it, so it logs 'lsp lost' for it on every cycle; nothing creates a VM's port "
+        "while it is stopped. Start the VM: Kube-OVN creates {port} again when the launcher pod is added, with a "
+        "new address if its IP CR went with it (GC deletes both). Nothing to delete: the VM has no pod, so the "
+        "line's 'delete the pod' does not apply."
+    ),
     "PORT1": "{port} sits on the wrong logical switch for its owner. {repair} The allocation moving it: {fix}.",
     "PORT2": "{port} carries another MAC than its owner was allocated. {repair}",
     "PORT3": "{port} carries other IP addresses than its owner was allocated. {repair}",

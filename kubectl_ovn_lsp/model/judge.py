@@ -48,6 +48,12 @@ LOST_LINE = "lsp lost for pod {}, please delete the pod and retry"
 # A needed port missing from NB that the release does not expect: GC deleted it. Its verdict is the deletion-risk its
 # DEL code names (docs/contracts.md, "Port verdicts and reason codes"), as triage's `deleted` events say.
 ALREADY_DELETED = "already deleted (missing from NB, and GC does not expect it)"
+# LOST2: only handleAddPod (pod.go) creates a workload's port, and inspectPod looks at live pods only, so a stopped
+# VM's port stays missing until the VM starts (docs/kube-ovn-facts.md, "What repairs a missing port")
+STOPPED_VM_PORT_LOST = (
+    "the stopped VM's port is missing from NB and GC expects it: nothing creates a VM's port while it is stopped "
+    "(VM names are never inspected); Kube-OVN creates it again when the VM starts"
+)
 
 
 def listed_by_gc(port: NbPort, enable_external_vpc: bool) -> bool:
@@ -305,6 +311,8 @@ def _expected(step: Pass, row: Row, port: NbPort | None, listed: bool) -> Decisi
             return FALSE_POSITIVE, "FP3", "GC expects every port of a VM object; this VM has never run"
         if row.young_pod:
             return LOST, "FP9", "missing from NB for a pod allocated under a minute ago; inspectPod re-creates it"
+        if row.from_vm_path and not row.pod_entries and not step.col.live_pod:  # a stopped VM: LOST2
+            return LOST, "LOST2", STOPPED_VM_PORT_LOST
         return LOST, None, _lost_detail(row, step.col)
     if row.no_port:
         return FALSE_POSITIVE, "FP8", _ipam_only_detail(step.col)

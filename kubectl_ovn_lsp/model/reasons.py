@@ -111,6 +111,12 @@ REASONS: tuple[Reason, ...] = (
         "LOST1", verdicts.LOST.name, "the pod is allocated on a Subnet that does not exist: no port, nothing repairs it"
     ),
     Reason(
+        "LOST2",
+        verdicts.LOST.name,
+        "a stopped VM's port GC expects is missing from NB (an earlier release's GC or a hand deleted it): nothing "
+        "creates it until the VM starts",
+    ),
+    Reason(
         "PORT1",
         verdicts.LOST.name,
         "the port is on another logical switch than the Subnet its owner is allocated on: on that Subnet the owner "

@@ -80,7 +80,8 @@ CASES = [
          ("deletion-risk", "DEL6"), "Upgrade (fixed in v1.9.23 on release-1.9 (also v1.11.5); #2504", (),
          "deleted"),
     Case("report-2486", "v1.9.23", ["vm3", "-n", "vmns"], "VirtualMachine", "vm3", "vm3.vmns.nad-a.vmns.ovn",
-         ("lost", None), "A port the workload needs is missing from NB.", (), "deleted"),
+         ("lost", "LOST2"), "Start the VM: Kube-OVN creates vm3.vmns.nad-a.vmns.ovn again when the launcher pod is "
+         "added", (), "deleted"),
 ]  # fmt: skip
 EXIT = {"ok": 0, "stale": 0, "lost": 3, "deletion-risk": 5, "degraded": 6, "leaked": 7}
 

@@ -26,13 +26,14 @@ def test_lost_outranks_false_positive() -> None:
     assert j.verdict == "lost" and exit_code(j.verdict) == 3
 
 
-@pytest.mark.parametrize("version, reason", [("v1.14.2", "DEL2"), ("v1.8.7", "DEL3")])
-def test_deletion_risk_outranks_lost(version: str, reason: str) -> None:
-    """TC5 without its primary port: `lost` on <vm>.<ns> and a deletion risk on the Multus port: exit 5."""
+@pytest.mark.parametrize("version, reason, lost", [("v1.14.2", "DEL2", "LOST2"), ("v1.8.7", "DEL3", None)])
+def test_deletion_risk_outranks_lost(version: str, reason: str, lost: str | None) -> None:
+    """TC5 without its primary port: `lost` on <vm>.<ns> (LOST2 while the VM is stopped) and a deletion risk on
+    the Multus port: exit 5."""
     snap = tc5(running=version == "v1.8.7")
     snap = replace(snap, nb_ports=tuple(p for p in snap.nb_ports if p.name != "vm1.vmns"))
     j = judge(snap, settings(version, keep_vm_ip=True))
-    assert verdicts(j) == {"vm1.vmns": ("lost", None), "vm1.vmns.nad-a.vmns.ovn": ("deletion-risk", reason)}
+    assert verdicts(j) == {"vm1.vmns": ("lost", lost), "vm1.vmns.nad-a.vmns.ovn": ("deletion-risk", reason)}
     assert j.verdict == "deletion-risk" and exit_code(j.verdict) == 5
 
 

@@ -482,3 +482,22 @@ def test_failed_statefulset_pod_keeps_its_port():
     assert verdicts(judge(snap, settings("v1.14.0"))) == {"db-0.ns": ("ok", None)}
     gone = replace(snap, statefulsets={("ns", "db"): None})
     assert verdicts(judge(gone, settings("v1.14.0"))) == {"db-0.ns": ("stale", None)}
+
+
+def test_stopped_vm_port_gc_expects_and_nb_lacks_is_lost2():
+    """#16's port-state gap: a stopped VM's port an earlier release deleted (or a hand) is one GC now expects. Only
+    handleAddPod creates a workload's port and inspectPod looks at live pods only (pod.go, inspection.go, v1.9.23
+    … v1.16.2), so it stays missing until the VM starts: LOST2 with that advice, never 'delete the pod'."""
+    j = judge(tc5(running=False, nb_multus=False), settings("v1.13.4", keep_vm_ip=True))
+    assert verdicts(j) == {"vm1.vmns": ("ok", None), "vm1.vmns.nad-a.vmns.ovn": ("lost", "LOST2")}
+    assert j.advice == (
+        "vm1.vmns.nad-a.vmns.ovn is missing from NB while the VM is stopped (an earlier release's GC, or a hand, "
+        "deleted it), and this release's GC expects it, so it logs 'lsp lost' for it on every cycle; nothing "
+        "creates a VM's port while it is stopped. Start the VM: Kube-OVN creates vm1.vmns.nad-a.vmns.ovn again "
+        "when the launcher pod is added, with a new address if its IP CR went with it (GC deletes both). Nothing "
+        "to delete: the VM has no pod, so the line's 'delete the pod' does not apply.",
+    )
+    # running, the launcher pod's allocation names the port: inspectPod's case, no code (unchanged)
+    running = judge(tc5(running=True, nb_multus=False), settings("v1.13.4", keep_vm_ip=True))
+    assert verdicts(running)["vm1.vmns.nad-a.vmns.ovn"] == ("lost", None)
+    assert running.advice[0].startswith("A port the workload needs is missing from NB. For a live pod, inspectPod")

@@ -79,12 +79,12 @@ def test_a_port_gc_already_deleted_is_one_verdict_in_the_three_views() -> None:
 
 def test_a_deleted_line_from_before_an_upgrade_is_what_the_running_release_says() -> None:
     """The same deleted port once the controller runs v1.14.5 (GC expects it again): lost in every view, not a
-    deletion-risk in triage alone."""
+    deletion-risk in triage alone; LOST2, the VM being stopped (nothing creates the port until it starts)."""
     snapshot = scenarios.tc5(running=False, nb_multus=False)
     result = replay(inventory_of(snapshot), snapshot.nb_ports, settings("v1.14.5", keep_vm_ip=True))
     events = NameEvents("vm1.vmns.nad-a.vmns.ovn", "deleted", 1, NOW, NOW, (436,))
     triaged = judge_events(events, OwnerIndex(result, {p.name: p for p in snapshot.nb_ports}), result)
-    assert (triaged.verdict, triaged.reason) == ("lost", None)
+    assert (triaged.verdict, triaged.reason) == ("lost", "LOST2")
     assert result.lost_logged == ("vm1.vmns.nad-a.vmns.ovn",)
 
 

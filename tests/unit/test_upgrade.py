@@ -69,11 +69,11 @@ def test_a_release_with_the_startup_double_run_deletes_at_once() -> None:
 
 
 def test_better_is_not_worse() -> None:
-    """From v1.14.2 with the port already deleted (deletion-risk DEL2) to v1.14.5 (GC expects it: lost): the
-    owner changes, nothing gets worse, so the upgrade's verdict is ok (exit 0)."""
+    """From v1.14.2 with the port already deleted (deletion-risk DEL2) to v1.14.5 (GC expects it: lost, LOST2 as
+    the VM is stopped): the owner changes, nothing gets worse, so the upgrade's verdict is ok (exit 0)."""
     found = _preflight("v1.14.5", running="v1.14.2", nb_multus=False)
     assert [(c.before, c.after, c.worse) for c in found.changes] == [
-        (u.Outcome("deletion-risk", ("DEL2",)), u.Outcome("lost"), False)
+        (u.Outcome("deletion-risk", ("DEL2",)), u.Outcome("lost", ("LOST2",)), False)
     ]
     assert (found.verdict, found.new_lost_logged) == ("ok", (PORT,))
 
