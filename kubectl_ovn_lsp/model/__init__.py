@@ -12,8 +12,8 @@ Map (each name is a module of this package):
 - Inputs: `records` (NB rows), `inventory` (what GC reads), `shapes` (fields checked before reading), `owners`
   (what findings are grouped by), `snapshot` (one workload in, findings out).
 - GC of one workload: `gc_pods`, `gc_vms` (what GC expects), `intent` (what the workload needs), `port_rows`
-  (the rows of both sides), `judge` (+ `false_positives`, `deletion`, `migration`, `advice`, `reasons`,
-  `verdicts`).
+  (the rows of both sides), `judge` (+ `port_verdict`: GC's decision table per port, `false_positives`,
+  `deletion`, `migration`, `advice`, `reasons`, `verdicts`).
 - The pass: `replay` (every owner, `lookups` for explain's entry points), `gc_list`, `gc_nodes`, `gc_vips`,
   `orphans`, `transient`, and `by_release` (the verdict in every known release).
 - Logs: `log_events` (the lines read), `gc_lines` (which releases log them at which `<file>:<line>`), `loglines`

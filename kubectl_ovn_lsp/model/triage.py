@@ -18,11 +18,11 @@ from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.cluster import GC_STALLED, ClusterFinding
 from kubectl_ovn_lsp.model.gc_cycle import GC_CODES
 from kubectl_ovn_lsp.model.gc_lines import ReleaseRange, logs_at, newest_checked, releases
-from kubectl_ovn_lsp.model.judge import ALREADY_DELETED
 from kubectl_ovn_lsp.model.log_events import DELETE_FAILED, DELETED, FILE, GC_ERROR, IP_KEPT, LOST, MIGRATION_SKIPPED
 from kubectl_ovn_lsp.model.loglines import GcLine
 from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, VIP, Owner
 from kubectl_ovn_lsp.model.port_names import node_of_port, owner_candidates
+from kubectl_ovn_lsp.model.port_verdict import ALREADY_DELETED
 from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.replay import Item, Replay
 from kubectl_ovn_lsp.model.settings import ControllerSettings
