@@ -4,7 +4,7 @@ severe first; `-o wide`: every name), then the summary, each advice once (not pe
 from __future__ import annotations
 
 from kubectl_ovn_lsp.cli.render import cluster_lines, nb_text, release_text, table, wrap
-from kubectl_ovn_lsp.commands.documents import Triage, TriageEntry
+from kubectl_ovn_lsp.commands.triage_document import Triage, TriageEntry
 from kubectl_ovn_lsp.errors import one_line
 
 

@@ -10,8 +10,9 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from kubectl_ovn_lsp.commands.context import CommandContext, connect
-from kubectl_ovn_lsp.commands.documents import Nb, Triage, TriageSource
+from kubectl_ovn_lsp.commands.documents import Nb
 from kubectl_ovn_lsp.commands.errors import NotALog
+from kubectl_ovn_lsp.commands.triage_document import Triage, TriageSource
 from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.options import CommonOptions, TriageOptions
 
@@ -92,7 +93,8 @@ def _split_notes(split: LineSplit, source: str, long_lines: int = 0) -> list[str
 
 def run(options: TriageOptions, env: Environment) -> Triage:
     """The `Triage` document; `document["summary"]["lines"] == 0` means no GC line matched."""
-    from kubectl_ovn_lsp.commands.documents import API_VERSION, cluster_doc, kube_ovn_doc, triage_entry
+    from kubectl_ovn_lsp.commands.documents import API_VERSION, cluster_doc, kube_ovn_doc
+    from kubectl_ovn_lsp.commands.triage_document import triage_entry
     from kubectl_ovn_lsp.deadline import Deadline
     from kubectl_ovn_lsp.model import loglines, triage
     from kubectl_ovn_lsp.model.verdicts import worst
