@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import builtins
 import os
-import shlex
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from kubectl_ovn_lsp import __version__
@@ -24,14 +22,12 @@ from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.errors import one_line, quote_name
 from kubectl_ovn_lsp.kube.api_status import (
     connection_reason,
-    exec_error,
-    exit_code_from_status,
     squash,
     status_error,
     tls_reason,
 )
 from kubectl_ovn_lsp.kube.errors import Expired, KubeConfigError, KubeUnavailable, NotFound, NotKubernetesApi
-from kubectl_ovn_lsp.kube.exec_stream import join_channel, open_websocket, read_frames
+from kubectl_ovn_lsp.kube.exec_stream import ExecResult, run_exec
 from kubectl_ovn_lsp.kube.resources import (
     DEPLOYMENTS,
     NADS,
@@ -62,13 +58,6 @@ __all__ = [
 ]
 
 SERVICE_ACCOUNT_NS = "/var/run/secrets/kubernetes.io/serviceaccount/namespace"
-
-
-@dataclass(frozen=True)
-class ExecResult:
-    stdout: str
-    stderr: str
-    exit_code: int
 
 
 class KubeClient:
@@ -348,38 +337,9 @@ class KubeClient:
     # -- exec ---------------------------------------------------------------------------------------
 
     def exec(self, namespace: str, pod: str, container: str, argv: builtins.list[str]) -> ExecResult:
-        """Run argv (no shell) in a container over the exec WebSocket; returns output and exit code."""
-        from kubernetes.stream.ws_client import ERROR_CHANNEL, STDERR_CHANNEL, STDOUT_CHANNEL
-        from websocket import WebSocketException, WebSocketTimeoutException
-
-        query = [("command", arg) for arg in argv]
-        query += [("container", container), ("stdout", "true"), ("stderr", "true")]
-        path = PODS.path(namespace, pod, "exec")
-        _, url, headers, _, _ = self._api.param_serialize(
-            "GET", path, query_params=query, auth_settings=["BearerToken"]
-        )
-        self._trace(f"EXEC {namespace}/{pod} -c {container} -- {shlex.join(argv)}")
-        what = f"exec in {namespace}/{pod}"
-        started = time.monotonic()
-        socket = None
-        try:
-            with self.deadline.guard(what):
-                socket = open_websocket(self.configuration, url, headers, self.deadline.timeout(what))
-                channels = read_frames(socket, self.deadline, what)
-        except (WebSocketTimeoutException, TimeoutError):
-            raise self.deadline.error(what) from None
-        except (WebSocketException, OSError, ValueError) as exc:  # a refused upgrade, TLS, the connection
-            raise exec_error(exc, namespace, pod, self.deadline, self.configuration.host) from None
-        finally:
-            if socket is not None:
-                socket.close()
-        if channels is None:
-            raise self.deadline.error(what)
-        stdout, stderr, status_text = (
-            join_channel(channels, c) for c in (STDOUT_CHANNEL, STDERR_CHANNEL, ERROR_CHANNEL)
-        )
-        self._trace(f"EXEC done {1000 * (time.monotonic() - started):.0f}ms")
-        return ExecResult(stdout, stderr, exit_code_from_status(status_text, namespace, pod))
+        """Run argv (no shell) in a container over the exec WebSocket; returns output and exit code
+        (`exec_stream.run_exec`)."""
+        return run_exec(self, namespace, pod, container, argv)
 
     def _trace(self, line: str) -> None:
         if self.verbose:

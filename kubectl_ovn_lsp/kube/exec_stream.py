@@ -1,14 +1,66 @@
-"""The exec stream: the frames of a `v5.channel.k8s.io` WebSocket, read by channel within the command's budget."""
+"""The exec stream: `run_exec` (what `KubeClient.exec` does: the request, the WebSocket, the frames of a
+`v5.channel.k8s.io` stream read by channel within the command's budget, the exit code from the status channel).
+
+Split from `kube/client.py`, which keeps the REST requests, paged lists and the object checks.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import shlex
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from kubectl_ovn_lsp.deadline import Deadline
+from kubectl_ovn_lsp.kube.api_status import exec_error, exit_code_from_status
+from kubectl_ovn_lsp.kube.resources import PODS
+
+if TYPE_CHECKING:
+    from kubectl_ovn_lsp.kube.client import KubeClient
 
 CLOSE_CHANNEL = 255  # v5.channel.k8s.io: "the stream of channel N is closed"
 PROTOCOLS = "v5.channel.k8s.io,v4.channel.k8s.io"
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    stdout: str
+    stderr: str
+    exit_code: int
+
+
+def run_exec(client: KubeClient, namespace: str, pod: str, container: str, argv: list[str]) -> ExecResult:
+    """`KubeClient.exec`: run argv (no shell) in a container over the exec WebSocket, within the client's
+    deadline; the output of stdout and stderr and the exit code from the status channel. Raises the deadline's
+    Timeout, or KubeUnavailable/Forbidden/NotFound as `api_status.exec_error` words a refused upgrade."""
+    from kubernetes.stream.ws_client import ERROR_CHANNEL, STDERR_CHANNEL, STDOUT_CHANNEL
+    from websocket import WebSocketException, WebSocketTimeoutException
+
+    query = [("command", arg) for arg in argv]
+    query += [("container", container), ("stdout", "true"), ("stderr", "true")]
+    path = PODS.path(namespace, pod, "exec")
+    _, url, headers, _, _ = client._api.param_serialize("GET", path, query_params=query, auth_settings=["BearerToken"])
+    client._trace(f"EXEC {namespace}/{pod} -c {container} -- {shlex.join(argv)}")
+    what = f"exec in {namespace}/{pod}"
+    started = time.monotonic()
+    socket = None
+    try:
+        with client.deadline.guard(what):
+            socket = open_websocket(client.configuration, url, headers, client.deadline.timeout(what))
+            channels = read_frames(socket, client.deadline, what)
+    except (WebSocketTimeoutException, TimeoutError):
+        raise client.deadline.error(what) from None
+    except (WebSocketException, OSError, ValueError) as exc:  # a refused upgrade, TLS, the connection
+        raise exec_error(exc, namespace, pod, client.deadline, client.configuration.host) from None
+    finally:
+        if socket is not None:
+            socket.close()
+    if channels is None:
+        raise client.deadline.error(what)
+    stdout, stderr, status_text = (join_channel(channels, c) for c in (STDOUT_CHANNEL, STDERR_CHANNEL, ERROR_CHANNEL))
+    client._trace(f"EXEC done {1000 * (time.monotonic() - started):.0f}ms")
+    return ExecResult(stdout, stderr, exit_code_from_status(status_text, namespace, pod))
 
 
 def open_websocket(configuration: Any, url: str, headers: dict[str, str], timeout: float | None) -> Any:
