@@ -13,9 +13,9 @@ import argparse
 from kubectl_ovn_lsp.cli.flags import (
     UpgradeTarget,
     chunk_size,
-    count,
     explain_target,
     interval,
+    limit_bytes,
     listen_address,
     positive,
     since,
@@ -188,7 +188,7 @@ class TriageFlags(ClusterFlags):
             "--tail", type=tail_lines, metavar="N", help="only the last N lines of each log (default: all, -1)"
         )
         parser.add_argument(
-            "--limit-bytes", type=count, metavar="N", help="at most N bytes of each log (default: no limit)"
+            "--limit-bytes", type=limit_bytes, metavar="N", help="at most N bytes of each log (default 0: no limit)"
         )
         parser.add_argument(
             "--only",

@@ -242,9 +242,21 @@ def since(text: str) -> int | None:
 
 
 def tail_lines(text: str) -> int | None:
-    """kubectl logs --tail: the last N lines; -1 (kubectl's default) means all."""
+    """kubectl logs --tail: the last N lines; -1 (kubectl's default) means all, below it is kubectl's error."""
     value = go_int64(text)
-    return None if value == -1 else count(text)
+    if value < -1:
+        raise argparse.ArgumentTypeError("must be greater than or equal to -1")  # kubectl logs' words
+    return None if value == -1 else value
+
+
+def limit_bytes(text: str) -> int | None:
+    """kubectl logs --limit-bytes: at most N bytes; 0 (kubectl's default) means no limit, as kubectl sends no
+    limitBytes then (the API server refuses limitBytes=0: that was an exit-1 422 here); negative is kubectl's
+    error."""
+    value = go_int64(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")  # kubectl logs' words
+    return None if value == 0 else value
 
 
 def count(text: str) -> int:
