@@ -175,6 +175,16 @@ ADVICE: dict[str, str] = {
 }
 
 
+# FP1 beside a port this VM really lacks or loses: the <vm>.<ns> line is still a false positive, but "the VM's
+# network is intact" and "do not delete the pod" would contradict the lost port's own advice
+FP1_BESIDE_LOSS = (
+    "{port} is a false positive: GC adds <vm>.<ns> for every VM, even one whose only network is a Multus default "
+    "network. Upgrade: {fix}. The VM's other ports are not intact: see the advice for them."
+)
+
+# Verdicts whose uncoded ports need their generic line even beside coded ones (most severe first, as ranked)
+_ACTION = (LOST, DELETION_RISK, DEGRADED)
+
 # DEL6 of a port the VM template's Multus annotation names (kubeovn/kube-ovn#2486): naming the network there is
 # what the VM already does, so DEL6's own workaround does not apply
 DEL6_TEMPLATE = (
@@ -196,7 +206,7 @@ def _fix(finding: PortFinding, settings: ControllerSettings | None) -> str:
 GENERIC: dict[str, str] = {
     LOST: (
         "A port the workload needs is missing from NB. For a live pod, inspectPod re-creates it within about 20 s "
-        "(v1.9+); if it stays missing, check the kube-ovn-controller log for inspection or allocation errors, "
+        "(v1.8.2+); if it stays missing, check the kube-ovn-controller log for inspection or allocation errors, "
         "then delete the pod so it is re-allocated."
     ),
     DELETION_RISK: "GC will delete a port this workload still needs on its next run after the current one.",
@@ -232,14 +242,21 @@ def advice_for(
 ) -> tuple[str, ...]:
     """One line per distinct advice text (codes in the order given, most severe first), filled with the port and
     Subnet it is about and the release that fixes it on the running branch (`fixes.fixed_text`; without
-    `settings`, every fixed release); the generic line for the verdict when no code applies."""
+    `settings`, every fixed release). A port that needs action (lost, deletion-risk, degraded) but has no code gets
+    its verdict's generic line in its place, so a coded false positive never hides it; FP1 beside such a port does
+    not call the VM's network intact. The generic line for the verdict when nothing else applies."""
     out: list[str] = []
     findings = list(findings)
+    loss = any(f.verdict == LOST or (f.verdict == DELETION_RISK and not f.in_nb) for f in findings)  # gone now
     for finding in findings:
         text = ADVICE.get(finding.reason or "")
         if finding.reason == "DEL6" and "vm-template-annotation" in finding.sources:
             text = DEL6_TEMPLATE
+        elif finding.reason == "FP1" and loss:
+            text = FP1_BESIDE_LOSS
         if text is None:
+            if not finding.reason and finding.verdict in _ACTION and GENERIC[finding.verdict] not in out:
+                out.append(GENERIC[finding.verdict])  # an uncoded lost port beside a coded one keeps its advice
             continue
         repair = finding.detail.split(REPAIR_MARK, 1)[-1] if REPAIR_MARK in finding.detail else ""
         fix = _fix(finding, settings)

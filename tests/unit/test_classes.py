@@ -363,6 +363,29 @@ def test_tc4_on_v1_8_real_port_deleted_and_primary_logged(version):
     assert [a[:4] for a in j.advice] == ["GC i", "Harm"]  # DEL3 advice first, then FP1
 
 
+
+def test_a_lost_port_keeps_its_advice_beside_a_coded_false_positive():
+    """A new user's run: tc4 with the VM's only real port missing from NB was `lost` with FP1's advice alone
+    ("Harmless: the VM's network is intact … Do not delete the pod"), the lost port's own advice dropped because
+    it has no code. Each port that needs action has its line, most severe first, and FP1 no longer calls the
+    network intact."""
+    j = judge(replace(tc4(), nb_ports=()), settings("v1.13.4", keep_vm_ip=True))
+    assert verdicts(j) == {
+        "vm-a.test-ns": ("false-positive", "FP1"),
+        "vm-a.test-ns.subnet-a.test-ns.ovn": ("lost", None),
+    }
+    assert j.verdict == "lost"
+    assert j.advice == (
+        "A port the workload needs is missing from NB. For a live pod, inspectPod re-creates it within about 20 s "
+        "(v1.8.2+); if it stays missing, check the kube-ovn-controller log for inspection or allocation errors, "
+        "then delete the pod so it is re-allocated.",
+        "vm-a.test-ns is a false positive: GC adds <vm>.<ns> for every VM, even one whose only network is a Multus "
+        "default network. Upgrade: fixed in v1.13.6 on release-1.13 (also v1.14.0); #5106. The VM's other ports "
+        "are not intact: see the advice for them.",
+    )
+    # with the real port present, FP1 is the whole story, as before
+    assert [a[:8] for a in judge(tc4(), settings("v1.13.4", keep_vm_ip=True)).advice] == ["Harmless"]
+
 def test_malformed_template_annotation_in_band_h_is_not_del2():
     j = judge(tc5(running=False, template_annotation="a@b@c"), settings("v1.14.2", keep_vm_ip=True))
     p = port(j, "vm1.vmns.nad-a.vmns.ovn")
