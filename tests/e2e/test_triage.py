@@ -166,7 +166,6 @@ def test_text_rows_and_advice_once(tg: Sandbox) -> None:
     assert sorted(r.split()[0] for r in wide) == sorted(EXPECTED)
 
 
-
 def test_the_readmes_example_is_what_triage_prints(tg: Sandbox) -> None:
     """The README's triage example is the sandbox's output byte for byte, its authored log times moved as the
     sandbox moves them (a new user's run found its DEL2 paragraph a release-register change behind)."""
@@ -177,6 +176,7 @@ def test_the_readmes_example_is_what_triage_prints(tg: Sandbox) -> None:
     block = readme.split(command, 1)[1].split("```", 1)[0]
     expected = re.sub(r"2026-11-27T\d\d:\d\d:\d\dZ", lambda m: tg.at(m.group(0)), block)
     assert run_plugin(tg, "triage").stdout == expected
+
 
 def test_only_some_verdicts(tg: Sandbox) -> None:
     """#18: `triage --only VERDICT[,…]` keeps those names (JSON in port-name order); the summary and the exit code

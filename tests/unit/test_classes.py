@@ -363,7 +363,6 @@ def test_tc4_on_v1_8_real_port_deleted_and_primary_logged(version):
     assert [a[:4] for a in j.advice] == ["GC i", "Harm"]  # DEL3 advice first, then FP1
 
 
-
 def test_a_lost_port_keeps_its_advice_beside_a_coded_false_positive():
     """A new user's run: tc4 with the VM's only real port missing from NB was `lost` with FP1's advice alone
     ("Harmless: the VM's network is intact … Do not delete the pod"), the lost port's own advice dropped because
@@ -385,6 +384,7 @@ def test_a_lost_port_keeps_its_advice_beside_a_coded_false_positive():
     )
     # with the real port present, FP1 is the whole story, as before
     assert [a[:8] for a in judge(tc4(), settings("v1.13.4", keep_vm_ip=True)).advice] == ["Harmless"]
+
 
 def test_malformed_template_annotation_in_band_h_is_not_del2():
     j = judge(tc5(running=False, template_annotation="a@b@c"), settings("v1.14.2", keep_vm_ip=True))
