@@ -39,6 +39,7 @@ class NbOptions:
     ca_cert: str | None = None
     tls_secret: bool = False
     ovn_namespace: str = "kube-system"
+    member_timeout: float = 5.0  # seconds: each NB member's first answer (a tiny probe), --nb-member-timeout
 
 
 @dataclass(frozen=True)

@@ -199,6 +199,7 @@ RULES: dict[str, Callable[..., tuple[list[str], str]]] = {
 # values nobody can guess (numbers, durations, remotes): completing them offers nothing and no file names
 FREE_FORM = {
     "request_timeout",
+    "nb_member_timeout",
     "chunk_size",
     "since",
     "tail",

@@ -31,6 +31,20 @@ def request_timeout(text: str) -> float | None:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def member_timeout(text: str) -> float:
+    """`--nb-member-timeout`: kubectl's duration forms, more than zero and at most one hour (a member that takes
+    longer than that to answer a probe of one indexed row is not serving reads)."""
+    from kubectl_ovn_lsp.deadline import BadDuration, parse_duration
+
+    try:
+        seconds = parse_duration(text, limit=3600.0)
+    except BadDuration as exc:
+        raise argparse.ArgumentTypeError(str(exc).replace("one day (86400s, 24h)", "one hour (3600s, 1h)")) from None
+    if seconds is None:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {text!r}")
+    return seconds
+
+
 def namespace_name(text: str) -> str:
     """A namespace is a DNS-1123 label: checked here so `x;y` is a usage error naming the value, not a 404
     ("the server could not find the requested resource") from deep inside a command."""

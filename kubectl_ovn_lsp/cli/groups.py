@@ -18,6 +18,7 @@ from kubectl_ovn_lsp.cli.flags import (
     EVERY_RELEASE,
     KubeOvnVersion,
     boolean,
+    member_timeout,
     namespace_name,
     nb_target,
     request_timeout,
@@ -142,6 +143,14 @@ class NbFlags:
             help="take the ssl: client key/cert/CA from Secret kube-ovn-tls in the OVN namespace",
         )
         nb.add_argument(
+            "--nb-member-timeout",
+            type=member_timeout,
+            default=5.0,
+            metavar="DURATION",
+            help="bound for each NB member's first answer (a probe of one row): one that does not answer is "
+            "skipped and the next tried (default 5s; exec rounds up to whole seconds)",
+        )
+        nb.add_argument(
             "--ovn-namespace",
             default=None,
             type=namespace_name,
@@ -165,6 +174,7 @@ class NbFlags:
             ca_cert=args.nb_ca_cert,
             tls_secret=bool(args.nb_tls_secret),
             ovn_namespace=ovn_namespace or DEFAULT_OVN_NAMESPACE,
+            member_timeout=args.nb_member_timeout,
         )
 
 

@@ -48,7 +48,8 @@ def _stall(
     from kubectl_ovn_lsp.model.gc_list import gc_lists
 
     settings = context.settings
-    full = nb_read(Selection(every_port=True))
+    full = nb_read(Selection(every_port=True))  # from the member explain's own read came from (nb/reader.py)
+    context.add_notes(full.notes)  # e.g. that member failed in between and another one answered
     switches = SwitchView.of(full)
     blocked = []
     for port in full.ports:

@@ -30,7 +30,7 @@ def open_reader(
     if options.target in ("auto", "exec"):
         from kubectl_ovn_lsp.nb.exec import ExecReader
 
-        reader = ExecReader(client, options.ovn_namespace)
+        reader = ExecReader(client, options.ovn_namespace, options.member_timeout)
     else:
         from kubectl_ovn_lsp.nb import tls
         from kubectl_ovn_lsp.nb.direct import DirectReader
@@ -39,7 +39,9 @@ def open_reader(
             stderr.write(line + "\n")
 
         files = tls.client_files(options, client)
-        reader = DirectReader(options.target, deadline, tls=files, trace=trace if verbose else None)
+        reader = DirectReader(
+            options.target, deadline, tls=files, trace=trace if verbose else None, member_timeout=options.member_timeout
+        )
     try:
         yield reader
     finally:

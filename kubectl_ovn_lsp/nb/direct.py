@@ -22,21 +22,28 @@ from kubectl_ovn_lsp.nb.remotes import NbSslFiles, check_remotes, tls_context
 
 
 def read_direct(
-    remotes: str, selection: Selection, timeout: float | Deadline | None, ssl: NbSslFiles | None = None
+    remotes: str,
+    selection: Selection,
+    timeout: float | Deadline | None,
+    ssl: NbSslFiles | None = None,
+    *,
+    member_timeout: float = transact.MEMBER_TIMEOUT,
+    first: str | None = None,
 ) -> NbLookup:
     """Read `selection` from the first member of `remotes` that answers, within the budget (a Deadline, or
-    seconds; None: no limit). Raises the NbDirectError family: NbUnreachable (refused by all, or no answer in
+    seconds; None: no limit); each member's first answer within `member_timeout` seconds, `first` tried first
+    (`transact.read_select`). Raises the NbDirectError family: NbUnreachable (refused by all, or no answer in
     time), NbTlsError, NbSslConfigError, NbSchemaError; ValueError for a narrow selection of nothing."""
     budget = Deadline.of(timeout)
     parts = check_remotes(remotes, ssl)
     context = tls_context(ssl) if ssl is not None and any(r.startswith("ssl:") for r in parts) else None
     if selection.every_port:  # audit, triage: one select (a full IDL sync would take 20 s)
-        return transact.read_select(parts, selection, budget, context)
+        return transact.read_select(parts, selection, budget, context, member_timeout, first)
     if not (selection.names or selection.pod_keys):
         raise ValueError("a direct read needs at least one port name or pod key, or every port")
     from kubectl_ovn_lsp.nb.monitor import read_monitor
 
-    answered = transact.probe(parts, budget, context)
+    answered = transact.probe(parts, budget, context, member_timeout, first)
     return read_monitor(answered, ",".join(parts), selection, budget, ssl)
 
 
@@ -52,9 +59,12 @@ class DirectReader(NbReader):
         *,
         tls: AbstractContextManager[NbSslFiles | None] | None = None,
         trace: Callable[[str], None] | None = None,
+        member_timeout: float = transact.MEMBER_TIMEOUT,
     ) -> None:
         super().__init__()
         self.remotes = remotes
+        self.member_timeout = member_timeout
+        self._answered: str | None = None  # the member this reader's first read came from
         self.deadline = Deadline.of(deadline)
         self._tls = tls
         self._trace = trace
@@ -69,7 +79,16 @@ class DirectReader(NbReader):
         if self._trace is not None:
             self._trace(one_line(f"I nb: {describe(selection)} at {self.remotes} (transact … abort)"))
         try:
-            return read_direct(self.remotes, selection, self.deadline, self._files)
+            lookup = read_direct(
+                self.remotes,
+                selection,
+                self.deadline,
+                self._files,
+                member_timeout=self.member_timeout,
+                first=self._answered,  # every read of one command from the same member
+            )
+            self._answered = self._answered or lookup.endpoint
+            return lookup
         except NbDirectError as exc:
             raise NbUnavailable(f"OVN {exc}") from None  # the message already names the remote(s)
 

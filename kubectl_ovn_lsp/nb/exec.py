@@ -12,10 +12,18 @@ left on a dead member, a container that is not running) is not the end: the next
 answer's notes say what failed and where the read came from. A denial (RBAC) or the end of the command's
 time budget stops at once: another pod would not change either. Only one allowlisted argv is ever executed:
 `ovsdb-client query`, whose transaction ends in an abort.
+
+A member that does not answer at all (a frozen ovsdb-server accepts on its socket and never replies) must not keep
+the read, even without a time limit (audit's default, as kubectl): each pod's first answer is a probe
+(`nb_query.probe_argv`, one indexed select that matches nothing) under `ovsdb-client --timeout=N`, N the
+`--nb-member-timeout` rounded up to whole seconds (default 5); a pod that fails it is skipped with a note, and
+only then does the read run, with the command's own limit. Every read of one reader goes to the pod that answered
+its first read (explain's second read of every port stays on the leader its header names).
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,29 +86,38 @@ def _ordered(candidates: list[Candidate], *, spare_leader: bool) -> list[Candida
 
 class ExecReader(NbReader):
     """NB through `kubectl exec` into an ovn-central pod: one allowlisted `ovsdb-client query` per selection, trying
-    the pods in order (`ovn_central_candidates`; listed once per reader) until one answers."""
+    the pods in order (`ovn_central_candidates`; listed once per reader) until one answers its probe (within
+    `member_timeout` seconds) and then the read; later reads try the pod that answered first."""
 
-    def __init__(self, client: KubeClient, ovn_namespace: str) -> None:
+    def __init__(self, client: KubeClient, ovn_namespace: str, member_timeout: float = 5.0) -> None:
         super().__init__()
         self.client = client
         self.ovn_namespace = ovn_namespace
+        self.member_timeout = member_timeout
         self._pods: list[Candidate] | None = None
+        self._answered: str | None = None  # the pod that answered this reader's first read
+        self._probed: set[str] = set()  # pods that answered a probe
 
     def _read(self, selection: Selection) -> NbLookup:
         client, ovn_namespace = self.client, self.ovn_namespace
         if self._pods is None:
             self._pods = ovn_central_candidates(client, ovn_namespace)
-        candidates = _ordered(self._pods, spare_leader=selection.every_port)
+        candidates = _ordered(self._pods, spare_leader=selection.every_port and self._answered is None)
+        candidates.sort(key=lambda c: c.name != self._answered)  # stable: the pod read before comes first
         if not candidates:
             raise OvnCentralNotFound(namespace=quote_name(ovn_namespace))
         failures: list[str] = []
         for candidate in candidates:
             try:
+                if candidate.name not in self._probed:
+                    _probe(client, ovn_namespace, candidate.name, self.member_timeout)
+                    self._probed.add(candidate.name)
                 ports, switches = _read(client, ovn_namespace, candidate.name, selection)
             except (NbUnavailable, KubeApiError) as exc:
                 failures.append(f"{candidate.describe}: {_reason(exc, ovn_namespace, candidate.name)}")
                 continue
             leader_only = candidate.leader and candidate.ready
+            self._answered = self._answered or candidate.name
             return NbLookup(
                 ports=ports,
                 via="exec",
@@ -116,6 +133,27 @@ class ExecReader(NbReader):
         raise NbUnavailable(
             endpoint=f"{ovn_namespace} ({len(candidates)} ovn-central pods tried)", reason="; ".join(failures)
         )
+
+
+def _probe(client: KubeClient, namespace: str, pod: str, member_timeout: float) -> None:
+    """The pod's first answer: `nb_query.probe_argv` within `member_timeout` (or what is left of the command's
+    budget, if less). Raises NbUnavailable when ovsdb-client gives up or fails; the budget's Timeout as any exec."""
+    left = client.deadline.remaining()
+    seconds = member_timeout if left is None else max(0.001, min(member_timeout, left))
+    argv = nb_query.probe_argv(seconds)
+    nb_query.check_allowed_argv(argv)
+    started = time.monotonic()
+    result = client.exec(namespace, pod, CONTAINER, argv)
+    if result.exit_code == 0:
+        return
+    waited = time.monotonic() - started
+    reason = " ".join((result.stderr or result.stdout).split()) or f"exit code {result.exit_code}"
+    seconds_given = argv[1].split("=", 1)[1]
+    if waited >= int(seconds_given) or "alarm clock" in reason.lower() or "timeout" in reason.lower():
+        reason = f"no answer to a probe within {seconds_given}s (--nb-member-timeout)"  # ovsdb-client's SIGALRM
+    else:
+        reason = f"the probe failed: {reason}"
+    raise NbUnavailable(endpoint=f"{namespace}/{pod}", reason=reason)
 
 
 def _read(

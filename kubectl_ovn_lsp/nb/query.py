@@ -93,6 +93,27 @@ def selection_argv(selection: Selection, timeout: float, endpoint: str = DEFAULT
     return argv
 
 
+# A member's first answer (nb/exec.py): one select by the all-zero UUID, an index lookup that matches no row, so the
+# answer is `[{"rows":[]}]` in about a millisecond however large NB is; a frozen member never gives it.
+PROBE_TRANSACTION: list[Any] = [
+    DB_NAME,
+    {
+        "op": "select",
+        "table": TABLE,
+        "where": [["_uuid", "==", ["uuid", "00000000-0000-0000-0000-000000000000"]]],
+        "columns": ["_uuid"],
+    },
+]
+
+
+def probe_argv(timeout: float, endpoint: str = DEFAULT_NB_SOCKET) -> list[str]:
+    """The exec argv of the probe (`PROBE_TRANSACTION`); `timeout` in seconds, rounded up to whole seconds."""
+    seconds = min(99999, max(1, math.ceil(timeout)))
+    argv = [PROGRAM, f"--timeout={seconds}", SUBCOMMAND, endpoint, json.dumps(PROBE_TRANSACTION, separators=(",", ":"))]
+    check_allowed_argv(argv)
+    return argv
+
+
 def check_allowed_argv(argv: list[str]) -> None:
     """Raise NbArgvRejected unless argv is exactly `ovsdb-client --timeout=N query <endpoint> <selects>`
     where every operation is a `select` on Logical_Switch_Port or Logical_Switch of OVN_Northbound."""

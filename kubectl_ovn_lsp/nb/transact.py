@@ -27,6 +27,7 @@ from kubectl_ovn_lsp.nb.query import DB_NAME, lookup_of_results, selection_trans
 from kubectl_ovn_lsp.nb.remotes import tls_reason
 
 RECV_SIZE = 1 << 20
+MEMBER_TIMEOUT = 5.0  # seconds: the default of --nb-member-timeout, a member's first answer (its role)
 
 
 def _split(remote: str) -> tuple[str, str, int]:
@@ -107,23 +108,44 @@ def _transact(
 
 
 def read_select(
-    parts: list[str], selection: Selection, budget: Deadline, context: ssl_module.SSLContext | None
+    parts: list[str],
+    selection: Selection,
+    budget: Deadline,
+    context: ssl_module.SSLContext | None,
+    member_timeout: float = MEMBER_TIMEOUT,
+    first: str | None = None,
 ) -> NbLookup:
     """Read the selection from the first member of `parts` (checked remotes, `remotes.check_remotes`) that answers,
-    within the command's budget; `context`: the TLS context for `ssl:` members. Raises NbUnreachable (refused by
-    all, or no answer in time), NbTlsError, NbSchemaError."""
+    within the command's budget; `context`: the TLS context for `ssl:` members. Each member's first answer is its
+    raft role (`ROLE_QUERY`) within `member_timeout` seconds (`--nb-member-timeout`), even without a budget: a
+    member that does not give it (a stopped server accepts and never answers) is skipped with a note, so it can
+    neither hang the read nor fail one that another member answers. `first`: the member an earlier read of the
+    same command came from, tried first (no follower preference then). Raises NbUnreachable (refused by all, or
+    no answer in time), NbTlsError, NbSchemaError."""
     txn = selection_transaction(selection)
     failures: list[str] = []
     tls_resets: list[str] = []
     roles: dict[str, str] = {}
-    if selection.every_port and len(parts) > 1:
-        parts, roles = _followers_first(parts, budget, context)
+    label = ",".join(parts)
+    if first in parts:
+        parts = [first, *(r for r in parts if r != first)]
+    elif selection.every_port and len(parts) > 1:
+        parts, roles = _followers_first(parts, budget, context, member_timeout, failures)
     for index, remote in enumerate(parts):
         what = f"NB {remote}"
         left = budget.timeout(what)  # raises Timeout once the whole budget is spent
         # each member gets an equal share of what is left, so one hung member cannot eat the whole budget
         share = None if left is None else max(0.01, left / (len(parts) - index))
         try:
+            if remote not in roles:  # not asked yet: its first answer, bounded even without a budget
+                wait = member_timeout if share is None else min(member_timeout, share)
+                with budget.guard(what):
+                    roles[remote] = _role(remote, time.monotonic() + wait, context)
+                if roles[remote] == "silent":  # its share of the budget, or the member bound, is spent
+                    failures.append(f"{remote}: {'no answer' if wait < member_timeout else _silent(member_timeout)}")
+                    continue
+                left = budget.timeout(what)
+                share = None if left is None else max(0.01, left / (len(parts) - index))
             with budget.guard(what):
                 results = _transact(remote, txn, None if share is None else time.monotonic() + share, context)
         except ssl_module.SSLCertVerificationError as exc:
@@ -156,12 +178,16 @@ def read_select(
         except (ValueError, IndexError, RecursionError):  # the reply, read row by row, is not JSON after all
             raise NbSchemaError(f"NB {remote}: the reply to the select is not JSON (or nested too deeply)") from None
         spared = roles.get(remote) == "follower" and "leader" in roles.values()
+        skipped = tuple(
+            f"NB {f.split(': ', 1)[0]} not read ({f.split(': ', 1)[1]}); read from {remote}" for f in failures
+        )
         return NbLookup(
             ports=tuple(sorted(ports, key=lambda p: (p.name, p.uuid))),
             via="direct",
             endpoint=remote,
             leader_only=False,
-            notes=(
+            notes=skipped
+            + (
                 (
                     f"every NB port read from {remote}, a raft follower: a read needs no leader, and a full one "
                     "would cost the single-threaded leader seconds of CPU in a large cluster",
@@ -173,7 +199,6 @@ def read_select(
             every_switch=selection.every_port,
             switches_asked=selection.switches,
         )
-    label = ",".join(parts)
     if tls_resets and len(tls_resets) == len(failures):
         raise NbTlsError(
             f"NB {label}: TLS: the server closed the connection during the handshake: the server rejected the client "
@@ -182,6 +207,8 @@ def read_select(
     if failures and all("connection refused" in f for f in failures):
         raise NbUnreachable(f"NB {label}: connection refused")
     if failures and not any(f.endswith(": no answer") for f in failures):  # each failed at once: say why, not "time"
+        if len(failures) == 1 and failures[0].startswith(f"{label}: "):  # one member: name it once
+            raise NbUnreachable(f"NB {failures[0]}")
         raise NbUnreachable(f"NB {label}: {'; '.join(failures)}")
     raise NbUnreachable(f"NB {label} did not answer within {budget.budget} (--request-timeout): {'; '.join(failures)}")
 
@@ -190,39 +217,75 @@ ROLE_QUERY = [
     "_Server",
     {"op": "select", "table": "Database", "where": [["name", "==", DB_NAME]], "columns": ["leader", "connected"]},
 ]
-ROLE_WAIT = 0.5  # seconds at most to ask one member its role
 
 
-def _followers_first(parts: list[str], budget: Deadline, context: ssl_module.SSLContext | None) -> tuple[Any, ...]:
+def _silent(member_timeout: float) -> str:
+    return f"no answer to its raft role probe within {member_timeout:g}s (--nb-member-timeout)"
+
+
+def _role(remote: str, deadline: float, context: ssl_module.SSLContext | None) -> str:
+    """What the member says in its `_Server` database by `deadline` (time.monotonic()): leader, follower (a
+    connected raft follower of OVN_Northbound), unknown (an answer without those), or silent (no answer at all).
+    A refused connection or a TLS failure is raised: the read's own handling names it."""
+    try:
+        first = next(iter(_transact(remote, ROLE_QUERY, deadline, context)), None)
+    except TimeoutError:
+        return "silent"
+    except (ValueError, IndexError, TypeError, NbDirectError):  # an odd answer: the read will name what is wrong
+        return "unknown"
+    try:
+        rows = list(first.get("rows") or []) if isinstance(first, dict) else []  # streamed rows: an iterator
+        row = rows[0] if rows and isinstance(rows[0], dict) else {}
+    except (ValueError, IndexError, TypeError):
+        row = {}
+    if row.get("leader") is True:
+        return "leader"
+    if row.get("leader") is False and row.get("connected") is True:
+        return "follower"
+    return "unknown"
+
+
+def _followers_first(
+    parts: list[str],
+    budget: Deadline,
+    context: ssl_module.SSLContext | None,
+    member_timeout: float,
+    failures: list[str],
+) -> tuple[list[str], dict[str, str]]:
     """A full read's members in order of preference: those that say (in their `_Server` database) they are a
     connected raft follower of OVN_Northbound, then those that did not say, the leader last; a stable sort, so
-    the user's order holds within each group. Returns (members, member → follower|leader|unknown)."""
+    the user's order holds within each group. A member that does not answer within `member_timeout` is left
+    out, with its failure in `failures`; one that does not answer within a shorter share of the budget, or whose
+    connection fails, is kept for the read to try and name. Returns (members, member → follower|leader|unknown)."""
     roles: dict[str, str] = {}
     for remote in parts:
         left = budget.remaining()
-        wait = ROLE_WAIT if left is None else min(ROLE_WAIT, left / (2 * len(parts)))
+        wait = member_timeout if left is None else min(member_timeout, left / (2 * len(parts)))
         try:
-            first = next(iter(_transact(remote, ROLE_QUERY, time.monotonic() + wait, context)), None)
-            rows = list(first.get("rows") or []) if isinstance(first, dict) else []  # streamed rows: an iterator
-            row = rows[0] if rows and isinstance(rows[0], dict) else {}
-        except (OSError, ValueError, IndexError, TypeError, NbDirectError):  # the read will name what is wrong
-            row = {}
-        if row.get("leader") is True:
-            roles[remote] = "leader"
-        elif row.get("leader") is False and row.get("connected") is True:
-            roles[remote] = "follower"
-        else:
-            roles[remote] = "unknown"
+            with budget.guard(f"NB {remote}"):
+                role = _role(remote, time.monotonic() + wait, context)
+        except (OSError, NbDirectError):  # refused, TLS: the read names it
+            role = "unknown"
+        if role == "silent" and wait >= member_timeout:
+            failures.append(f"{remote}: {_silent(member_timeout)}")
+            continue
+        roles[remote] = "unknown" if role == "silent" else role  # silent within a short share: the read tries it
     rank = {"follower": 0, "unknown": 1, "leader": 2}
-    return sorted(parts, key=lambda r: rank[roles[r]]), roles
+    return sorted(roles, key=lambda r: rank[roles[r]]), roles
 
 
-def probe(parts: list[str], budget: Deadline, context: ssl_module.SSLContext | None) -> str:
+def probe(
+    parts: list[str],
+    budget: Deadline,
+    context: ssl_module.SSLContext | None,
+    member_timeout: float = MEMBER_TIMEOUT,
+    first: str | None = None,
+) -> str:
     """One `transact` holding only `abort` to the first member that answers, under the member-failure policy of
     every direct read (members in order, each an equal share of what is left, so a stalled raft leader cannot keep
     the read); returns that member. Names a TLS failure, a refused or a silent NB at once (NbTlsError,
     NbUnreachable), and writes nothing."""
-    return read_select(parts, Selection(), budget, context).endpoint
+    return read_select(parts, Selection(), budget, context, member_timeout, first).endpoint
 
 
 def _os_reason(exc: OSError) -> str:

@@ -70,7 +70,11 @@ def test_nb_flags_make_nb_options() -> None:
     given = ["--nb", "ssl:10.0.0.5:6641", "--nb-private-key", "k.pem", "--nb-certificate", "c.pem"]
     given += ["--nb-ca-cert", "ca.pem", "--nb-tls-secret", "--ovn-namespace", "ovn-system"]
     assert _record(NbFlags(), given) == NbOptions("ssl:10.0.0.5:6641", "k.pem", "c.pem", "ca.pem", True, "ovn-system")
-    assert _record(NbFlags(), []) == NbOptions("auto", None, None, None, False, "kube-system")
+    assert _record(NbFlags(), []) == NbOptions("auto", None, None, None, False, "kube-system", 5.0)
+    assert _record(NbFlags(), ["--nb-member-timeout", "1500ms"]).member_timeout == 1.5
+    for refused in ("0", "-1s", "2h", "soon"):
+        with pytest.raises(SystemExit):  # argparse: a usage error, exit 2
+            _record(NbFlags(), ["--nb-member-timeout", refused])
     assert _record(NbFlags(), [], _env(KUBE_OVN_NS="kube-ovn")).ovn_namespace == "kube-ovn"
     assert _record(NbFlags(), ["--ovn-namespace", "x"], _env(KUBE_OVN_NS="Bad!")).ovn_namespace == "x"
     with pytest.raises(UsageError, match=r'^\$KUBE_OVN_NS: "Bad!" is not a valid namespace name'):

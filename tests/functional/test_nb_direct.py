@@ -149,12 +149,14 @@ def test_reads_never_commit(nb, nb_dump) -> None:
     before = nb_dump(nb)  # ovsdb-client dump itself sends a (select-only) transact: keep it out of the window
     small = _requests(nb, lambda: _lookup(nb.remotes, [VM_PORT], ["test-ns/vm-a"], timeout=5))
     transacts = [r for r in small if 'method="transact"' in r]
-    assert [_transact_ops(r) for r in transacts] == [["abort"]], small
+    assert [_transact_ops(r) for r in transacts] == [["select", "abort"], ["abort"]], small
+    assert 'params=["_Server",' in transacts[0], small  # the member's first answer: its raft role
     assert any('method="monitor_cond' in r for r in small), small
     full = _requests(nb, lambda: read_direct(nb.remotes, Selection(every_port=True), 5))
-    assert len(full) == 1 and 'method="transact"' in full[0], full
-    assert _transact_ops(full[0]) == ["select", "select", "abort"] and '"table":"Logical_Switch_Port"' in full[0]
-    assert '"table":"Logical_Switch"' in full[0]
+    assert len(full) == 2 and all('method="transact"' in r for r in full), full
+    assert _transact_ops(full[0]) == ["select", "abort"] and 'params=["_Server",' in full[0]  # its raft role
+    assert _transact_ops(full[1]) == ["select", "select", "abort"] and '"table":"Logical_Switch_Port"' in full[1]
+    assert '"table":"Logical_Switch"' in full[1]
     assert nb_dump(nb) == before
 
 
