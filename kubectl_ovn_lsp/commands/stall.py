@@ -3,8 +3,9 @@
 The owner's own scoped replay already carries the findings about its own ports (a blocking or no-op port it
 holds, its leaked IP CRs). A GC stall caused by *another* port changes what GC does for this owner too (no `lsp
 lost` line, no deletion), so when the running release can fail a delete (`gc_delete.can_fail`: v1.12.x,
-v1.13.0–v1.14.23) and the owner has a line GC should log or a port GC should delete, explain reads every port
-once more (audit's NB selection) and looks for ports whose delete fails. Whether GC deletes such a port at all
+v1.13.0–v1.14.23) and the owner has a line GC should log or a port GC should delete, explain reads NB
+once more, filtered on the server (`_candidates`: the ports whose `external_ids:ls` names no existing switch,
+and the switches holding them), and looks for ports whose delete fails. Whether GC deletes such a port at all
 depends on its owner existing; explain checks that owner with a GET (a pod, VM or VMI by the port's
 `external_ids:pod`, a Node for `node-<n>`) where audit replays the whole keep-set. No such read otherwise.
 """
@@ -15,7 +16,7 @@ from collections.abc import Callable
 
 from kubectl_ovn_lsp.commands.context import CommandContext
 from kubectl_ovn_lsp.model.cluster import GC_STALLED, ClusterFinding
-from kubectl_ovn_lsp.model.records import NbLookup, Selection, SwitchView
+from kubectl_ovn_lsp.model.records import NbLookup, NbPort, Selection, SwitchView
 from kubectl_ovn_lsp.model.replay import Item, Replay
 
 
@@ -48,13 +49,9 @@ def _stall(
     from kubectl_ovn_lsp.model.gc_list import gc_lists
 
     settings = context.settings
-    full = nb_read(Selection(every_port=True))  # from the member explain's own read came from (nb/reader.py)
-    context.add_notes(full.notes)  # e.g. that member failed in between and another one answered
-    switches = SwitchView.of(full)
+    ports, switches = _candidates(context, nb_read, lambda p: p.name not in delete and gc_lists(p, settings))
     blocked = []
-    for port in full.ports:
-        if port.name in delete or not gc_lists(port, settings):
-            continue
+    for port in ports:
         result = gc_delete.delete_result(port, switches, settings.behaviour)
         if result.outcome is not gc_delete.Outcome.FAILS:
             continue
@@ -70,3 +67,40 @@ def _stall(
             owner = f"Orphan {port.name}"
         blocked.append(gc_cycle.Blocked(owner, port.name, result))
     return gc_cycle.cluster_findings(blocked, lost, delete, settings)
+
+
+MAX_SWITCH_CONDITIONS = 256  # switches: above this many, one read of every port instead of a where-clause per switch
+
+
+def _candidates(
+    context: CommandContext, nb_read: Callable[[Selection], NbLookup], wanted: Callable[[NbPort], bool]
+) -> tuple[tuple[NbPort, ...], SwitchView]:
+    """The ports whose delete can fail, with the switches that hold them, read filtered on the server.
+
+    A delete fails only for a port whose `external_ids:ls` is absent, empty or names a switch that does not exist
+    (model/gc_delete.py: a switch that exists leads to "deleted" or "no-op"), and then by which switches hold it.
+    No filter on names or pod keys selects those, so the reads are: every switch's name (not its ports); the ports
+    whose `ls` is none of those names (one `excludes` clause per switch, AND-ed); the switches holding any of those
+    ports, with their ports. At 50,000 ports that is a few rows instead of every port and switch (the every-port
+    read took ~2.7 s of explain's 10 s). The view is complete for those ports: every switch is known, and each
+    holder of theirs is read. `wanted`: the ports worth a look (GC lists them, explain's owner does not hold
+    them). With more than MAX_SWITCH_CONDITIONS switches or such ports (one clause or select each, and an exec
+    argv travels in the URL), every port is read instead, as before. Every read goes to the member of explain's
+    own read (nb/reader.py); their notes (that member failed in between and another answered) are added."""
+    names = nb_read(Selection(switch_names=True))
+    context.add_notes(names.notes)
+    ports: tuple[NbPort, ...] = ()
+    if len(names.switches) <= MAX_SWITCH_CONDITIONS:
+        outside = nb_read(Selection(ls_outside=tuple(sorted(names.switches))))
+        context.add_notes(outside.notes)
+        ports = tuple(p for p in outside.ports if wanted(p))
+    if len(names.switches) > MAX_SWITCH_CONDITIONS or len(ports) > MAX_SWITCH_CONDITIONS:
+        full = nb_read(Selection(every_port=True))
+        context.add_notes(full.notes)
+        return tuple(p for p in full.ports if wanted(p)), SwitchView.of(full)
+    ports_of = dict.fromkeys(names.switches, frozenset[str]())
+    if ports:
+        held = nb_read(Selection(held=tuple(sorted({p.uuid for p in ports}))))
+        context.add_notes(held.notes)
+        ports_of.update(held.switches)
+    return ports, SwitchView(ports_of, complete=True)

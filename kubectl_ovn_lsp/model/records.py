@@ -43,6 +43,10 @@ class Selection:
     pod_keys: tuple[str, ...] = ()
     every_port: bool = False
     switches: tuple[str, ...] = ()  # Logical_Switch names whose `ports` to read (ignored with every_port)
+    # explain's check for a stalled GC cycle (commands/stall.py), filtered on the server in three steps:
+    switch_names: bool = False  # every Logical_Switch's name, without its ports
+    ls_outside: tuple[str, ...] | None = None  # ports whose external_ids:ls is none of these (absent, empty, other)
+    held: tuple[str, ...] = ()  # port UUIDs: the Logical_Switches holding any of them, with their ports
 
     @classmethod
     def of(cls, names: Iterable[str], pod_keys: Iterable[str], switches: Iterable[str] = ()) -> Selection:
@@ -55,9 +59,14 @@ class Selection:
         another member (a full read spares the raft leader, explain's read does not)."""
         if self == other:
             return True
-        if self.every_port or other.every_port:
+        if self.every_port or other.every_port or self.stall_step or other.stall_step:
             return False
         return set(other.names) <= set(self.names) and set(other.pod_keys) <= set(self.pod_keys) and not other.switches
+
+    @property
+    def stall_step(self) -> bool:
+        """One of the three filtered reads of explain's stalled-GC check (`switch_names`, `ls_outside`, `held`)."""
+        return self.switch_names or self.ls_outside is not None or bool(self.held)
 
     def answer(self, lookup: NbLookup, asked: Selection) -> NbLookup:
         """The rows of `lookup` (this selection's answer) that `asked` selects, as NB would have returned them

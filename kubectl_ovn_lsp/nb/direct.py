@@ -37,7 +37,7 @@ def read_direct(
     budget = Deadline.of(timeout)
     parts = check_remotes(remotes, ssl)
     context = tls_context(ssl) if ssl is not None and any(r.startswith("ssl:") for r in parts) else None
-    if selection.every_port:  # audit, triage: one select (a full IDL sync would take 20 s)
+    if selection.every_port or selection.stall_step:  # audit, triage: one select (a full IDL sync would take 20 s)
         return transact.read_select(parts, selection, budget, context, member_timeout, first)
     if not (selection.names or selection.pod_keys):
         raise ValueError("a direct read needs at least one port name or pod key, or every port")

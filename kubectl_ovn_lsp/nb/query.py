@@ -41,6 +41,12 @@ _ENDPOINT_RE = re.compile(r"(unix:/[\w./-]+|(tcp|ssl):[\w.:\[\]-]+(,(tcp|ssl):[\
 def describe(selection: Selection) -> str:
     """For `-v`: what a selection reads, in words."""
     cols, scols = ", ".join(COLUMNS), ", ".join(SWITCH_COLUMNS)
+    if selection.switch_names:
+        return f"select name from {SWITCH_TABLE} (every row)"
+    if selection.ls_outside is not None:
+        return f"select {cols} from {TABLE} where external_ids:ls not in {list(selection.ls_outside)}"
+    if selection.held:
+        return f"select {scols} from {SWITCH_TABLE} where ports includes any of {list(selection.held)}"
     if selection.every_port:
         return f"select {cols} from {TABLE} (every row); select {scols} from {SWITCH_TABLE} (every row)"
     names, keys = list(selection.names), list(selection.pod_keys)
@@ -53,6 +59,21 @@ def describe(selection: Selection) -> str:
 def selection_transaction(selection: Selection) -> list[Any]:
     """The OVSDB transaction (without the abort) for a selection: the switch selects first, so a parser meets the
     switches before the ports (`parse_lookup`)."""
+    if selection.switch_names:
+        return [DB_NAME, {"op": "select", "table": SWITCH_TABLE, "where": [], "columns": ["name"]}]
+    if selection.ls_outside is not None:  # where-clauses are AND-ed: ls is none of the names (or absent)
+        where = [["external_ids", "excludes", ["map", [["ls", name]]]] for name in selection.ls_outside]
+        return [DB_NAME, {"op": "select", "table": TABLE, "where": where, "columns": list(COLUMNS)}]
+    if selection.held:
+        return [DB_NAME] + [
+            {
+                "op": "select",
+                "table": SWITCH_TABLE,
+                "where": [["ports", "includes", ["uuid", uuid]]],
+                "columns": list(SWITCH_COLUMNS),
+            }
+            for uuid in selection.held
+        ]
     if selection.every_port:
         return [
             DB_NAME,
@@ -305,8 +326,8 @@ def _strings_set(value: Any) -> tuple[Any, ...]:
 
 
 def _is_switch_row(row: dict[str, Any]) -> bool:
-    """A Logical_Switch row of our selects (`name`, `ports`); a port row always carries `type`."""
-    return "ports" in row and "type" not in row
+    """A Logical_Switch row of our selects (`name`, `ports`, or `name` alone); a port row always carries `type`."""
+    return "type" not in row and ("ports" in row or row.keys() == {"name"})
 
 
 def parse_lookup(text: str) -> tuple[tuple[NbPort, ...], dict[str, frozenset[str]]]:

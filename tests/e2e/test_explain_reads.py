@@ -26,8 +26,14 @@ def _explain(sandbox: Sandbox, *args: str, direct: bool = False) -> tuple[dict, 
     return json.loads(proc.stdout), proc.stderr
 
 
+PROBE = '"where":[["_uuid","==",["uuid","00000000-0000-0000-0000-000000000000"]]]'  # a member's first answer
+
+
 def _exec_reads(trace: str) -> int:
-    return sum(1 for line in trace.splitlines() if line.startswith("I kube: EXEC ") and "ovsdb-client" in line)
+    """The reads (the pod's probe, one per command, is not one: asserted here)."""
+    execs = [line for line in trace.splitlines() if line.startswith("I kube: EXEC ") and "ovsdb-client" in line]
+    assert sum(PROBE in line for line in execs) == 1, execs
+    return sum(PROBE not in line for line in execs)
 
 
 def _pod_lists(trace: str) -> int:

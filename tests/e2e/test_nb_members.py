@@ -137,8 +137,8 @@ def _timed(sandbox: Sandbox, *args: str) -> tuple[subprocess.CompletedProcess, f
 
 def test_a_frozen_follower_keeps_no_exec_read(raft: Sandbox) -> None:
     """audit (no time limit) skips the frozen follower it would read first and reads the other one; explain stays on
-    the leader for both of its reads (its own and the every-port read that looks for a stalled GC cycle), so its
-    header names the member it read. Before: audit hung forever, explain failed after 10s on the follower."""
+    the leader for all of its reads (its own and those that look for a stalled GC cycle), so its header names the
+    member it read. Before: audit hung forever, explain failed after 10s, its every-port read on the follower."""
     leader_pod = _leader_pod(raft).split("/", 1)[1]
     followers = sorted(
         i for i in range(3) if _pod_of_member(raft, i) != leader_pod
@@ -155,7 +155,9 @@ def test_a_frozen_follower_keeps_no_exec_read(raft: Sandbox) -> None:
         proc, wall = _timed(raft, "explain", "vm-a", "-n", "test-ns", "-o", "json", "-v")
         assert proc.returncode == 4, proc.stderr
         reads = [line for line in proc.stderr.splitlines() if "EXEC kube-system/" in line]
-        assert len(reads) == 3 and '"where":[]' in reads[-1], reads  # probe, explain's read, every port
+        # the probe, explain's read, then its stalled-GC check: every switch's name, the ports whose ls names none
+        assert len(reads) == 4 and '"table":"Logical_Switch","where":[],"columns":["name"]' in reads[2], reads
+        assert '"table":"Logical_Switch_Port","where":[["external_ids","excludes"' in reads[3], reads
         assert all(f"EXEC kube-system/{leader_pod} " in line for line in reads), reads
         document = json.loads(proc.stdout)
         assert document["nb"] == {"via": "exec", "endpoint": "kube-system/" + leader_pod, "leaderOnly": True}
