@@ -211,12 +211,22 @@ def test_the_plugin_follows_every_continue_and_lists_per_page(sandbox_factory) -
 
 def test_audit_has_no_time_limit_unless_given_and_explain_has_ten_seconds(sandbox_factory) -> None:
     """The default time limits (docs/contracts.md, "Time limits") as the NB read receives them: the exec's
-    `ovsdb-client --timeout` is what is left of the command's budget, one day when there is no limit."""
+    `ovsdb-client --timeout` is what is left of the command's budget, one day when there is no limit; the pod's
+    probe before it (one row by the all-zero UUID) has --nb-member-timeout's 5 s whatever the budget."""
     sandbox = sandbox_factory("tc4")
+    probe = '"where":[["_uuid","==",["uuid","00000000-0000-0000-0000-000000000000"]]]'
 
     def exec_timeouts(*argv: str) -> set[int]:
         proc = run_plugin(sandbox, *argv, "-v")
-        found = {int(t) for t in re.findall(r"I kube: EXEC .* ovsdb-client --timeout=(\d+) query", proc.stderr)}
+        execs = [line for line in proc.stderr.splitlines() if line.startswith("I kube: EXEC ")]
+        probes = {
+            int(t) for t in re.findall(r"ovsdb-client --timeout=(\d+) query", "\n".join(e for e in execs if probe in e))
+        }
+        assert probes == {5}, proc.stderr
+        found = {
+            int(t)
+            for t in re.findall(r"ovsdb-client --timeout=(\d+) query", "\n".join(e for e in execs if probe not in e))
+        }
         assert found, proc.stderr
         return found
 
