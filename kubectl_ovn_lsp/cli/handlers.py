@@ -72,7 +72,10 @@ def triage(options: TriageOptions, env: Environment) -> int:
             "no 'lsp lost' or 'gc logical switch port' line matched"
             f" ({document['summary']['skipped']} other lines{window})\n"
         )
-    return exit_code(document["verdict"])
+    code = exit_code(document["verdict"])
+    if code == 1:
+        env.stderr.write(command.error_line(document) + "\n")
+    return code
 
 
 def serve(options: ServeOptions, env: Environment) -> int:

@@ -63,7 +63,7 @@ def triage_text(document: Triage, wide: bool = False, headers: bool = True, colo
             item["reason"] or "-",
         ]
         if wide:
-            row += [",".join(item["gcLines"]), "yes" if item["stillLogged"] else "no", item["detail"]]
+            row += [",".join(item["gcLines"]), _still(item), item["detail"]]
         rows.append(row)
     lines: list[str] = header(document) + cluster_lines(document.get("cluster", []), colour) if headers else []
     if rows:
@@ -89,3 +89,10 @@ def triage_text(document: Triage, wide: bool = False, headers: bool = True, colo
         lines += ["", line]
         lines += wrap(advice) + wrap([f"Note: {n}" for n in document["notes"]])
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def _still(item: TriageEntry) -> str:
+    """STILL LOGGED: `-` for a name that could not be judged (whether GC logs it now is not known)."""
+    if item["verdict"] == "error":
+        return "-"
+    return "yes" if item["stillLogged"] else "no"

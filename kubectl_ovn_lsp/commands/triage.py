@@ -97,7 +97,6 @@ def run(options: TriageOptions, env: Environment) -> Triage:
     from kubectl_ovn_lsp.commands.triage_document import triage_entry
     from kubectl_ovn_lsp.deadline import Deadline
     from kubectl_ovn_lsp.model import loglines, triage
-    from kubectl_ovn_lsp.model.verdicts import worst
 
     common = options.common
     deadline = Deadline.of(common.kube.request_timeout)
@@ -164,12 +163,26 @@ def run(options: TriageOptions, env: Environment) -> Triage:
         },
         "only": sorted(options.only) if options.only else None,  # the --only filter applied to items
         "items": [d for d in docs if d["verdict"] in options.only] if options.only else docs,
-        "verdict": worst([d["verdict"] for d in docs] + [c["verdict"] for c in clusters]),
+        "verdict": _verdict([d["verdict"] for d in docs] + [c["verdict"] for c in clusters]),
         "notes": context.notes,
     }
     if clusters:
         document["cluster"] = clusters
     return document
+
+
+def _verdict(verdicts: list[str]) -> str:
+    """The worst verdict; `error` when no finding but names that could not be judged (exit 1), as `audit`'s."""
+    from kubectl_ovn_lsp.model.verdicts import ERROR, OK, worst
+
+    found = worst(verdicts)
+    return ERROR.name if found == OK.name and ERROR.name in verdicts else found
+
+
+def error_line(document: Triage) -> str:
+    """The stderr line of exit 1: how many port names could not be judged."""
+    count = document["summary"]["verdicts"].get("error", 0)
+    return f"error: {count} port name(s) could not be judged (verdict error)"
 
 
 def _sum(scans: list[LogScan]) -> LogScan:

@@ -69,6 +69,7 @@ class Replay:
     would_delete: tuple[str, ...]
     notes: tuple[str, ...] = ()
     cluster: tuple[ClusterFinding, ...] = ()  # what no single owner explains (model/cluster.py), most urgent first
+    unreadable: tuple[str, ...] = ()  # the kinds (plurals) the inventory could not read: who owns what is unknown
 
 
 class NbIndex:
@@ -203,7 +204,13 @@ def replay(
     cluster += [
         c for c in (ip_crs.leak_finding(leaked, inventory), ip_crs.duplicates(inventory, nb.ports, nb.switches)) if c
     ]
-    return Replay(tuple(items), tuple(lost), tuple(delete), cluster=tuple(sorted(cluster, key=lambda c: c.sort_key)))
+    return Replay(
+        tuple(items),
+        tuple(lost),
+        tuple(delete),
+        cluster=tuple(sorted(cluster, key=lambda c: c.sort_key)),
+        unreadable=tuple(sorted(inventory.unreadable)),
+    )
 
 
 def _with_leaks(items: list[Item], leaked: list[ip_crs.Leak], settings: ControllerSettings) -> list[Item]:

@@ -6,6 +6,8 @@ a `deleted` line is history the replay cannot see: when the owner still exists a
 verdict for that missing port (the deletion-risk its DEL code names, or lost once the running release expects it
 again), ordinary clean-up otherwise. Owner resolution is `explain`'s for port names:
 the port's own `external_ids:pod`, else the (owner, namespace) readings of the name that name an existing owner.
+A name whose owner could not be judged (an `error` item of the replay), or that no owner fits while a kind that
+could own it was unreadable, is `error` whatever its event: never history.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from kubectl_ovn_lsp.model.advice import advice_for
 from kubectl_ovn_lsp.model.cluster import GC_STALLED, ClusterFinding
 from kubectl_ovn_lsp.model.gc_cycle import GC_CODES
 from kubectl_ovn_lsp.model.gc_lines import ReleaseRange, logs_at, newest_checked, releases
+from kubectl_ovn_lsp.model.inventory import IPS, NODES, PODS, VIPS, VMIS, VMS
 from kubectl_ovn_lsp.model.log_events import DELETE_FAILED, DELETED, FILE, GC_ERROR, IP_KEPT, LOST, MIGRATION_SKIPPED
 from kubectl_ovn_lsp.model.loglines import GcLine
 from kubectl_ovn_lsp.model.owners import NODE, ORPHAN, VIP, Owner
@@ -27,7 +30,7 @@ from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.replay import Item, Replay
 from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.snapshot import DELETION_RISK, NO_PORT, OK, STALE, PortFinding
-from kubectl_ovn_lsp.model.verdicts import severity
+from kubectl_ovn_lsp.model.verdicts import ERROR, severity
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,9 @@ def judge_events(
     release, for the advice's fixed releases on its branch."""
     item, finding, ambiguous = index.resolve(events.name)
     owner = item.owner if item is not None else None
+    unjudged = None if ambiguous else _unjudged(events, item, replay)
+    if unjudged is not None:  # never history: what GC does with the name is not known (exit 1, as audit's item)
+        return TriageItem(events, owner, ERROR.name, None, unjudged, False, ())
     logged = events.name in set(replay.lost_logged)
     if events.event == LOST:
         if finding is not None:
@@ -232,6 +238,27 @@ def judge_events(
     else:
         detail = ambiguous or "ordinary clean-up: its owner no longer exists"
     return TriageItem(events, owner, OK, None, detail, False, ())
+
+
+def _unjudged(events: NameEvents, item: Item | None, replay: Replay) -> str | None:
+    """Why the name cannot be judged, or None: its owner is an `error` item of the replay (a kind it depends on
+    could not be read, a malformed object: `audit -A` gives the same item), or no owner was found while a kind that
+    could own the name could not be read (403; a missing IP CRD for an `ip-kept` line), as the replay's `Unknown`
+    items say of NB ports. Either way the line is not history: GC may still log or delete it."""
+    if item is not None:
+        return None if item.judgement is not None else (item.error or "its owner could not be judged")
+    if events.event == IP_KEPT:  # the IP CR it kept, and the pod or VM that CR names
+        kinds: tuple[str, ...] = (IPS, PODS, VMS, VMIS)
+    elif node_of_port(events.name) is not None:
+        kinds = (NODES,)
+    elif owner_candidates(events.name) or "/" in events.name:  # a port name, or a migration's `<ns>/<pod>`
+        kinds = (PODS, VMS, VMIS, VIPS)
+    else:
+        kinds = ()
+    unread = [k for k in kinds if k in replay.unreadable]
+    if not unread:
+        return None
+    return f"cannot tell who owns {events.name}: {', '.join(unread)} could not be read"
 
 
 def _advice(item: Item | None, finding: PortFinding, settings: ControllerSettings | None) -> tuple[str, ...]:

@@ -272,6 +272,27 @@ def test_no_readable_controller_log_is_no_answer(sandbox_factory) -> None:
     assert proc.stderr.startswith("error: forbidden: cannot get pods/log") and proc.stderr.count("\n") == 1
 
 
+def test_a_name_whose_owner_cannot_be_judged_is_an_error_as_in_audit(sandbox_factory) -> None:
+    sandbox = sandbox_factory(str(HERE / "triage-vms-forbidden.yaml"))
+    proc = run_plugin(sandbox, "triage", "-o", "json")
+    assert proc.returncode == 1 and proc.stderr == "error: 1 port name(s) could not be judged (verdict error)\n"
+    document = json.loads(proc.stdout)
+    assert [(i["port"], i["verdict"], i["owner"], i["detail"]) for i in document["items"]] == [
+        (
+            "vm-a.test-ns",
+            "error",
+            {"kind": "VirtualMachineInstance", "namespace": "test-ns", "name": "vm-a"},
+            "virtualmachineinstance test-ns/vm-a: cannot be judged: virtualmachines could not be read",
+        )
+    ]
+    assert document["verdict"] == "error"
+    audit = run_plugin(sandbox, "audit", "-A")
+    assert audit.returncode == 1 and audit.stderr == "error: 1 owner(s) could not be judged (verdict error)\n"
+    wide = run_plugin(sandbox, "triage", "-o", "wide").stdout
+    row = next(line for line in wide.splitlines() if line.startswith("vm-a.test-ns"))
+    assert row.split()[5:9] == ["error", "-", "gc.go:430", "-"]  # whether GC logs it now is not known
+
+
 def test_log_window_flags_take_kubectls_values(tg: Sandbox, tmp_path: Path) -> None:
     path = tmp_path / "controller.log"
     path.write_text(_controller_log(tg))

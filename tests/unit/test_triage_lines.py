@@ -16,7 +16,7 @@ from kubectl_ovn_lsp.model.replay import replay
 from kubectl_ovn_lsp.model.triage import OwnerIndex, group, judge_events, line_notes
 from kubectl_ovn_lsp.model.versions import parse_version
 from tests.unit import scenarios
-from tests.unit.factories import nb_port, settings, vm
+from tests.unit.factories import nb_port, settings, vm, vmi
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=timezone.utc)
 LOST_TEXT = "lsp lost for pod vm-a.test-ns, please delete the pod and retry"
@@ -218,6 +218,62 @@ def test_a_lost_node_port_gets_the_node_advice_not_the_pod_one() -> None:
     item = items["node-node2"]
     assert (item.verdict, item.owner.kind) == ("lost", "Node")
     assert "Restart kube-ovn-controller" in item.advice[0] and "inspectPod" not in " ".join(item.advice)
+
+
+def test_a_name_whose_owner_depends_on_an_unreadable_kind_is_an_error_never_history() -> None:
+    """VMs unreadable (403): the launcher pod's owner is an `error` item in the replay (audit -A says so), so its
+    `lsp lost` line is one too, and a name no visible owner fits is unknown, not history (new user's report)."""
+    tc4 = scenarios.tc4()
+    inventory = Inventory(
+        now=tc4.now,
+        pods=tc4.pods,
+        vmis=by_key([vmi("vm-a", "test-ns")]),
+        nads=dict(tc4.nads),
+        subnets=tc4.subnets,
+        unreadable={"virtualmachines": "403"},
+    )
+    log = [
+        f"E0319 09:00:00.0 7 gc.go:430] {LOST_TEXT}",
+        "E0319 09:00:00.0 7 gc.go:430] lsp lost for pod gone.ns, please delete the pod and retry",
+        "I0319 09:00:00.0 7 gc.go:390] gc logical switch port old.ns",
+        "I0319 09:00:00.0 7 gc.go:390] gc logical switch port vm-a.test-ns.subnet-a.test-ns.ovn",
+        "E0319 09:00:00.0 7 gc.go:430] lsp lost for pod node-node7, please delete the pod and retry",
+    ]
+    items, _ = _triage(inventory, list(tc4.nb_ports), log)
+    got = {name: (i.verdict, i.detail) for name, i in items.items()}
+    assert got == {
+        "vm-a.test-ns": (
+            "error",
+            "virtualmachineinstance test-ns/vm-a: cannot be judged: virtualmachines could not be read",
+        ),
+        "vm-a.test-ns.subnet-a.test-ns.ovn": (
+            "error",
+            "virtualmachineinstance test-ns/vm-a: cannot be judged: virtualmachines could not be read",
+        ),
+        "gone.ns": ("error", "cannot tell who owns gone.ns: virtualmachines could not be read"),
+        "old.ns": ("error", "cannot tell who owns old.ns: virtualmachines could not be read"),
+        # Nodes were read (none): a node port's line is still history
+        "node-node7": ("ok", "nothing owns this name any more and NB has no such port: the line is history"),
+    }
+    assert not items["vm-a.test-ns"].still_logged and items["vm-a.test-ns"].advice == ()
+
+
+def test_unreadable_nodes_or_ip_crs_leave_their_lines_unjudged() -> None:
+    items, _ = _triage(
+        Inventory(now=NOW, unreadable={"nodes": "403", "ips": "the kubeovn.io IP CRD is not served"}),
+        [],
+        [
+            "E0319 09:00:00.0 7 gc.go:430] lsp lost for pod node-node2, please delete the pod and retry",
+            "I0319 09:00:00.0 7 gc.go:390] gc logical switch port p.ns",
+            "W0319 09:00:00.0 7 pod.go:1000] deleting pod ns/p net-attach-def ns/n not found and cannot "
+            "determine subnet, gc will clean its ip cr",
+        ],
+    )
+    assert {name: (i.verdict, i.detail) for name, i in items.items()} == {
+        "node-node2": ("error", "cannot tell who owns node-node2: nodes could not be read"),
+        "p.ns": ("ok", "ordinary clean-up: its owner no longer exists"),
+    } | {n: ("error", f"cannot tell who owns {n}: ips could not be read") for n in items if n.startswith("p.ns.")}
+    assert len(items) == 3
 
 
 # -- streaming (issue #15): lines at \n only, bounded memory, --limit-bytes -----------------------------------------
