@@ -91,4 +91,9 @@ def summary_line(document: Audit) -> str:
     if reasons:
         text += f"; reasons: {reasons}"
     gc = document["gc"]
-    return text + f"; GC logs {len(gc['lostLogged'])} lost, deletes {len(gc['wouldDelete'])}"
+    stalled = any(c["kind"] == "gc-stalled" and c["verdict"] != "ok" for c in document.get("cluster", []))
+    return (
+        text
+        + f"; GC logs {len(gc['lostLogged'])} lost, deletes {len(gc['wouldDelete'])}"
+        + (" (stalled: see GC STALLED above)" if stalled else "")
+    )

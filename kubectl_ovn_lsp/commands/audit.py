@@ -75,9 +75,9 @@ def document(
         "kubeOvn": kube_ovn_doc(context.settings, context.deployment_version),
         "nb": nb_doc(lookup),
         "summary": _summary(docs),
-        "gc": {
-            "lostLogged": sorted({n for d in docs for n in d["gc"]["lostLogged"]}),
-            "wouldDelete": sorted({n for d in docs for n in d["gc"]["wouldDelete"]}),
+        "gc": {  # what GC's next cycle logs and deletes in scope: nothing while it is stalled (Replay)
+            "lostLogged": sorted({n for d in docs for n in d["gc"]["lostLogged"]} & set(result.lost_logged)),
+            "wouldDelete": sorted({n for d in docs for n in d["gc"]["wouldDelete"]} & set(result.would_delete)),
         },
         "only": sorted(only) if only else None,  # the --only filter applied to items
         "items": shown,

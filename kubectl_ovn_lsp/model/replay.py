@@ -16,7 +16,7 @@ from typing import Any
 
 from kubectl_ovn_lsp.model import gc_cycle, ip_crs, lookups, shapes
 from kubectl_ovn_lsp.model.advice import advice_for
-from kubectl_ovn_lsp.model.cluster import ClusterFinding
+from kubectl_ovn_lsp.model.cluster import GC_STALLED, ClusterFinding
 from kubectl_ovn_lsp.model.errors import ModelError
 from kubectl_ovn_lsp.model.gc_nodes import NODE_PREFIX, judge_node
 from kubectl_ovn_lsp.model.gc_pods import statefulset_owner
@@ -62,7 +62,9 @@ class Item:
 
 @dataclass(frozen=True)
 class Replay:
-    """Every item, sorted by (namespace, kind, name), and what GC logs and deletes over all of them."""
+    """Every item, sorted by (namespace, kind, name), and what GC logs and deletes over all of them on its next
+    cycle: nothing while a `gc-stalled` finding names a delete that fails (each item's `gc` still says what GC
+    logs and deletes for it once its cycles complete)."""
 
     items: tuple[Item, ...]
     lost_logged: tuple[str, ...]
@@ -201,6 +203,11 @@ def replay(
     items.sort(key=lambda i: i.owner.sort_key)
     lost = sorted({n for i in items if i.judgement for n in i.judgement.lost_logged})
     cluster = gc_cycle.cluster_findings(blocked, lost, delete, settings)
+    if any(c.kind == GC_STALLED for c in cluster):
+        # gc.go markAndCleanLSP returns at the failing delete (`return err`): the `lsp lost` loop after it never
+        # runs and lastNoPodLSP is never saved, so this cycle logs no lost line and deletes no port marked since
+        # the stall began (the finding's detail keeps what GC would log and delete once it completes)
+        lost, delete = [], []
     cluster += [
         c for c in (ip_crs.leak_finding(leaked, inventory), ip_crs.duplicates(inventory, nb.ports, nb.switches)) if c
     ]

@@ -140,6 +140,27 @@ def test_an_owner_gc_stops_for_sees_the_stall_in_explain(sandbox_factory) -> Non
     assert "cluster" not in _json(run_plugin(sandbox, *args, "--kube-ovn-version", "v1.14.24"))
 
 
+def test_a_stalled_gc_is_expected_to_log_and_delete_nothing(sandbox_factory) -> None:
+    """While the stall is named, what GC's next cycle logs and deletes is what a stalled GC does (gc.go returns at
+    the failing delete): serve's gc_lost_expected/gc_delete_expected come from this `gc`, so OvnLspGcSilent does not
+    fire beside OvnLspGcStalled (a new user's report: 'no lost line is logged', then 'GC logs 1 lost, deletes 2')."""
+    sandbox = sandbox_factory("gc-stalled-port-without-ls")
+    stalled = run_plugin(sandbox, "audit", "-A", "--kube-ovn-version", "v1.14.22")
+    assert stalled.stdout.splitlines()[-1] == (
+        "7 owners (degraded 1, lost 1, ok 5); ports: degraded 1, lost 1, ok 2, stale 1; reasons: GC1 1; "
+        "GC logs 0 lost, deletes 0 (stalled: see GC STALLED above)"
+    )
+    document = _json(run_plugin(sandbox, "audit", "-A", "-o", "json", "--kube-ovn-version", "v1.14.22"))
+    assert document["gc"] == {"lostLogged": [], "wouldDelete": []}
+    web = next(i for i in document["items"] if i["target"]["name"] == "web-lost")
+    assert web["gc"]["lostLogged"] == ["web-lost.app"]  # what GC logs for it once its cycles complete
+    fixed = _json(run_plugin(sandbox, "audit", "-A", "-o", "json", "--kube-ovn-version", "v1.14.24"))
+    assert fixed["gc"] == {
+        "lostLogged": ["web-lost.app"],
+        "wouldDelete": ["acp-app-import-6ql4r.e2eproject", "old-db-1.app"],
+    }
+
+
 @pytest.mark.parametrize(
     "case",
     [c for c in CASES if c.release in ("v1.12.0", "v1.13.10", "v1.14.22", "v1.15.10", "v1.16.0", "v1.11.3")],

@@ -82,6 +82,20 @@ def test_6103_blocker_stalls_gc_in_v1_14_8_and_the_cluster_finding_says_what_sto
     assert _finding(result, "older.gone").verdict == "stale"
 
 
+def test_a_stalled_cycle_logs_no_lost_line_and_deletes_nothing() -> None:
+    """gc.go markAndCleanLSP (v1.14.22) returns at the failing delete (`return err`, line 496): its `lsp lost`
+    loop (line 533) and `lastNoPodLSP = noPodLSP` (line 529) come after, so the cycle logs nothing lost and deletes
+    no port marked since the stall began; what each item's GC does once cycles complete is unchanged."""
+    stalled = _cluster("v1.14.8", None)
+    assert (stalled.lost_logged, stalled.would_delete) == ((), ())
+    items = {i.owner.name: i.judgement for i in stalled.items if i.judgement}
+    assert items["web"].lost_logged == ("web.app",) and items["older"].would_delete == ("older.gone",)
+    fixed = _cluster("v1.14.24", None)
+    assert (fixed.lost_logged, fixed.would_delete) == (("web.app",), ("old-pod.gone", "older.gone"))
+    noop = _cluster("v1.13.4", None)  # a delete that does nothing ends no cycle
+    assert (noop.lost_logged, noop.would_delete) == (("web.app",), ("old-pod.gone", "older.gone"))
+
+
 def test_the_same_port_is_a_no_op_before_v1_14_8_and_ordinary_clean_up_after_the_fix() -> None:
     before = _cluster("v1.13.4", None)
     assert [c.kind for c in before.cluster] == ["gc-delete-no-op"]
