@@ -17,6 +17,7 @@ from kubectl_ovn_lsp.commands.context import CommandContext, connect
 from kubectl_ovn_lsp.commands.errors import Ambiguous, BadInput, NamespaceMismatch
 from kubectl_ovn_lsp.environment import Environment
 from kubectl_ovn_lsp.errors import PluginError
+from kubectl_ovn_lsp.kube.errors import Ambiguous as KubeAmbiguous
 from kubectl_ovn_lsp.kube.errors import NotFound
 from kubectl_ovn_lsp.model import explain_plan
 from kubectl_ovn_lsp.model.explain_plan import Plan
@@ -50,7 +51,7 @@ def _explain(options: ExplainOptions, env: Environment, context: CommandContext,
     try:
         plan = _plan(context, options, env.now(), nb_read)
     except NotFound as not_found:
-        raise NotFound(_with_hints(str(not_found), context, options)) from None
+        raise NotFound(_with_hints(str(not_found), context, options, nb_read)) from None
     lookup = nb_read(plan.selection)
     wider = explain_plan.switches_named(lookup.ports, plan.selection, context.settings.behaviour)
     if wider is not None:  # a port names a switch not read: read again with it, as audit's read has every switch
@@ -105,11 +106,13 @@ def _explain(options: ExplainOptions, env: Environment, context: CommandContext,
     return document
 
 
-def _with_hints(message: str, context: CommandContext, options: ExplainOptions) -> str:
+def _with_hints(message: str, context: CommandContext, options: ExplainOptions, nb_read: NbRead) -> str:
     """A not-found error that says what to try (#18): the listed names within two edits
-    (`model/suggest.close_names`), then the namespaces that hold the name (`-n NS` or `-A`), else `-A`. A port
-    name is compared with the ports the listed owners would have under each reading of it (its namespace and
-    provider, another owner's name). Reading the hints may fail (RBAC, time): then they are left out."""
+    (`model/suggest.close_names`), then the namespaces that hold the name (`-n NS` or `-A`), else the namespaces
+    whose NB ports an owner of that name left (an Orphan: `-n NS` or `-A` for an unprefixed name, the explain line
+    for a prefixed one); no `-A` advice when nothing anywhere could answer it. A port name is compared with the
+    ports the listed owners would have under each reading of it (its namespace and provider, another owner's
+    name). Reading the hints may fail (RBAC, time): then they are left out."""
     from kubectl_ovn_lsp.kube import resolve
     from kubectl_ovn_lsp.model.port_names import looks_like_port_name, owner_candidates
     from kubectl_ovn_lsp.model.suggest import close_names
@@ -137,12 +140,18 @@ def _with_hints(message: str, context: CommandContext, options: ExplainOptions) 
         if close:
             prefix = options.target.partition("/")[0] + "/" if kind is not None else ""
             hints.append("did you mean " + " or ".join(prefix + c for c in close) + "?")
+        elsewhere: list[str] = []
         if scoped and namespace is not None:
             elsewhere = sorted({ns for ns, n in resolve.listed_names(context.client, kind, None, name) if n == name})
             if elsewhere:
                 hints.append(f"it exists in namespace {', '.join(elsewhere)}: use -n {elsewhere[0]} or -A")
-            else:
-                hints.append("try -A to look in every namespace")
+        if scoped and not elsewhere:
+            left = [ns for ns in orphan_namespaces(nb_read, name) if kind is not None or ns != namespace]
+            where = f"ports it left remain in namespace {', '.join(left)}"
+            if left and kind is None:
+                hints.append(f"{where}: use -n {left[0]} or -A")
+            elif left:
+                hints.append(f"{where}: kubectl ovn-lsp explain {name} -n {left[0]} shows them")
     except PluginError:  # a hint is never worth an error of its own (a timeout included)
         pass
     if len(hints) == 2:  # "did you mean a or b? Or try -A …"
@@ -190,6 +199,13 @@ def _plan(context: CommandContext, options: ExplainOptions, now: datetime, nb_re
         )
         if vip is not None:
             return _vip_plan(context, name, now)
+        if kube.all_namespaces:  # the ports an owner of that name left, in whichever namespace holds them
+            found = orphan_namespaces(nb_read, name)
+            if len(found) > 1:
+                raise KubeAmbiguous(kind="owner of ports", name=name, namespaces=", ".join(found)) from None
+            if not found:
+                raise not_found
+            namespace = found[0]
         return _orphan_plan(context, namespace, name, now, nb_read, not_found)
     plan = _workload_plan(context, workload, now)
     if kind is None:
@@ -270,6 +286,15 @@ def _vip_plan(context: CommandContext, name: str, now: datetime) -> Plan:
     inventory = vip_inventory(context.client, name, now)
     vip = inventory.vips[name]
     return Plan(inventory, Owner(VIP, vip_namespace(vip), name), explain_plan.vip_selection(vip, inventory.subnets))
+
+
+def orphan_namespaces(nb_read: NbRead, name: str) -> list[str]:
+    """The namespaces holding NB ports that an owner named `name` left (`external_ids:pod=<ns>/<name>`, the key
+    Kube-OVN writes on every port it creates for a pod or VM), sorted. One read of every port: OVSDB cannot
+    select a map value by its suffix, and the owner's namespace may itself be gone."""
+    suffix = f"/{name}"
+    ports = nb_read(Selection(every_port=True)).ports
+    return sorted({p.pod_key[: -len(suffix)] for p in ports if p.pod_key and p.pod_key.endswith(suffix)} - {""})
 
 
 def _orphan_plan(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 from pathlib import Path
@@ -67,7 +68,8 @@ def test_unknown_name(tc4: Sandbox) -> None:
 
 def test_unknown_vm_with_prefix(tc4: Sandbox) -> None:
     line = _one_error_line(run_plugin(tc4, "explain", "vm/nope", "-n", "test-ns"))
-    assert line == 'error: virtualmachine "nope" not found in namespace "test-ns"; try -A to look in every namespace'
+    # no VM of that name anywhere and no port left by one: no -A advice, which could not find it either
+    assert line == 'error: virtualmachine "nope" not found in namespace "test-ns"'
 
 
 @pytest.mark.parametrize(
@@ -76,7 +78,7 @@ def test_unknown_vm_with_prefix(tc4: Sandbox) -> None:
         (
             ["vm-b", "-n", "test-ns"],
             'error: no virtualmachine, virtualmachineinstance or pod named "vm-b" in namespace "test-ns"; did you '
-            "mean vm-a? Or try -A to look in every namespace",
+            "mean vm-a?",
         ),
         (
             ["vm/vm-a", "-n", "default"],
@@ -99,6 +101,42 @@ def test_unknown_vm_with_prefix(tc4: Sandbox) -> None:
 def test_not_found_says_what_to_try(tc4: Sandbox, argv: list[str], line: str) -> None:
     """#18: explain's errors gave no way forward: now the listed names within two edits, then -n/-A."""
     assert _one_error_line(run_plugin(tc4, "explain", *argv)) == line
+
+
+@pytest.mark.parametrize(
+    "argv,line",
+    [
+        (
+            ["vmd"],
+            'error: no virtualmachine, virtualmachineinstance or pod named "vmd" in namespace "default"; ports it '
+            "left remain in namespace fns: use -n fns or -A",
+        ),
+        (
+            ["vm/vmd", "-n", "fns"],
+            'error: virtualmachine "vmd" not found in namespace "fns"; ports it left remain in namespace fns: '
+            "kubectl ovn-lsp explain vmd -n fns shows them",
+        ),
+        (
+            ["vm/vmd", "-A"],
+            'error: no virtualmachine named "vmd" in any namespace; ports it left remain in namespace fns: '
+            "kubectl ovn-lsp explain vmd -n fns shows them",
+        ),
+        (["nope", "-A"], 'error: no virtualmachine, virtualmachineinstance or pod named "nope" in any namespace'),
+    ],
+)
+def test_not_found_points_at_the_ports_a_deleted_owner_left(sandbox_factory, argv: list[str], line: str) -> None:
+    """A new user's report: the hints said "try -A" where -A found nothing; they name the Orphan's namespace."""
+    sandbox = sandbox_factory("vm-deleted-orphan-ports")  # the VM fns/vmd is gone, its two ports are not
+    assert _one_error_line(run_plugin(sandbox, "explain", *argv)) == line
+
+
+def test_all_namespaces_finds_the_ports_a_deleted_owner_left(sandbox_factory) -> None:
+    sandbox = sandbox_factory("vm-deleted-orphan-ports")
+    proc = run_plugin(sandbox, "explain", "vmd", "-A", "-o", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == run_plugin(sandbox, "explain", "vmd", "-n", "fns", "-o", "json").stdout
+    target = json.loads(proc.stdout)["target"]
+    assert (target["kind"], target["namespace"], target["name"]) == ("Orphan", "fns", "vmd")
 
 
 @pytest.mark.parametrize(
