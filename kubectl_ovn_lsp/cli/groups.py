@@ -167,6 +167,12 @@ class NbFlags:
                 namespace_name(ovn_namespace)
             except argparse.ArgumentTypeError as exc:
                 raise UsageError(f"$KUBE_OVN_NS: {exc}") from None
+        files = (args.nb_private_key, args.nb_certificate, args.nb_ca_cert)
+        if str(args.nb).startswith("ssl:") and not args.nb_tls_secret and not all(files):
+            # decidable from the flags alone: a usage error (exit 2), before any cluster or NB is asked
+            raise UsageError(
+                "argument --nb: ssl: needs --nb-private-key, --nb-certificate and --nb-ca-cert (or --nb-tls-secret)"
+            )
         return NbOptions(
             target=args.nb,
             private_key=args.nb_private_key,

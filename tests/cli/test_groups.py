@@ -81,6 +81,25 @@ def test_nb_flags_make_nb_options() -> None:
         _record(NbFlags(), [], _env(KUBE_OVN_NS="Bad!"))
 
 
+@pytest.mark.parametrize(
+    "given",
+    [
+        [],
+        ["--nb-private-key", "k.pem"],
+        ["--nb-private-key", "k.pem", "--nb-certificate", "c.pem"],
+        ["--nb-certificate", "c.pem", "--nb-ca-cert", "ca.pem"],
+    ],
+)
+def test_ssl_without_its_client_files_is_a_usage_error(given: list[str]) -> None:
+    """Decidable from the flags alone, like every other bad --nb value (exit 2), not "could not answer"."""
+    with pytest.raises(UsageError) as refused:
+        _record(NbFlags(), ["--nb", "ssl:127.0.0.1:1", *given])
+    assert str(refused.value) == (
+        "argument --nb: ssl: needs --nb-private-key, --nb-certificate and --nb-ca-cert (or --nb-tls-secret)"
+    )
+    assert _record(NbFlags(), ["--nb", "ssl:127.0.0.1:1", "--nb-tls-secret", *given]).tls_secret
+
+
 def test_controller_flags_make_the_overrides() -> None:
     given = ["--kube-ovn-version", "1.13.4", "--keep-vm-ip", "false", "--enable-external-vpc", "1"]
     given += ["--non-primary-cni-mode", "on"]

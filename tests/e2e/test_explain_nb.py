@@ -58,7 +58,8 @@ def test_ssl_with_the_kube_ovn_tls_secret(sandbox_factory) -> None:
 def test_ssl_without_client_material_is_a_usage_problem(sandbox_factory) -> None:
     sandbox = sandbox_factory("tc4", nb_ssl=True)
     proc = run_plugin(sandbox, "explain", "vm-a", "-n", "test-ns", "--nb", sandbox.nb_remotes)
-    assert proc.returncode == 1 and proc.stderr.startswith("error: ssl: needs --nb-private-key")
+    assert (proc.returncode, proc.stdout) == (2, "")
+    assert proc.stderr.startswith("error: argument --nb: ssl: needs --nb-private-key, --nb-certificate and ")
 
 
 def test_ssl_exec_path_still_works(sandbox_factory) -> None:
