@@ -19,7 +19,7 @@ from kubectl_ovn_lsp.cli.command_groups import (
     TriageFlags,
     VersionFlags,
 )
-from kubectl_ovn_lsp.cli.exit_status import ExitStatus
+from kubectl_ovn_lsp.cli.exit_status import ExitStatus, exit_codes_help
 from kubectl_ovn_lsp.model.targets import target_kinds_text
 
 TYPE_CHECKING = False  # `from typing import TYPE_CHECKING` would import typing (~2 ms) on every TAB
@@ -43,15 +43,7 @@ if TYPE_CHECKING:
 PROG = "kubectl ovn-lsp"
 
 
-EXIT_CODES_HELP = """exit codes:
-  0  consistent: GC logs nothing for this workload and deletes nothing it needs
-  1  could not answer (not found, forbidden, unreachable, timeout, bad kubeconfig)
-  2  usage error
-  3  lost: a port that should exist is missing from NB
-  4  false-positive: GC logs "lsp lost" but every port the workload has is present
-  5  deletion-risk: GC will delete a port that the workload still needs
-  6  degraded: a port GC keeps is not in the state the running release sets for what the workload does now
-"""
+EXIT_CODES_HELP = exit_codes_help()  # one source with README's table (cli/exit_status.EXIT_CODES)
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):

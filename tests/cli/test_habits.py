@@ -130,3 +130,24 @@ def test_readme_table_is_the_reasons_command() -> None:
 
     readme = (root / "README.md").read_text()
     assert readme_tables.render(readme) == readme, "README is stale: run python3 tools/readme_tables.py"
+
+
+def test_every_judging_help_lists_every_exit_code_a_verdict_gives() -> None:
+    """A new user's report: the helps' `exit codes:` block stopped at 6 while `leaked` exits 7. The block and
+    README's table come from one list (cli/exit_status.EXIT_CODES); each verdict's code and word are checked
+    against the verdict vocabulary (model/verdicts.py), the independent source."""
+    from kubectl_ovn_lsp.cli.exit_status import EXIT_CODES
+
+    verdict_codes = {v.exit_code: v.name for v in VERDICTS if v.exit_code > 2}
+    assert verdict_codes == {3: "lost", 4: "false-positive", 5: "deletion-risk", 6: "degraded", 7: "leaked"}
+    assert [code for code, _, _ in EXIT_CODES] == [0, 1, 2, 3, 4, 5, 6, 7]
+    for code, text, row in EXIT_CODES:
+        if code in verdict_codes:
+            assert text.startswith(f"{verdict_codes[code]}: ") and row.startswith(f"`{verdict_codes[code]}`: ")
+    for argv in ([], ["explain"], ["audit"], ["triage"]):
+        proc = subprocess.run(
+            [sys.executable, "-m", "kubectl_ovn_lsp", *argv, "--help"], capture_output=True, text=True, check=True
+        )
+        block = proc.stdout[proc.stdout.index("exit codes:\n") :].splitlines()[1:]
+        assert [line.split()[0] for line in block] == ["0", "1", "2", "3", "4", "5", "6", "7"], argv
+        assert block[-1] == "  7  leaked: an IP CR outlived its owner and no periodic GC collects it", argv
