@@ -247,6 +247,8 @@ def _unjudged(events: NameEvents, item: Item | None, replay: Replay) -> str | No
     items say of NB ports. Either way the line is not history: GC may still log or delete it."""
     if item is not None:
         return None if item.judgement is not None else (item.error or "its owner could not be judged")
+    if events.event == DELETE_FAILED:  # NB decides: the port is gone (history) or a judged item holds it
+        return None
     if events.event == IP_KEPT:  # the IP CR it kept, and the pod or VM that CR names
         kinds: tuple[str, ...] = (IPS, PODS, VMS, VMIS)
     elif node_of_port(events.name) is not None:
