@@ -228,10 +228,17 @@ SOURCE_TEXT = {  # how the header names where the replayed release came from (co
 def _paragraph(document: Explanation) -> list[str]:
     text: list[str] = []
     gc = document["gc"]
+    # A stall the cluster finding above names: GC's cycles end at its failing delete, before they log 'lsp lost'
+    # or delete a port marked since (gc.go markAndCleanLSP), so what GC does for this owner waits for the stall
+    stall = [c for c in document.get("cluster", []) if c["kind"] == "gc-stalled" and c["verdict"] != "ok"]
     if gc["lostLogged"] and gc["message"]:
-        text += [f"GC logs: {line}" for line in gc["message"].split("\n")]  # one line per lost port
-    if gc["wouldDelete"]:
-        text.append("GC will delete: " + ", ".join(gc["wouldDelete"]) + ".")
+        logs = "GC logs once the stall above is cleared" if stall else "GC logs"
+        text += [f"{logs}: {line}" for line in gc["message"].split("\n")]  # one line per lost port
+    blocking = {p for c in stall for p in c["ports"]}
+    deletes = [n for n in gc["wouldDelete"] if n not in blocking]  # a blocker's delete fails: its detail says so
+    if deletes:
+        when = "GC deletes once the stall above is cleared: " if stall else "GC will delete: "
+        text.append(when + ", ".join(deletes) + ".")
     text += document["advice"]
     by_release = document.get("byRelease")
     if by_release:

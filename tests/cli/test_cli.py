@@ -249,3 +249,19 @@ def test_each_lost_line_is_its_own_line_in_text() -> None:
     }
     text = explanation_text(document)
     assert f"GC logs: {lines[0]}\n" in text and f"GC logs: {lines[1]}\n" in text
+    # under a stall the cluster finding names, GC logs nothing and deletes no port marked since (gc.go returns at
+    # the failing delete): the same lines wait for the stall, and the blocker's own delete is not promised
+    stall = {
+        "kind": "gc-stalled",
+        "verdict": "degraded",
+        "reason": "GC1",
+        "summary": "GC of logical switch ports cannot complete",
+        "ports": ["acp.e2e"],
+        "detail": [],
+        "advice": [],
+    }
+    document["gc"]["wouldDelete"] = ["acp.e2e", "old.app"]
+    stalled = explanation_text({**document, "cluster": [stall]})
+    assert f"\nGC logs once the stall above is cleared: {lines[0]}\n" in stalled and "\nGC logs: " not in stalled
+    assert "\nGC deletes once the stall above is cleared: old.app.\n" in stalled
+    assert "GC will delete: acp.e2e, old.app.\n" in explanation_text(document)
