@@ -22,7 +22,7 @@ the listed scope, is unknown: its IP CRs are not judged. Pure; one pass over the
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -215,18 +215,28 @@ def leak_finding(found: list[Leak], inventory: Inventory) -> ClusterFinding | No
     return ClusterFinding(IP_LEAK, LEAKED, reasons[0], summary, tuple(names), tuple(lines), advice, (), namespaces)
 
 
-def duplicates(inventory: Inventory, ports: Iterable[NbPort], switches: SwitchView) -> ClusterFinding | None:
+def duplicates(inventory: Inventory, ports: Sequence[NbPort], switches: SwitchView) -> ClusterFinding | None:
     """Addresses held by two names in one Subnet: IP CRs (by `spec.subnet`) and ports (type "", by
-    `external_ids:ls`, else the switch holding them); a port and the IP CR of its own name count once."""
-    holders: dict[tuple[str, str], set[str]] = {}
-    spaces: dict[str, str] = {}
+    `external_ids:ls`, else the switch holding them); a port and the IP CR of its own name count once.
+
+    Memory: one entry per address of the cluster (~100,000 at 10,000 pods), built beside every IP CR and NB row at
+    the audit's peak; an address with one holder keeps its name alone (a set only from the second holder), and the
+    namespaces are looked up for the names shown only."""
+    holders: dict[tuple[str, str], str | set[str]] = {}
+
+    def hold(key: tuple[str, str], name: str) -> None:
+        held = holders.setdefault(key, name)
+        if isinstance(held, set):
+            held.add(name)
+        elif held != name:
+            holders[key] = {held, name}
+
     for name, ip in inventory.ips.items():
         spec = _spec(ip)
         subnet = str(spec.get("subnet") or "")
-        spaces[name] = str(spec.get("namespace") or "")
         for address in str(spec.get("ipAddress") or "").split(","):
             if address.strip() and subnet:
-                holders.setdefault((subnet, normal_ip(address)), set()).add(name)
+                hold((subnet, normal_ip(address)), name)
     for port in ports:
         if port.type != "":
             continue
@@ -234,10 +244,9 @@ def duplicates(inventory: Inventory, ports: Iterable[NbPort], switches: SwitchVi
         switch = port.logical_switch or next(iter(switches.holders(port.uuid) or ()), "")
         if entry is None or not switch:
             continue
-        spaces.setdefault(port.name, (port.pod_key or "/").split("/", 1)[0])
         for address in entry[1]:
-            holders.setdefault((switch, address), set()).add(port.name)
-    shared = {k: sorted(v) for k, v in holders.items() if len(v) > 1}
+            hold((switch, address), port.name)
+    shared = {k: sorted(v) for k, v in holders.items() if isinstance(v, set)}
     if not shared:
         return None
     lines = tuple(f"{ip} in {subnet}: {', '.join(names)}" for (subnet, ip), names in sorted(shared.items()))
@@ -250,8 +259,20 @@ def duplicates(inventory: Inventory, ports: Iterable[NbPort], switches: SwitchVi
         "a port GC 'deleted' without effect, a leaked IP CR), delete it, and restart the other owner's pod if its "
         "traffic is affected.",
     )
-    namespaces = tuple(sorted({spaces[n] for n in names if spaces.get(n)}))
+    namespaces = tuple(sorted({ns for ns in _namespaces(inventory, ports, switches, set(names)).values() if ns}))
     return ClusterFinding(DUPLICATE, DEGRADED, "IP4", summary, names, lines[: SHOWN * 2], advice, (), namespaces)
+
+
+def _namespaces(inventory: Inventory, ports: Sequence[NbPort], switches: SwitchView, names: set[str]) -> dict[str, str]:
+    """The namespace of each of `names` as `duplicates` counted them: an IP CR's `spec.namespace`, else the
+    `external_ids:pod` namespace of the first port of that name that holds an address in a switch."""
+    spaces = {n: str(_spec(inventory.ips[n]).get("namespace") or "") for n in names if n in inventory.ips}
+    for port in ports:
+        if port.name not in names or port.name in spaces or port.type != "" or address_entry(port.addresses) is None:
+            continue
+        if port.logical_switch or next(iter(switches.holders(port.uuid) or ()), ""):
+            spaces[port.name] = (port.pod_key or "/").split("/", 1)[0]
+    return spaces
 
 
 __all__ = ["Leak", "duplicates", "leak_finding", "leaks"]

@@ -73,6 +73,18 @@ class Replay:
     cluster: tuple[ClusterFinding, ...] = ()  # what no single owner explains (model/cluster.py), most urgent first
     unreadable: tuple[str, ...] = ()  # the kinds (plurals) the inventory could not read: who owns what is unknown
 
+    def without_objects(self) -> Replay:
+        """The same replay whose owners no longer hold their API objects (pods, VM, VMI): kind, namespace and
+        name stay, which is all a document reads of an owner. `audit` builds its document from this, so that a
+        cluster-wide read's objects (~60 MB at 10,000 pods) are freed before the document is built beside them."""
+        items = tuple(
+            replace(i, owner=Owner(i.owner.kind, i.owner.namespace, i.owner.name))
+            if i.owner.pods or i.owner.vm is not None or i.owner.vmi is not None
+            else i
+            for i in self.items
+        )
+        return replace(self, items=items)
+
 
 class NbIndex:
     """NB ports by name and by `external_ids:pod` key, and which switch holds which: built once, read per owner."""

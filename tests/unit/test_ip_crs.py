@@ -81,3 +81,20 @@ def test_one_address_held_twice_in_one_subnet() -> None:
     [dup] = [c for c in result.cluster if c.kind == "duplicate-address"]
     assert dup.ports == ("old.app", "twin.app") and dup.detail == ("10.16.0.9 in ovn-default: old.app, twin.app",)
     assert dup.namespaces == ("app",)
+
+
+def test_an_address_held_three_times_and_a_port_beside_its_own_ip_cr() -> None:
+    """Three holders of one address (two IP CRs, a port of another namespace) and a port beside the IP CR of its
+    own name (one holder): the namespaces come from the IP CRs' spec and the port's `external_ids:pod`."""
+    a, b = _ip("a.app", "app", "a", "ovn-default", "10.16.0.7"), _ip("b.web", "web", "b", "ovn-default", "10.16.0.7")
+    own = _ip("own.app", "app", "own", "ovn-default", "10.16.0.8")
+    ports = [
+        NbPort("c.db", "", {"pod": "db/c", "ls": "ovn-default"}, ("00:00:00:00:00:07 10.16.0.7",), {}, "u7"),
+        NbPort("own.app", "", {"pod": "app/own", "ls": "ovn-default"}, ("00:00:00:00:00:08 10.16.0.8",), {}, "u8"),
+    ]
+    pods = tuple(f.pod(n, ns) for n, ns in (("a", "app"), ("b", "web"), ("c", "db"), ("own", "app")))
+    inventory = Inventory(now=f.NOW, pods=pods, subnets=SUBNETS, ips=by_name([a, b, own]))
+    result = replay(inventory, ports, f.settings("v1.16.2"), switches=SwitchView({}))
+    [dup] = [c for c in result.cluster if c.kind == "duplicate-address"]
+    assert dup.ports == ("a.app", "b.web", "c.db") and dup.detail == ("10.16.0.7 in ovn-default: a.app, b.web, c.db",)
+    assert dup.namespaces == ("app", "db", "web")

@@ -346,3 +346,30 @@ def test_items_are_sorted_by_namespace_kind_and_name_alphabetically() -> None:
     ports = [*tc1.nb_ports, nb_port("gone.app", "app", "gone")]
     keys = [(i.owner.namespace, i.owner.kind, i.owner.name) for i in replay(inventory, ports, S134).items]
     assert keys == [("app", "Orphan", "gone"), ("app", "Pod", "web-5f7c"), ("app", "VirtualMachine", "z-vm")]
+
+
+def test_an_audit_document_needs_no_owner_objects() -> None:
+    """`audit` frees the API objects before its document is built (Replay.without_objects): the owners keep only
+    kind, namespace and name, and every item's document is what it was with the objects."""
+    from kubectl_ovn_lsp.commands.documents import item_doc
+
+    src, dst = launcher("vm4", "ns", suffix="aaaaa"), launcher("vm4", "ns", suffix="bbbbb")
+    bad = pod("bad", "app", {"k8s.v1.cni.cncf.io/networks": "[{not json"})
+    inv = Inventory(
+        now=NOW,
+        pods=(dst, src, pod("web", "ns"), bad),
+        vms=by_key([vm("vm4", "ns")]),
+        vmis=by_key([vmi("vm4", "ns"), vmi("only-vmi", "ns")]),
+    )
+    result = replay(inv, [nb_port("vmd.fns", "fns", "vmd")], S134)
+    bare = result.without_objects()
+    assert [(i.owner.kind, i.owner.namespace, i.owner.name) for i in bare.items] == [
+        ("Pod", "app", "bad"),
+        ("Orphan", "fns", "vmd"),
+        ("Pod", "ns", "web"),
+        ("VirtualMachine", "ns", "vm4"),
+        ("VirtualMachineInstance", "ns", "only-vmi"),
+    ]
+    assert all(not i.owner.pods and i.owner.vm is None and i.owner.vmi is None for i in bare.items)
+    assert [item_doc(i) for i in bare.items] == [item_doc(i) for i in result.items]
+    assert bare.cluster == result.cluster and bare.would_delete == result.would_delete == ("vmd.fns",)
