@@ -17,7 +17,7 @@ from kubectl_ovn_lsp.model.records import NbPort
 from kubectl_ovn_lsp.model.replay import UNKNOWN, replay
 from kubectl_ovn_lsp.model.snapshot import WorkloadSnapshot
 from tests.unit import scenarios
-from tests.unit.factories import NOW, launcher, nb_port, pod, settings, vm, vmi
+from tests.unit.factories import NOW, allocated, launcher, nb_port, pod, settings, subnet, vm, vmi
 
 S134 = settings("v1.13.4", keep_vm_ip=True, enable_external_vpc=True)
 
@@ -373,3 +373,19 @@ def test_an_audit_document_needs_no_owner_objects() -> None:
     assert all(not i.owner.pods and i.owner.vm is None and i.owner.vmi is None for i in bare.items)
     assert [item_doc(i) for i in bare.items] == [item_doc(i) for i in result.items]
     assert bare.cluster == result.cluster and bare.would_delete == result.would_delete == ("vmd.fns",)
+
+
+def test_findings_share_repeated_values() -> None:
+    """Each finding of a cluster-wide replay holds NB's copy of its port name and one shared copy of each provider,
+    network and sources tuple (port_finding), with the values unchanged."""
+    names = [f"web{i}" for i in range(3)]
+    ports = [nb_port(f"{n}.ns", "ns", n) for n in names]
+    pods = tuple(pod(n, "ns", allocated("ovn", "ovn-default")) for n in names)
+    result = replay(Inventory(now=NOW, pods=pods, subnets=by_name([subnet("ovn-default")])), ports, S134)
+    findings = [f for i in result.items if i.judgement for f in i.judgement.ports]
+    assert [(f.name, f.provider, f.network, f.sources, f.verdict) for f in findings] == [
+        (f"{n}.ns", "ovn", "default", ("pod-annotation",), "ok") for n in names
+    ]
+    assert all(f.name is p.name for f, p in zip(findings, ports))
+    assert len({id(f.provider) for f in findings}) == len({id(f.network) for f in findings}) == 1
+    assert len({id(f.sources) for f in findings}) == 1
