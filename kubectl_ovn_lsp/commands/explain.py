@@ -375,9 +375,8 @@ def _owner_of_port(
     keyed = found.keyed
     if not keyed and found.row is None:  # a leaked IP CR of that name (model/ip_crs.py) names its owner
         ip = resolve.ip_cr(client, port)
-        spec = (ip or {}).get("spec") or {}
-        if spec.get("namespace") and spec.get("podName"):
-            return _orphan_plan(context, str(spec["namespace"]), str(spec["podName"]), now, nb_read, not_found)
+        if ip is not None and ip.namespace and ip.pod_name:
+            return _orphan_plan(context, str(ip.namespace), str(ip.pod_name), now, nb_read, not_found)
     if len(keyed) > 1:
         raise Ambiguous(port=port, owners=", ".join(f"{ns}/{o} (ports only)" for ns, o in keyed))
     if keyed:

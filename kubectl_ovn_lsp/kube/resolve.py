@@ -13,7 +13,7 @@ from typing import Any
 from kubectl_ovn_lsp.kube.client import NADS, NODES, PODS, STATEFULSETS, SUBNETS, VMIS, VMS, KubeClient, Resource
 from kubectl_ovn_lsp.kube.errors import Ambiguous, Forbidden, NotFound, UnknownKind
 from kubectl_ovn_lsp.kube.inventory import OVN_EIPS, VIPS
-from kubectl_ovn_lsp.model.inventory import Inventory, by_name, owner_name
+from kubectl_ovn_lsp.model.inventory import Inventory, IpCr, by_name, owner_name
 from kubectl_ovn_lsp.model.targets import TARGET_PREFIXES
 
 
@@ -235,9 +235,7 @@ def listed_names(
     return found
 
 
-def ip_crs_of(
-    client: KubeClient, namespace: str, name: str
-) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]]]:
+def ip_crs_of(client: KubeClient, namespace: str, name: str) -> tuple[dict[str, IpCr], dict[str, dict[str, Any]]]:
     """(the IP CRs an owner `namespace/name` may have left, every Subnet): one GET per name its networks can
     have (`<name>.<ns>`, and `<name>.<ns>.<provider>` for every Subnet provider: IP CRs carry no owner label),
     each IP CR trimmed as audit's lists trim them. A missing IP CRD finds none."""
@@ -255,7 +253,7 @@ def ip_crs_of(
     return found, subnets
 
 
-def ip_cr(client: KubeClient, name: str) -> dict[str, Any] | None:
+def ip_cr(client: KubeClient, name: str) -> IpCr | None:
     """The IP CR of that name (a port name as GC would log it), trimmed; None when there is none."""
     from kubectl_ovn_lsp.kube.inventory import IPS
     from kubectl_ovn_lsp.model.inventory import slim_ip

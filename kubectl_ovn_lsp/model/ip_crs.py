@@ -27,7 +27,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from kubectl_ovn_lsp.model.cluster import DUPLICATE, IP_LEAK, ClusterFinding
-from kubectl_ovn_lsp.model.inventory import NODES, PODS, STATEFULSETS, SUBNETS, VMS, Inventory, key_of
+from kubectl_ovn_lsp.model.inventory import NODES, PODS, STATEFULSETS, SUBNETS, VMS, Inventory, IpCr, key_of
 from kubectl_ovn_lsp.model.nad import is_ovn_provider, network_of_provider, subnet_provider
 from kubectl_ovn_lsp.model.orphans import OrphanKey
 from kubectl_ovn_lsp.model.port_state import address_entry, normal_ip
@@ -35,7 +35,6 @@ from kubectl_ovn_lsp.model.records import NbPort, SwitchView
 from kubectl_ovn_lsp.model.settings import ControllerSettings
 from kubectl_ovn_lsp.model.snapshot import DEGRADED, LEAKED, PortFinding, port_finding
 
-RESERVED = "ovn.kubernetes.io/ip_reserved"
 SOURCE = "ip-cr"
 SHOWN = 10
 
@@ -49,11 +48,6 @@ class Leak:
     subnet: str
 
 
-def _spec(ip: Mapping[str, Any]) -> Mapping[str, Any]:
-    spec = ip.get("spec")
-    return spec if isinstance(spec, Mapping) else {}
-
-
 class _Owners:
     """The owner tests of `checkIPOwnerExists` against the inventory, built once (pods by key)."""
 
@@ -61,20 +55,16 @@ class _Owners:
         self.inventory = inventory
         self.pods = {key_of(p): p for p in inventory.pods}
 
-    def gone(self, ip: Mapping[str, Any]) -> tuple[bool, str] | None:
+    def gone(self, ip: IpCr) -> tuple[bool, str] | None:
         """(owner gone?, "kind ns/name"), or None when the owner cannot be told (out of scope, unreadable)."""
-        inv, spec = self.inventory, _spec(ip)
-        ns, name, kind = (
-            str(spec.get("namespace") or ""),
-            str(spec.get("podName") or ""),
-            str(spec.get("podType") or ""),
-        )
-        subnet = str(spec.get("subnet") or "")
+        inv = self.inventory
+        ns, name, kind = str(ip.namespace or ""), str(ip.pod_name or ""), str(ip.pod_type or "")
+        subnet = str(ip.subnet or "")
         if SUBNETS in inv.unreadable:
             return None
         if subnet and subnet not in inv.subnets:
             return True, f"Subnet {subnet}"
-        if not ns and spec.get("nodeName") == name:
+        if not ns and ip.node_name == name:
             return self._cluster_scoped(NODES, name in inv.nodes, f"Node {name}")
         if inv.scope is not None and ns != inv.scope:
             return None
@@ -84,7 +74,7 @@ class _Owners:
             sts = name.rsplit("-", 1)[0]
             found = inv.statefulsets.get((ns, sts)) is not None
             return None if STATEFULSETS in inv.unreadable else (not found, f"StatefulSet {ns}/{sts}")
-        refs = ((ip.get("metadata") or {}).get("ownerReferences")) or []
+        refs = ip.owner_refs or []
         if refs:
             return self._owner_refs(refs)
         return None if PODS in inv.unreadable else ((ns, name) not in self.pods, f"pod {ns}/{name}")
@@ -110,10 +100,10 @@ class _Owners:
         return True, what
 
 
-def _provider(name: str, spec: Mapping[str, Any]) -> str:
+def _provider(name: str, ip: IpCr) -> str:
     """The provider part of `<owner>.<ns>[.<provider>]` (`PodNameToPortName`): "ovn" without one."""
-    prefix = f"{spec.get('podName') or ''}.{spec.get('namespace') or ''}"
-    if name == prefix or not spec.get("namespace"):
+    prefix = f"{ip.pod_name or ''}.{ip.namespace or ''}"
+    if name == prefix or not ip.namespace:
         return "ovn"
     return name[len(prefix) + 1 :] if name.startswith(prefix + ".") else ""
 
@@ -127,9 +117,7 @@ def leaks(
     out = []
     for name in sorted(inventory.ips):
         ip = inventory.ips[name]
-        if not isinstance(ip, Mapping) or name in ports or name in gone_ports:
-            continue
-        if ((ip.get("metadata") or {}).get("labels") or {}).get(RESERVED) == "true":
+        if ip.reserved or name in ports or name in gone_ports:
             continue
         found = owners.gone(ip)
         if found is None or not found[0]:
@@ -138,15 +126,14 @@ def leaks(
     return out
 
 
-def _leak(name: str, ip: Mapping[str, Any], owner: str, inventory: Inventory, settings: ControllerSettings) -> Leak:
-    spec = _spec(ip)
-    subnet = str(spec.get("subnet") or "")
-    address = " ".join(filter(None, (str(spec.get("macAddress") or ""), *str(spec.get("ipAddress") or "").split(","))))
+def _leak(name: str, ip: IpCr, owner: str, inventory: Inventory, settings: ControllerSettings) -> Leak:
+    subnet = str(ip.subnet or "")
+    address = " ".join(filter(None, (str(ip.mac_address or ""), *str(ip.ip_address or "").split(","))))
     reason, detail = _reason(subnet, owner, inventory, settings)
-    provider = _provider(name, spec)
-    ns = str(spec.get("namespace") or "")
-    key = OrphanKey(ns, str(spec.get("podName") or name)) if ns else OrphanKey("", name)
-    decision = (LEAKED, reason, f"IP CR {name} ({spec.get('ipAddress') or '-'} in Subnet {subnet or '-'}): {detail}")
+    provider = _provider(name, ip)
+    ns = str(ip.namespace or "")
+    key = OrphanKey(ns, str(ip.pod_name or name)) if ns else OrphanKey("", name)
+    decision = (LEAKED, reason, f"IP CR {name} ({ip.ip_address or '-'} in Subnet {subnet or '-'}): {detail}")
     finding = port_finding(
         name,
         None,
@@ -193,7 +180,7 @@ def leak_finding(found: list[Leak], inventory: Inventory) -> ClusterFinding | No
         per_subnet[leak.subnet] = per_subnet.get(leak.subnet, 0) + 1
     ip_count: dict[str, int] = {}
     for ip in inventory.ips.values():
-        sub = str(_spec(ip).get("subnet") or "")
+        sub = str(ip.subnet or "")
         if sub in per_subnet:
             ip_count[sub] = ip_count.get(sub, 0) + 1
     lines = []
@@ -232,9 +219,8 @@ def duplicates(inventory: Inventory, ports: Sequence[NbPort], switches: SwitchVi
             holders[key] = {held, name}
 
     for name, ip in inventory.ips.items():
-        spec = _spec(ip)
-        subnet = str(spec.get("subnet") or "")
-        for address in str(spec.get("ipAddress") or "").split(","):
+        subnet = str(ip.subnet or "")
+        for address in str(ip.ip_address or "").split(","):
             if address.strip() and subnet:
                 hold((subnet, normal_ip(address)), name)
     for port in ports:
@@ -266,7 +252,7 @@ def duplicates(inventory: Inventory, ports: Sequence[NbPort], switches: SwitchVi
 def _namespaces(inventory: Inventory, ports: Sequence[NbPort], switches: SwitchView, names: set[str]) -> dict[str, str]:
     """The namespace of each of `names` as `duplicates` counted them: an IP CR's `spec.namespace`, else the
     `external_ids:pod` namespace of the first port of that name that holds an address in a switch."""
-    spaces = {n: str(_spec(inventory.ips[n]).get("namespace") or "") for n in names if n in inventory.ips}
+    spaces = {n: str(inventory.ips[n].namespace or "") for n in names if n in inventory.ips}
     for port in ports:
         if port.name not in names or port.name in spaces or port.type != "" or address_entry(port.addresses) is None:
             continue
