@@ -209,20 +209,21 @@ def duplicates(inventory: Inventory, ports: Sequence[NbPort], switches: SwitchVi
     Memory: one entry per address of the cluster (~100,000 at 10,000 pods), built beside every IP CR and NB row at
     the audit's peak; an address with one holder keeps its name alone (a set only from the second holder), and the
     namespaces are looked up for the names shown only."""
-    holders: dict[tuple[str, str], str | set[str]] = {}
+    holders: dict[str, dict[str, str | set[str]]] = {}  # subnet -> address -> holder(s): no key tuple per address
 
-    def hold(key: tuple[str, str], name: str) -> None:
-        held = holders.setdefault(key, name)
+    def hold(subnet: str, address: str, name: str) -> None:
+        in_subnet = holders.setdefault(subnet, {})
+        held = in_subnet.setdefault(address, name)
         if isinstance(held, set):
             held.add(name)
         elif held != name:
-            holders[key] = {held, name}
+            in_subnet[address] = {held, name}
 
     for name, ip in inventory.ips.items():
         subnet = str(ip.subnet or "")
         for address in str(ip.ip_address or "").split(","):
             if address.strip() and subnet:
-                hold((subnet, normal_ip(address)), name)
+                hold(subnet, normal_ip(address), name)
     for port in ports:
         if port.type != "":
             continue
@@ -231,8 +232,8 @@ def duplicates(inventory: Inventory, ports: Sequence[NbPort], switches: SwitchVi
         if entry is None or not switch:
             continue
         for address in entry[1]:
-            hold((switch, address), port.name)
-    shared = {k: sorted(v) for k, v in holders.items() if isinstance(v, set)}
+            hold(switch, address, port.name)
+    shared = {(sub, ip): sorted(v) for sub, held in holders.items() for ip, v in held.items() if isinstance(v, set)}
     if not shared:
         return None
     lines = tuple(f"{ip} in {subnet}: {', '.join(names)}" for (subnet, ip), names in sorted(shared.items()))
