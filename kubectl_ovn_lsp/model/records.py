@@ -11,8 +11,8 @@ from dataclasses import dataclass, field, replace
 class NbPort:
     """One Logical_Switch_Port row as read from the OVN Northbound DB.
 
-    Only the columns the plugin reads; the switch comes from `external_ids:ls` because conditional
-    monitoring drops references to Logical_Switch rows outside the monitored set.
+    Only the columns the plugin reads; the switch it names comes from `external_ids:ls` (Kube-OVN writes it with
+    the port); which switches hold it, from the Logical_Switch rows read beside it (`NbLookup.switches`).
     """
 
     name: str

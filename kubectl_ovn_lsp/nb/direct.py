@@ -1,8 +1,24 @@
-"""The direct NB backend (`--nb tcp:…|ssl:…`, raft member lists): a selection of every port (audit, triage) is one
-`select … abort` transaction (`nb/transact.py`); a narrow one (explain's names, pod keys and switches) is a probe
-to find the member that answers (`transact.probe`), then ovsdbapp's IDL with conditional monitoring on that member
-(`nb/monitor.py`). Those two modules do not import each other: this one composes them, over the member list and
-TLS material of `nb/remotes.py`.
+"""The direct NB backend (`--nb tcp:…|ssl:…`, raft member lists): every read, explain's narrow selection (names,
+`external_ids:pod` keys, switches) as audit's and triage's every port, is one `select … abort` transaction
+(`nb/transact.py`) to the first member that answers, in the user's order (a full read reads a connected raft
+follower before the leader; a narrow one keeps the order, so explain keeps the leader when it is listed first, and
+a command's later reads go to the member of its first), over the member list and TLS material of `nb/remotes.py`.
+
+Why not python-ovs's IDL for explain (ovsdbapp's `OvsdbIdl` with conditional monitoring, as until issue #15's last
+speed item): explain reads the Logical_Switches its owner is allocated on, and a switch's `ports` column holds
+every port of the subnet (~12,000 UUIDs on `ovn-default` at 10,000 pods / 50,000 ports). A monitor sends that
+column whole, python-ovs parses it with its pure-Python JSON parser (its C parser is built only against
+libopenvswitch, which neither PyPI nor the krew archive provides) and turns every UUID into a Datum: ~0.8 s of
+CPU, by cProfile 2/3 JSON lexing and 1/3 `ovs.db.data` (which alone would keep the IDL over the target with any
+parser). Measured on this read at 10,000 pods / 50,000 ports, the NB read alone in a fresh process: the IDL
+(probe, `get_schema`, then the monitor) 1,050–1,190 ms wall / 815–870 ms CPU; python-ovs's `Idl` without
+ovsdbapp 980–1,055 / 735–815; the IDL for the ports and a select for the switches 325–345 / 95 (and two
+snapshots, so a port created between them could look unheld by its switch); one select 205–215 / 57–60. End to
+end (benchmarks/bench_explain.py, one loaded run each): explain `--nb tcp:` 2,648 ms against a 607 ms floor
+(4.36x) before, 685 ms against 341 ms (2.01x) after.
+The select also reads one snapshot in one round trip (after the member's raft role, which `read_select` asks every
+member within `--nb-member-timeout`), and needs no probe of its own: its failure (a refused, silent or stalled
+member, a TLS alert) moves it to the next member under the same policy.
 """
 
 from __future__ import annotations
@@ -34,17 +50,12 @@ def read_direct(
     seconds; None: no limit); each member's first answer within `member_timeout` seconds, `first` tried first
     (`transact.read_select`). Raises the NbDirectError family: NbUnreachable (refused by all, or no answer in
     time), NbTlsError, NbSslConfigError, NbSchemaError; ValueError for a narrow selection of nothing."""
+    if not (selection.every_port or selection.stall_step or selection.names or selection.pod_keys):
+        raise ValueError("a direct read needs at least one port name or pod key, or every port")
     budget = Deadline.of(timeout)
     parts = check_remotes(remotes, ssl)
     context = tls_context(ssl) if ssl is not None and any(r.startswith("ssl:") for r in parts) else None
-    if selection.every_port or selection.stall_step:  # audit, triage: one select (a full IDL sync would take 20 s)
-        return transact.read_select(parts, selection, budget, context, member_timeout, first)
-    if not (selection.names or selection.pod_keys):
-        raise ValueError("a direct read needs at least one port name or pod key, or every port")
-    from kubectl_ovn_lsp.nb.monitor import read_monitor
-
-    answered = transact.probe(parts, budget, context, member_timeout, first)
-    return read_monitor(answered, ",".join(parts), selection, budget, ssl)
+    return transact.read_select(parts, selection, budget, context, member_timeout, first)
 
 
 class DirectReader(NbReader):

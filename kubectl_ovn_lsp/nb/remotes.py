@@ -1,6 +1,5 @@
-"""The remotes of a direct NB read (`--nb tcp:…|ssl:…`, raft member lists) and their client TLS material, shared
-by the two direct readers (`nb/transact.py`: one `transact … abort`; `nb/monitor.py`: ovsdbapp's IDL), which do
-not import each other (`nb/direct.py` composes them).
+"""The remotes of a direct NB read (`--nb tcp:…|ssl:…`, raft member lists) and their client TLS material, checked
+and opened by `nb/direct.py` for `nb/transact.py` (one `transact … abort`).
 
 TLS uses the standard `ssl` module (python-ovs does not check the host name either: only the CA chain), which
 names each failure at once: server not signed by the CA, client certificate rejected, key not matching the

@@ -1,10 +1,11 @@
 """A direct NB read as one OVSDB `transact` of `select`s ending in `abort`, the transaction `ovsdb-client query`
-sends on the exec path (`nb/query.py`): every port (audit, triage), and the probe that finds the member explain's
-IDL read then reads (`nb/direct.py` composes this module and `nb/monitor.py`).
+sends on the exec path (`nb/query.py`): every port (audit, triage), or explain's names, pod keys and switches
+(`nb/direct.py` says why explain left the IDL).
 
 Why not python-ovs's IDL or JSON-RPC layer: a full IDL sync of 50,000 ports takes 20–24 s and ~300 MB, and
-python-ovs parses replies with a pure-Python JSON parser; a `select` answered by the server and parsed with the
-standard library takes about a second for every port and a few milliseconds for a handful. The transaction
+python-ovs parses replies with a pure-Python JSON parser (explain's few ports still bring their switches' `ports`,
+~0.8 s of CPU through the IDL); a `select` answered by the server and parsed with the standard library takes about
+a second for every port and a few milliseconds for a handful. The transaction
 ends in `abort`, so the server can never commit it: the direct path is read-only by OVSDB's own rules, like
 `ovsdb-client query`. Read-only transactions are answered by any raft member (no leader needed), so the members
 are tried in order (`nb/remotes.py` holds the member list and the TLS context).
@@ -274,20 +275,6 @@ def _followers_first(
     return sorted(roles, key=lambda r: rank[roles[r]]), roles
 
 
-def probe(
-    parts: list[str],
-    budget: Deadline,
-    context: ssl_module.SSLContext | None,
-    member_timeout: float = MEMBER_TIMEOUT,
-    first: str | None = None,
-) -> str:
-    """One `transact` holding only `abort` to the first member that answers, under the member-failure policy of
-    every direct read (members in order, each an equal share of what is left, so a stalled raft leader cannot keep
-    the read); returns that member. Names a TLS failure, a refused or a silent NB at once (NbTlsError,
-    NbUnreachable), and writes nothing."""
-    return read_select(parts, Selection(), budget, context, member_timeout, first).endpoint
-
-
 def _os_reason(exc: OSError) -> str:
     if isinstance(exc, ConnectionRefusedError) or exc.errno == errno.ECONNREFUSED:
         return "connection refused"
@@ -296,4 +283,4 @@ def _os_reason(exc: OSError) -> str:
     return " ".join((exc.strerror or str(exc)).split())
 
 
-__all__ = ["probe", "read_select"]
+__all__ = ["read_select"]

@@ -1,7 +1,7 @@
 """Issue #16's public reports, each a shipped scenario (#2486's advice: tests/e2e/scenarios/report-2486.yaml),
 explained at the reporter's release and at the fixed one in all three views alike: `explain` of the owner, the
 owner's `audit -A` item, and `triage`'s entry when the controller log names it; through exec, and once per
-scenario through `--nb tcp:` (the direct select and the IDL).
+scenario through `--nb tcp:` (the direct selects of audit and explain).
 
 Expectations are literals from the upstream source (docs/upstream-findings.md §12–§16), not from the code.
 """
@@ -167,7 +167,8 @@ def test_a_stalled_gc_is_expected_to_log_and_delete_nothing(sandbox_factory) -> 
     ids=lambda c: f"{c.scenario}:{c.name}",
 )
 def test_report_answer_via_nb_tcp(sandbox_factory, case: Case) -> None:
-    """The direct paths (audit's select, explain's IDL) read the same ports and switches as exec."""
+    """The direct paths (audit's select of every port, explain's of its names, keys and switches) read the same ports
+    and switches as exec."""
     sandbox = sandbox_factory(LOCAL.get(case.scenario, case.scenario))
     _, item, proc = _views(sandbox, case, "--nb", sandbox.nb_remotes)
     explained = _json(proc)

@@ -1,4 +1,4 @@
-"""Direct reads with conditional monitoring: tcp, mutual TLS, raft member lists, bounded failure."""
+"""Direct reads (one `select … abort` transaction): tcp, mutual TLS, raft member lists, bounded failure."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ VM_PORT = "vm-a.test-ns.subnet-a.test-ns.ovn"
 
 
 def _lookup(remotes: str, names: list[str], keys: list[str], timeout: float, ssl: NbSslFiles | None = None) -> NbLookup:
-    """explain's narrow read: names and pod keys (a probe, then ovsdbapp's conditional monitor)."""
+    """explain's narrow read: names and pod keys (one transaction of selects, filtered by the server)."""
     return read_direct(remotes, Selection.of(names, keys), timeout, ssl)
 
 
@@ -143,15 +143,17 @@ def _transact_ops(request: str) -> list[str]:
 
 
 def test_reads_never_commit(nb, nb_dump) -> None:
-    """explain's read: a probe (a transact holding only `abort`) then ovsdbapp's conditional monitor; audit's read:
-    one transact of `select`s on Logical_Switch and Logical_Switch_Port ending in `abort` (what `ovsdb-client query`
-    sends). No request could commit, and the NB is byte-identical afterwards."""
+    """explain's read: the member's raft role, then one transact of a `select` per switch, per port name and per pod
+    key, ending in `abort`, the server filtering each by its `where`; audit's read: the role, then one transact of
+    `select`s of every Logical_Switch and Logical_Switch_Port ending in `abort` (what `ovsdb-client query` sends).
+    No request could commit, and the NB is byte-identical afterwards."""
     before = nb_dump(nb)  # ovsdb-client dump itself sends a (select-only) transact: keep it out of the window
-    small = _requests(nb, lambda: _lookup(nb.remotes, [VM_PORT], ["test-ns/vm-a"], timeout=5))
-    transacts = [r for r in small if 'method="transact"' in r]
-    assert [_transact_ops(r) for r in transacts] == [["select", "abort"], ["abort"]], small
-    assert 'params=["_Server",' in transacts[0], small  # the member's first answer: its raft role
-    assert any('method="monitor_cond' in r for r in small), small
+    small = _requests(nb, lambda: read_direct(nb.remotes, Selection.of([VM_PORT], ["test-ns/vm-a"], ["subnet-a"]), 5))
+    assert len(small) == 2 and all('method="transact"' in r for r in small), small
+    assert _transact_ops(small[0]) == ["select", "abort"] and 'params=["_Server",' in small[0]  # its raft role
+    assert _transact_ops(small[1]) == ["select", "select", "select", "abort"], small
+    assert '"where":[["name","==","subnet-a"]]' in small[1] and f'"where":[["name","==","{VM_PORT}"]]' in small[1]
+    assert '"where":[["external_ids","includes",["map",[["pod","test-ns/vm-a"]]]]]' in small[1]
     full = _requests(nb, lambda: read_direct(nb.remotes, Selection(every_port=True), 5))
     assert len(full) == 2 and all('method="transact"' in r for r in full), full
     assert _transact_ops(full[0]) == ["select", "abort"] and 'params=["_Server",' in full[0]  # its raft role
@@ -169,8 +171,8 @@ def test_a_host_that_does_not_resolve_is_said_at_once_not_blamed_on_the_timeout(
 
 
 def test_a_narrow_read_refuses_an_empty_selection(nb) -> None:
-    # A selection with nothing in it is a caller bug (the IDL would sync the whole table): refused before any
-    # connection.
+    # A selection with nothing in it is a caller bug (the read would be a transaction of no select): refused before
+    # any connection.
     with pytest.raises(ValueError, match="at least one port name or pod key"):
         _lookup(nb.remotes, [], [], timeout=5)
 

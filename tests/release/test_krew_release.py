@@ -245,7 +245,7 @@ def test_explain_runs_from_the_krew_install(tc4: Sandbox, krew_install: dict) ->
         env=env,
         timeout=120,
     )
-    assert proc.returncode == 4, proc.stderr  # the direct NB path (ovsdbapp, ovs) from the archive too
+    assert proc.returncode == 4, proc.stderr  # the direct NB path from the archive too
 
 
 def test_completion_install_gives_krew_users_completion(tc4: Sandbox, krew_install: dict) -> None:
