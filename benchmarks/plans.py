@@ -64,8 +64,9 @@ def steps_of(lines: list[str], nb_txn: list | None = None, nb_remote: str | None
 
 
 def exec_transaction(steps: list[dict]) -> list:
-    """The OVSDB transaction of the plan's `ovsdb-client query` (its last argument)."""
-    argv = next(s["argv"] for s in steps if s["kind"] == "exec")
+    """The OVSDB transaction of the plan's last `ovsdb-client query` (its last argument): the read itself, not the
+    member probe (one row by the all-zero UUID, `--nb-member-timeout`) the exec path now runs before it."""
+    argv = [s["argv"] for s in steps if s["kind"] == "exec"][-1]
     return json.loads(argv[-1])
 
 
