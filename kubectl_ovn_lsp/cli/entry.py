@@ -37,6 +37,11 @@ LOST_MEMORY_ERRORS = ("error return without exception set", "returned NULL witho
 # whose allocation failed reports `ValueError: field 'target' is required for AnnAssign` (seen compiling a module
 # without cached bytecode under `ulimit -v` ~17 MB, tests/cli/test_start_failures.py).
 AST_FIELD_REQUIRED = ("field '", "' is required for ")
+# And its parser: a token or node it could not allocate reads as the end of a rule, so a valid module compiled
+# from source (no cached bytecode: a fresh clone's editable install) fails as `SyntaxError: expected ':'
+# (flags.py, line 266)` under `ulimit -v` ~15 MB (tests/cli/test_start_failures.py, CI on a fresh clone). Every
+# module the plugin imports compiles (ruff, mypy and the suite import them all), so a SyntaxError while memory is
+# limited is the compiler out of memory.
 
 
 def main() -> int:
@@ -99,12 +104,15 @@ def internal_error(exc: BaseException) -> str:
 def out_of_memory(exc: BaseException) -> bool:
     """MemoryError, a library that could not be mapped for want of address space (`ulimit -v`), or CPython's
     SystemError for a failure without an exception, or its compiler's ValueError for a syntax-tree field that is
-    missing, while this process's address space or data is limited (only such a limit makes an allocation fail: a
+    missing, or its parser's SyntaxError in a module that compiles, while this process's address space or data is
+    limited (only such a limit makes an allocation fail: a
     cgroup's memory limit kills the process instead)."""
     text = str(exc)
     if isinstance(exc, SystemError) and any(lost in text for lost in LOST_MEMORY_ERRORS):
         return memory_limited()
     if isinstance(exc, ValueError) and text.startswith(AST_FIELD_REQUIRED[0]) and AST_FIELD_REQUIRED[1] in text:
+        return memory_limited()
+    if isinstance(exc, SyntaxError):
         return memory_limited()
     return isinstance(exc, MemoryError) or (
         isinstance(exc, ImportError) and ("failed to map segment" in text or "Cannot allocate memory" in text)

@@ -7,11 +7,14 @@ Before the entry module, `kubectl-ovn_lsp version` under `ulimit -v` of ~15-18 M
 
 from __future__ import annotations
 
+import os
 import resource
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 OUT_OF_MEMORY = (
     "error: out of memory: the command needs more memory than this process may use (ulimit -v, a cgroup limit)\n"
@@ -26,29 +29,42 @@ def _limited(kilobytes: int):
     return limit
 
 
-def _interpreter_floor() -> int:
+def _interpreter_floor(env: dict[str, str] | None = None) -> int:
     """The lowest `ulimit -v` (KiB, 250 KiB steps) under which this venv's interpreter starts and runs `pass`
     silently (its `site` processing included): below it CPython itself fails, before any code of the plugin."""
     for kilobytes in range(8000, 40000, 250):
         proc = subprocess.run(
-            [sys.executable, "-c", "pass"], capture_output=True, text=True, timeout=30, preexec_fn=_limited(kilobytes)
+            [sys.executable, "-c", "pass"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            preexec_fn=_limited(kilobytes),
+            env=env,
         )
         if proc.returncode == 0 and proc.stderr == "":
             return kilobytes
     raise AssertionError("the interpreter does not start under 40 MB")
 
 
-def test_every_limit_from_failing_at_import_to_answering_is_one_line_or_the_answer() -> None:
+@pytest.mark.parametrize("bytecode", ["cached", "compiled from source"])
+def test_every_limit_from_failing_at_import_to_answering_is_one_line_or_the_answer(
+    bytecode: str, tmp_path: Path
+) -> None:
     """From 1.25 MB above the interpreter's own floor (pip's console-script wrapper needs that much to import the
     entry module) to 7 MB above it, in 250 KiB steps: failing while importing the CLI (the low limits), failing
-    later, and answering. Each run is the answer (exit 0) or exactly the out-of-memory line (exit 1)."""
+    later, and answering. Each run is the answer (exit 0) or exactly the out-of-memory line (exit 1). With no
+    cached bytecode (a fresh clone's editable install: CI's first run) every module is compiled under the limit,
+    where CPython's parser reports a failed allocation as a SyntaxError in a valid module."""
     plugin = shutil.which("kubectl-ovn_lsp")
     assert plugin is not None
-    floor = _interpreter_floor()
+    env = dict(os.environ)
+    if bytecode == "compiled from source":  # an empty cache that is never written: every import compiles
+        env.update(PYTHONPYCACHEPREFIX=str(tmp_path / "pycache"), PYTHONDONTWRITEBYTECODE="1")
+    floor = _interpreter_floor(env)
     outcomes = []
     for kilobytes in range(floor + 1250, floor + 7000, 250):
         proc = subprocess.run(
-            [plugin, "version"], capture_output=True, text=True, timeout=30, preexec_fn=_limited(kilobytes)
+            [plugin, "version"], capture_output=True, text=True, timeout=30, preexec_fn=_limited(kilobytes), env=env
         )
         if proc.returncode == 0:
             assert proc.stdout.startswith("kubectl ovn-lsp v0.1.0\n") and proc.stderr == "", (kilobytes, proc.stderr)
