@@ -23,7 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from kubectl_ovn_lsp.model.records import Selection  # noqa: E402
 from kubectl_ovn_lsp.nb.direct import read_direct  # noqa: E402
-from kubectl_ovn_lsp.nb.query import parse_lookup, selection_argv  # noqa: E402
+from kubectl_ovn_lsp.nb.query import selection_argv  # noqa: E402
+from kubectl_ovn_lsp.nb.reply import parse_lookup  # noqa: E402
 from ovn_lsp_sandbox.nb_content import PortSpec, SwitchSpec  # noqa: E402
 from ovn_lsp_sandbox.nb_load import load_switches  # noqa: E402
 from ovn_lsp_sandbox.nb_server import NbServer, kill_member, start_nb, stop_nb  # noqa: E402

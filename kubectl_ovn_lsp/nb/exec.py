@@ -34,6 +34,7 @@ from kubectl_ovn_lsp.model.records import NbLookup, NbPort, Selection
 from kubectl_ovn_lsp.nb import query as nb_query
 from kubectl_ovn_lsp.nb.errors import NbQueryError, NbUnavailable, OvnCentralNotFound
 from kubectl_ovn_lsp.nb.reader import NbReader
+from kubectl_ovn_lsp.nb.reply import parse_lookup
 
 CONTAINER = "ovn-central"
 LEADER_LABEL = "ovn-nb-leader"
@@ -167,7 +168,7 @@ def _read(
         reason = " ".join((result.stderr or result.stdout).split()) or f"exit code {result.exit_code}"
         raise NbUnavailable(endpoint=endpoint, reason=f"ovsdb-client query failed: {reason}")
     try:
-        return nb_query.parse_lookup(result.stdout)
+        return parse_lookup(result.stdout)
     except NbQueryError as exc:
         raise NbUnavailable(endpoint=endpoint, reason=str(exc)) from None
 

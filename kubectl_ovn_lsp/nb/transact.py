@@ -24,8 +24,9 @@ from typing import Any
 from kubectl_ovn_lsp.deadline import Deadline
 from kubectl_ovn_lsp.model.records import NbLookup, Selection
 from kubectl_ovn_lsp.nb.errors import NbDirectError, NbQueryError, NbSchemaError, NbTlsError, NbUnreachable
-from kubectl_ovn_lsp.nb.query import DB_NAME, lookup_of_results, selection_transaction, streamed_results
+from kubectl_ovn_lsp.nb.query import DB_NAME, selection_transaction
 from kubectl_ovn_lsp.nb.remotes import tls_reason
+from kubectl_ovn_lsp.nb.reply import lookup_of_results, streamed_results
 
 RECV_SIZE = 1 << 20
 MEMBER_TIMEOUT = 5.0  # seconds: the default of --nb-member-timeout, a member's first answer (its role)

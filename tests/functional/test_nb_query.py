@@ -9,7 +9,8 @@ import pytest
 
 from kubectl_ovn_lsp.model.records import NbPort, Selection
 from kubectl_ovn_lsp.nb.errors import NbArgvRejected, NbQueryError
-from kubectl_ovn_lsp.nb.query import DEFAULT_NB_SOCKET, check_allowed_argv, parse_lookup, selection_argv
+from kubectl_ovn_lsp.nb.query import DEFAULT_NB_SOCKET, check_allowed_argv, selection_argv
+from kubectl_ovn_lsp.nb.reply import parse_lookup
 
 VM_PORT = "vm-a.test-ns.subnet-a.test-ns.ovn"
 
@@ -163,7 +164,7 @@ def test_a_reply_is_read_row_by_row_as_json_reads_it(nb) -> None:
     """The exec path's full read (every switch and port of the sandbox NB) parsed one row at a time gives what
     decoding the whole reply gives; other shapes (spaces, a result with more than rows, an error result) and
     text that is not JSON take the whole-reply path with its messages."""
-    from kubectl_ovn_lsp.nb.query import lookup_of_results, streamed_results
+    from kubectl_ovn_lsp.nb.reply import lookup_of_results, streamed_results
 
     text = _run(nb, selection_argv(Selection(every_port=True), timeout=5))
     assert text.startswith('[{"rows":[')
@@ -186,7 +187,7 @@ def test_a_reply_is_read_row_by_row_as_json_reads_it(nb) -> None:
 def test_a_full_read_keeps_repeated_strings_once(nb) -> None:
     """Ports of one switch share their `ls` and `vendor` values, and a port's uuid is the string its switch's
     `ports` holds (memory of a 500,000-port read); the values are those of the reply."""
-    from kubectl_ovn_lsp.nb.query import lookup_of_results
+    from kubectl_ovn_lsp.nb.reply import lookup_of_results
 
     text = _run(nb, selection_argv(Selection(every_port=True), timeout=5))
     ports, switches = parse_lookup(text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from kubectl_ovn_lsp.nb.query import lookup_of_results
+from kubectl_ovn_lsp.nb.reply import lookup_of_results
 
 
 def _row(i: int, pod: str, options: list) -> dict:
